@@ -1,0 +1,362 @@
+"""The simulator's HTTP face: one aiohttp application serving both products.
+
+Layout under one address (every path case-insensitive, as on the real hosts)::
+
+    /plutora/oauth/token          Plutora token server
+    /plutora/api/...              Plutora API (its Swagger UI at /plutora/api/swagger)
+    /plutora-test/oauth/token     Plutora Test token server
+    /plutora-test/api/...         Plutora Test API (its Swagger UI at /plutora-test/api/swagger)
+    /swagger                      Swagger UI for both APIs (offline assets)
+    /_sim/...                     control API (not part of the contract)
+
+A request to an API passes, in order: routing (404/405), injected faults, the IP whitelist
+(403), the bearer token (401), the rate limit (429), the media type (415), the body (400),
+then the handler, which runs with the state lock held so no update is lost or half applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from . import control, plutora_api, plutora_test_api, swagger
+from .config import Product
+from .protocol import DENIED, RATE_LIMITED, ApiError, Call, Handler, Reply
+from .state import Fault, LoginRejected, SimulatorState
+
+log = logging.getLogger("PlutoraLibrary.simulator")
+
+JSON_TYPE = "application/json"
+FORM_TYPE = "application/x-www-form-urlencoded"
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+_REASONS = {
+    500: "An error has occurred.",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+STATE_KEY: web.AppKey[SimulatorState] = web.AppKey("state", SimulatorState)
+
+
+class Router:
+    """Matches a method and a path (split in segments, any case) to a handler."""
+
+    def __init__(self, routes: list[tuple[str, str, Handler]], prefix: str) -> None:
+        self.routes = []
+        for method, template, handler in routes:
+            parts = tuple(part for part in template.split("/") if part)
+            lowered = tuple(part.lower() for part in parts)
+            self.routes.append((method, parts, lowered, handler, prefix + template))
+
+    def match(
+        self, method: str, segments: list[str]
+    ) -> tuple[Handler, dict[str, str], str] | list[str]:
+        """The handler, its path parameters and route name; or the methods the path allows."""
+        allowed: list[str] = []
+        lowered = [segment.lower() for segment in segments]
+        for route_method, parts, low_parts, handler, name in self.routes:
+            if len(parts) != len(segments):
+                continue
+            params: dict[str, str] = {}
+            for part, low_part, segment, low in zip(parts, low_parts, segments, lowered):  # noqa: B905
+                if part.startswith("{"):
+                    params[part[1:-1]] = segment
+                elif low_part != low:
+                    break
+            else:
+                if route_method == method:
+                    return handler, params, name
+                allowed.append(route_method)
+        return allowed
+
+
+def parse_form(text: str) -> dict[str, Any]:
+    """A form body, with ``a[0][b]=c`` and ``a.b=c`` keys built into nested objects."""
+    body: dict[str, Any] = {}
+    for key, value in parse_qsl(text, keep_blank_values=True):
+        parts = [p for p in key.replace("]", "").replace(".", "[").split("[") if p] or [key]
+        target = body
+        for part in parts[:-1]:
+            nested = target.get(part)
+            if not isinstance(nested, dict):
+                nested = target[part] = {}
+            target = nested
+        target[parts[-1]] = value
+    return body
+
+
+def _json_response(reply: Reply) -> web.Response:
+    if reply.status == 204 or (reply.payload is None and reply.status != 200):
+        return web.Response(status=reply.status, headers=reply.headers)
+    text = json.dumps(reply.payload, separators=(",", ":"), ensure_ascii=False)
+    return web.Response(
+        status=reply.status,
+        text=text,
+        content_type=JSON_TYPE,
+        charset="utf-8",
+        headers=reply.headers,
+    )
+
+
+def _client_ip(request: web.Request) -> str | None:
+    return request.remote
+
+
+class Simulation:
+    """The request pipeline around the state: one instance per running simulator."""
+
+    def __init__(self, state: SimulatorState) -> None:
+        self.state = state
+        self.api_routers = {
+            "plutora": Router(plutora_api.ROUTES, "/plutora/api"),
+            "plutora-test": Router(plutora_test_api.ROUTES, "/plutora-test/api"),
+        }
+        self.control_router = Router(control.ROUTES, "/_sim")
+
+    async def dispatch(self, request: web.Request) -> web.StreamResponse:
+        segments = [segment for segment in request.path.split("/") if segment]
+        top = segments[0].lower() if segments else ""
+        if top in ("plutora", "plutora-test") and len(segments) >= 2:
+            product: Product = "plutora" if top == "plutora" else "plutora-test"
+            area = segments[1].lower()
+            if area == "api":
+                rest = segments[2:]
+                if rest and rest[0].lower() == "swagger":
+                    return swagger.api_page(request, product, rest[1:])
+                return await self._product_call(request, product, rest, self._api)
+            if area == "oauth" and [s.lower() for s in segments[2:]] == ["token"]:
+                return await self._product_call(request, product, [], self._token)
+        if top == "_sim":
+            return await self._control(request, segments[1:])
+        if top in ("", "swagger", "swagger-ui", "openapi"):
+            return swagger.root(request, segments)
+        return self._no_resource(request)
+
+    @staticmethod
+    def _no_resource(request: web.Request) -> web.Response:
+        message = f"No HTTP resource was found that matches the request URI '{request.url}'."
+        return _json_response(Reply(404, {"message": message}))
+
+    # -- products: faults and counting around the token server and the APIs ------------------
+
+    async def _product_call(
+        self,
+        request: web.Request,
+        product: Product,
+        segments: list[str],
+        inner: Callable[[web.Request, Product, list[str]], Awaitable[tuple[Reply, str]]],
+    ) -> web.StreamResponse:
+        fault = self.state.take_fault(request.method, request.path)
+        if fault is not None and fault.stage == "before":
+            answer = await self._fault_before(request, fault)
+            if answer is not None:
+                return answer
+        reply, route = await inner(request, product, segments)
+        self.state.count_request(route, reply.status)
+        if fault is not None and fault.stage == "after":
+            return await self._fault_after(request, fault, reply)
+        return _json_response(reply)
+
+    async def _fault_before(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
+        if fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+            return None
+        if fault.kind == "drop":
+            await request.read()
+            return self._drop(request)
+        return self._fault_reply(fault)
+
+    async def _fault_after(
+        self, request: web.Request, fault: Fault, reply: Reply
+    ) -> web.StreamResponse:
+        if fault.kind == "delay":
+            await asyncio.sleep(fault.seconds)
+            return _json_response(reply)
+        if fault.kind == "drop":
+            return self._drop(request)
+        return self._fault_reply(fault)
+
+    @staticmethod
+    def _drop(request: web.Request) -> web.StreamResponse:
+        """Close the connection with no answer at all (the client sees a reset)."""
+        transport = request.transport
+        if transport is not None:
+            transport.abort()
+        raise asyncio.CancelledError()
+
+    @staticmethod
+    def _fault_reply(fault: Fault) -> web.Response:
+        if fault.kind == "rate_limit":
+            return _json_response(Reply(429, RATE_LIMITED, {"Retry-After": str(fault.retry_after)}))
+        if isinstance(fault.body, str):
+            kind = "text/html" if fault.body.lstrip().startswith("<") else "text/plain"
+            return web.Response(status=fault.status, text=fault.body, content_type=kind)
+        body = (
+            fault.body
+            if fault.body is not None
+            else {"message": _REASONS.get(fault.status, "Error")}
+        )
+        return _json_response(Reply(fault.status, body))
+
+    # -- token servers -------------------------------------------------------------------------
+
+    async def _token(
+        self, request: web.Request, product: Product, _segments: list[str]
+    ) -> tuple[Reply, str]:
+        route = f"{request.method} /{product}/oauth/token"
+        if request.method != "POST":
+            message = f"The requested resource does not support http method '{request.method}'."
+            return Reply(405, {"message": message}, {"Allow": "POST"}), route
+        if not self.state.ip_allowed(_client_ip(request)):
+            return Reply(403, DENIED), route
+        raw = await request.read()
+        if request.content_type != FORM_TYPE:
+            return Reply(400, {"error": "unsupported_grant_type"}, dict(_NO_STORE)), route
+        try:
+            form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+        except UnicodeDecodeError:
+            return Reply(400, {"error": "invalid_request"}, dict(_NO_STORE)), route
+        if form.get("grant_type") != "password":
+            return Reply(400, {"error": "unsupported_grant_type"}, dict(_NO_STORE)), route
+        try:
+            grant = self.state.grant_token(
+                product,
+                form.get("client_id"),
+                form.get("client_secret"),
+                form.get("username"),
+                form.get("password"),
+            )
+        except LoginRejected as rejected:
+            refusal = {"error": rejected.error, "error_description": rejected.description}
+            return Reply(400, refusal, dict(_NO_STORE)), route
+        body: dict[str, Any] = {
+            "access_token": grant.access_token,
+            "token_type": "bearer",
+            "expires_in": self.state.settings.token_lifetime[product],
+            "refresh_token": grant.refresh_token,
+        }
+        return Reply(200, body, dict(_NO_STORE)), route
+
+    # -- APIs ----------------------------------------------------------------------------------
+
+    async def _api(
+        self, request: web.Request, product: Product, segments: list[str]
+    ) -> tuple[Reply, str]:
+        state = self.state
+        match = self.api_routers[product].match(request.method, segments)
+        if isinstance(match, list):
+            route = f"{request.method} (no route)"
+            if match:
+                message = f"The requested resource does not support http method '{request.method}'."
+                return Reply(405, {"message": message}, {"Allow": ", ".join(match)}), route
+            message = f"No HTTP resource was found that matches the request URI '{request.url}'."
+            return Reply(404, {"message": message}), route
+        handler, params, name = match
+        route = f"{request.method} {name}"
+        if not state.ip_allowed(_client_ip(request)):
+            return Reply(403, DENIED), route
+        grant = state.authenticate(product, request.headers.get("Authorization"))
+        if grant is None:
+            return Reply(401, DENIED, {"WWW-Authenticate": "Bearer"}), route
+        wait = state.take_rate_slot(grant.client_id)
+        if wait is not None:
+            return Reply(429, RATE_LIMITED, {"Retry-After": str(wait)}), route
+        try:
+            body = await self._body(request, product)
+            call = Call(
+                state=state,
+                method=request.method,
+                path=request.path,
+                params=params,
+                query={key.lower(): value for key, value in request.query.items()},
+                body=body,
+                grant=grant,
+                url=str(request.url.with_query(None)),
+            )
+            with state.lock:
+                return handler(call), route
+        except ApiError as error:
+            return error.reply, route
+
+    async def _body(self, request: web.Request, product: Product) -> Any:
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            message = "The request body is larger than the simulator accepts."
+            raise ApiError(413, {"message": message}) from None
+        if not raw.strip():
+            return None
+        media = request.content_type
+        if "Content-Type" not in request.headers:
+            media = "application/octet-stream"
+        if media == FORM_TYPE:
+            try:
+                return parse_form(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise self._bad_body(product, "The form body is not valid UTF-8.") from None
+        if media in (JSON_TYPE, "text/json") or (
+            media.startswith("application/") and media.endswith("+json")
+        ):
+            try:
+                return json.loads(raw)
+            except (UnicodeDecodeError, ValueError) as error:
+                raise self._bad_body(product, f"The body is not valid JSON: {error}.") from None
+        message = f"The request entity's media type '{media}' is not supported for this resource."
+        raise ApiError(415, {"message": message})
+
+    @staticmethod
+    def _bad_body(product: Product, message: str) -> ApiError:
+        if product == "plutora-test":
+            return ApiError(400, {"Status": "Fail", "Messages": [message], "Data": None})
+        return ApiError(
+            400, {"message": "The request is invalid.", "modelState": {"body": [message]}}
+        )
+
+    # -- control API -----------------------------------------------------------------------------
+
+    async def _control(self, request: web.Request, segments: list[str]) -> web.StreamResponse:
+        match = self.control_router.match(request.method, segments)
+        if isinstance(match, list):
+            if match:
+                message = (
+                    f"The control API does not support '{request.method}' here; "
+                    f"use {', '.join(match)}."
+                )
+                return _json_response(Reply(405, {"message": message}))
+            return self._no_resource(request)
+        handler, params, _name = match
+        try:
+            raw = await request.read()
+            body = json.loads(raw) if raw.strip() else None
+        except ValueError as error:
+            return _json_response(Reply(400, {"message": f"The body is not valid JSON: {error}."}))
+        call = Call(
+            self.state, request.method, request.path, params, {}, body, None, str(request.url)
+        )
+        try:
+            return _json_response(handler(call))
+        except ApiError as error:
+            return _json_response(error.reply)
+
+
+def build_app(state: SimulatorState, client_max_size: int = 1024 * 1024) -> web.Application:
+    """The aiohttp application of a simulator over ``state``.
+
+    Example::
+
+        app = build_app(SimulatorState(SimulatorConfig()))
+        web.run_app(app, host="127.0.0.1", port=8080)
+    """
+    simulation = Simulation(state)
+    app = web.Application(client_max_size=client_max_size)
+    app[STATE_KEY] = state
+    app.router.add_route("*", "/{tail:.*}", simulation.dispatch)
+    return app

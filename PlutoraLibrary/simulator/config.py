@@ -1,0 +1,263 @@
+"""Settings of the Plutora simulator: demo credentials, limits, token lifetimes, seed.
+
+Everything has a default that mirrors the real service (see ``../shared/plutora-api.md``);
+a TOML file given to ``plutora sim --config FILE`` overrides any part of it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+Product = Literal["plutora", "plutora-test"]
+PRODUCTS: tuple[Product, ...] = ("plutora", "plutora-test")
+
+
+class SimulatorConfigError(ValueError):
+    """A simulator configuration that cannot be used; the message lists every problem."""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """One API key (client id and secret) of one product.
+
+    Example: ``ApiKey("my-client", "my-secret", "plutora")``
+    """
+
+    client_id: str
+    client_secret: str
+    product: Product
+
+    def __repr__(self) -> str:
+        return (
+            f"ApiKey(client_id={self.client_id!r}, client_secret='***', product={self.product!r})"
+        )
+
+
+@dataclass(frozen=True)
+class UserAccount:
+    """A user who may log in through one product's token server.
+
+    Example: ``UserAccount("qa.lead@example.com", "S3cret!", "plutora")``
+    """
+
+    username: str
+    password: str
+    product: Product
+
+    def __repr__(self) -> str:
+        return f"UserAccount(username={self.username!r}, password='***', product={self.product!r})"
+
+
+# Fake, documented demo credentials (README "Simulator"). They only open the simulator.
+DEMO_API_KEYS: tuple[ApiKey, ...] = (
+    ApiKey("sim-plutora-client", "sim-plutora-secret", "plutora"),
+    ApiKey("sim-plutora-test-client", "sim-plutora-test-secret", "plutora-test"),
+)
+DEMO_USERS: tuple[UserAccount, ...] = (
+    UserAccount("qa.lead@example.com", "Sim-Password-1", "plutora"),
+    UserAccount("qa.lead@example.com", "Sim-Password-1", "plutora-test"),
+)
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    """How a simulator behaves. Every field has the real service's default.
+
+    Example::
+
+        config = SimulatorConfig(seed=7, rate_limit=300, rate_window_seconds=60)
+    """
+
+    seed: int = 1
+    api_keys: tuple[ApiKey, ...] = DEMO_API_KEYS
+    users: tuple[UserAccount, ...] = DEMO_USERS
+    token_lifetime_plutora: int = 12000
+    token_lifetime_plutora_test: int = 82800
+    rate_limit: int = 26000
+    rate_window_seconds: float = 3600.0
+    #: Addresses and CIDR ranges allowed to call; empty means every caller is allowed.
+    ip_whitelist: tuple[str, ...] = ()
+    lock_after_failed_logins: int = 5
+    #: "classic" (changePriority, changeStatus, ...) or "named" (changePriorityName, ...).
+    change_display_names: Literal["classic", "named"] = "classic"
+    max_body_bytes: int = 1024 * 1024
+    extra_problems: tuple[str, ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        problems = list(self.extra_problems) + self._problems()
+        if problems:
+            raise SimulatorConfigError(
+                "The simulator configuration cannot be used:\n- " + "\n- ".join(problems)
+            )
+
+    def _problems(self) -> list[str]:
+        problems = []
+        for name in ("token_lifetime_plutora", "token_lifetime_plutora_test", "rate_limit"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                problems.append(f"{name} must be a whole number of at least 1, not {value!r}.")
+        if not isinstance(self.rate_window_seconds, (int, float)) or self.rate_window_seconds <= 0:
+            problems.append(
+                f"rate_window_seconds must be a positive number, not {self.rate_window_seconds!r}."
+            )
+        if not isinstance(self.lock_after_failed_logins, int) or self.lock_after_failed_logins < 1:
+            problems.append(
+                "lock_after_failed_logins must be a whole number of at least 1, "
+                f"not {self.lock_after_failed_logins!r}."
+            )
+        if self.change_display_names not in ("classic", "named"):
+            problems.append(
+                "change_display_names must be 'classic' or 'named', "
+                f"not {self.change_display_names!r}."
+            )
+        problems.extend(whitelist_problems(self.ip_whitelist))
+        seen: set[str] = set()
+        for key in self.api_keys:
+            if key.product not in PRODUCTS:
+                problems.append(
+                    f"API key {key.client_id!r} names product {key.product!r}; "
+                    f"use one of {', '.join(PRODUCTS)}."
+                )
+            if key.client_id in seen:
+                problems.append(f"API key {key.client_id!r} is listed twice.")
+            seen.add(key.client_id)
+        for user in self.users:
+            if user.product not in PRODUCTS:
+                problems.append(
+                    f"User {user.username!r} names product {user.product!r}; "
+                    f"use one of {', '.join(PRODUCTS)}."
+                )
+        return problems
+
+    def token_lifetime(self, product: Product) -> int:
+        """Seconds a token of ``product`` lives. Example: ``config.token_lifetime("plutora")``."""
+        if product == "plutora":
+            return self.token_lifetime_plutora
+        return self.token_lifetime_plutora_test
+
+    def with_changes(self, **changes: Any) -> SimulatorConfig:
+        """A copy with some fields changed. Example: ``config.with_changes(seed=3)``."""
+        return replace(self, **changes)
+
+
+def whitelist_problems(entries: tuple[str, ...] | list[str]) -> list[str]:
+    """Every entry of an IP whitelist that is neither an address nor a CIDR range."""
+    problems = []
+    for entry in entries:
+        try:
+            ipaddress.ip_network(str(entry), strict=False)
+        except ValueError:
+            problems.append(
+                f"IP whitelist entry {entry!r} is neither an IP address nor a CIDR range "
+                "such as '10.0.0.0/8'."
+            )
+    return problems
+
+
+_TOP_KEYS = {
+    "seed",
+    "api_keys",
+    "users",
+    "token_lifetime",
+    "rate_limit",
+    "ip_whitelist",
+    "lock_after_failed_logins",
+    "change_display_names",
+    "max_body_bytes",
+}
+
+
+def load_config(path: str | Path, base: SimulatorConfig | None = None) -> SimulatorConfig:
+    """Read a TOML settings file over ``base`` (the defaults when omitted).
+
+    Example file::
+
+        seed = 7
+        ip_whitelist = ["127.0.0.1", "10.0.0.0/8"]
+        [rate_limit]
+        requests = 300
+        window_seconds = 60
+        [token_lifetime]
+        plutora = 1199
+        [[api_keys]]
+        client_id = "ci-key"
+        client_secret = "ci-secret"
+        product = "plutora"
+    """
+    base = base or SimulatorConfig()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SimulatorConfigError(
+            f"Cannot read the simulator settings file {str(path)!r}: {error.strerror}."
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise SimulatorConfigError(
+            f"The simulator settings file {str(path)!r} is not valid TOML: {error}."
+        ) from None
+    return config_from_mapping(data, base, source=str(path))
+
+
+def config_from_mapping(
+    data: dict[str, Any], base: SimulatorConfig, source: str = "settings"
+) -> SimulatorConfig:
+    """Apply a parsed settings mapping (as in the TOML file) to ``base``."""
+    problems: list[str] = []
+    changes: dict[str, Any] = {}
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        problems.append(
+            f"{source}: unknown setting(s) {', '.join(unknown)}; "
+            f"known settings are {', '.join(sorted(_TOP_KEYS))}."
+        )
+    for key in ("seed", "lock_after_failed_logins", "change_display_names", "max_body_bytes"):
+        if key in data:
+            changes[key] = data[key]
+    if "ip_whitelist" in data:
+        if isinstance(data["ip_whitelist"], list):
+            changes["ip_whitelist"] = tuple(str(item) for item in data["ip_whitelist"])
+        else:
+            problems.append(f"{source}: ip_whitelist must be a list of addresses and ranges.")
+    lifetimes = data.get("token_lifetime", {})
+    if not isinstance(lifetimes, dict) or set(lifetimes) - {"plutora", "plutora_test"}:
+        problems.append(f"{source}: [token_lifetime] takes only 'plutora' and 'plutora_test'.")
+    else:
+        if "plutora" in lifetimes:
+            changes["token_lifetime_plutora"] = lifetimes["plutora"]
+        if "plutora_test" in lifetimes:
+            changes["token_lifetime_plutora_test"] = lifetimes["plutora_test"]
+    limit = data.get("rate_limit", {})
+    if not isinstance(limit, dict) or set(limit) - {"requests", "window_seconds"}:
+        problems.append(f"{source}: [rate_limit] takes only 'requests' and 'window_seconds'.")
+    else:
+        if "requests" in limit:
+            changes["rate_limit"] = limit["requests"]
+        if "window_seconds" in limit:
+            changes["rate_window_seconds"] = limit["window_seconds"]
+    for key, kind, fields in (
+        ("api_keys", ApiKey, ("client_id", "client_secret", "product")),
+        ("users", UserAccount, ("username", "password", "product")),
+    ):
+        if key not in data:
+            continue
+        entries = data[key]
+        built = []
+        for index, entry in enumerate(entries if isinstance(entries, list) else [None]):
+            if not isinstance(entry, dict) or set(entry) != set(fields):
+                problems.append(
+                    f"{source}: {key}[{index}] must have exactly the keys {', '.join(fields)}."
+                )
+                continue
+            built.append(kind(*(str(entry[name]) for name in fields)))  # type: ignore[arg-type]
+        changes[key] = tuple(built)
+    return replace(base, extra_problems=tuple(problems), **changes)

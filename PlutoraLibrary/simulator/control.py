@@ -1,0 +1,236 @@
+"""The control API under ``/_sim/``: not part of the contract; tests and benchmarks use it.
+
+| call | what it does |
+|---|---|
+| ``GET /_sim`` | settings, record counts, locked users |
+| ``POST /_sim/reset`` ``{"tokens": false}`` | back to the seeded site (tokens kept unless asked) |
+| ``GET``/``PUT /_sim/settings`` | whitelist, rate limit and window, token lifetimes, change names |
+| ``POST /_sim/users`` ``{"username", "password", "product"}`` | add a (throw-away) user |
+| ``POST /_sim/users/unlock`` ``{"username", "product"?}`` | unlock a user |
+| ``POST /_sim/tokens/expire`` | every issued token expires now |
+| ``GET /_sim/tokens/issued`` | every access and refresh token issued (for secret scans) |
+| ``GET /_sim/clock``, ``POST /_sim/clock/advance`` ``{"seconds"}`` | the simulator's clock |
+| ``GET``/``POST``/``DELETE /_sim/faults`` | faults for the next N matching requests |
+| ``GET /_sim/counters``, ``POST /_sim/counters/reset`` | grants, logins, requests, 429s |
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from .config import PRODUCTS, UserAccount
+from .protocol import ApiError, Call, Handler, Reply
+from .query import field_of
+from .state import FAULT_KINDS, Fault
+
+
+def _bad(message: str) -> ApiError:
+    return ApiError(400, {"message": message})
+
+
+def _object(call: Call) -> dict[str, Any]:
+    if call.body is None:
+        return {}
+    if not isinstance(call.body, dict):
+        raise _bad("The body must be a JSON object.")
+    return call.body
+
+
+def overview(call: Call) -> Reply:
+    state = call.state
+    with state.lock:
+        data = state.data
+        return Reply(
+            200,
+            {
+                "settings": state.settings.describe(),
+                "records": {
+                    "releases": len(data.releases),
+                    "changes": len(data.changes),
+                    "defects": len(data.defects),
+                    "environments": len(data.environments),
+                    "hosts": len(data.hosts),
+                    "layers": len(data.layers),
+                    "systems": len(data.systems),
+                    "organizations": len(data.organizations),
+                },
+                "lockedUsers": sorted(f"{product}:{user}" for product, user in state.locked),
+                "faults": [fault.describe() for fault in state.faults],
+            },
+        )
+
+
+def reset(call: Call) -> Reply:
+    body = _object(call)
+    call.state.reset(tokens=bool(field_of(body, "tokens")))
+    return Reply(200, {"message": "The simulator was reset to its seeded state."})
+
+
+def get_settings(call: Call) -> Reply:
+    return Reply(200, call.state.settings.describe())
+
+
+def put_settings(call: Call) -> Reply:
+    try:
+        return Reply(200, call.state.update_settings(_object(call)))
+    except ValueError as error:
+        raise _bad(f"Settings not changed: {error}.") from None
+
+
+def _product(value: Any, required: bool) -> Any:
+    if value is None and not required:
+        return None
+    if value not in PRODUCTS:
+        raise _bad(f"product must be one of {', '.join(PRODUCTS)}, not {value!r}.")
+    return value
+
+
+def add_user(call: Call) -> Reply:
+    body = _object(call)
+    username, password = field_of(body, "username"), field_of(body, "password")
+    if not isinstance(username, str) or not username or not isinstance(password, str):
+        raise _bad("A user needs a username and a password (strings).")
+    product = _product(field_of(body, "product"), required=True)
+    call.state.add_user(UserAccount(username, password, product))
+    return Reply(201, {"username": username, "product": product})
+
+
+def unlock_user(call: Call) -> Reply:
+    body = _object(call)
+    username = field_of(body, "username")
+    if not isinstance(username, str) or not username:
+        raise _bad('Name the user to unlock: {"username": "..."}.')
+    product = _product(field_of(body, "product"), required=False)
+    was_locked = call.state.unlock_user(username, product)
+    return Reply(200, {"username": username, "wasLocked": was_locked})
+
+
+def expire_tokens(call: Call) -> Reply:
+    return Reply(200, {"expired": call.state.expire_tokens()})
+
+
+def issued_tokens(call: Call) -> Reply:
+    with call.state.lock:
+        return Reply(200, list(call.state.issued_tokens))
+
+
+def get_clock(call: Call) -> Reply:
+    moment = call.state.now()
+    return Reply(
+        200,
+        {
+            "now": datetime.fromtimestamp(moment, timezone.utc).isoformat(),
+            "offsetSeconds": call.state.clock_offset,
+        },
+    )
+
+
+def advance_clock(call: Call) -> Reply:
+    seconds = field_of(_object(call), "seconds")
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+        raise _bad('Give the seconds to move the clock forward: {"seconds": 3600}.')
+    try:
+        call.state.advance_clock(float(seconds))
+    except ValueError as error:
+        raise _bad(f"Cannot move the clock: {error}.") from None
+    return get_clock(call)
+
+
+def list_faults(call: Call) -> Reply:
+    with call.state.lock:
+        return Reply(200, [fault.describe() for fault in call.state.faults])
+
+
+def add_fault(call: Call) -> Reply:
+    """Queue a fault: ``{"path": regex, "kind": …, "count": N, …}`` (see the docs)."""
+    body = _object(call)
+    problems = []
+    path = field_of(body, "path")
+    pattern = None
+    if not isinstance(path, str) or not path:
+        problems.append("path (a regular expression matched against the request path) is required")
+    else:
+        try:
+            pattern = re.compile(path, re.IGNORECASE)
+        except re.error as error:
+            problems.append(f"path is not a valid regular expression: {error}")
+    kind = field_of(body, "kind")
+    if kind not in FAULT_KINDS:
+        problems.append(f"kind must be one of {', '.join(FAULT_KINDS)}, not {kind!r}")
+    count = field_of(body, "count")
+    count = 1 if count is None else count
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        problems.append("count must be a whole number of at least 1")
+    method = field_of(body, "method")
+    if method is not None and not isinstance(method, str):
+        problems.append("method must be an HTTP method such as GET")
+    status = field_of(body, "status")
+    status = 503 if status is None else status
+    if not isinstance(status, int) or not 400 <= status <= 599:
+        problems.append("status must be an HTTP error status from 400 to 599")
+    retry_after = field_of(body, "retryAfter")
+    retry_after = 1 if retry_after is None else retry_after
+    if not isinstance(retry_after, int) or isinstance(retry_after, bool) or retry_after < 0:
+        problems.append("retryAfter must be a whole number of seconds")
+    seconds = field_of(body, "seconds")
+    seconds = 0.0 if seconds is None else seconds
+    if (
+        not isinstance(seconds, (int, float))
+        or isinstance(seconds, bool)
+        or not 0 <= seconds <= 600
+    ):
+        problems.append("seconds must be a number from 0 to 600")
+    stage = field_of(body, "stage") or "before"
+    if stage not in ("before", "after"):
+        problems.append("stage must be 'before' (not processed) or 'after' (processed)")
+    if problems or pattern is None:
+        raise _bad("Fault not added: " + "; ".join(problems) + ".")
+    fault = Fault(
+        pattern=pattern,
+        kind=kind,
+        remaining=count,
+        method=method.upper() if isinstance(method, str) else None,
+        status=status,
+        retry_after=retry_after,
+        seconds=float(seconds),
+        stage="after" if stage == "after" else "before",
+        body=field_of(body, "body"),
+    )
+    call.state.add_fault(fault)
+    return Reply(201, fault.describe())
+
+
+def clear_faults(call: Call) -> Reply:
+    call.state.clear_faults()
+    return Reply(204)
+
+
+def get_counters(call: Call) -> Reply:
+    with call.state.lock:
+        return Reply(200, call.state.counters.describe())
+
+
+def reset_counters(call: Call) -> Reply:
+    call.state.reset_counters()
+    return Reply(204)
+
+
+ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", "", overview),
+    ("POST", "/reset", reset),
+    ("GET", "/settings", get_settings),
+    ("PUT", "/settings", put_settings),
+    ("POST", "/users", add_user),
+    ("POST", "/users/unlock", unlock_user),
+    ("POST", "/tokens/expire", expire_tokens),
+    ("GET", "/tokens/issued", issued_tokens),
+    ("GET", "/clock", get_clock),
+    ("POST", "/clock/advance", advance_clock),
+    ("GET", "/faults", list_faults),
+    ("POST", "/faults", add_fault),
+    ("DELETE", "/faults", clear_faults),
+    ("GET", "/counters", get_counters),
+    ("POST", "/counters/reset", reset_counters),
+]

@@ -1,0 +1,80 @@
+"""What a simulator handler receives and answers, and the contract's error bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .state import SimulatorState, TokenGrant
+
+DENIED = {"message": "Authorization has been denied for this request."}
+RATE_LIMITED = {"message": "API request limit exceeded."}
+
+
+@dataclass
+class Call:
+    """One request as a handler sees it: path parameters, query (lower-case keys) and body."""
+
+    state: SimulatorState
+    method: str
+    path: str
+    params: dict[str, str]
+    query: dict[str, str]
+    body: Any
+    grant: TokenGrant | None
+    url: str
+
+
+@dataclass
+class Reply:
+    """A handler's answer: status, JSON payload (``None`` with 204: no body) and headers."""
+
+    status: int
+    payload: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[Call], Reply]
+
+
+class ApiError(Exception):
+    """Raised by a handler to answer with an error status and body."""
+
+    def __init__(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status)
+        self.reply = Reply(status, payload, headers or {})
+
+
+def invalid(model_state: dict[str, list[str]]) -> ApiError:
+    """The Plutora API's 400: ``{"message": "The request is invalid.", "modelState": …}``."""
+    return ApiError(400, {"message": "The request is invalid.", "modelState": model_state})
+
+
+def business_rule(*messages: str) -> ApiError:
+    """A broken business rule: 400 with ``modelState.internalServerValidationError``."""
+    return invalid({"internalServerValidationError": list(messages)})
+
+
+def not_found(message: str) -> ApiError:
+    """The Plutora API's 404 for an unknown id."""
+    return ApiError(404, {"message": message})
+
+
+def server_error(exception_message: str) -> ApiError:
+    """The Plutora API's 500, e.g. for a filter on an unknown field."""
+    return ApiError(
+        500, {"message": "An error has occurred.", "exceptionMessage": exception_message}
+    )
+
+
+def envelope(
+    data: Any, status: str = "Success", messages: list[str] | None = None
+) -> dict[str, Any]:
+    """The Plutora Test API's envelope: ``{"Status", "Messages", "Data"}``."""
+    return {"Status": status, "Messages": messages or [], "Data": data}
+
+
+def test_failure(status: int, *messages: str) -> ApiError:
+    """A Plutora Test API failure: ``Status: "Fail"`` with the messages, no data."""
+    return ApiError(status, envelope(None, "Fail", list(messages)))

@@ -1,0 +1,416 @@
+"""Deterministic seed data: the same seed always yields the same site.
+
+The data is large enough to page through (260 releases, 300 changes, 1,000 defects) and
+covers every release type, every status (end states included), parent/child releases,
+every stack layer and both date styles the real API sends.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+Record = dict[str, Any]
+
+ANCHOR = datetime(2026, 1, 1, 9, 0, 0, tzinfo=timezone.utc)
+
+#: Lookup types, their description and their values in sort order.
+LOOKUP_VALUES: dict[str, tuple[str, list[str]]] = {
+    "ReleaseStatusType": (
+        "Status of a release",
+        ["Draft", "Active", "In Progress", "Complete", "Cancelled"],
+    ),
+    "ReleaseType": ("Type of a release", ["Major", "Minor", "Patch", "Emergency", "Maintenance"]),
+    "ReleaseRiskLevel": ("Risk level of a release", ["Low", "Medium", "High", "Critical"]),
+    "ChangeStatus": (
+        "Status of a change",
+        ["New", "Approved", "In Progress", "Deployed", "Closed", "Rejected", "N/A"],
+    ),
+    "ChangePriority": ("Priority of a change", ["Low", "Medium", "High", "Critical", "N/A"]),
+    "ChangeType": ("Type of a change", ["Enhancement", "Defect Fix", "Regulatory", "Tech Debt"]),
+    "ChangeDeliveryRisk": ("Delivery risk of a change", ["Low", "Medium", "High"]),
+    "ChangeTheme": (
+        "Theme of a change",
+        ["Customer Experience", "Compliance", "Performance", "Security"],
+    ),
+    "StackLayer": (
+        "Stack layer of an environment component",
+        ["Application", "Database", "Middleware", "Network", "Operating System"],
+    ),
+}
+#: Release statuses that are end states: a release in one cannot be POSTed.
+END_STATE_STATUSES = frozenset({"Complete", "Cancelled"})
+
+DEFECT_STATUSES = ["New", "Open", "In Progress", "Resolved", "Closed", "Reopened"]
+DEFECT_PRIORITIES = ["Low", "Medium", "High", "Critical"]
+DEFECT_SEVERITIES = ["Trivial", "Minor", "Major", "Critical"]
+
+_PEOPLE = [
+    "Avery Chen", "Blake Okafor", "Casey Romero", "Devon Patel", "Emery Novak", "Finley Hart",
+    "Gray Ito", "Harper Silva", "Indigo Berg", "Jordan Mbeki", "Kai Laurent", "Logan Reyes",
+    "Morgan Kowalski", "Noel Andersen", "Oakley Haddad", "Parker Lindqvist", "Quinn Moreau",
+    "Reese Tanaka", "Sage Oduya", "Taylor Brennan",
+]  # fmt: skip
+_SYSTEMS = [
+    ("Customer Portal", "In-house"), ("Billing Engine", "Oracle"), ("Payments Gateway", "Stripe"),
+    ("CRM", "Salesforce"), ("Data Warehouse", "Snowflake"), ("Mobile App", "In-house"),
+    ("Identity Service", "Okta"), ("Order Management", "SAP"), ("Inventory", "SAP"),
+    ("Notification Hub", "Twilio"), ("Reporting", "Tableau"), ("Search", "Elastic"),
+    ("HR Portal", "Workday"), ("Claims", "Guidewire"), ("Pricing", "In-house"),
+]  # fmt: skip
+_ORGANIZATIONS = [
+    ("Acme Holdings", "Company"), ("Retail Banking", "Division"), ("Digital Channels", "Division"),
+    ("Platform Engineering", "Department"), ("Finance IT", "Department"),
+    ("Quality Engineering", "Department"),
+]  # fmt: skip
+_CHANGE_VERBS = ["Add", "Improve", "Fix", "Retire", "Migrate", "Harden", "Automate", "Redesign"]
+_CHANGE_OBJECTS = [
+    "login throttling", "invoice export", "card tokenisation", "address lookup",
+    "audit trail", "batch scheduler", "password reset", "consent banner", "rate cards",
+    "session timeout", "search ranking", "PDF statements", "push notifications",
+]  # fmt: skip
+_DEFECT_SYMPTOMS = [
+    "crashes when", "shows a blank page after", "returns 500 on", "rounds totals wrongly in",
+    "times out during", "loses the draft on", "logs a stack trace on", "double-charges on",
+]  # fmt: skip
+_DEFECT_CONTEXTS = [
+    "checkout", "month-end close", "profile update", "CSV import", "bulk approval",
+    "currency switch", "offline sync", "password change", "report export",
+]  # fmt: skip
+_ENVIRONMENTS = ["DEV1", "DEV2", "SIT1", "SIT2", "UAT1", "UAT2", "PERF", "STAGING", "DR", "PROD"]
+_COMPONENTS = {
+    "Application": ["portal-web", "billing-api", "orders-svc", "auth-svc"],
+    "Database": ["PostgreSQL", "Oracle DB", "SQL Server"],
+    "Middleware": ["Kafka", "RabbitMQ", "IBM MQ", "Tomcat"],
+    "Network": ["F5 BIG-IP", "nginx ingress", "Cisco ASA"],
+    "Operating System": ["RHEL", "Ubuntu Server", "Windows Server"],
+}
+
+
+def iso_plain(moment: datetime) -> str:
+    """``2016-12-31T00:00:00``: no offset, no fraction (one of the API's two date styles)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def iso_precise(moment: datetime) -> str:
+    """``2017-01-09T03:17:38.9137257+00:00``: seven-digit fraction and offset."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "7+00:00"
+
+
+@dataclass
+class SeedData:
+    """Every collection of a freshly seeded site, keyed by lower-case id in creation order."""
+
+    lookups: dict[str, list[Record]] = field(default_factory=dict)
+    people: list[Record] = field(default_factory=list)
+    organizations: dict[str, Record] = field(default_factory=dict)
+    systems: dict[str, Record] = field(default_factory=dict)
+    releases: dict[str, Record] = field(default_factory=dict)
+    changes: dict[str, Record] = field(default_factory=dict)
+    environments: dict[str, Record] = field(default_factory=dict)
+    hosts: dict[str, Record] = field(default_factory=dict)
+    layers: dict[str, Record] = field(default_factory=dict)
+    defects: dict[str, Record] = field(default_factory=dict)
+
+
+class _Builder:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.data = SeedData()
+
+    def guid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def moment(self, days_before: int, days_after: int) -> datetime:
+        offset = self.rng.uniform(-days_before, days_after)
+        return ANCHOR + timedelta(days=offset)
+
+    def lookup(self, kind: str, value: str) -> Record:
+        return next(item for item in self.data.lookups[kind] if item["value"] == value)
+
+    def pick_lookup(self, kind: str) -> Record:
+        return self.rng.choice(self.data.lookups[kind])
+
+    def build(self) -> SeedData:
+        self.lookups()
+        self.people()
+        self.organizations()
+        self.systems()
+        self.releases()
+        self.changes()
+        self.environments()
+        self.defects()
+        return self.data
+
+    def lookups(self) -> None:
+        for kind, (_description, values) in LOOKUP_VALUES.items():
+            items = []
+            for order, value in enumerate(values):
+                item: Record = {"id": self.guid(), "value": value, "sortOrder": order, "type": kind}
+                if kind == "ReleaseStatusType":
+                    item["isEndState"] = value in END_STATE_STATUSES
+                items.append(item)
+            self.data.lookups[kind] = items
+
+    def people(self) -> None:
+        for name in _PEOPLE:
+            email = name.lower().replace(" ", ".") + "@example.com"
+            self.data.people.append({"id": self.guid(), "name": name, "email": email})
+
+    def organizations(self) -> None:
+        for name, kind in _ORGANIZATIONS:
+            org = {"id": self.guid(), "name": name, "type": kind}
+            self.data.organizations[org["id"]] = org
+
+    def org(self) -> Record:
+        return self.rng.choice(list(self.data.organizations.values()))
+
+    def systems(self) -> None:
+        for name, vendor in _SYSTEMS:
+            org = self.org()
+            system = {
+                "id": self.guid(),
+                "name": name,
+                "vendor": vendor,
+                "status": "Active" if self.rng.random() < 0.85 else "Inactive",
+                "organizationId": org["id"],
+                "organization": org["name"],
+                "description": f"{name} supplied by {vendor}.",
+            }
+            self.data.systems[system["id"]] = system
+
+    def releases(self) -> None:
+        statuses = LOOKUP_VALUES["ReleaseStatusType"][1]
+        plan = [("Enterprise", 20), ("Integrated", 140), ("Independent", 100)]
+        enterprise_ids: list[str] = []
+        number = 0
+        for release_type, count in plan:
+            for index in range(count):
+                number += 1
+                # Cycle through every status so each type has each status, end states included.
+                status = self.lookup("ReleaseStatusType", statuses[index % len(statuses)])
+                kind = self.pick_lookup("ReleaseType")
+                risk = self.pick_lookup("ReleaseRiskLevel")
+                org = self.org()
+                manager = self.rng.choice(self.data.people)
+                system = self.rng.choice(list(self.data.systems.values()))
+                implementation = self.moment(540, 540).replace(hour=0, minute=0, second=0)
+                prefix = {"Enterprise": "ENT", "Integrated": "PRJ", "Independent": "IND"}
+                identifier = f"{prefix[release_type]}-{implementation:%Y}.{index + 1:03d}"
+                parent: Record | None = None
+                if release_type == "Integrated" and enterprise_ids and index % 3 != 2:
+                    parent = self.data.releases[self.rng.choice(enterprise_ids)]
+                release: Record = {
+                    "id": self.guid(),
+                    "identifier": identifier,
+                    "name": f"{system['name']} {kind['value']} {implementation:%b %Y}",
+                    "summary": f"{kind['value']} release of {system['name']} for {org['name']}.",
+                    "releaseTypeId": kind["id"],
+                    "releaseType": kind["value"],
+                    "location": self.rng.choice(["Sydney", "London", "Chicago", "Remote"]),
+                    "releaseStatusTypeId": status["id"],
+                    "releaseStatusType": status["value"],
+                    "releaseRiskLevelId": risk["id"],
+                    "releaseRiskLevel": risk["value"],
+                    "implementationDate": iso_plain(implementation),
+                    "displayColor": f"#{self.rng.getrandbits(24):06x}",
+                    "organizationId": org["id"],
+                    "organization": org["name"],
+                    "managerId": manager["id"],
+                    "manager": manager["name"],
+                    "parentReleaseId": parent["id"] if parent else None,
+                    "parentRelease": parent["identifier"] if parent else None,
+                    "plutoraReleaseType": release_type,
+                    "releaseProjectType": {
+                        "Enterprise": "None",
+                        "Integrated": "IsProject",
+                        "Independent": "NotIsProject",
+                    }[release_type],
+                    "lastModifiedDate": iso_precise(self.moment(200, 0)),
+                    "additionalInformation": self.additional_information(),
+                }
+                self.data.releases[release["id"]] = release
+                if release_type == "Enterprise":
+                    enterprise_ids.append(release["id"])
+
+    def additional_information(self) -> list[Record]:
+        if self.rng.random() < 0.4:
+            return []
+        return [
+            {
+                "id": self.guid(),
+                "name": "Budget Code",
+                "type": "FreeText",
+                "text": f"BC-{self.rng.randint(100, 999)}",
+            }
+        ]
+
+    def changes(self) -> None:
+        releases = list(self.data.releases.values())
+        systems = list(self.data.systems.values())
+        for number in range(1, 301):
+            org = self.org()
+            raised_by = self.rng.choice(self.data.people)
+            raised = self.moment(400, 60)
+            modified = raised + timedelta(days=self.rng.uniform(0, 60))
+            text = f"{self.rng.choice(_CHANGE_VERBS)} {self.rng.choice(_CHANGE_OBJECTS)}"
+            change: Record = {
+                "id": self.guid(),
+                "changeId": number,
+                "name": f"{text} ({number})",
+                "businessValueScore": self.rng.randint(0, 100),
+                "raisedById": raised_by["id"],
+                "raisedBy": raised_by["name"],
+                "raisedDate": iso_precise(raised),
+                "organizationId": org["id"],
+                "organization": org["name"],
+                "expectedDeliveryDate": iso_plain(
+                    raised + timedelta(days=self.rng.randint(7, 120))
+                ),
+                "description": f"<p>{text}.</p>",
+                "descriptionSimple": f"{text}.",
+                "lastModifiedDate": iso_precise(modified),
+                "lastModifiedBy": self.rng.choice(self.data.people)["name"],
+                "additionalInformation": [],
+                "stakeholders": [
+                    {
+                        "userId": person["id"],
+                        "user": person["name"],
+                        "responsible": self.rng.random() < 0.5,
+                        "accountable": self.rng.random() < 0.3,
+                        "consulted": self.rng.random() < 0.3,
+                        "informed": True,
+                    }
+                    for person in self.rng.sample(self.data.people, self.rng.randint(0, 3))
+                ],
+                "systems": [
+                    {"systemId": system["id"], "system": system["name"], "impact": "Minor"}
+                    for system in self.rng.sample(systems, self.rng.randint(0, 2))
+                ],
+                "deliveryReleases": [
+                    {
+                        "releaseId": release["id"],
+                        "releaseIdentifier": release["identifier"],
+                        "targetRelease": True,
+                        "actualDeliveryRelease": False,
+                    }
+                    for release in self.rng.sample(releases, self.rng.randint(0, 2))
+                ],
+            }
+            for field_name, kind in (
+                ("changePriority", "ChangePriority"),
+                ("changeStatus", "ChangeStatus"),
+                ("changeType", "ChangeType"),
+                ("changeDeliveryRisk", "ChangeDeliveryRisk"),
+                ("changeTheme", "ChangeTheme"),
+            ):
+                value = self.pick_lookup(kind)
+                change[field_name + "Id"] = value["id"]
+                change[field_name] = value["value"]
+            self.data.changes[change["id"]] = change
+
+    def environments(self) -> None:
+        stack_layers = self.data.lookups["StackLayer"]
+        systems = list(self.data.systems.values())
+        for number, name in enumerate(_ENVIRONMENTS):
+            system = systems[number % len(systems)]
+            environment: Record = {
+                "id": self.guid(),
+                "name": name,
+                "description": f"{name} environment for {system['name']}.",
+                "url": f"https://{name.lower()}.apps.example.com",
+                "vendor": system["vendor"],
+                "linkedSystemId": system["id"],
+                "linkedSystem": system["name"],
+                "usageWorkItem": name.rstrip("0123456789"),
+                "environmentStatus": "Active" if name != "DR" else "Standby",
+                "color": f"#{self.rng.getrandbits(24):06x}",
+                "isSharedEnvironment": name in ("SIT1", "UAT1", "PERF"),
+                "hosts": [],
+            }
+            host_count = self.rng.randint(2, 4)
+            hosts = []
+            for host_number in range(host_count):
+                host: Record = {
+                    "id": self.guid(),
+                    "name": f"{name.lower()}-node-{host_number + 1:02d}",
+                    "environmentID": environment["id"],
+                    "layers": [],
+                }
+                hosts.append(host)
+            # Every environment covers every stack layer, spread over its hosts.
+            for order, stack_layer in enumerate(stack_layers):
+                for host in (hosts[order % host_count], self.rng.choice(hosts)):
+                    if any(layer["stackLayerID"] == stack_layer["id"] for layer in host["layers"]):
+                        continue
+                    layer = {
+                        "id": self.guid(),
+                        "componentName": self.rng.choice(_COMPONENTS[stack_layer["value"]]),
+                        "version": f"{self.rng.randint(1, 19)}.{self.rng.randint(0, 9)}",
+                        "hostID": host["id"],
+                        "environmentID": environment["id"],
+                        "stackLayerID": stack_layer["id"],
+                        "stackLayer": stack_layer["value"],
+                        "stackLayerType": "StackLayer",
+                    }
+                    host["layers"].append(layer)
+                    self.data.layers[layer["id"]] = layer
+            for host in hosts:
+                self.data.hosts[host["id"]] = host
+            environment["hosts"] = hosts
+            self.data.environments[environment["id"]] = environment
+
+    def defects(self) -> None:
+        statuses = {value: self.guid() for value in DEFECT_STATUSES}
+        priorities = {value: self.guid() for value in DEFECT_PRIORITIES}
+        severities = {value: self.guid() for value in DEFECT_SEVERITIES}
+        self.data.lookups["DefectStatus"] = _defect_lookup(statuses, "DefectStatus")
+        self.data.lookups["DefectPriority"] = _defect_lookup(priorities, "DefectPriority")
+        self.data.lookups["DefectSeverity"] = _defect_lookup(severities, "DefectSeverity")
+        release_ids = [release["id"] for release in self.data.releases.values()]
+        for number in range(1, 1001):
+            status = DEFECT_STATUSES[number % len(DEFECT_STATUSES)]
+            priority = DEFECT_PRIORITIES[(number // 2) % len(DEFECT_PRIORITIES)]
+            severity = self.rng.choice(DEFECT_SEVERITIES)
+            created = self.moment(300, 0)
+            modified = created + timedelta(hours=self.rng.uniform(0, 900))
+            assignee = self.rng.choice([*self.data.people, None])
+            context = self.rng.choice(_DEFECT_CONTEXTS)
+            defect: Record = {
+                "Id": self.guid(),
+                "DisplayId": f"DEF-{number:04d}",
+                "Name": f"App {self.rng.choice(_DEFECT_SYMPTOMS)} {context}",
+                "Description": f"Steps: open {context}, repeat the action. Seen in build "
+                f"{self.rng.randint(100, 999)}.",
+                "Status": {"Id": statuses[status], "Value": status},
+                "Priority": {"Id": priorities[priority], "Value": priority},
+                "Severity": {"Id": severities[severity], "Value": severity},
+                "AssignedTo": assignee["email"] if assignee else None,
+                "ReleaseId": self.rng.choice(release_ids) if self.rng.random() < 0.7 else None,
+                "CreatedDate": iso_precise(created),
+                "LastModifiedDate": iso_precise(modified),
+                "Fields": [
+                    _field("Story Points", str(self.rng.choice([1, 2, 3, 5, 8]))),
+                    _field("Component", context),
+                ],
+            }
+            self.data.defects[defect["Id"]] = defect
+
+
+def _defect_lookup(values: dict[str, str], kind: str) -> list[Record]:
+    return [
+        {"id": guid, "value": value, "sortOrder": order, "type": kind}
+        for order, (value, guid) in enumerate(values.items())
+    ]
+
+
+def _field(name: str, value: str) -> Record:
+    return {"Name": name, "Value": value, "StringValue": value}
+
+
+def build_seed(seed: int) -> SeedData:
+    """Build the whole site for ``seed``. Example: ``build_seed(1).releases``."""
+    return _Builder(seed).build()

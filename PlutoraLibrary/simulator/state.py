@@ -1,0 +1,420 @@
+"""Everything the simulator remembers, behind one lock.
+
+The HTTP layer runs every handler on one event loop, and in-process callers (tests, the Robot
+library) go through the same lock, so no update is ever lost or half applied, however many
+clients or processes call at once.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import math
+import re
+import secrets
+import threading
+import time
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .config import PRODUCTS, Product, SimulatorConfig, UserAccount, whitelist_problems
+from .seed import SeedData, build_seed
+
+FaultKind = Literal["status", "rate_limit", "delay", "drop"]
+FAULT_KINDS: tuple[str, ...] = ("status", "rate_limit", "delay", "drop")
+
+
+@dataclass
+class TokenGrant:
+    """One issued token: who it belongs to and until when (simulator clock) it is valid."""
+
+    access_token: str
+    refresh_token: str
+    product: Product
+    client_id: str
+    username: str
+    expires_at: float
+
+    def __repr__(self) -> str:
+        return f"TokenGrant(product={self.product!r}, client_id={self.client_id!r}, ***)"
+
+
+@dataclass
+class Fault:
+    """A fault injected into the next ``remaining`` requests whose path matches ``pattern``.
+
+    ``stage`` "before": the request never reaches the API (nothing is processed);
+    "after": the API processes it, then the answer is replaced, delayed or dropped.
+    """
+
+    pattern: re.Pattern[str]
+    kind: FaultKind
+    remaining: int
+    method: str | None = None
+    status: int = 503
+    retry_after: int = 1
+    seconds: float = 0.0
+    stage: Literal["before", "after"] = "before"
+    body: Any = None
+
+    def describe(self) -> dict[str, Any]:
+        """The fault as the control API shows it."""
+        return {
+            "path": self.pattern.pattern,
+            "method": self.method,
+            "kind": self.kind,
+            "remaining": self.remaining,
+            "status": self.status,
+            "retryAfter": self.retry_after,
+            "seconds": self.seconds,
+            "stage": self.stage,
+        }
+
+
+@dataclass
+class Settings:
+    """The part of the configuration the control API can change while running."""
+
+    ip_whitelist: list[ipaddress.IPv4Network | ipaddress.IPv6Network]
+    rate_limit: int
+    rate_window_seconds: float
+    token_lifetime: dict[str, int]
+    change_display_names: str
+
+    @classmethod
+    def from_config(cls, config: SimulatorConfig) -> Settings:
+        return cls(
+            ip_whitelist=[ipaddress.ip_network(e, strict=False) for e in config.ip_whitelist],
+            rate_limit=config.rate_limit,
+            rate_window_seconds=float(config.rate_window_seconds),
+            token_lifetime={
+                "plutora": config.token_lifetime_plutora,
+                "plutora-test": config.token_lifetime_plutora_test,
+            },
+            change_display_names=config.change_display_names,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "ipWhitelist": [str(network) for network in self.ip_whitelist],
+            "rateLimit": self.rate_limit,
+            "rateWindowSeconds": self.rate_window_seconds,
+            "tokenLifetimePlutora": self.token_lifetime["plutora"],
+            "tokenLifetimePlutoraTest": self.token_lifetime["plutora-test"],
+            "changeDisplayNames": self.change_display_names,
+        }
+
+
+@dataclass
+class Counters:
+    """What the simulator counts for tests and benchmarks (read through ``/_sim/counters``)."""
+
+    token_grants: Counter[str] = field(default_factory=Counter)
+    token_denials: Counter[str] = field(default_factory=Counter)
+    login_attempts: Counter[str] = field(default_factory=Counter)
+    rate_limited: Counter[str] = field(default_factory=Counter)
+    requests: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    faults_applied: int = 0
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "tokenGrants": dict(self.token_grants),
+            "tokenGrantsTotal": sum(self.token_grants.values()),
+            "tokenDenials": dict(self.token_denials),
+            "loginAttempts": dict(self.login_attempts),
+            "rateLimited": dict(self.rate_limited),
+            "rateLimitedTotal": sum(self.rate_limited.values()),
+            "requests": {route: dict(statuses) for route, statuses in self.requests.items()},
+            "requestsTotal": sum(sum(c.values()) for c in self.requests.values()),
+            "faultsApplied": self.faults_applied,
+        }
+
+
+class LoginRejected(Exception):
+    """A token request the token server refuses; ``error`` and ``description`` are its body."""
+
+    def __init__(self, error: str, description: str | None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.description = description
+
+
+class SimulatorState:
+    """The simulated site: data, users, tokens, limits, faults and counters.
+
+    Every public method takes ``self.lock``; HTTP handlers run with it held.
+    Example::
+
+        state = SimulatorState(SimulatorConfig(seed=3))
+        grant = state.grant_token("plutora", "sim-plutora-client", "sim-plutora-secret",
+                                  "qa.lead@example.com", "Sim-Password-1")
+    """
+
+    def __init__(self, config: SimulatorConfig) -> None:
+        self.config = config
+        self.lock = threading.RLock()
+        self.clock_offset = 0.0
+        self.tokens: dict[str, TokenGrant] = {}
+        self.issued_tokens: list[str] = []
+        self._fresh(config)
+
+    def _fresh(self, config: SimulatorConfig) -> None:
+        self.data: SeedData = build_seed(config.seed)
+        self.settings = Settings.from_config(config)
+        self.api_keys = {key.client_id: key for key in config.api_keys}
+        self.users: dict[tuple[str, str], UserAccount] = {
+            (user.product, user.username.lower()): user for user in config.users
+        }
+        self.failed_logins: Counter[tuple[str, str]] = Counter()
+        self.locked: set[tuple[str, str]] = set()
+        self.request_log: dict[str, deque[float]] = defaultdict(deque)
+        self.faults: list[Fault] = []
+        self.counters = Counters()
+
+    # -- clock ------------------------------------------------------------------------------
+
+    def now(self) -> float:
+        """Seconds since the epoch on the simulator's clock (real time plus any advance)."""
+        return time.time() + self.clock_offset
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the clock forward (tokens expire, rate windows pass); returns the offset."""
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError("seconds must be a finite number of at least 0")
+        with self.lock:
+            self.clock_offset += seconds
+            return self.clock_offset
+
+    # -- resetting --------------------------------------------------------------------------
+
+    def reset(self, tokens: bool = False) -> None:
+        """Back to the seeded site: data, locks, limits, faults, counters, clock and settings.
+
+        Issued tokens stay valid unless ``tokens`` is true, so that other processes of a
+        parallel run keep working.
+        """
+        with self.lock:
+            self._fresh(self.config)
+            self.clock_offset = 0.0
+            if tokens:
+                self.tokens.clear()
+
+    # -- logins and tokens ------------------------------------------------------------------
+
+    def grant_token(
+        self,
+        product: Product,
+        client_id: str | None,
+        client_secret: str | None,
+        username: str | None,
+        password: str | None,
+    ) -> TokenGrant:
+        """Run the password grant, or raise :class:`LoginRejected` with the server's body."""
+        with self.lock:
+            key = self.api_keys.get(client_id or "")
+            if key is None or key.product != product or key.client_secret != client_secret:
+                self.counters.token_denials[client_id or "(none)"] += 1
+                raise LoginRejected("invalid_grant", "The client_id or client_secret is incorrect.")
+            account_key = (product, (username or "").lower())
+            self.counters.login_attempts[f"{product}:{account_key[1]}"] += 1
+            if account_key in self.locked:
+                self.counters.token_denials[key.client_id] += 1
+                raise LoginRejected(
+                    "validation_error",
+                    "Your account is locked. Please contact your administrator.",
+                )
+            user = self.users.get(account_key)
+            if user is None or user.password != password:
+                self.counters.token_denials[key.client_id] += 1
+                if user is not None:
+                    self.failed_logins[account_key] += 1
+                    if self.failed_logins[account_key] >= self.config.lock_after_failed_logins:
+                        self.locked.add(account_key)
+                raise LoginRejected(
+                    "validation_error", "Login failed, you have 5 attempts to login"
+                )
+            self.failed_logins.pop(account_key, None)
+            grant = TokenGrant(
+                access_token=secrets.token_urlsafe(32),
+                refresh_token=secrets.token_urlsafe(32),
+                product=product,
+                client_id=key.client_id,
+                username=user.username,
+                expires_at=self.now() + self.settings.token_lifetime[product],
+            )
+            self.tokens[grant.access_token] = grant
+            self.issued_tokens.extend((grant.access_token, grant.refresh_token))
+            self.counters.token_grants[key.client_id] += 1
+            return grant
+
+    def authenticate(self, product: Product, authorization: str | None) -> TokenGrant | None:
+        """The grant behind an ``Authorization: bearer …`` header, if valid for ``product``."""
+        if not authorization:
+            return None
+        scheme, _, token = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        with self.lock:
+            grant = self.tokens.get(token.strip())
+            if grant is None or grant.product != product or grant.expires_at <= self.now():
+                return None
+            return grant
+
+    def expire_tokens(self) -> int:
+        """Make every issued token expired now; returns how many there were."""
+        with self.lock:
+            moment = self.now()
+            for grant in self.tokens.values():
+                grant.expires_at = min(grant.expires_at, moment)
+            return len(self.tokens)
+
+    def add_user(self, account: UserAccount) -> None:
+        """Add (or replace) a user, e.g. a throw-away user for lock tests."""
+        if account.product not in PRODUCTS:
+            raise ValueError(f"product must be one of {', '.join(PRODUCTS)}")
+        with self.lock:
+            key = (account.product, account.username.lower())
+            self.users[key] = account
+            self.failed_logins.pop(key, None)
+            self.locked.discard(key)
+
+    def unlock_user(self, username: str, product: Product | None = None) -> bool:
+        """Unlock a user (of one product or both); returns whether it was locked."""
+        with self.lock:
+            was_locked = False
+            for name in (product,) if product else PRODUCTS:
+                key = (name, username.lower())
+                was_locked |= key in self.locked
+                self.locked.discard(key)
+                self.failed_logins.pop(key, None)
+            return was_locked
+
+    def is_locked(self, username: str, product: Product) -> bool:
+        """Whether a user is locked out of a product."""
+        with self.lock:
+            return (product, username.lower()) in self.locked
+
+    # -- whitelist and rate limit --------------------------------------------------------------
+
+    def ip_allowed(self, address: str | None) -> bool:
+        """Whether ``address`` is on the whitelist (an empty whitelist allows everyone)."""
+        whitelist = self.settings.ip_whitelist
+        if not whitelist:
+            return True
+        try:
+            ip = ipaddress.ip_address(address or "")
+        except ValueError:
+            return False
+        mapped = getattr(ip, "ipv4_mapped", None)
+        if mapped is not None:
+            ip = mapped
+        return any(ip in network for network in whitelist)
+
+    def take_rate_slot(self, client_id: str) -> int | None:
+        """Count one request of ``client_id``; return None, or the seconds to wait if over."""
+        with self.lock:
+            moment = self.now()
+            window = self.settings.rate_window_seconds
+            log = self.request_log[client_id]
+            while log and log[0] <= moment - window:
+                log.popleft()
+            if len(log) >= self.settings.rate_limit:
+                self.counters.rate_limited[client_id] += 1
+                return max(1, math.ceil(log[0] + window - moment))
+            log.append(moment)
+            return None
+
+    def update_settings(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change run-time settings (whitelist, limits, lifetimes, display names) at once.
+
+        Every problem is reported together in one ``ValueError``; nothing changes then.
+        """
+        known = {
+            "ipWhitelist",
+            "rateLimit",
+            "rateWindowSeconds",
+            "tokenLifetimePlutora",
+            "tokenLifetimePlutoraTest",
+            "changeDisplayNames",
+        }
+        problems = [f"unknown setting '{name}'" for name in changes if name not in known]
+        whitelist = changes.get("ipWhitelist")
+        if whitelist is not None:
+            if not isinstance(whitelist, list):
+                problems.append("ipWhitelist must be a list of addresses and CIDR ranges")
+            else:
+                problems.extend(whitelist_problems([str(item) for item in whitelist]))
+        for name in ("rateLimit", "tokenLifetimePlutora", "tokenLifetimePlutoraTest"):
+            value = changes.get(name)
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or value < 1
+            ):
+                problems.append(f"{name} must be a whole number of at least 1")
+        window = changes.get("rateWindowSeconds")
+        if window is not None and (
+            not isinstance(window, (int, float)) or isinstance(window, bool) or window <= 0
+        ):
+            problems.append("rateWindowSeconds must be a positive number")
+        if changes.get("changeDisplayNames") not in (None, "classic", "named"):
+            problems.append("changeDisplayNames must be 'classic' or 'named'")
+        if problems:
+            raise ValueError("; ".join(problems))
+        with self.lock:
+            settings = self.settings
+            if whitelist is not None:
+                settings.ip_whitelist = [
+                    ipaddress.ip_network(str(item), strict=False) for item in whitelist
+                ]
+            if "rateLimit" in changes:
+                settings.rate_limit = changes["rateLimit"]
+            if "rateWindowSeconds" in changes:
+                settings.rate_window_seconds = float(changes["rateWindowSeconds"])
+            if "tokenLifetimePlutora" in changes:
+                settings.token_lifetime["plutora"] = changes["tokenLifetimePlutora"]
+            if "tokenLifetimePlutoraTest" in changes:
+                settings.token_lifetime["plutora-test"] = changes["tokenLifetimePlutoraTest"]
+            if "changeDisplayNames" in changes:
+                settings.change_display_names = changes["changeDisplayNames"]
+            return settings.describe()
+
+    # -- faults -----------------------------------------------------------------------------
+
+    def add_fault(self, fault: Fault) -> None:
+        """Queue a fault; faults are tried in the order they were added."""
+        with self.lock:
+            self.faults.append(fault)
+
+    def clear_faults(self) -> None:
+        """Forget every fault still queued."""
+        with self.lock:
+            self.faults.clear()
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        """The first queued fault matching this request, counted down by one."""
+        if not self.faults:  # the common case: no lock, no scan
+            return None
+        with self.lock:
+            for fault in self.faults:
+                if fault.method and fault.method != method:
+                    continue
+                if not fault.pattern.search(path):
+                    continue
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self.faults.remove(fault)
+                self.counters.faults_applied += 1
+                return copy.copy(fault)
+        return None
+
+    # -- counters ---------------------------------------------------------------------------
+
+    def count_request(self, route: str, status: int) -> None:
+        """Record one answered request under its route template and status."""
+        with self.lock:
+            self.counters.requests[route][str(status)] += 1
+
+    def reset_counters(self) -> None:
+        """Start counting afresh."""
+        with self.lock:
+            self.counters = Counters()

@@ -1,0 +1,1 @@
+"""pytest_plutora: the pytest plugin of robotframework-plutora."""
