@@ -88,7 +88,17 @@ def parse_form(text: str) -> dict[str, Any]:
                 nested = target[part] = {}
             target = nested
         target[parts[-1]] = value
-    return body
+    return _lists(body)
+
+
+def _lists(value: Any) -> Any:
+    """Turn objects keyed 0, 1, 2 … (form indexes) into lists."""
+    if not isinstance(value, dict):
+        return value
+    items = {key: _lists(item) for key, item in value.items()}
+    if items and all(key.isdigit() for key in items):
+        return [items[key] for key in sorted(items, key=int)]
+    return items
 
 
 def _json_response(reply: Reply) -> web.Response:
@@ -190,9 +200,9 @@ class Simulation:
             transport.abort()
         raise asyncio.CancelledError()
 
-    @staticmethod
-    def _fault_reply(fault: Fault) -> web.Response:
+    def _fault_reply(self, fault: Fault) -> web.Response:
         if fault.kind == "rate_limit":
+            self.state.count_injected_429()
             return _json_response(Reply(429, RATE_LIMITED, {"Retry-After": str(fault.retry_after)}))
         if isinstance(fault.body, str):
             kind = "text/html" if fault.body.lstrip().startswith("<") else "text/plain"

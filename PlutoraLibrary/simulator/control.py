@@ -76,7 +76,7 @@ def put_settings(call: Call) -> Reply:
     try:
         return Reply(200, call.state.update_settings(_object(call)))
     except ValueError as error:
-        raise _bad(f"Settings not changed: {error}.") from None
+        raise _bad(f"Settings not changed: {str(error).rstrip('.')}.") from None
 
 
 def _product(value: Any, required: bool) -> Any:

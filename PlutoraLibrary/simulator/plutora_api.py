@@ -639,13 +639,7 @@ class _Reader:
         value = self.body.get(name.lower())
         if value is None:
             return []
-        if isinstance(value, dict):  # a form body's single indexed entry
-            value = [value[key] for key in sorted(value, key=_index_key)]
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             self._error(name, f"{name} must be a list of objects.")
             return []
         return [dict(item) for item in value]
-
-
-def _index_key(key: str) -> tuple[int, str]:
-    return (int(key), "") if key.isdigit() else (1 << 30, key)

@@ -117,9 +117,11 @@ class PlutoraSimulator:
         asyncio.set_event_loop(loop)
         try:
             app = build_app(self.state, client_max_size=self.config.max_body_bytes)
-            self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+            self._runner = web.AppRunner(
+                app, access_log=None, handle_signals=False, shutdown_timeout=1.0
+            )
             loop.run_until_complete(self._runner.setup())
-            site = web.SockSite(self._runner, self._socket, shutdown_timeout=1.0)
+            site = web.SockSite(self._runner, self._socket)
             loop.run_until_complete(site.start())
         except BaseException as error:  # reported to start()
             failure.append(error)

@@ -409,6 +409,11 @@ class SimulatorState:
 
     # -- counters ---------------------------------------------------------------------------
 
+    def count_injected_429(self) -> None:
+        """Count a 429 sent by an injected fault (under the client id ``(injected)``)."""
+        with self.lock:
+            self.counters.rate_limited["(injected)"] += 1
+
     def count_request(self, route: str, status: int) -> None:
         """Record one answered request under its route template and status."""
         with self.lock:

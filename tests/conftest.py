@@ -1,0 +1,125 @@
+"""Fixtures for the project's own tests: a fresh simulator per test and a small HTTP helper.
+
+The helper is deliberately plain ``requests`` (not the library's client): these tests judge
+the simulator against the contract, over real HTTP on loopback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from PlutoraLibrary.simulator import PlutoraSimulator, SimulatorConfig
+
+PLUTORA_KEY = {"client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret"}
+TEST_KEY = {"client_id": "sim-plutora-test-client", "client_secret": "sim-plutora-test-secret"}
+USER = {"username": "qa.lead@example.com", "password": "Sim-Password-1"}
+
+
+class Api:
+    """One product's API on a running simulator, with a token obtained on first use."""
+
+    def __init__(self, sim: PlutoraSimulator, product: str) -> None:
+        self.sim = sim
+        self.product = product
+        self.session = requests.Session()
+        self._token: str | None = None
+
+    @property
+    def token_url(self) -> str:
+        urls = self.sim.urls
+        return urls.plutora_token_url if self.product == "plutora" else urls.plutora_test_token_url
+
+    @property
+    def base(self) -> str:
+        urls = self.sim.urls
+        return urls.plutora_api_url if self.product == "plutora" else urls.plutora_test_api_url
+
+    def login(self, **overrides: str) -> requests.Response:
+        key = PLUTORA_KEY if self.product == "plutora" else TEST_KEY
+        form = {**key, "grant_type": "password", **USER, **overrides}
+        return self.session.post(self.token_url, data=form, timeout=10)
+
+    @property
+    def token(self) -> str:
+        if self._token is None:
+            answer = self.login()
+            assert answer.status_code == 200, answer.text
+            self._token = answer.json()["access_token"]
+        return self._token
+
+    def call(self, method: str, path: str, auth: bool = True, **kwargs: Any) -> requests.Response:
+        headers = dict(kwargs.pop("headers", {}))
+        if auth:
+            headers.setdefault("Authorization", f"bearer {self.token}")
+        kwargs.setdefault("timeout", 10)
+        return self.session.request(method, self.base + path, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.call("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.call("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.call("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.call("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.call("DELETE", path, **kwargs)
+
+
+class Control:
+    """The simulator's ``/_sim`` control API over HTTP."""
+
+    def __init__(self, sim: PlutoraSimulator) -> None:
+        self.base = sim.urls.control_url
+        self.session = requests.Session()
+
+    def __call__(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", 10)
+        return self.session.request(method, self.base + path, **kwargs)
+
+    def fault(self, **fault: Any) -> None:
+        answer = self("POST", "/faults", json=fault)
+        assert answer.status_code == 201, answer.text
+
+    def settings(self, **settings: Any) -> None:
+        answer = self("PUT", "/settings", json=settings)
+        assert answer.status_code == 200, answer.text
+
+    def counters(self) -> dict[str, Any]:
+        return self("GET", "/counters").json()
+
+
+@pytest.fixture
+def sim_config() -> SimulatorConfig:
+    """Override in a module to start the simulator with other settings."""
+    return SimulatorConfig()
+
+
+@pytest.fixture
+def sim(sim_config: SimulatorConfig) -> Iterator[PlutoraSimulator]:
+    """A fresh simulator per test: no state leaks between tests."""
+    with PlutoraSimulator(sim_config) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def plutora(sim: PlutoraSimulator) -> Api:
+    return Api(sim, "plutora")
+
+
+@pytest.fixture
+def plutora_test(sim: PlutoraSimulator) -> Api:
+    return Api(sim, "plutora-test")
+
+
+@pytest.fixture
+def control(sim: PlutoraSimulator) -> Control:
+    return Control(sim)

@@ -1,0 +1,76 @@
+"""The seed data: deterministic, large enough to page through, covering every case."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PlutoraLibrary.simulator.seed import END_STATE_STATUSES, LOOKUP_VALUES, build_seed
+
+
+def test_the_same_seed_builds_the_same_site() -> None:
+    assert build_seed(5) == build_seed(5)
+
+
+def test_another_seed_builds_another_site() -> None:
+    first, second = build_seed(1), build_seed(2)
+    assert list(first.releases) != list(second.releases)
+
+
+def test_releases_cover_every_type_and_every_status() -> None:
+    data = build_seed(1)
+    assert len(data.releases) >= 250
+    pairs = Counter(
+        (r["plutoraReleaseType"], r["releaseStatusType"]) for r in data.releases.values()
+    )
+    statuses = LOOKUP_VALUES["ReleaseStatusType"][1]
+    for release_type in ("Enterprise", "Integrated", "Independent"):
+        for status in statuses:
+            assert pairs[(release_type, status)] > 0, (release_type, status)
+    assert END_STATE_STATUSES < set(statuses)
+
+
+def test_child_releases_point_at_existing_enterprise_parents() -> None:
+    data = build_seed(1)
+    children = [r for r in data.releases.values() if r["parentReleaseId"]]
+    assert len(children) >= 50
+    for child in children:
+        parent = data.releases[child["parentReleaseId"]]
+        assert parent["plutoraReleaseType"] == "Enterprise"
+        assert child["parentRelease"] == parent["identifier"]
+
+
+def test_identifiers_are_unique() -> None:
+    identifiers = [r["identifier"].lower() for r in build_seed(1).releases.values()]
+    assert len(identifiers) == len(set(identifiers))
+
+
+def test_changes_defects_and_environments_are_numerous_and_varied() -> None:
+    data = build_seed(1)
+    assert len(data.changes) == 300
+    assert sorted(c["changeId"] for c in data.changes.values()) == list(range(1, 301))
+    assert len(data.defects) == 1000
+    assert len({d["Status"]["Value"] for d in data.defects.values()}) == 6
+    assert len({d["Priority"]["Value"] for d in data.defects.values()}) == 4
+    assert len({d["DisplayId"] for d in data.defects.values()}) == 1000
+    assert len(data.environments) == 10
+
+
+def test_every_environment_has_hosts_with_every_stack_layer() -> None:
+    data = build_seed(1)
+    stack_layers = set(LOOKUP_VALUES["StackLayer"][1])
+    for environment in data.environments.values():
+        assert environment["hosts"]
+        seen = {layer["stackLayer"] for host in environment["hosts"] for layer in host["layers"]}
+        assert seen == stack_layers, environment["name"]
+        for host in environment["hosts"]:
+            assert host["environmentID"] == environment["id"]
+            for layer in host["layers"]:
+                assert layer["hostID"] == host["id"]
+                assert layer["stackLayerType"] == "StackLayer"
+
+
+def test_both_date_styles_occur() -> None:
+    release = next(iter(build_seed(1).releases.values()))
+    assert len(release["implementationDate"]) == 19  # 2016-12-31T00:00:00
+    assert release["lastModifiedDate"].endswith("+00:00")
+    assert "." in release["lastModifiedDate"]
