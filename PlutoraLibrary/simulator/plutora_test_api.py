@@ -153,7 +153,12 @@ def patch_defect(call: Call) -> Reply:
             item = _lookup_item(lookups[_LOOKUP_OF[name]], value)
             if item is None:
                 allowed = ", ".join(entry["value"] for entry in lookups[_LOOKUP_OF[name]])
-                messages.append(f"{name} {value!r} is not known; use one of {allowed}.")
+                shown = (
+                    field_of(value, "Value") or field_of(value, "Id")
+                    if isinstance(value, dict)
+                    else value
+                )
+                messages.append(f"{name} '{shown}' is not known; use one of {allowed}.")
             else:
                 changes[name] = {"Id": item["id"], "Value": item["value"]}
         else:  # Fields
