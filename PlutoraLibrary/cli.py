@@ -90,7 +90,10 @@ def run_simulator(args: argparse.Namespace) -> int:
     try:
         print(_describe(sim), flush=True)
         if args.ready_file:
-            args.ready_file.write_text(json.dumps(sim.urls.as_dict(), indent=2), encoding="utf-8")
+            # Written aside and renamed, so a watcher never reads half a file.
+            partial = args.ready_file.with_name(args.ready_file.name + ".partial")
+            partial.write_text(json.dumps(sim.urls.as_dict(), indent=2), encoding="utf-8")
+            partial.replace(args.ready_file)
         while not stop.wait(0.5):
             pass
     finally:

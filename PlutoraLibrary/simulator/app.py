@@ -138,14 +138,15 @@ class Simulation:
             if area == "api":
                 rest = segments[2:]
                 if rest and rest[0].lower() == "swagger":
-                    return swagger.api_page(request, product, rest[1:])
+                    page = swagger.api_page(request, product, rest[1:])
+                    return page or self._no_resource(request)
                 return await self._product_call(request, product, rest, self._api)
             if area == "oauth" and [s.lower() for s in segments[2:]] == ["token"]:
                 return await self._product_call(request, product, [], self._token)
         if top == "_sim":
             return await self._control(request, segments[1:])
         if top in ("", "swagger", "swagger-ui", "openapi"):
-            return swagger.root(request, segments)
+            return swagger.root(request, segments) or self._no_resource(request)
         return self._no_resource(request)
 
     @staticmethod
@@ -368,5 +369,5 @@ def build_app(state: SimulatorState, client_max_size: int = 1024 * 1024) -> web.
     simulation = Simulation(state)
     app = web.Application(client_max_size=client_max_size)
     app[STATE_KEY] = state
-    app.router.add_route("*", "/{tail:.*}", simulation.dispatch)
+    app.router.add_route("*", r"/{tail:[\s\S]*}", simulation.dispatch)
     return app

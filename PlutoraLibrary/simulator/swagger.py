@@ -67,17 +67,17 @@ def spec_for(request: web.Request, product: Product) -> dict[str, object]:
     return plutora_spec(base) if product == "plutora" else plutora_test_spec(base)
 
 
-def api_page(request: web.Request, product: Product, rest: list[str]) -> web.StreamResponse:
-    """``{api}/swagger`` (also ``/swagger/ui/index``) and ``{api}/swagger/docs/v1``."""
+def api_page(request: web.Request, product: Product, rest: list[str]) -> web.StreamResponse | None:
+    """``{api}/swagger`` (also ``/swagger/ui/index``) and ``{api}/swagger/docs/v1``; else None."""
     lowered = [segment.lower() for segment in rest]
     if lowered == ["docs", "v1"]:
         return web.json_response(spec_for(request, product))
     if lowered in ([], ["ui", "index"], ["index.html"]):
         return _page(_TITLES[product], (product,))
-    raise web.HTTPNotFound()
+    return None
 
 
-def root(request: web.Request, segments: list[str]) -> web.StreamResponse:
+def root(request: web.Request, segments: list[str]) -> web.StreamResponse | None:
     """``/`` and ``/swagger``: both APIs in one page; ``/swagger-ui/*``: the assets."""
     lowered = [segment.lower() for segment in segments]
     if not lowered:
@@ -97,4 +97,4 @@ def root(request: web.Request, segments: list[str]) -> web.StreamResponse:
             content_type=_ASSETS[segments[1]],
             headers={"Cache-Control": "max-age=3600"},
         )
-    raise web.HTTPNotFound()
+    return None

@@ -26,7 +26,7 @@ def test_releases_cover_every_type_and_every_status() -> None:
     for release_type in ("Enterprise", "Integrated", "Independent"):
         for status in statuses:
             assert pairs[(release_type, status)] > 0, (release_type, status)
-    assert END_STATE_STATUSES < set(statuses)
+    assert set(statuses) > END_STATE_STATUSES
 
 
 def test_child_releases_point_at_existing_enterprise_parents() -> None:

@@ -1,0 +1,193 @@
+"""The /_sim control API: reset, clock, users, faults of every kind, counters."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from PlutoraLibrary.simulator import PlutoraSimulator
+from tests.conftest import Api, Control
+
+
+def _copyable(plutora: Api) -> dict[str, object]:
+    expression = quote("`plutoraReleaseType` = `Independent` AND `releaseStatusType` = `Draft`")
+    summary = plutora.get(f"/releases?filter={expression}").json()[0]
+    return plutora.get(f"/releases/{summary['id']}").json()
+
+
+def test_reset_restores_the_seeded_data_and_keeps_tokens(plutora: Api, control: Control) -> None:
+    before = plutora.get("/releases").json()
+    release = _copyable(plutora)
+    copy = {**release, "identifier": "RESET-ME", "name": "Reset me"}
+    assert plutora.post("/releases", json=copy).status_code == 201
+    assert control("POST", "/reset").status_code == 200
+    assert plutora.get("/releases").json() == before  # the same token still works
+    control("POST", "/reset", json={"tokens": True})
+    assert plutora.get("/releases").status_code == 401
+
+
+def test_the_clock_moves_forward_only(control: Control) -> None:
+    assert control("GET", "/clock").json()["offsetSeconds"] == 0
+    moved = control("POST", "/clock/advance", json={"seconds": 3600}).json()
+    assert moved["offsetSeconds"] == 3600
+    assert control("POST", "/clock/advance", json={"seconds": -5}).status_code == 400
+    assert control("POST", "/clock/advance", json={"seconds": "soon"}).status_code == 400
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_a_status_fault_answers_without_processing(
+    plutora: Api, control: Control, status: int
+) -> None:
+    plutora.token  # noqa: B018 - log in before the fault
+    control.fault(path="/releases$", kind="status", status=status, count=2)
+    for _ in range(2):
+        assert plutora.get("/releases").status_code == status
+    assert plutora.get("/releases").status_code == 200
+    assert control.counters()["faultsApplied"] == 2
+
+
+def test_a_fault_can_send_a_proxy_html_page(plutora: Api, control: Control) -> None:
+    control.fault(
+        path="releases", kind="status", status=502, body="<html><body>Bad Gateway</body></html>"
+    )
+    answer = plutora.get("/releases")
+    assert answer.status_code == 502
+    assert answer.headers["Content-Type"].startswith("text/html")
+
+
+def test_a_fault_matches_only_its_method(plutora: Api, control: Control) -> None:
+    control.fault(path="/releases/filter", kind="status", status=503, method="POST")
+    assert plutora.get("/releases").status_code == 200
+    assert plutora.post("/releases/filter", json={}).status_code == 503
+
+
+def test_a_rate_limit_fault_sends_retry_after(plutora: Api, control: Control) -> None:
+    control.fault(path="/me", kind="rate_limit", retryAfter=7)
+    answer = plutora.get("/me")
+    assert answer.status_code == 429
+    assert answer.headers["Retry-After"] == "7"
+    assert answer.json() == {"message": "API request limit exceeded."}
+    assert control.counters()["rateLimited"] == {"(injected)": 1}
+
+
+def test_a_fault_on_the_token_server(plutora: Api, control: Control) -> None:
+    control.fault(path="/oauth/token", kind="status", status=503)
+    assert plutora.login().status_code == 503
+    assert plutora.login().status_code == 200
+
+
+def test_a_delay_fault_passes_a_read_timeout(plutora: Api, control: Control) -> None:
+    plutora.token  # noqa: B018
+    control.fault(path="/me", kind="delay", seconds=1.0)
+    with pytest.raises(requests.ReadTimeout):
+        plutora.get("/me", timeout=0.3)
+    assert plutora.get("/me").status_code == 200
+
+
+def test_a_dropped_connection_before_processing(plutora: Api, control: Control) -> None:
+    plutora.token  # noqa: B018
+    control.fault(path="/releases$", kind="drop", method="POST")
+    release = _copyable(plutora)
+    with pytest.raises(requests.ConnectionError):
+        plutora.post("/releases", json={**release, "identifier": "DROP-1"})
+    found = plutora.get("/releases?filter=" + quote("`identifier` = `DROP-1`")).json()
+    assert found == []  # never processed
+
+
+def test_a_dropped_connection_after_processing_leaves_the_copy(
+    plutora: Api, control: Control
+) -> None:
+    plutora.token  # noqa: B018
+    control.fault(path="/releases$", kind="drop", method="POST", stage="after")
+    release = _copyable(plutora)
+    with pytest.raises(requests.ConnectionError):
+        plutora.post("/releases", json={**release, "identifier": "DROP-2"})
+    found = plutora.get("/releases?filter=" + quote("`identifier` = `DROP-2`")).json()
+    assert len(found) == 1  # processed, answer lost: the ambiguous case clients must handle
+
+
+def test_a_slow_answer_after_processing(plutora: Api, control: Control) -> None:
+    plutora.token  # noqa: B018
+    control.fault(path="/releases$", kind="delay", seconds=1.0, stage="after", method="POST")
+    release = _copyable(plutora)
+    with pytest.raises(requests.ReadTimeout):
+        plutora.post("/releases", json={**release, "identifier": "SLOW-1"}, timeout=0.3)
+    time.sleep(0.1)
+    assert len(plutora.get("/releases?filter=" + quote("`identifier` = `SLOW-1`")).json()) == 1
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "status"},
+        {"path": "(", "kind": "status"},
+        {"path": "x", "kind": "explode"},
+        {"path": "x", "kind": "status", "status": 200},
+        {"path": "x", "kind": "status", "count": 0},
+        {"path": "x", "kind": "delay", "seconds": -1},
+        {"path": "x", "kind": "drop", "stage": "during"},
+    ],
+)
+def test_a_bad_fault_is_refused_with_the_reason(control: Control, fault: dict[str, object]) -> None:
+    answer = control("POST", "/faults", json=fault)
+    assert answer.status_code == 400
+    assert answer.json()["message"].startswith("Fault not added:")
+    assert control("GET", "/faults").json() == []
+
+
+def test_faults_can_be_listed_and_cleared(control: Control) -> None:
+    control.fault(path="/me", kind="status", count=3)
+    assert control("GET", "/faults").json()[0]["remaining"] == 3
+    assert control("DELETE", "/faults").status_code == 204
+    assert control("GET", "/faults").json() == []
+
+
+def test_requests_are_counted_per_route_and_status(plutora: Api, control: Control) -> None:
+    plutora.get("/releases")
+    release_id = plutora.get("/releases").json()[0]["id"]
+    plutora.get(f"/releases/{release_id}")
+    plutora.get("/releases/00000000-0000-4000-8000-000000000000")
+    plutora.get("/me", auth=False)
+    requests_by_route = control.counters()["requests"]
+    assert requests_by_route["GET /plutora/api/releases"] == {"200": 2}
+    assert requests_by_route["GET /plutora/api/releases/{id}"] == {"200": 1, "404": 1}
+    assert requests_by_route["GET /plutora/api/me"] == {"401": 1}
+    assert requests_by_route["POST /plutora/oauth/token"] == {"200": 1}
+    control("POST", "/counters/reset")
+    assert control.counters()["requestsTotal"] == 0
+
+
+def test_issued_tokens_are_listed_for_secret_scans(plutora: Api, control: Control) -> None:
+    grant = plutora.login().json()
+    assert control("GET", "/tokens/issued").json() == [
+        grant["access_token"],
+        grant["refresh_token"],
+    ]
+
+
+def test_the_control_api_rejects_bad_input(control: Control) -> None:
+    assert control("POST", "/users", json={"username": "x"}).status_code == 400
+    assert (
+        control(
+            "POST", "/users", json={"username": "x", "password": "y", "product": "jira"}
+        ).status_code
+        == 400
+    )
+    assert control("POST", "/users/unlock", json={}).status_code == 400
+    assert control("POST", "/reset", data=b"{").status_code == 400
+    assert control("GET", "/nothing").status_code == 404
+    assert control("DELETE", "/clock").status_code == 405
+
+
+def test_in_process_controls_match_the_http_ones(sim: PlutoraSimulator) -> None:
+    api = Api(sim, "plutora")
+    sim.add_user("temp@example.com", "pw")
+    assert api.login(username="temp@example.com", password="pw").status_code == 200
+    sim.update_settings(rateLimit=1)
+    assert sim.counters()["tokenGrants"] == {"sim-plutora-client": 1}
+    sim.expire_tokens()
+    sim.reset()
+    assert sim.state.settings.rate_limit == 26000
