@@ -76,7 +76,7 @@ class Router:
         return allowed
 
 
-def parse_form(text: str) -> dict[str, Any]:
+def parse_form(text: str) -> Any:
     """A form body, with ``a[0][b]=c`` and ``a.b=c`` keys built into nested objects."""
     body: dict[str, Any] = {}
     for key, value in parse_qsl(text, keep_blank_values=True):
