@@ -48,21 +48,23 @@ class Router:
     """Matches a method and a path (split in segments, any case) to a handler."""
 
     def __init__(self, routes: list[tuple[str, str, Handler]], prefix: str) -> None:
-        self.routes = []
+        # Indexed by (segment count, first segment) so a request scans two or three routes.
+        self.routes: dict[tuple[int, str], list[Any]] = {}
         for method, template, handler in routes:
             parts = tuple(part for part in template.split("/") if part)
             lowered = tuple(part.lower() for part in parts)
-            self.routes.append((method, parts, lowered, handler, prefix + template))
+            key = (len(parts), lowered[0] if parts else "")
+            name = f"{method} {prefix}{template}"  # the route as the counters name it
+            self.routes.setdefault(key, []).append((method, parts, lowered, handler, name))
 
     def match(
         self, method: str, segments: list[str]
     ) -> tuple[Handler, dict[str, str], str] | list[str]:
-        """The handler, its path parameters and route name; or the methods the path allows."""
+        """The handler, its path parameters and route ("GET /x/{id}"); or the methods allowed."""
         allowed: list[str] = []
         lowered = [segment.lower() for segment in segments]
-        for route_method, parts, low_parts, handler, name in self.routes:
-            if len(parts) != len(segments):
-                continue
+        candidates = self.routes.get((len(segments), lowered[0] if segments else ""), [])
+        for route_method, parts, low_parts, handler, name in candidates:
             params: dict[str, str] = {}
             for part, low_part, segment, low in zip(parts, low_parts, segments, lowered):  # noqa: B905
                 if part.startswith("{"):
@@ -116,6 +118,10 @@ def _json_response(reply: Reply) -> web.Response:
 
 def _client_ip(request: web.Request) -> str | None:
     return request.remote
+
+
+def _url_of(request: web.Request) -> Callable[[], str]:
+    return lambda: str(request.url.with_query(None))
 
 
 class Simulation:
@@ -269,7 +275,7 @@ class Simulation:
             message = f"No HTTP resource was found that matches the request URI '{request.url}'."
             return Reply(404, {"message": message}), route
         handler, params, name = match
-        route = f"{request.method} {name}"
+        route = name
         if not state.ip_allowed(_client_ip(request)):
             return Reply(403, DENIED), route
         grant = state.authenticate(product, request.headers.get("Authorization"))
@@ -280,15 +286,13 @@ class Simulation:
             return Reply(429, RATE_LIMITED, {"Retry-After": str(wait)}), route
         try:
             body = await self._body(request, product)
+            query = (
+                {key.lower(): value for key, value in request.query.items()}
+                if request.query_string
+                else {}
+            )
             call = Call(
-                state=state,
-                method=request.method,
-                path=request.path,
-                params=params,
-                query={key.lower(): value for key, value in request.query.items()},
-                body=body,
-                grant=grant,
-                url=str(request.url.with_query(None)),
+                state, request.method, request.path, params, query, body, grant, _url_of(request)
             )
             with state.lock:
                 return handler(call), route
@@ -350,7 +354,7 @@ class Simulation:
         except ValueError as error:
             return _json_response(Reply(400, {"message": f"The body is not valid JSON: {error}."}))
         call = Call(
-            self.state, request.method, request.path, params, {}, body, None, str(request.url)
+            self.state, request.method, request.path, params, {}, body, None, _url_of(request)
         )
         try:
             return _json_response(handler(call))

@@ -23,7 +23,13 @@ class Call:
     query: dict[str, str]
     body: Any
     grant: TokenGrant | None
-    url: str
+    #: The request's URL without query, built only when a handler asks (Location headers).
+    url_of: Callable[[], str]
+
+    @property
+    def url(self) -> str:
+        """The request's absolute URL without its query."""
+        return self.url_of()
 
 
 @dataclass

@@ -1,0 +1,264 @@
+"""Benchmark: ``GET /releases/{id}`` with keep-alive, simulator against a bare app on the same
+server stack (aiohttp), measured side by side in one run; plus ``plutora sim`` start-up time.
+
+Each server runs in its own process, pinned to one core; load comes from client processes
+pinned to the other core, each one keep-alive connection on raw sockets (a few microseconds
+of client work per request, so the servers, not the client, set the pace). Rounds alternate bare/simulator to share the noise.
+
+Run: ``python bench/bench_simulator.py [--seconds 3] [--rounds 3] [--clients 2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+_LENGTH = re.compile(rb"(?i)content-length: *(\d+)")
+CREDENTIALS = {
+    "client_id": "sim-plutora-client",
+    "client_secret": "sim-plutora-secret",
+    "grant_type": "password",
+    "username": "qa.lead@example.com",
+    "password": "Sim-Password-1",
+}
+
+
+def _pin(cpu: int) -> None:
+    """Keep servers on one core and load on the other, so neither starves the other."""
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {cpu})
+
+
+def _start(command: list[str], ready: Path) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        preexec_fn=lambda: _pin(0),
+    )
+    deadline = time.monotonic() + 30
+    while not ready.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(
+                f"{command} did not start: {process.stderr.read() if process.stderr else ''!r}"
+            )
+        time.sleep(0.005)
+    return process
+
+
+def _load(url: str, headers: dict[str, str], seconds: float, counter: Any) -> None:
+    """One keep-alive connection in a closed loop, on raw sockets: a request costs the
+    client a few microseconds, so the server under test sets the pace."""
+    _pin(1)
+    parts = urlsplit(url)
+    lines = [
+        f"GET {parts.path} HTTP/1.1",
+        f"Host: {parts.netloc}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    done = 0
+    buffer = b""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        sock.sendall(request)
+        while b"\r\n\r\n" not in buffer:
+            buffer += sock.recv(65536)
+        head, _, buffer = buffer.partition(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 200"):
+            raise RuntimeError(f"GET {url} answered {head[:40]!r}")
+        length = int(_LENGTH.search(head).group(1))  # type: ignore[union-attr]
+        while len(buffer) < length:
+            buffer += sock.recv(65536)
+        buffer = buffer[length:]
+        done += 1
+    sock.close()
+    with counter.get_lock():
+        counter.value += done
+
+
+def _rate(url: str, headers: dict[str, str], seconds: float, clients: int) -> float:
+    counter = multiprocessing.Value("q", 0)
+    workers = [
+        multiprocessing.Process(target=_load, args=(url, headers, seconds, counter))
+        for _ in range(clients)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+        if worker.exitcode != 0:
+            raise RuntimeError("a load process failed")
+    return counter.value / seconds
+
+
+def _post_form(url: str, form: dict[str, str]) -> dict[str, object]:
+    from urllib.parse import urlencode
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request(
+        "POST",
+        parts.path,
+        body=urlencode(form),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    return json.loads(connection.getresponse().read())  # type: ignore[no-any-return]
+
+
+def _get_json(url: str, headers: dict[str, str]) -> object:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request("GET", parts.path, headers=headers)
+    return json.loads(connection.getresponse().read())
+
+
+def startup_seconds(runs: int, folder: Path) -> list[float]:
+    """Wall time from starting ``plutora sim --port 0`` to its ready file, ``runs`` times."""
+    times = []
+    for run in range(runs):
+        ready = folder / f"startup-{run}.json"
+        begin = time.perf_counter()
+        process = _start(
+            [
+                sys.executable,
+                "-m",
+                "PlutoraLibrary.cli",
+                "sim",
+                "--port",
+                "0",
+                "--ready-file",
+                str(ready),
+            ],
+            ready,
+        )
+        times.append(time.perf_counter() - begin)
+        process.terminate()
+        process.wait(timeout=10)
+    return times
+
+
+def main() -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of one measuring round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per server (alternating)")
+    parser.add_argument("--clients", type=int, default=3, help="load processes (connections)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--markdown", type=Path, default=None, help="also write a Markdown report here"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        settings = folder / "sim.toml"
+        settings.write_text("[rate_limit]\nrequests = 1000000000\n", encoding="utf-8")
+        sim_ready, bare_ready = folder / "sim.json", folder / "bare.json"
+        command = [
+            sys.executable,
+            "-m",
+            "PlutoraLibrary.cli",
+            "sim",
+            "--port",
+            "0",
+            "--config",
+            str(settings),
+            "--ready-file",
+            str(sim_ready),
+        ]
+        simulator = _start(command, sim_ready)
+        bare = _start(
+            [sys.executable, str(ROOT / "bench" / "bare_app.py"), str(bare_ready)], bare_ready
+        )
+        try:
+            urls = json.loads(sim_ready.read_text())
+            token = _post_form(urls["plutora_token_url"], CREDENTIALS)["access_token"]
+            headers = {"Authorization": f"bearer {token}"}
+            release_id = _get_json(urls["plutora_api_url"] + "/releases", headers)[0]["id"]  # type: ignore[index]
+            sim_url = f"{urls['plutora_api_url']}/releases/{release_id}"
+            bare_url = (
+                json.loads(bare_ready.read_text())["base"] + f"/plutora/api/releases/{release_id}"
+            )
+            _rate(sim_url, headers, 0.5, args.clients)  # warm both up
+            _rate(bare_url, headers, 0.5, args.clients)
+            sim_rates, bare_rates = [], []
+            for number in range(
+                args.rounds
+            ):  # swap the order every round: no side goes first always
+                pair = [(bare_rates, bare_url), (sim_rates, sim_url)]
+                for rates, url in pair if number % 2 == 0 else reversed(pair):
+                    rates.append(_rate(url, headers, args.seconds, args.clients))
+        finally:
+            simulator.terminate()
+            bare.terminate()
+            simulator.wait(timeout=10)
+            bare.wait(timeout=10)
+        startup = startup_seconds(5, folder)
+    figures: dict[str, object] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "simulator_requests_per_second": round(statistics.median(sim_rates)),
+        "bare_app_requests_per_second": round(statistics.median(bare_rates)),
+        "ratio_simulator_to_bare": round(
+            statistics.median(sim_rates) / statistics.median(bare_rates), 3
+        ),
+        "startup_seconds_median": round(statistics.median(startup), 3),
+        "startup_seconds_max": round(max(startup), 3),
+        "simulator_rounds": [round(rate) for rate in sim_rates],
+        "bare_app_rounds": [round(rate) for rate in bare_rates],
+        "rounds": args.rounds,
+        "seconds_per_round": args.seconds,
+        "client_processes": args.clients,
+    }
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    if args.markdown:
+        args.markdown.write_text(markdown(figures), encoding="utf-8")
+    return figures
+
+
+def markdown(figures: dict[str, Any]) -> str:
+    """The figures as the Markdown report ``docs/benchmarks.md`` shows them."""
+    return f"""# Benchmarks
+
+Written by `python bench/bench_simulator.py --markdown docs/benchmarks.md` on {figures["date"]},
+{figures["machine"]}. Ratios are measured side by side in one run (rounds alternate).
+
+## Simulator: `GET /releases/{{id}}` with keep-alive
+
+| server | requests/s (median of {figures["rounds"]} × {figures["seconds_per_round"]} s) |
+|---|---|
+| simulator (routing, token, rate limit, counters, JSON) | {figures["simulator_requests_per_second"]} |
+| bare aiohttp app, fixed body (baseline) | {figures["bare_app_requests_per_second"]} |
+| **ratio** | **{figures["ratio_simulator_to_bare"]}** (target ≥ 0.5, and ≥ 1,000 requests/s) |
+
+Rounds: simulator {figures["simulator_rounds"]}, bare {figures["bare_app_rounds"]}.
+Servers run pinned to one core, {figures["client_processes"]} load connections on the other.
+
+## Simulator start-up
+
+`plutora sim --port 0`, from process start to accepting requests: median
+{figures["startup_seconds_median"]} s, slowest {figures["startup_seconds_max"]} s of 5 (target < 2 s).
+"""
+
+
+if __name__ == "__main__":
+    main()
