@@ -101,6 +101,13 @@ class SimulatorConfig:
 
     def _problems(self) -> list[str]:
         problems = []
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool):
+            problems.append(f"seed must be a whole number, not {self.seed!r}.")
+        if not isinstance(self.max_body_bytes, int) or self.max_body_bytes < 1024:
+            problems.append(
+                "max_body_bytes must be a whole number of at least 1024, "
+                f"not {self.max_body_bytes!r}."
+            )
         for name in ("token_lifetime_plutora", "token_lifetime_plutora_test", "rate_limit"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

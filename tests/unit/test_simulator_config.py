@@ -59,6 +59,7 @@ def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
     path.write_text(
         """
 colour = "blue"
+seed = "seven"
 ip_whitelist = ["10.0.0/8"]
 [rate_limit]
 requests = 0
@@ -71,6 +72,7 @@ client_id = "x"
         load_config(path)
     message = str(caught.value)
     assert "unknown setting(s) colour" in message
+    assert "seed must be a whole number, not 'seven'" in message
     assert "'10.0.0/8' is neither an IP address nor a CIDR range" in message
     assert "rate_limit must be a whole number of at least 1" in message
     assert "api_keys[0] must have exactly the keys client_id, client_secret, product" in message

@@ -1,0 +1,39 @@
+"""The README's acceptance command must stay green: run the Robot suite as CI's part of it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_acceptance_suite_passes_against_the_embedded_simulator(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "robot",
+            "--outputdir",
+            str(tmp_path),
+            "--xunit",
+            "xunit.xml",
+            "--console",
+            "dotted",
+            "acceptance",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    output = ElementTree.parse(tmp_path / "output.xml")  # noqa: S314 - our own Robot output
+    stats = output.getroot().find("statistics/total/stat")
+    assert stats is not None
+    assert int(stats.get("pass", "0")) >= 6
+    assert stats.get("fail") == "0"
+    assert (tmp_path / "xunit.xml").exists()
