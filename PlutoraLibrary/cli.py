@@ -1,8 +1,14 @@
-"""The ``plutora`` command. ``plutora sim`` runs the local Plutora simulator.
+"""The ``plutora`` command.
+
+- ``plutora sim``: run the local Plutora simulator until interrupted;
+- ``plutora check``: log in, call ``/me``, fetch and validate a page of each entity, print a
+  table, exit non-zero on any failure (a CI gate);
+- ``plutora token``: print a fresh access token alone on stdout, for scripts.
 
 Example::
 
     plutora sim --port 8080 --seed 7
+    PLUTORA_REGION=uk PLUTORA_CLIENT_ID=… plutora check
 """
 
 from __future__ import annotations
@@ -16,6 +22,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from .core.auth import TokenProvider
+from .core.check import run_checks, table
+from .core.config import PlutoraConfig, Product
+from .core.errors import ConfigurationError, PlutoraError
+from .core.transport import new_session
 from .simulator import DEMO_API_KEYS, DEMO_USERS, PlutoraSimulator, SimulatorConfig
 from .simulator.config import SimulatorConfigError, load_config
 
@@ -45,7 +56,58 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the URLs as JSON to FILE once the simulator accepts requests",
     )
+    check = commands.add_parser(
+        "check",
+        help="check the configured site(s): login, /me, a page of each entity, schemas",
+        description="Log in with the environment's settings (PLUTORA_…), call /me, fetch a "
+        "page of each entity, validate each answer, print a table; exit 1 on any failure.",
+    )
+    check.add_argument("--no-validate", action="store_true", help="skip schema validation")
+    token = commands.add_parser(
+        "token",
+        help="print a fresh access token alone on stdout",
+        description="Log in with the environment's settings and print the access token.",
+    )
+    token.add_argument(
+        "--product",
+        choices=[p.value for p in Product],
+        default=Product.PLUTORA.value,
+        help="which product's token (default plutora)",
+    )
     return parser
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``plutora check``: 0 when every check passed, 1 on a failure, 2 on bad settings."""
+    try:
+        config = PlutoraConfig.from_env(validate_responses=False if args.no_validate else None)
+        results = run_checks(config)
+    except ConfigurationError as error:
+        print(f"plutora check: {error}", file=sys.stderr)
+        return 2
+    print(table(results), flush=True)
+    return 0 if all(result.passed for result in results) else 1
+
+
+def run_token(args: argparse.Namespace) -> int:
+    """``plutora token``: the access token alone on stdout; errors on stderr."""
+    try:
+        config = PlutoraConfig.from_env()
+        product = Product(args.product)
+        config.product(product).require_credentials()
+        session = new_session(config)
+        provider = TokenProvider(
+            config.product(product), session, (config.connect_timeout, config.read_timeout)
+        )
+        token = provider.token()
+    except ConfigurationError as error:
+        print(f"plutora token: {error}", file=sys.stderr)
+        return 2
+    except PlutoraError as error:
+        print(f"plutora token: {error}", file=sys.stderr)
+        return 1
+    print(token.value, flush=True)
+    return 0
 
 
 def _describe(sim: PlutoraSimulator) -> str:
@@ -107,7 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "sim":
         return run_simulator(args)
-    return 2  # pragma: no cover - argparse rejects unknown commands first
+    if args.command == "check":
+        return run_check(args)
+    return run_token(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

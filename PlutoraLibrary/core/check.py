@@ -1,0 +1,109 @@
+"""``plutora check``: a CI gate in one command — log in, call ``/me``, fetch a page of each
+entity, validate each answer against its schema, print a table, fail on any failure."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .config import PlutoraConfig, Product
+from .errors import ConfigurationError, PlutoraError
+from .filters import SearchFilter
+from .plutora import PlutoraClient
+from .plutora_test import PlutoraTestClient
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One line of the table: what was checked, whether it passed, and why not."""
+
+    product: str
+    check: str
+    passed: bool
+    detail: str
+    milliseconds: float
+
+
+def _run(product: str, name: str, step: Callable[[], Any], results: list[CheckResult]) -> Any:
+    started = time.perf_counter()
+    try:
+        value = step()
+    except PlutoraError as error:
+        results.append(
+            CheckResult(product, name, False, str(error), (time.perf_counter() - started) * 1000)
+        )
+        return None
+    detail = f"{len(value)} record(s)" if isinstance(value, list) else "ok"
+    results.append(CheckResult(product, name, True, detail, (time.perf_counter() - started) * 1000))
+    return value
+
+
+def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
+    name = Product.PLUTORA.label
+    if _run(name, "token and /me", client.current_user, results) is None:
+        return
+    page = _run(name, "releases (page of 5)", lambda: client.release_page(0, 5).items, results)
+    if page:
+        _run(name, "release by id", lambda: [client.release(page[0]["id"])], results)
+    _run(name, "changes (search, 5)", lambda: client.search_changes(page_size=5).items, results)
+    _run(name, "environments", client.environments, results)
+    _run(name, "hosts", client.hosts, results)
+    _run(name, "lookup fields", client.lookup_types, results)
+    _run(name, "release statuses", lambda: client.lookup("ReleaseStatusType"), results)
+    _run(name, "organizations", client.organizations, results)
+    _run(name, "systems", client.systems, results)
+
+
+def _check_plutora_test(client: PlutoraTestClient, results: list[CheckResult]) -> None:
+    name = Product.PLUTORA_TEST.label
+    if _run(name, "token and /me", client.current_user, results) is None:
+        return
+    defects = _run(
+        name, "defects (search, 5)", lambda: client.search_defects(page_size=5).items, results
+    )
+    if defects:
+        _run(name, "defect by id", lambda: [client.defect(defects[0]["Id"])], results)
+        by_display = [SearchFilter("DisplayId", "Equals", defects[0]["DisplayId"])]
+        _run(name, "defect by search", lambda: client.search_defects(by_display).items, results)
+
+
+def run_checks(config: PlutoraConfig) -> list[CheckResult]:
+    """Check every configured product. Example: ``all(r.passed for r in run_checks(config))``.
+
+    Raises :class:`ConfigurationError` when no product is configured.
+    """
+    if not config.plutora.configured and not config.plutora_test.configured:
+        problems: list[str] = []
+        for product in (config.plutora, config.plutora_test):
+            try:
+                product.require_credentials()
+            except ConfigurationError as error:
+                problems.extend(error.problems)
+        raise ConfigurationError(["Nothing to check: neither product is configured.", *problems])
+    results: list[CheckResult] = []
+    if config.plutora.configured:
+        with PlutoraClient(config) as plutora:
+            _check_plutora(plutora, results)
+    if config.plutora_test.configured:
+        with PlutoraTestClient(config) as plutora_test:
+            _check_plutora_test(plutora_test, results)
+    return results
+
+
+def table(results: list[CheckResult]) -> str:
+    """The results as a plain-text table."""
+    rows = [("product", "check", "result", "ms", "detail")]
+    rows += [
+        (r.product, r.check, "PASS" if r.passed else "FAIL", f"{r.milliseconds:.0f}", r.detail)
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
+        for row in rows
+    ]
+    passed = sum(r.passed for r in results)
+    lines.append(f"{passed} passed, {len(results) - passed} failed")
+    return "\n".join(lines)

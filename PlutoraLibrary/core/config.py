@@ -1,0 +1,309 @@
+"""Configuration: regions to URLs, environment variables, explicit arguments, options.
+
+Arguments win over environment variables; explicit URLs win over the region. Every problem is
+reported at once in one :class:`ConfigurationError`. Reprs never show a secret.
+
+Environment variables::
+
+    PLUTORA_REGION (us, uk, au, eu)   PLUTORA_CLIENT_ID   PLUTORA_CLIENT_SECRET
+    PLUTORA_USERNAME   PLUTORA_PASSWORD   PLUTORA_AUTH_URL   PLUTORA_API_URL
+    PLUTORA_TEST_CLIENT_ID   PLUTORA_TEST_CLIENT_SECRET   PLUTORA_TEST_USERNAME
+    PLUTORA_TEST_PASSWORD   PLUTORA_TEST_AUTH_URL   PLUTORA_TEST_API_URL
+    PLUTORA_CONNECT_TIMEOUT   PLUTORA_READ_TIMEOUT   PLUTORA_VERIFY_TLS (true/false/CA file)
+    PLUTORA_USE_ENV_PROXIES   PLUTORA_SCRIPT_NAME   PLUTORA_LOG_BODY_LIMIT   PLUTORA_VALIDATE
+    PLUTORA_RATE_LIMIT   PLUTORA_RATE_WINDOW   PLUTORA_MAX_RETRY_WAIT   PLUTORA_RETRIES
+    PLUTORA_TOKEN_CACHE_DIR
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from enum import Enum
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ConfigurationError
+
+
+class Product(str, Enum):
+    """The two products: separate API keys, token servers and APIs."""
+
+    PLUTORA = "plutora"
+    PLUTORA_TEST = "plutora-test"
+
+    @property
+    def label(self) -> str:
+        """``Plutora`` or ``Plutora Test``."""
+        return "Plutora" if self is Product.PLUTORA else "Plutora Test"
+
+    @property
+    def env_prefix(self) -> str:
+        """``PLUTORA_`` or ``PLUTORA_TEST_``."""
+        return "PLUTORA_" if self is Product.PLUTORA else "PLUTORA_TEST_"
+
+
+#: Region -> (token URL, API URL) of Plutora.
+REGIONS: dict[str, tuple[str, str]] = {
+    region: (f"https://{region}oauth.plutora.com/oauth/token", f"https://{region}api.plutora.com")
+    for region in ("us", "uk", "au", "eu")
+}
+#: Plutora Test has one host for every region.
+PLUTORA_TEST_URLS = ("https://oauthps.plutora.com/oauth/token", "https://apips.plutora.com")
+
+_SETTING_NAMES = ("client_id", "client_secret", "username", "password", "auth_url", "api_url")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """One product's API key and user. ``repr`` and ``str`` hide the secret and password.
+
+    Example: ``Credentials("id", "secret", "qa@example.com", "pw")``
+    """
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    username: str
+    password: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Credentials(client_id={self.client_id!r}, client_secret='***', "
+            f"username={self.username!r}, password='***')"
+        )
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class ProductConfig:
+    """Where one product lives and who logs in to it.
+
+    Example: ``ProductConfig(Product.PLUTORA, "https://usoauth…/oauth/token",
+    "https://usapi.plutora.com", Credentials(...))``
+    """
+
+    product: Product
+    token_url: str
+    api_url: str
+    credentials: Credentials | None = None
+
+    def require_credentials(self) -> Credentials:
+        """The credentials, or a :class:`ConfigurationError` naming everything to set."""
+        prefix = self.product.env_prefix
+        problems = []
+        if not self.token_url or not self.api_url:
+            problems.append(
+                f"Where is {self.product.label}? Set PLUTORA_REGION (us, uk, au, eu) or "
+                f"{prefix}AUTH_URL and {prefix}API_URL."
+            )
+        if self.credentials is None:
+            problems.append(
+                f"No {self.product.label} credentials: set {prefix}CLIENT_ID, "
+                f"{prefix}CLIENT_SECRET, {prefix}USERNAME and {prefix}PASSWORD "
+                "(or pass them as arguments)."
+            )
+        if problems or self.credentials is None:
+            raise ConfigurationError(problems)
+        return self.credentials
+
+    @property
+    def configured(self) -> bool:
+        """Whether this product has URLs and credentials (a client can log in)."""
+        return bool(self.token_url and self.api_url and self.credentials)
+
+
+@dataclass(frozen=True)
+class PlutoraConfig:
+    """Everything a client needs. Build it with :meth:`from_env`.
+
+    Example::
+
+        config = PlutoraConfig.from_env(region="uk", read_timeout=60)
+        config.plutora.api_url        # 'https://ukapi.plutora.com'
+    """
+
+    plutora: ProductConfig
+    plutora_test: ProductConfig
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    #: True, False, or the path of a CA bundle.
+    verify_tls: bool | str = True
+    use_env_proxies: bool = True
+    #: Sent as ``Plutora-Info: script.name=<name>`` when set.
+    script_name: str | None = None
+    #: Bodies in logs and reports are cut after this many characters (0: no bodies).
+    log_body_limit: int = 4000
+    validate_responses: bool = True
+    #: Requests per window per client id, shared by the processes of a run; 0 switches it off.
+    rate_limit: int = 26000
+    rate_window_seconds: float = 3600.0
+    #: The longest ``Retry-After`` honoured before raising :class:`RateLimited`.
+    max_retry_wait: float = 60.0
+    #: Retries of idempotent requests on connection errors and 502/503/504.
+    retries: int = 3
+    #: A folder where processes of one run share tokens (owner-only files, no password).
+    token_cache_dir: str | None = None
+    #: A token is renewed this many seconds before it expires.
+    refresh_margin_seconds: float = 120.0
+
+    def product(self, product: Product | str) -> ProductConfig:
+        """The configuration of one product. Example: ``config.product("plutora-test")``."""
+        return self.plutora if Product(product) is Product.PLUTORA else self.plutora_test
+
+    def with_options(self, **options: Any) -> PlutoraConfig:
+        """A copy with some options changed. Example: ``config.with_options(retries=0)``."""
+        return replace(self, **options)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **arguments: Any) -> PlutoraConfig:
+        """Read the environment (``os.environ`` unless given), then apply ``arguments``.
+
+        Arguments: ``region``, ``client_id``, ``client_secret``, ``username``, ``password``,
+        ``auth_url``, ``api_url``, the same with a ``test_`` prefix for Plutora Test, and any
+        option of this class (``read_timeout=60``, ``validate_responses=False``, …).
+        ``None`` arguments are ignored.
+        """
+        return _Builder(os.environ if env is None else env, arguments).build()
+
+
+_OPTION_TYPES: dict[str, tuple[str, type]] = {
+    "connect_timeout": ("PLUTORA_CONNECT_TIMEOUT", float),
+    "read_timeout": ("PLUTORA_READ_TIMEOUT", float),
+    "verify_tls": ("PLUTORA_VERIFY_TLS", bool),
+    "use_env_proxies": ("PLUTORA_USE_ENV_PROXIES", bool),
+    "script_name": ("PLUTORA_SCRIPT_NAME", str),
+    "log_body_limit": ("PLUTORA_LOG_BODY_LIMIT", int),
+    "validate_responses": ("PLUTORA_VALIDATE", bool),
+    "rate_limit": ("PLUTORA_RATE_LIMIT", int),
+    "rate_window_seconds": ("PLUTORA_RATE_WINDOW", float),
+    "max_retry_wait": ("PLUTORA_MAX_RETRY_WAIT", float),
+    "retries": ("PLUTORA_RETRIES", int),
+    "token_cache_dir": ("PLUTORA_TOKEN_CACHE_DIR", str),
+    "refresh_margin_seconds": ("PLUTORA_REFRESH_MARGIN", float),
+}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class _Builder:
+    def __init__(self, env: Mapping[str, str], arguments: dict[str, Any]) -> None:
+        self.env = env
+        self.arguments = {key: value for key, value in arguments.items() if value is not None}
+        self.problems: list[str] = []
+
+    def _get(self, argument: str, variable: str) -> Any:
+        if argument in self.arguments:
+            return self.arguments.pop(argument)
+        value = self.env.get(variable)
+        return value if value not in (None, "") else None
+
+    def build(self) -> PlutoraConfig:
+        region = self._get("region", "PLUTORA_REGION")
+        plutora = self._product(Product.PLUTORA, "", region)
+        plutora_test = self._product(Product.PLUTORA_TEST, "test_", region)
+        options = self._options()
+        unknown = sorted(self.arguments)
+        if unknown:
+            known = sorted(
+                {"region", *_SETTING_NAMES, *(f"test_{n}" for n in _SETTING_NAMES), *_OPTION_TYPES}
+            )
+            self.problems.append(
+                f"Unknown setting(s) {', '.join(unknown)}; known settings: {', '.join(known)}."
+            )
+        if self.problems:
+            raise ConfigurationError(self.problems)
+        assert plutora is not None
+        assert plutora_test is not None
+        return PlutoraConfig(plutora=plutora, plutora_test=plutora_test, **options)
+
+    def _product(self, product: Product, prefix: str, region: Any) -> ProductConfig | None:
+        env = product.env_prefix
+        values = {name: self._get(prefix + name, env + name.upper()) for name in _SETTING_NAMES}
+        auth_url, api_url = values["auth_url"], values["api_url"]
+        if product is Product.PLUTORA_TEST:
+            default_urls: tuple[str, str] | None = PLUTORA_TEST_URLS
+        elif region is None:
+            default_urls = None
+        elif str(region).lower() in REGIONS:
+            default_urls = REGIONS[str(region).lower()]
+        else:
+            default_urls = None
+            self.problems.append(
+                f"PLUTORA_REGION {region!r} is not a region; use us, uk, au or eu, "
+                "or set PLUTORA_AUTH_URL and PLUTORA_API_URL."
+            )
+        anything_set = any(value is not None for value in values.values())
+        if default_urls is None and (auth_url is None or api_url is None) and anything_set:
+            missing = [f"{env}AUTH_URL"] if auth_url is None else []
+            missing += [f"{env}API_URL"] if api_url is None else []
+            self.problems.append(
+                f"Where is {product.label}? Set PLUTORA_REGION (us, uk, au, eu) or "
+                f"{' and '.join(missing)}."
+            )
+        token_url = auth_url or (default_urls[0] if default_urls else "")
+        base_url = (api_url or (default_urls[1] if default_urls else "")).rstrip("/")
+        for name, url in ((f"{env}AUTH_URL", token_url), (f"{env}API_URL", base_url)):
+            if url and urlsplit(url).scheme not in ("http", "https"):
+                self.problems.append(f"{name} {url!r} is not an http(s) URL.")
+        if base_url.lower().endswith("/oauth/token"):
+            self.problems.append(
+                f"{env}API_URL {base_url!r} is a token URL; give the API's base URL "
+                "(e.g. https://usapi.plutora.com) and the token URL in "
+                f"{env}AUTH_URL."
+            )
+        secrets = {name: values[name] for name in _SETTING_NAMES[:4]}
+        given = [name for name, value in secrets.items() if value is not None]
+        credentials = None
+        if given and len(given) < 4:
+            missing_names = [f"{env}{n.upper()}" for n, v in secrets.items() if v is None]
+            self.problems.append(
+                f"{product.label} credentials are incomplete: set {', '.join(missing_names)} too."
+            )
+        elif given:
+            credentials = Credentials(*(str(secrets[name]) for name in _SETTING_NAMES[:4]))
+        return ProductConfig(product, token_url, base_url, credentials)
+
+    def _options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        for name, (variable, kind) in _OPTION_TYPES.items():
+            raw = self._get(name, variable)
+            if raw is None:
+                continue
+            value = self._convert(name, variable, kind, raw)
+            if value is not None:
+                options[name] = value
+        defaults = {f.name: f.default for f in fields(PlutoraConfig)}
+        merged = {**defaults, **options}
+        for name in ("connect_timeout", "read_timeout", "max_retry_wait", "rate_window_seconds"):
+            if merged[name] <= 0:
+                self.problems.append(f"{name} must be more than 0 seconds, not {merged[name]}.")
+        for name in ("rate_limit", "retries", "log_body_limit"):
+            if merged[name] < 0:
+                self.problems.append(f"{name} must be 0 or more, not {merged[name]}.")
+        if merged["refresh_margin_seconds"] < 0:
+            self.problems.append("refresh_margin_seconds must be 0 or more.")
+        return options
+
+    def _convert(self, name: str, variable: str, kind: type, raw: Any) -> Any:
+        if kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in _TRUE:
+                return True
+            if text in _FALSE:
+                return False
+            if name == "verify_tls" and text:
+                return str(raw)  # a CA bundle path
+            self.problems.append(f"{name} ({variable}) must be true or false, not {raw!r}.")
+            return None
+        if kind is str:
+            return str(raw)
+        try:
+            number = kind(raw)
+        except (TypeError, ValueError):
+            self.problems.append(f"{name} ({variable}) must be a number, not {raw!r}.")
+            return None
+        return number

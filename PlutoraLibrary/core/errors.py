@@ -1,0 +1,250 @@
+"""The errors users catch and read.
+
+Every message says what happened (method, path, status), quotes the server's own words, and
+says what to do. None holds a secret: paths and bodies are masked before they get here.
+
+::
+
+    PlutoraError
+    ├── ConfigurationError            settings missing or contradictory (lists every problem)
+    ├── AuthenticationError           the token server refused to issue a token
+    │   ├── InvalidClient             wrong client_id / client_secret (invalid_grant)
+    │   ├── LoginRejected             wrong username / password (validation_error)
+    │   └── AccountLocked             the user is locked; an administrator must unlock it
+    ├── ApiError                      an API call answered with an error status
+    │   ├── AccessDenied              403: the caller's IP is not on the site's whitelist
+    │   ├── TokenRejected             401 even with a freshly issued token
+    │   ├── NotFound                  404
+    │   ├── ValidationFailed          400 with modelState / Fail messages
+    │   │   └── BusinessRuleViolation a business rule (also raised before sending)
+    │   ├── UnsupportedMediaType      415
+    │   ├── RateLimited               429 that outlasted the allowed wait
+    │   ├── ServerError               5xx
+    │   └── UnexpectedResponse        not the JSON the API sends (a proxy page, an empty body)
+    ├── SchemaMismatch                an answer that does not match its JSON Schema
+    ├── TransportError                no answer: connection refused, timeout, dropped
+    │   └── OutcomeUnknown            a POST/PATCH sent, answer lost: it may have been applied
+    └── ChangeNotPersisted            a patch the server accepted but a re-read does not show
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PlutoraError(Exception):
+    """Base of every error raised by this library."""
+
+
+class ConfigurationError(PlutoraError):
+    """Settings that cannot work; ``problems`` lists each one with how to fix it."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("The Plutora settings cannot be used:\n- " + "\n- ".join(self.problems))
+
+
+class AuthenticationError(PlutoraError):
+    """The token server refused to issue a token. The library never retries this."""
+
+    advice = "Check the credentials; the library does not retry a rejected login."
+
+    def __init__(
+        self, product: str, token_url: str, status: int, error: str | None, description: str | None
+    ) -> None:
+        self.product = product
+        self.token_url = token_url
+        self.status = status
+        self.error = error
+        self.description = description
+        said = f"{error}: {description}" if description else str(error)
+        super().__init__(
+            f"POST {token_url} (the {product} token server) answered {status} {said}. {self.advice}"
+        )
+
+
+class InvalidClient(AuthenticationError):
+    """``invalid_grant``: the client_id or client_secret is wrong, expired or of another product."""
+
+    advice = (
+        "The API key (client_id and client_secret) is wrong, was regenerated, or belongs to the "
+        "other product: Plutora and Plutora Test have separate keys. Generate or copy the key "
+        "again (Settings > Customization > Integration > API) and set PLUTORA_CLIENT_ID / "
+        "PLUTORA_CLIENT_SECRET (PLUTORA_TEST_… for Plutora Test)."
+    )
+
+
+class LoginRejected(AuthenticationError):
+    """``validation_error``: wrong username or password. Not retried: five failures lock."""
+
+    advice = (
+        "The username (the login e-mail) or the password is wrong. Not retried: five failed "
+        "logins lock the account. Fix PLUTORA_USERNAME / PLUTORA_PASSWORD before running again."
+    )
+
+
+class AccountLocked(AuthenticationError):
+    """The user is locked after failed logins; only an administrator can unlock it."""
+
+    advice = (
+        "The account is locked after repeated failed logins; an administrator must unlock it. "
+        "Fix the password in the settings before the next run."
+    )
+
+
+class ApiError(PlutoraError):
+    """An API call answered with an error status.
+
+    ``method``, ``path`` (query masked), ``status``, ``server_message`` (the server's own
+    words) and ``body`` (the parsed, masked answer) are there to read.
+    """
+
+    advice = ""
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        server_message: str,
+        body: Any = None,
+        advice: str | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.server_message = server_message
+        self.body = body
+        advice = self.advice if advice is None else advice
+        # Status 0: refused before sending (e.g. a business rule checked by the client).
+        text = f"{method} {path} answered {status}" if status else f"{method} {path} was not sent"
+        if server_message:
+            text += f": {server_message}"
+        text = text.rstrip(".")
+        super().__init__(f"{text}. {advice}" if advice else f"{text}.")
+
+
+class AccessDenied(ApiError):
+    """403: the caller's IP address is not on the site's API whitelist."""
+
+    advice = (
+        "This machine's IP address is not on the site's API whitelist: ask a Plutora "
+        "administrator to add it (or its range), or run from an allowed network."
+    )
+
+
+class TokenRejected(ApiError):
+    """401 even with a freshly issued token: the token is not valid for this API."""
+
+    advice = (
+        "A freshly issued token was refused. Check that the token URL and the API URL belong to "
+        "the same product and region (a Plutora Test token does not open the Plutora API)."
+    )
+
+
+class NotFound(ApiError):
+    """404: no record with that id (or no such resource)."""
+
+    advice = "Check the id; it may have been deleted, or belong to another site or product."
+
+
+class ValidationFailed(ApiError):
+    """400: the request is invalid; ``messages`` maps each field to the server's messages."""
+
+    advice = "Correct the fields named above and send again."
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        server_message: str,
+        body: Any = None,
+        messages: dict[str, list[str]] | None = None,
+        advice: str | None = None,
+    ) -> None:
+        self.messages = messages or {}
+        super().__init__(method, path, status, server_message, body, advice)
+
+
+class BusinessRuleViolation(ValidationFailed):
+    """A business rule refuses the request (e.g. copying an end-state or Enterprise release)."""
+
+    advice = "The request breaks a business rule of the API; change what it names."
+
+
+class UnsupportedMediaType(ApiError):
+    """415: the body was sent with a media type the API does not accept."""
+
+    advice = "Send the body as application/json."
+
+
+class RateLimited(ApiError):
+    """429 that outlasted the allowed wait; ``retry_after`` is the server's wait in seconds."""
+
+    def __init__(
+        self, method: str, path: str, server_message: str, retry_after: float | None, body: Any
+    ) -> None:
+        self.retry_after = retry_after
+        wait = f"{retry_after:g} s" if retry_after is not None else "an unknown time"
+        super().__init__(
+            method,
+            path,
+            429,
+            server_message,
+            body,
+            advice=(
+                f"The API key's request limit is used up; the server asks to wait {wait}, longer "
+                "than allowed (max_retry_wait). Slow down (rate_limit) or raise max_retry_wait."
+            ),
+        )
+
+
+class ServerError(ApiError):
+    """5xx: the server failed. Reads were retried already; the message quotes the server."""
+
+    advice = "The server failed; if it persists, report the request and message to Plutora."
+
+
+class UnexpectedResponse(ApiError):
+    """An answer that is not the API's JSON: a proxy's HTML page, an empty or cut body."""
+
+    advice = (
+        "The answer is not the JSON the API sends: a proxy, firewall or wrong URL may stand in "
+        "between. Check the API URL and the proxy settings."
+    )
+
+
+class SchemaMismatch(PlutoraError):
+    """An answer (or a user's data) that does not match its JSON Schema.
+
+    ``json_path``, ``expected`` and ``actual`` say where and how; ``schema`` names the schema.
+    """
+
+    def __init__(
+        self, schema: str, json_path: str, expected: str, actual: str, where: str = ""
+    ) -> None:
+        self.schema = schema
+        self.json_path = json_path
+        self.expected = expected
+        self.actual = actual
+        prefix = f"{where}: " if where else ""
+        super().__init__(
+            f"{prefix}the data does not match schema '{schema}' at {json_path}: "
+            f"expected {expected}, got {actual}."
+        )
+
+
+class TransportError(PlutoraError):
+    """No answer came: connection refused, DNS failure, timeout, dropped connection."""
+
+
+class OutcomeUnknown(TransportError):
+    """A non-idempotent request was sent but its answer was lost; it may have been applied.
+
+    The library never re-sends it. Check the state (e.g. look the record up) before retrying.
+    """
+
+
+class ChangeNotPersisted(PlutoraError):
+    """The server accepted a change but reading the record back does not show it."""

@@ -1,0 +1,287 @@
+"""The Plutora (release management) API client."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .client import ApiClient, path_segment
+from .config import Product
+from .errors import BusinessRuleViolation, OutcomeUnknown
+from .filters import Expression, SearchFilter, search_body, term
+from .paging import Page, Record, iterate_pages
+
+log = logging.getLogger("PlutoraLibrary")
+
+#: Fields of a release the server sets or derives: dropped from a copy before POSTing.
+RELEASE_READ_ONLY = (
+    "id",
+    "lastModifiedDate",
+    "releaseType",
+    "releaseStatusType",
+    "releaseRiskLevel",
+    "organization",
+    "manager",
+    "parentRelease",
+)
+DEFAULT_PAGE_SIZE = 100
+
+
+class PlutoraClient(ApiClient):
+    """The Plutora API: releases, changes, environments, hosts, layers, lookups, systems.
+
+    Example::
+
+        with PlutoraClient(PlutoraConfig.from_env()) as plutora:
+            drafts = plutora.releases(where("status").equals("Draft"))
+            copy = plutora.copy_release(drafts[0]["id"], name="R1 copy", identifier="R1-C")
+    """
+
+    product = Product.PLUTORA
+
+    # -- lists ----------------------------------------------------------------------------------
+
+    def _list(self, entity: str, schema: str, filter: Expression | str | None) -> list[Record]:
+        params = {"filter": str(filter)} if filter is not None else None
+        return list(self._get(f"/{entity}", schema, "list", params))
+
+    def _page(
+        self, entity: str, schema: str, filter: Expression | str | None, page: int, size: int
+    ) -> Page:
+        if not 1 <= size <= 100:
+            raise ValueError(f"The page size must be from 1 to 100, not {size}.")
+        params: dict[str, Any] = {"pageNum": page, "recordsPerPage": size}
+        if filter is not None:
+            params["filter"] = str(filter)
+        return Page.from_plutora(self._get(f"/{entity}", schema, "page", params))
+
+    def _iterate(
+        self, entity: str, schema: str, filter: Expression | str | None, size: int
+    ) -> Iterator[Record]:
+        return iterate_pages(lambda number: self._page(entity, schema, filter, number, size))
+
+    def releases(self, filter: Expression | str | None = None) -> list[Record]:
+        """Every release (the high-level view), optionally filtered.
+
+        Example: ``client.releases(where("plutoraReleaseType").equals("Independent"))``
+        """
+        return self._list("releases", "release-list-item", filter)
+
+    def release_page(
+        self,
+        page: int = 0,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        filter: Expression | str | None = None,
+    ) -> Page:
+        """One page of releases. Example: ``client.release_page(2, 50).items``."""
+        return self._page("releases", "release-list-item", filter, page, page_size)
+
+    def iter_releases(
+        self, filter: Expression | str | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> Iterator[Record]:
+        """Every release, fetched page by page as you iterate (constant memory).
+
+        Example: ``for release in client.iter_releases(): ...``
+        """
+        return self._iterate("releases", "release-list-item", filter, page_size)
+
+    def release(self, release_id: str) -> Record:
+        """One release with every field. Example: ``client.release("6678d6bb-…")``."""
+        return dict(self._get(f"/releases/{path_segment(release_id)}", "release"))
+
+    def search_releases(
+        self,
+        filters: Iterable[SearchFilter] = (),
+        page: int = 0,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
+    ) -> Page:
+        """``POST /releases/filter``: filters ANDed, sorted by those with a direction.
+
+        Example: ``client.search_releases([SearchFilter("status", "Equals", "Draft")]).items``
+        """
+        return self._search("releases", "release-list-item", filters, page, page_size, limit)
+
+    def _search(
+        self,
+        entity: str,
+        schema: str,
+        filters: Iterable[SearchFilter],
+        page: int,
+        size: int,
+        limit: int | None,
+    ) -> Page:
+        body = search_body(list(filters), page, size, limit)
+        data = self.transport.call("POST", f"/{entity}/filter", json_body=body)
+        self._check(data, schema, "page", f"POST /{entity}/filter")
+        return Page.from_plutora(data)
+
+    def iter_search_releases(
+        self,
+        filters: Iterable[SearchFilter] = (),
+        page_size: int = DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
+    ) -> Iterator[Record]:
+        """Every release matching the search, page by page. Example: see :meth:`search_releases`."""
+        fixed = list(filters)
+        return iterate_pages(lambda n: self.search_releases(fixed, n, page_size, limit))
+
+    # -- copying ----------------------------------------------------------------------------------
+
+    def copy_release(self, source_id: str, **changes: Any) -> Record:
+        """Copy a release as the help page does: GET it, change it, POST it.
+
+        ``changes`` must give at least a new ``name`` and a new ``identifier``. Before anything
+        is sent, the copy rules are checked (not an Enterprise release, status not an end
+        state). If the answer to the POST is lost, the copy is looked up by its identifier:
+        the POST is never sent twice.
+
+        Example: ``client.copy_release(source["id"], name="R1 copy", identifier="R1-COPY")``
+        """
+        missing = [name for name in ("name", "identifier") if not changes.get(name)]
+        if missing:
+            raise ValueError(
+                f"A copy needs a new {' and '.join(missing)}: the identifier must be unique. "
+                "Example: copy_release(source_id, name='R1 copy', identifier='R1-COPY')."
+            )
+        source = self.release(source_id)
+        if str(changes["identifier"]).casefold() == str(source["identifier"]).casefold():
+            raise ValueError(
+                f"The copy's identifier {changes['identifier']!r} is the source's own; "
+                "give a new one."
+            )
+        body = {key: value for key, value in source.items() if key not in RELEASE_READ_ONLY}
+        body.update(changes)
+        self._check_copy_rules(source, body)
+        try:
+            created = self.transport.call("POST", "/releases", json_body=body)
+        except OutcomeUnknown:
+            return self._recover_copy(str(body["identifier"]))
+        self._check(created, "release", "one", "POST /releases")
+        return dict(created)
+
+    def _check_copy_rules(self, source: Record, body: Record) -> None:
+        rules = []
+        kind = str(body.get("plutoraReleaseType") or "")
+        if kind.lower() == "enterprise":
+            rules.append("Enterprise releases cannot be created through the API.")
+        status_id = body.get("releaseStatusTypeId")
+        if status_id:
+            for status in self.lookup("ReleaseStatusType"):
+                if (
+                    str(status["id"]).lower() == str(status_id).lower()
+                    and status.get("isEndState") is True
+                ):
+                    rules.append(f"Release Status '{status['value']}' is an End State.")
+        if rules:
+            raise BusinessRuleViolation(
+                "POST",
+                "/releases",
+                0,
+                " ".join(rules),
+                messages={"internalServerValidationError": rules},
+                advice=(
+                    f"Checked before sending: the copy of {source['identifier']} would be refused. "
+                    "Copy a Project (Integrated) or Independent release, or pass "
+                    "releaseStatusTypeId of a status that is not an end state."
+                ),
+            )
+
+    def _recover_copy(self, identifier: str) -> Record:
+        found = self.releases(term("identifier", "Equals", identifier))
+        if len(found) == 1:
+            log.warning(
+                "The answer to POST /releases was lost, but the copy %r exists: using it.",
+                identifier,
+            )
+            return self.release(str(found[0]["id"]))
+        raise OutcomeUnknown(
+            f"POST /releases: the answer was lost and no release with identifier {identifier!r} "
+            "exists yet. Nothing was sent twice. The server may still create it: look it up "
+            "before copying again."
+        )
+
+    # -- changes ----------------------------------------------------------------------------------
+
+    def changes(self, filter: Expression | str | None = None) -> list[Record]:
+        """Every change, optionally filtered. Example: ``client.changes("`changeId` > `10`")``."""
+        return self._list("changes", "change", filter)
+
+    def change(self, change_id: str) -> Record:
+        """One change. Example: ``client.change("…")``."""
+        return dict(self._get(f"/changes/{path_segment(change_id)}", "change"))
+
+    def search_changes(
+        self,
+        filters: Iterable[SearchFilter] = (),
+        page: int = 0,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
+    ) -> Page:
+        """``POST /changes/filter`` with filters, sort, paging and ``limit`` (10,000 at most).
+
+        Example: ``client.search_changes([SearchFilter("ChangeId", direction="DESC")])``
+        """
+        return self._search("changes", "change", filters, page, page_size, limit)
+
+    def iter_changes(
+        self,
+        filters: Iterable[SearchFilter] = (),
+        page_size: int = DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
+    ) -> Iterator[Record]:
+        """Every change matching the search, page by page (constant memory)."""
+        fixed = list(filters)
+        return iterate_pages(lambda n: self.search_changes(fixed, n, page_size, limit))
+
+    # -- environments, hosts, layers -----------------------------------------------------------
+
+    def environments(self, filter: Expression | str | None = None) -> list[Record]:
+        """Every environment with its hosts. Example: ``client.environments()``."""
+        return self._list("environments", "environment", filter)
+
+    def environment(self, environment_id: str) -> Record:
+        """One environment. Example: ``client.environment("…")``."""
+        return dict(self._get(f"/environments/{path_segment(environment_id)}", "environment"))
+
+    def hosts(self, filter: Expression | str | None = None) -> list[Record]:
+        """Every host with its layers.
+
+        Example: ``client.hosts(where("environmentID").equals(environment_id))``
+        """
+        return self._list("hosts", "host", filter)
+
+    def host(self, host_id: str) -> Record:
+        """One host. Example: ``client.host("…")``."""
+        return dict(self._get(f"/hosts/{path_segment(host_id)}", "host"))
+
+    def layer(self, layer_id: str) -> Record:
+        """One layer with its stack-layer fields. Example: ``client.layer("…")["stackLayer"]``."""
+        return dict(self._get(f"/layers/{path_segment(layer_id)}", "layer"))
+
+    # -- lookups, organizations, systems -------------------------------------------------------
+
+    def lookup_types(self) -> list[Record]:
+        """The lookup field types. Example: ``[t["name"] for t in client.lookup_types()]``."""
+        return list(self._get("/lookupfields", "lookup-type", "list"))
+
+    def lookup(self, lookup_type: str) -> list[Record]:
+        """The values of one lookup type. Example: ``client.lookup("ReleaseStatusType")``."""
+        return list(self._get(f"/lookupfields/{path_segment(lookup_type)}", "lookup-item", "list"))
+
+    def organizations(self, filter: Expression | str | None = None) -> list[Record]:
+        """Every organization. Example: ``client.organizations()``."""
+        return self._list("organizations", "organization", filter)
+
+    def organization(self, organization_id: str) -> Record:
+        """One organization. Example: ``client.organization("…")``."""
+        return dict(self._get(f"/organizations/{path_segment(organization_id)}", "organization"))
+
+    def systems(self, filter: Expression | str | None = None) -> list[Record]:
+        """Every system. Example: ``client.systems()``."""
+        return self._list("systems", "system", filter)
+
+    def system(self, system_id: str) -> Record:
+        """One system. Example: ``client.system("…")``."""
+        return dict(self._get(f"/systems/{path_segment(system_id)}", "system"))

@@ -1,0 +1,251 @@
+"""Masking, logging and Allure reporting of every HTTP exchange.
+
+Masking happens before anything is logged or attached: the ``Authorization`` header, tokens,
+passwords and client secrets in headers, form and JSON bodies and URLs, at every level. Known
+secret values (the configured secrets, every token issued) are also replaced wherever they
+appear, as a second line of defence.
+
+Adapters route the ``PlutoraLibrary.http`` logger to Robot's log or pytest's output; each
+record carries the :class:`Exchange` as ``record.plutora_exchange``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import allure
+from allure_commons import plugin_manager
+
+MASK = "***"
+SECRET_KEY = re.compile(
+    r"(secret|password|passwd|pwd|access_?token|refresh_?token|id_?token|^token$|bearer"
+    r"|authorization|api[-_]?key|credential|cookie)",
+    re.I,
+)
+_MIN_SECRET_LENGTH = 4
+
+log = logging.getLogger("PlutoraLibrary.http")
+
+
+class SecretRegistry:
+    """Secret values to replace wherever they appear (thread-safe, process-wide)."""
+
+    def __init__(self) -> None:
+        self._values: frozenset[str] = frozenset()
+        self._pattern: re.Pattern[str] | None = None
+        self._lock = threading.Lock()
+
+    def add(self, *values: str | None) -> None:
+        """Remember secret values (short or empty ones are ignored: they would mask noise)."""
+        fresh = {v for v in values if v and len(v) >= _MIN_SECRET_LENGTH} - self._values
+        if not fresh:
+            return
+        with self._lock:
+            self._values = self._values | fresh
+            ordered = sorted(self._values, key=len, reverse=True)
+            self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every known secret value replaced by ``***``."""
+        pattern = self._pattern
+        return pattern.sub(MASK, text) if pattern is not None and text else text
+
+
+#: The process-wide registry every masker consults.
+SECRETS = SecretRegistry()
+
+
+def mask_json(data: Any) -> Any:
+    """A copy of JSON-like ``data`` with values under secret-looking keys replaced."""
+    if isinstance(data, dict):
+        return {
+            key: (
+                MASK
+                if isinstance(key, str) and SECRET_KEY.search(key) and value
+                else mask_json(value)
+            )
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [mask_json(item) for item in data]
+    if isinstance(data, str):
+        return SECRETS.scrub(data)
+    return data
+
+
+def mask_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers with secret-looking ones (``Authorization``, cookies, keys) replaced."""
+    return {
+        name: (MASK if SECRET_KEY.search(name) else SECRETS.scrub(str(value)))
+        for name, value in headers.items()
+    }
+
+
+def mask_form(text: str) -> str:
+    """A form-encoded body (or URL query) with secret-looking fields replaced."""
+    pairs = parse_qsl(text, keep_blank_values=True)
+    masked = [
+        (key, MASK if SECRET_KEY.search(key) else SECRETS.scrub(value)) for key, value in pairs
+    ]
+    return SECRETS.scrub(urlencode(masked, safe="*"))
+
+
+def mask_url(url: str) -> str:
+    """A URL with secret-looking query parameters and any user info replaced."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{MASK}@{netloc.rsplit('@', 1)[1]}"
+    query = mask_form(parts.query) if parts.query else ""
+    return SECRETS.scrub(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+
+
+def mask_body(body: bytes | str | None, content_type: str | None) -> str:
+    """A request or response body as masked text (JSON re-serialised, forms field by field)."""
+    if body is None or body == b"" or body == "":
+        return ""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if "json" in kind or text[:1] in '[{"':
+        try:
+            return json.dumps(mask_json(json.loads(text)), ensure_ascii=False)
+        except ValueError:
+            pass
+    if kind == "application/x-www-form-urlencoded":
+        return mask_form(text)
+    return SECRETS.scrub(text)
+
+
+def truncate(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with a note of how much was left out."""
+    if limit <= 0:
+        return f"({len(text)} characters not shown)" if text else ""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
+@dataclass
+class Exchange:
+    """One request and its answer, already masked."""
+
+    method: str
+    url: str
+    status: int | None
+    elapsed_ms: float
+    request_headers: dict[str, str]
+    request_body: str
+    response_body: str
+    error: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The URL's path and query (masked)."""
+        parts = urlsplit(self.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def summary(self) -> str:
+        """``GET /releases/… → 200 (12 ms)``."""
+        outcome = str(self.status) if self.status is not None else f"no answer ({self.error})"
+        return f"{self.method} {self.path} → {outcome} ({self.elapsed_ms:.0f} ms)"
+
+    def describe(self, body_limit: int) -> str:
+        """The summary with the bodies, each cut to ``body_limit`` characters."""
+        lines = [self.summary()]
+        if self.request_body:
+            lines.append("request: " + truncate(self.request_body, body_limit))
+        if self.response_body:
+            lines.append("response: " + truncate(self.response_body, body_limit))
+        return "\n".join(lines)
+
+
+def allure_active() -> bool:
+    """Whether an Allure plugin or listener is listening (else steps are skipped)."""
+    return bool(plugin_manager.get_plugins())
+
+
+class Reporter:
+    """Turns exchanges into log records and Allure steps, masked, only when someone listens."""
+
+    def __init__(self, body_limit: int = 4000, logger: logging.Logger = log) -> None:
+        self.body_limit = body_limit
+        self.logger = logger
+
+    def wanted(self) -> bool:
+        """Whether anyone will read an exchange (keeps the hot path free when nobody does)."""
+        return self.logger.isEnabledFor(logging.INFO) or allure_active()
+
+    @contextmanager
+    def step(self, method: str, url: str) -> Iterator[None]:
+        """An Allure step around one call (nothing when Allure is not active)."""
+        if not allure_active():
+            yield
+            return
+        with allure.step(f"{method} {urlsplit(mask_url(url)).path}"):
+            yield
+
+    def record(
+        self,
+        method: str,
+        url: str,
+        status: int | None,
+        elapsed_ms: float,
+        request_headers: Mapping[str, str],
+        request_body: bytes | str | None,
+        request_type: str | None,
+        response_body: bytes | None,
+        response_type: str | None,
+        error: str | None = None,
+    ) -> Exchange | None:
+        """Log and attach one exchange, masked; returns it (None when nobody listens)."""
+        if not self.wanted():
+            return None
+        exchange = Exchange(
+            method=method,
+            url=mask_url(url),
+            status=status,
+            elapsed_ms=elapsed_ms,
+            request_headers=mask_headers(request_headers),
+            request_body=mask_body(request_body, request_type),
+            response_body=mask_body(response_body, response_type),
+            error=SECRETS.scrub(error) if error else None,
+        )
+        level = logging.INFO if status is not None and status < 400 else logging.WARNING
+        if self.logger.isEnabledFor(level):
+            self.logger.log(
+                level, exchange.describe(self.body_limit), extra={"plutora_exchange": exchange}
+            )
+        if self.logger.isEnabledFor(logging.DEBUG) and self.body_limit < max(
+            len(exchange.request_body), len(exchange.response_body)
+        ):
+            self.logger.debug(exchange.describe(10**9), extra={"plutora_exchange": exchange})
+        if allure_active():
+            self._attach(exchange)
+        return exchange
+
+    def _attach(self, exchange: Exchange) -> None:
+        headers = "\n".join(f"{k}: {v}" for k, v in exchange.request_headers.items())
+        body = truncate(exchange.request_body, self.body_limit)
+        request = f"{exchange.method} {exchange.url}\n{headers}\n\n{body}"
+        allure.attach(request, name="request", attachment_type=allure.attachment_type.TEXT)
+        if exchange.response_body:
+            allure.attach(
+                truncate(exchange.response_body, self.body_limit),
+                name=f"response {exchange.status}",
+                attachment_type=allure.attachment_type.JSON
+                if exchange.response_body[:1] in '[{"'
+                else allure.attachment_type.TEXT,
+            )
+
+
+def no_step() -> Any:
+    """A context that does nothing (for calls made outside any report)."""
+    return nullcontext()

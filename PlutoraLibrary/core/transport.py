@@ -1,0 +1,396 @@
+"""HTTP transport: one ``requests.Session`` per client, timeouts, safe retries, 429 waits,
+token renewal on 401, a client-side rate limit, masking and reporting.
+
+What is retried, and why it is safe:
+
+- connection failures before anything was sent: any method (urllib3's connect retries);
+- reads (GET, PUT, DELETE, HEAD, OPTIONS) on dropped connections and 502/503/504, with
+  backoff (urllib3's ``Retry``): they are idempotent;
+- any method after a 429 with ``Retry-After`` up to ``max_retry_wait``: a 429 was not processed;
+- any method once after a 401 on a token the client believed valid: a 401 was not processed.
+
+A POST or PATCH whose answer was lost after sending (read timeout, dropped connection) is never
+re-sent: :class:`OutcomeUnknown` is raised so the caller can check what happened.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from pyrate_limiter import Duration, Limiter, Rate
+from pyrate_limiter.buckets.sqlite_bucket import SQLiteBucket
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+from urllib3.util.retry import Retry
+
+from .. import __version__
+from .auth import Token, TokenProvider
+from .config import PlutoraConfig, Product
+from .errors import (
+    AccessDenied,
+    ApiError,
+    BusinessRuleViolation,
+    NotFound,
+    OutcomeUnknown,
+    RateLimited,
+    ServerError,
+    TokenRejected,
+    TransportError,
+    UnexpectedResponse,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from .reporting import SECRETS, Reporter, mask_json, mask_url
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+_MAX_429_WAITS = 5
+
+Sleep = Callable[[float], None]
+
+
+def retry_policy(retries: int) -> Retry:
+    """urllib3's retry for this client: connects always, reads and 502/503/504 only for
+    idempotent methods, short exponential backoff, never a server-chosen long sleep."""
+    return Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        allowed_methods=IDEMPOTENT,
+        status_forcelist=(502, 503, 504),
+        backoff_factor=0.2,
+        backoff_max=5,
+        respect_retry_after_header=False,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+
+
+def new_session(config: PlutoraConfig) -> requests.Session:
+    """A keep-alive session with the retry policy, TLS and proxy settings of ``config``."""
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry_policy(config.retries), pool_maxsize=32)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.verify = config.verify_tls
+    session.trust_env = config.use_env_proxies
+    session.headers["User-Agent"] = f"robotframework-plutora/{__version__}"
+    session.headers["Accept"] = "application/json"
+    if config.script_name:
+        session.headers["Plutora-Info"] = f"script.name={config.script_name}"
+    return session
+
+
+def rate_limiter(config: PlutoraConfig, client_id: str) -> Limiter | None:
+    """The client-side limiter: in memory for one process, or a file-locked SQLite bucket in
+    ``token_cache_dir`` shared by every process of a run on this machine; None when off."""
+    if config.rate_limit <= 0:
+        return None
+    rate = Rate(config.rate_limit, int(config.rate_window_seconds * Duration.SECOND))
+    if not config.token_cache_dir:
+        return Limiter(rate)
+    folder = Path(config.token_cache_dir)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    name = "".join(ch if ch.isalnum() else "_" for ch in client_id)[:64]
+    bucket = SQLiteBucket.init_from_file(
+        [rate], table=f"rate_{name}", db_path=str(folder / "rate-limit.sqlite"), use_file_lock=True
+    )
+    return Limiter(bucket)
+
+
+class Transport:
+    """Sends one product's API calls. One per client; thread-safe.
+
+    Example::
+
+        transport = Transport(config, Product.PLUTORA)
+        release = transport.call("GET", "/releases/6678d6bb-…")
+    """
+
+    def __init__(
+        self,
+        config: PlutoraConfig,
+        product: Product,
+        reporter: Reporter | None = None,
+        session: requests.Session | None = None,
+        sleep: Sleep = time.sleep,
+    ) -> None:
+        self.config = config
+        self.product = config.product(product)
+        self.reporter = reporter or Reporter(config.log_body_limit)
+        self.session = session or new_session(config)
+        self.timeout = (config.connect_timeout, config.read_timeout)
+        self.sleep = sleep
+        self.tokens = TokenProvider(
+            self.product,
+            self.session,
+            self.timeout,
+            shared_dir=config.token_cache_dir,
+            refresh_margin=config.refresh_margin_seconds,
+            reporter=self.reporter,
+        )
+        self._limiter: Limiter | None = None
+        self._limiter_ready = False
+        self._limiter_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Transport({self.product.product.value}, {self.product.api_url})"
+
+    def close(self) -> None:
+        """Close the connections."""
+        self.session.close()
+
+    def _acquire_slot(self, method: str, path: str) -> None:
+        if not self._limiter_ready:
+            with self._limiter_lock:
+                if not self._limiter_ready:
+                    credentials = self.product.require_credentials()
+                    self._limiter = rate_limiter(self.config, credentials.client_id)
+                    self._limiter_ready = True
+        if self._limiter is not None and not self._limiter.try_acquire(
+            "api", blocking=True, timeout=self.config.max_retry_wait
+        ):
+            raise RateLimited(
+                method,
+                path,
+                "the client-side rate limit is used up",
+                None,
+                None,
+            )
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> Any:
+        """Send one request and return the parsed JSON answer (None for 204).
+
+        Raises the matching :class:`ApiError` subclass for an error status,
+        :class:`UnexpectedResponse` for an answer that is not JSON, :class:`TransportError` or
+        :class:`OutcomeUnknown` when no answer came.
+        """
+        url = self.product.api_url + path
+        replayed = False
+        waits = 0
+        while True:
+            token = self.tokens.token()
+            self._acquire_slot(method, path)
+            response = self._send(method, url, params, json_body, token)
+            status = response.status_code
+            if status == 401 and not replayed:
+                # The server did not process it: renew the token (once) and send it again.
+                self.tokens.invalidate(token)
+                replayed = True
+                continue
+            if status == 429:
+                wait = retry_after(response.headers.get("Retry-After"))
+                if (
+                    wait is not None
+                    and wait <= self.config.max_retry_wait
+                    and waits < _MAX_429_WAITS
+                ):
+                    waits += 1
+                    self.sleep(wait)
+                    continue
+                body = _json_or_none(response)
+                raise RateLimited(
+                    method, _shown(response.url), _server_message(body, response), wait, body
+                )
+            return parse_answer(method, response)
+
+    def _send(
+        self, method: str, url: str, params: Mapping[str, Any] | None, json_body: Any, token: Token
+    ) -> requests.Response:
+        headers = {"Authorization": f"bearer {token.value}"}
+        started = time.perf_counter()
+        reporter = self.reporter
+        with reporter.step(method, url):
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
+            except requests.RequestException as error:
+                if reporter.wanted():
+                    elapsed = (time.perf_counter() - started) * 1000
+                    body = _dump(json_body)
+                    name = type(error).__name__
+                    reporter.record(
+                        method,
+                        url,
+                        None,
+                        elapsed,
+                        headers,
+                        body,
+                        "application/json",
+                        None,
+                        None,
+                        name,
+                    )
+                raise _no_answer(method, url, error) from None
+            if reporter.wanted():
+                request = response.request
+                reporter.record(
+                    method,
+                    request.url or url,
+                    response.status_code,
+                    (time.perf_counter() - started) * 1000,
+                    dict(request.headers),
+                    request.body,
+                    request.headers.get("Content-Type"),
+                    response.content,
+                    response.headers.get("Content-Type"),
+                )
+        return response
+
+
+def _dump(body: Any) -> str | None:
+    return None if body is None else json.dumps(body, default=str)
+
+
+def _shown(url: str | None) -> str:
+    """A URL's path and query, masked, as errors show it."""
+    parts = urlsplit(mask_url(url or ""))
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _was_sent(error: requests.RequestException) -> bool:
+    """Whether the request may have reached the server (so a POST may have been applied)."""
+    if isinstance(error, requests.ConnectTimeout):
+        return False
+    reason: Any = error.args[0] if error.args else None
+    reason = getattr(reason, "reason", reason)
+    return not isinstance(reason, NewConnectionError)
+
+
+def _no_answer(method: str, url: str, error: requests.RequestException) -> TransportError:
+    shown = _shown(url)
+    kind = (
+        "timed out" if isinstance(error, requests.Timeout) else f"failed ({type(error).__name__})"
+    )
+    if method not in IDEMPOTENT and _was_sent(error):
+        return OutcomeUnknown(
+            f"{method} {shown} {kind} after it was sent: the server may have applied it. It was "
+            "not sent again; look the record up before retrying."
+        )
+    return TransportError(
+        f"{method} {shown} {kind} with no answer (retried where safe). Check the API URL, the "
+        "network, the proxy settings and the timeouts (connect_timeout, read_timeout)."
+    )
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (seconds or an HTTP date); None if absent or bad."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _server_message(body: Any, response: requests.Response) -> str:
+    """The server's own words from any of the API's error shapes (masked)."""
+    if isinstance(body, dict):
+        parts = []
+        for key in ("message", "Message", "error_description", "error"):
+            if isinstance(body.get(key), str):
+                parts.append(body[key])
+                break
+        messages = body.get("Messages")
+        if isinstance(messages, list) and messages:
+            parts.append("; ".join(str(m) for m in messages))
+        if isinstance(body.get("exceptionMessage"), str):
+            parts.append(body["exceptionMessage"])
+        state = body.get("modelState")
+        if isinstance(state, dict):
+            parts.extend(
+                f"{field}: {'; '.join(map(str, texts))}"
+                for field, texts in state.items()
+                if isinstance(texts, list)
+            )
+        return SECRETS.scrub(" ".join(parts))
+    if isinstance(body, str):
+        return SECRETS.scrub(body)
+    text = response.text.strip()
+    kind = response.headers.get("Content-Type", "no content type")
+    if not text:
+        return f"an empty body ({kind})"
+    return f"not JSON ({kind}): {SECRETS.scrub(_plain_text(text))[:200]}"
+
+
+def _plain_text(text: str) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
+
+
+def parse_answer(method: str, response: requests.Response) -> Any:
+    """The parsed JSON of a success, or the error that an error status stands for."""
+    status = response.status_code
+    path = _shown(response.url)
+    if status == 204:
+        return None
+    body = _json_or_none(response)
+    if status < 300:
+        if body is None and response.content.strip() != b"null":
+            raise UnexpectedResponse(method, path, status, _server_message(None, response))
+        return body
+    message = _server_message(body, response)
+    shown = mask_json(body)
+    if status == 400:
+        messages = _messages(body)
+        if "internalServerValidationError" in messages:
+            raise BusinessRuleViolation(method, path, status, message, shown, messages)
+        raise ValidationFailed(method, path, status, message, shown, messages)
+    if status == 401:
+        raise TokenRejected(method, path, status, message, shown)
+    kinds: dict[int, type[ApiError]] = {403: AccessDenied, 404: NotFound, 415: UnsupportedMediaType}
+    if status in kinds:
+        raise kinds[status](method, path, status, message, shown)
+    if status >= 500:
+        raise ServerError(method, path, status, message, shown)
+    if body is None:
+        raise UnexpectedResponse(method, path, status, message, None)
+    raise ApiError(method, path, status, message, shown)
+
+
+def _messages(body: Any) -> dict[str, list[str]]:
+    if isinstance(body, dict):
+        state = body.get("modelState")
+        if isinstance(state, dict):
+            return {str(k): [str(t) for t in v] for k, v in state.items() if isinstance(v, list)}
+        messages = body.get("Messages")
+        if isinstance(messages, list):
+            return {"": [str(m) for m in messages]}
+    return {}
