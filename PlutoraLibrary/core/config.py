@@ -235,7 +235,12 @@ class _Builder:
                 "or set PLUTORA_AUTH_URL and PLUTORA_API_URL."
             )
         anything_set = any(value is not None for value in values.values())
-        if default_urls is None and (auth_url is None or api_url is None) and anything_set:
+        if (
+            default_urls is None
+            and (auth_url is None or api_url is None)
+            and anything_set
+            and region is None
+        ):
             missing = [f"{env}AUTH_URL"] if auth_url is None else []
             missing += [f"{env}API_URL"] if api_url is None else []
             self.problems.append(

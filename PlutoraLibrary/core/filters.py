@@ -123,13 +123,13 @@ class SearchFilter:
         if self.direction is not None:
             object.__setattr__(self, "direction", Direction.parse(self.direction))
         operator = self.operator if isinstance(self.operator, Operator) else None
+        if operator is None and self.value is not None:
+            raise ValueError(f"The filter on {self.property!r} has a value but no operator.")
         if operator is None and self.direction is None:
             raise ValueError(
                 f"The filter on {self.property!r} needs an operator and a value, a sort "
                 "direction, or both."
             )
-        if operator is None and self.value is not None:
-            raise ValueError(f"The filter on {self.property!r} has a value but no operator.")
         if operator in _EXPRESSION_ONLY:
             raise ValueError(
                 f"{operator.value} works only in filter expressions (GET lists), not in search "

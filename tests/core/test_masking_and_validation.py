@@ -1,0 +1,268 @@
+"""Masking and schema validation (unit): secrets never shown, readable mismatch messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from PlutoraLibrary.core import SchemaMismatch, Schemas, schema_names
+from PlutoraLibrary.core.reporting import (
+    SECRETS,
+    mask_body,
+    mask_form,
+    mask_headers,
+    mask_json,
+    mask_url,
+    truncate,
+)
+from PlutoraLibrary.simulator.seed import build_seed
+
+
+def test_headers_lose_authorization_and_cookies() -> None:
+    masked = mask_headers(
+        {"Authorization": "bearer abc", "Cookie": "x=1", "Accept": "application/json"}
+    )
+    assert masked == {"Authorization": "***", "Cookie": "***", "Accept": "application/json"}
+
+
+def test_json_bodies_lose_values_under_secret_keys_at_any_depth() -> None:
+    body = {
+        "access_token": "t0k3n-value",
+        "token_type": "bearer",
+        "nested": [{"client_secret": "s3cr3t", "password": "pw", "name": "kept"}],
+    }
+    assert mask_json(body) == {
+        "access_token": "***",
+        "token_type": "bearer",
+        "nested": [{"client_secret": "***", "password": "***", "name": "kept"}],
+    }
+
+
+def test_forms_and_urls_lose_secret_fields() -> None:
+    form = "client_id=abc&client_secret=s3cr3t&grant_type=password&password=hunter2"
+    assert mask_form(form) == "client_id=abc&client_secret=***&grant_type=password&password=***"
+    assert (
+        mask_url("https://user:pw@example.com/x?access_token=abc&page=2")
+        == "https://***@example.com/x?access_token=***&page=2"
+    )
+
+
+def test_known_secret_values_are_replaced_wherever_they_appear() -> None:
+    SECRETS.add("zebra-crossing-secret-42")
+    assert (
+        mask_body("the value zebra-crossing-secret-42 leaked", "text/plain")
+        == "the value *** leaked"
+    )
+    assert mask_json({"note": "zebra-crossing-secret-42"}) == {"note": "***"}
+
+
+def test_short_values_are_not_treated_as_secrets() -> None:
+    SECRETS.add("ab", "")
+    assert SECRETS.scrub("abc ab") == "abc ab"
+
+
+def test_truncation_says_how_much_was_left_out() -> None:
+    assert truncate("x" * 10, 4) == "xxxx… (6 more characters)"
+    assert truncate("short", 10) == "short"
+    assert truncate("abc", 0) == "(3 characters not shown)"
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["name", "password", "Secret", "access_token", "x"]),
+                inner,
+                max_size=4,
+            )
+        ),
+        max_leaves=15,
+    )
+)
+def test_masking_never_leaves_a_value_under_a_secret_key(data: Any) -> None:
+    def check(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key.lower() in ("password", "secret", "access_token") and value:
+                    assert value == "***"
+                check(value)
+        elif isinstance(node, list):
+            for item in node:
+                check(item)
+
+    check(mask_json(data))
+
+
+# -- schemas -----------------------------------------------------------------------------------
+
+SEED = build_seed(3)
+
+
+def test_every_shipped_schema_is_valid_2020_12() -> None:
+    import jsonschema
+
+    folder = Path(__file__).parents[2] / "PlutoraLibrary" / "core" / "schemas"
+    for path in folder.glob("*.json"):
+        document = json.loads(path.read_text())
+        assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        jsonschema.Draft202012Validator.check_schema(document)
+    assert {
+        "token",
+        "release",
+        "release-list-item",
+        "change",
+        "environment",
+        "host",
+        "layer",
+        "defect",
+        "defect-search-envelope",
+        "paged-list",
+        "error-invalid",
+    } <= set(schema_names())
+
+
+def test_seed_data_matches_the_schemas() -> None:
+    schemas = Schemas()
+    schemas.validate(list(SEED.releases.values()), "release", "list")
+    schemas.validate(list(SEED.changes.values()), "change", "list")
+    schemas.validate(list(SEED.environments.values()), "environment", "list")
+    schemas.validate(list(SEED.defects.values()), "defect", "list")
+
+
+def _release() -> dict[str, Any]:
+    return dict(next(iter(SEED.releases.values())))
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "expected"),
+    [
+        (
+            {"implementationDate": "31/12/2016"},
+            "$.implementationDate",
+            "a value matching one of the allowed forms",
+        ),
+        ({"id": "R-1"}, "$.id", "a string matching"),
+        (
+            {"plutoraReleaseType": "Project"},
+            "$.plutoraReleaseType",
+            'one of "Enterprise", "Integrated", "Independent"',
+        ),
+        ({"name": None}, "$.name", "a value of type string"),
+    ],
+)
+def test_a_mismatch_names_the_path_the_expectation_and_the_value(
+    change: dict[str, Any], path: str, expected: str
+) -> None:
+    with pytest.raises(SchemaMismatch) as caught:
+        Schemas().validate({**_release(), **change}, "release", where="GET /releases/x")
+    error = caught.value
+    assert error.json_path == path
+    assert expected in error.expected
+    assert str(error).startswith(
+        "GET /releases/x: the data does not match schema 'release' at " + path
+    )
+
+
+def test_a_missing_property_is_named() -> None:
+    release = _release()
+    del release["identifier"]
+    with pytest.raises(SchemaMismatch) as caught:
+        Schemas().validate(release, "release")
+    assert caught.value.json_path == "$.identifier"
+    assert caught.value.actual == "no such property"
+
+
+def test_both_date_styles_nulls_and_extra_properties_are_accepted() -> None:
+    schemas = Schemas()
+    for date in (
+        "2016-12-31T00:00:00",
+        "2017-01-09T03:17:38.9137257+00:00",
+        "2020-01-01T00:00:00Z",
+        None,
+    ):
+        schemas.validate({**_release(), "implementationDate": date, "somethingNew": 1}, "release")
+
+
+def test_both_change_display_name_spellings_are_accepted() -> None:
+    change = dict(next(iter(SEED.changes.values())))
+    named = {
+        (k + "Name" if k in ("changeStatus", "changePriority") else k): v for k, v in change.items()
+    }
+    Schemas().validate(change, "change")
+    Schemas().validate(named, "change")
+    with pytest.raises(SchemaMismatch):
+        Schemas().validate({k: v for k, v in change.items() if k != "changeStatus"}, "change")
+
+
+def test_a_page_is_validated_item_by_item() -> None:
+    page = {
+        "resultSet": [_release(), {"id": "x"}],
+        "returnCount": 2,
+        "totalCount": 2,
+        "pageNum": 0,
+        "recordsPerPage": 10,
+    }
+    with pytest.raises(SchemaMismatch) as caught:
+        Schemas().validate(page, "release-list-item", "page")
+    assert caught.value.json_path.startswith("$.resultSet[1]")
+
+
+def test_values_under_secret_keys_never_appear_in_a_mismatch() -> None:
+    with pytest.raises(SchemaMismatch) as caught:
+        Schemas().validate(
+            {"access_token": 12345678, "token_type": "bearer", "expires_in": 1}, "token"
+        )
+    assert "12345678" not in str(caught.value)
+    assert caught.value.actual == "***"
+
+
+def test_an_unknown_schema_name_lists_the_known_ones() -> None:
+    with pytest.raises(ValueError, match=r"known schemas: .*release"):
+        Schemas().validate({}, "relase")
+
+
+def test_a_users_schema_file_can_reference_the_shipped_ones(tmp_path: Path) -> None:
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "release": {"$ref": "https://robotframework-plutora.schemas/release.json"},
+            "count": {"type": "integer", "minimum": 1},
+        },
+        "required": ["release", "count"],
+    }
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(schema))
+    Schemas().validate_file({"release": _release(), "count": 2}, path)
+    with pytest.raises(SchemaMismatch, match=r"schema 'mine.json' at \$.count"):
+        Schemas().validate_file({"release": _release(), "count": 0}, path)
+
+
+def test_a_broken_user_schema_file_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"type": "objekt"}')
+    with pytest.raises(ValueError, match="is not a valid JSON Schema"):
+        Schemas().validate_file({}, bad)
+    with pytest.raises(ValueError, match="Cannot read the schema file"):
+        Schemas().validate_file({}, tmp_path / "absent.json")
+
+
+def test_the_core_imports_neither_robot_nor_pytest() -> None:
+    code = (
+        "import sys; import PlutoraLibrary.core, PlutoraLibrary.core.check; "
+        "bad = [m for m in ('robot', 'pytest', '_pytest') if m in sys.modules]; "
+        "print(','.join(bad)); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
