@@ -3,7 +3,8 @@ server stack (aiohttp), measured side by side in one run; plus ``plutora sim`` s
 
 Each server runs in its own process, pinned to one core; load comes from client processes
 pinned to the other core, each one keep-alive connection on raw sockets (a few microseconds
-of client work per request, so the servers, not the client, set the pace). Rounds alternate bare/simulator to share the noise.
+of client work per request, so the servers, not the client, set the pace). Rounds alternate
+bare/simulator to share the noise.
 
 Run: ``python bench/bench_simulator.py [--seconds 3] [--rounds 3] [--clients 2]``
 """
@@ -14,12 +15,9 @@ import argparse
 import http.client
 import json
 import multiprocessing
-import os
-import platform
 import re
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,45 +25,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import CLIENT_CPU, CREDENTIALS, ROOT, machine, pin, start_process
+
 _LENGTH = re.compile(rb"(?i)content-length: *(\d+)")
-CREDENTIALS = {
-    "client_id": "sim-plutora-client",
-    "client_secret": "sim-plutora-secret",
-    "grant_type": "password",
-    "username": "qa.lead@example.com",
-    "password": "Sim-Password-1",
-}
-
-
-def _pin(cpu: int) -> None:
-    """Keep servers on one core and load on the other, so neither starves the other."""
-    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
-        os.sched_setaffinity(0, {cpu})
-
-
-def _start(command: list[str], ready: Path) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
-        preexec_fn=lambda: _pin(0),
-    )
-    deadline = time.monotonic() + 30
-    while not ready.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(
-                f"{command} did not start: {process.stderr.read() if process.stderr else ''!r}"
-            )
-        time.sleep(0.005)
-    return process
 
 
 def _load(url: str, headers: dict[str, str], seconds: float, counter: Any) -> None:
     """One keep-alive connection in a closed loop, on raw sockets: a request costs the
     client a few microseconds, so the server under test sets the pace."""
-    _pin(1)
+    pin(CLIENT_CPU)
     parts = urlsplit(url)
     lines = [
         f"GET {parts.path} HTTP/1.1",
@@ -137,7 +105,7 @@ def startup_seconds(runs: int, folder: Path) -> list[float]:
     for run in range(runs):
         ready = folder / f"startup-{run}.json"
         begin = time.perf_counter()
-        process = _start(
+        process = start_process(
             [
                 sys.executable,
                 "-m",
@@ -156,7 +124,7 @@ def startup_seconds(runs: int, folder: Path) -> list[float]:
     return times
 
 
-def main() -> dict[str, object]:
+def main(argv: list[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="length of one measuring round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per server (alternating)")
@@ -165,7 +133,7 @@ def main() -> dict[str, object]:
     parser.add_argument(
         "--markdown", type=Path, default=None, help="also write a Markdown report here"
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         settings = folder / "sim.toml"
@@ -183,8 +151,8 @@ def main() -> dict[str, object]:
             "--ready-file",
             str(sim_ready),
         ]
-        simulator = _start(command, sim_ready)
-        bare = _start(
+        simulator = start_process(command, sim_ready)
+        bare = start_process(
             [sys.executable, str(ROOT / "bench" / "bare_app.py"), str(bare_ready)], bare_ready
         )
         try:
@@ -212,7 +180,7 @@ def main() -> dict[str, object]:
             bare.wait(timeout=10)
         startup = startup_seconds(5, folder)
     figures: dict[str, object] = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": machine(),
         "date": time.strftime("%Y-%m-%d"),
         "simulator_requests_per_second": round(statistics.median(sim_rates)),
         "bare_app_requests_per_second": round(statistics.median(bare_rates)),
@@ -231,18 +199,13 @@ def main() -> dict[str, object]:
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     if args.markdown:
-        args.markdown.write_text(markdown(figures), encoding="utf-8")
+        args.markdown.write_text(f"# Benchmarks\n\n{markdown(figures)}", encoding="utf-8")
     return figures
 
 
 def markdown(figures: dict[str, Any]) -> str:
-    """The figures as the Markdown report ``docs/benchmarks.md`` shows them."""
-    return f"""# Benchmarks
-
-Written by `python bench/bench_simulator.py --markdown docs/benchmarks.md` on {figures["date"]},
-{figures["machine"]}. Ratios are measured side by side in one run (rounds alternate).
-
-## Simulator: `GET /releases/{{id}}` with keep-alive
+    """The figures as a section of ``docs/benchmarks.md``."""
+    return f"""## Simulator: `GET /releases/{{id}}` with keep-alive
 
 | server | requests/s (median of {figures["rounds"]} × {figures["seconds_per_round"]} s) |
 |---|---|

@@ -168,8 +168,9 @@ class Exchange:
 
 
 def allure_active() -> bool:
-    """Whether an Allure plugin or listener is listening (else steps are skipped)."""
-    return bool(plugin_manager.get_plugins())
+    """Whether an Allure listener records steps now (allure-pytest with ``--alluredir``, the
+    allure-robotframework listener); helpers that only decorate titles do not count."""
+    return bool(plugin_manager.hook.start_step.get_hookimpls())
 
 
 class Reporter:

@@ -48,7 +48,7 @@ from .errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from .reporting import SECRETS, Reporter, mask_json, mask_url
+from .reporting import SECRETS, Reporter, allure_active, mask_json, mask_url
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _MAX_429_WAITS = 5
@@ -213,51 +213,47 @@ class Transport:
     def _send(
         self, method: str, url: str, params: Mapping[str, Any] | None, json_body: Any, token: Token
     ) -> requests.Response:
+        if allure_active():
+            with self.reporter.step(method, url):
+                return self._exchange(method, url, params, json_body, token)
+        return self._exchange(method, url, params, json_body, token)
+
+    def _exchange(
+        self, method: str, url: str, params: Mapping[str, Any] | None, json_body: Any, token: Token
+    ) -> requests.Response:
         headers = {"Authorization": f"bearer {token.value}"}
         started = time.perf_counter()
-        reporter = self.reporter
-        with reporter.step(method, url):
-            try:
-                response = self.session.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json_body,
-                    headers=headers,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                )
-            except requests.RequestException as error:
-                if reporter.wanted():
-                    elapsed = (time.perf_counter() - started) * 1000
-                    body = _dump(json_body)
-                    name = type(error).__name__
-                    reporter.record(
-                        method,
-                        url,
-                        None,
-                        elapsed,
-                        headers,
-                        body,
-                        "application/json",
-                        None,
-                        None,
-                        name,
-                    )
-                raise _no_answer(method, url, error) from None
-            if reporter.wanted():
-                request = response.request
-                reporter.record(
-                    method,
-                    request.url or url,
-                    response.status_code,
-                    (time.perf_counter() - started) * 1000,
-                    dict(request.headers),
-                    request.body,
-                    request.headers.get("Content-Type"),
-                    response.content,
-                    response.headers.get("Content-Type"),
-                )
+        try:
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                json=json_body,
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.RequestException as error:
+            if self.reporter.wanted():
+                elapsed = (time.perf_counter() - started) * 1000
+                self.reporter.record(
+                    method, url, None, elapsed, headers, _dump(json_body), "application/json",
+                    None, None, type(error).__name__,
+                )  # fmt: skip
+            raise _no_answer(method, url, error) from None
+        if self.reporter.wanted():
+            request = response.request
+            self.reporter.record(
+                method,
+                request.url or url,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+                dict(request.headers),
+                request.body,
+                request.headers.get("Content-Type"),
+                response.content,
+                response.headers.get("Content-Type"),
+            )
         return response
 
 
@@ -358,14 +354,16 @@ def _plain_text(text: str) -> str:
 def parse_answer(method: str, response: requests.Response) -> Any:
     """The parsed JSON of a success, or the error that an error status stands for."""
     status = response.status_code
-    path = _shown(response.url)
     if status == 204:
         return None
     body = _json_or_none(response)
     if status < 300:
         if body is None and response.content.strip() != b"null":
-            raise UnexpectedResponse(method, path, status, _server_message(None, response))
+            raise UnexpectedResponse(
+                method, _shown(response.url), status, _server_message(None, response)
+            )
         return body
+    path = _shown(response.url)
     message = _server_message(body, response)
     shown = mask_json(body)
     if status == 400:

@@ -90,6 +90,8 @@ class SimulatorConfig:
     #: "classic" (changePriority, changeStatus, ...) or "named" (changePriorityName, ...).
     change_display_names: Literal["classic", "named"] = "classic"
     max_body_bytes: int = 1024 * 1024
+    #: How many defects the seed creates (1,000 by default; more for scale tests).
+    defect_count: int = 1000
     extra_problems: tuple[str, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
@@ -107,6 +109,11 @@ class SimulatorConfig:
             problems.append(
                 "max_body_bytes must be a whole number of at least 1024, "
                 f"not {self.max_body_bytes!r}."
+            )
+        if not isinstance(self.defect_count, int) or not 1 <= self.defect_count <= 1_000_000:
+            problems.append(
+                "defect_count must be a whole number from 1 to 1,000,000, "
+                f"not {self.defect_count!r}."
             )
         for name in ("token_lifetime_plutora", "token_lifetime_plutora_test", "rate_limit"):
             value = getattr(self, name)
@@ -180,6 +187,7 @@ _TOP_KEYS = {
     "lock_after_failed_logins",
     "change_display_names",
     "max_body_bytes",
+    "defect_count",
 }
 
 
@@ -227,7 +235,13 @@ def config_from_mapping(
             f"{source}: unknown setting(s) {', '.join(unknown)}; "
             f"known settings are {', '.join(sorted(_TOP_KEYS))}."
         )
-    for key in ("seed", "lock_after_failed_logins", "change_display_names", "max_body_bytes"):
+    for key in (
+        "seed",
+        "lock_after_failed_logins",
+        "change_display_names",
+        "max_body_bytes",
+        "defect_count",
+    ):
         if key in data:
             changes[key] = data[key]
     if "ip_whitelist" in data:

@@ -117,8 +117,9 @@ class SeedData:
 
 
 class _Builder:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, defect_count: int = 1000) -> None:
         self.rng = random.Random(seed)
+        self.defect_count = defect_count
         self.data = SeedData()
 
     def guid(self) -> str:
@@ -371,7 +372,7 @@ class _Builder:
         self.data.lookups["DefectPriority"] = _defect_lookup(priorities, "DefectPriority")
         self.data.lookups["DefectSeverity"] = _defect_lookup(severities, "DefectSeverity")
         release_ids = [release["id"] for release in self.data.releases.values()]
-        for number in range(1, 1001):
+        for number in range(1, self.defect_count + 1):
             status = DEFECT_STATUSES[number % len(DEFECT_STATUSES)]
             priority = DEFECT_PRIORITIES[(number // 2) % len(DEFECT_PRIORITIES)]
             severity = self.rng.choice(DEFECT_SEVERITIES)
@@ -381,7 +382,7 @@ class _Builder:
             context = self.rng.choice(_DEFECT_CONTEXTS)
             defect: Record = {
                 "Id": self.guid(),
-                "DisplayId": f"DEF-{number:04d}",
+                "DisplayId": f"DEF-{number:04d}",  # DEF-0001 … DEF-9999, then DEF-10000
                 "Name": f"App {self.rng.choice(_DEFECT_SYMPTOMS)} {context}",
                 "Description": f"Steps: open {context}, repeat the action. Seen in build "
                 f"{self.rng.randint(100, 999)}.",
@@ -411,6 +412,6 @@ def _field(name: str, value: str) -> Record:
     return {"Name": name, "Value": value, "StringValue": value}
 
 
-def build_seed(seed: int) -> SeedData:
+def build_seed(seed: int, defect_count: int = 1000) -> SeedData:
     """Build the whole site for ``seed``. Example: ``build_seed(1).releases``."""
-    return _Builder(seed).build()
+    return _Builder(seed, defect_count).build()

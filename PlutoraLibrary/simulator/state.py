@@ -160,7 +160,7 @@ class SimulatorState:
         self._fresh(config)
 
     def _fresh(self, config: SimulatorConfig) -> None:
-        self.data: SeedData = build_seed(config.seed)
+        self.data: SeedData = build_seed(config.seed, config.defect_count)
         self.settings = Settings.from_config(config)
         self.api_keys = {key.client_id: key for key in config.api_keys}
         self.users: dict[tuple[str, str], UserAccount] = {

@@ -34,3 +34,24 @@ def test_the_simulator_benchmark_runs_and_reports_every_figure(tmp_path: Path) -
     assert figures["bare_app_requests_per_second"] > 0
     assert figures["startup_seconds_median"] > 0
     assert "| **ratio** |" in report.read_text()
+
+
+def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -> None:
+    report = tmp_path / "benchmarks.md"
+    subprocess.run(
+        [sys.executable, "bench/run_all.py", "--quick", "--output", str(report)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    text = report.read_text()
+    for heading in (
+        "## Simulator: `GET /releases/{id}`",
+        "## Simulator start-up",
+        "## Core client",
+        "## Schema validation",
+        "## Memory while iterating",
+    ):
+        assert heading in text
+    assert text.count("| **ratio** |") == 4

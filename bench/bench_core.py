@@ -1,0 +1,218 @@
+"""Benchmarks of the core client, each a ratio against its baseline measured in the same run:
+
+1. ``GET /releases/{id}`` through ``PlutoraClient.release`` (token, rate limiter, error
+   mapping, JSON parsing and schema validation on) against a bare ``requests.Session`` GET of
+   the same URL with the same header (target ≤ 1.15×);
+2. validating a 100-record page against ``json.loads`` of the same body (target ≤ 2×), with
+   the pure-Python ``jsonschema`` for reference;
+3. peak memory while iterating 10,000 defects against the memory of one page (target: growth
+   of at most two pages' worth).
+
+The simulator runs in its own process pinned to one core; the client runs pinned to the other.
+
+Run: ``python bench/bench_core.py [--rounds 5] [--calls 800]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import requests
+from common import CLIENT_CPU, machine, pin, start_simulator, stop
+
+from PlutoraLibrary.core import PlutoraClient, PlutoraConfig, PlutoraTestClient
+from PlutoraLibrary.core.validation import SCHEMA_DIR, Schemas
+
+
+def _config(urls: dict[str, str]) -> PlutoraConfig:
+    return PlutoraConfig.from_env(
+        {},
+        client_id="sim-plutora-client",
+        client_secret="sim-plutora-secret",
+        username="qa.lead@example.com",
+        password="Sim-Password-1",
+        auth_url=urls["plutora_token_url"],
+        api_url=urls["plutora_api_url"],
+        test_client_id="sim-plutora-test-client",
+        test_client_secret="sim-plutora-test-secret",
+        test_username="qa.lead@example.com",
+        test_password="Sim-Password-1",
+        test_auth_url=urls["plutora_test_token_url"],
+        test_api_url=urls["plutora_test_api_url"],
+    )
+
+
+def _per_call(action: Callable[[], Any], calls: int) -> float:
+    started = time.perf_counter()
+    for _ in range(calls):
+        action()
+    return (time.perf_counter() - started) / calls
+
+
+def client_against_bare(urls: dict[str, str], rounds: int, calls: int) -> dict[str, Any]:
+    """Seconds per GET of one release: client (validation on) against bare requests."""
+    with PlutoraClient(_config(urls)) as client:
+        release_id = client.releases()[0]["id"]
+        url = f"{urls['plutora_api_url']}/releases/{release_id}"
+        headers = {"Authorization": f"bearer {client.transport.tokens.token().value}"}
+        bare = requests.Session()
+        client.release(release_id)  # warm both connections up
+        bare.get(url, headers=headers, timeout=10)
+        client_times, bare_times = [], []
+        for number in range(rounds):
+            pair = [
+                (bare_times, lambda: bare.get(url, headers=headers, timeout=10)),
+                (client_times, lambda: client.release(release_id)),
+            ]
+            for times, action in pair if number % 2 == 0 else reversed(pair):
+                times.append(_per_call(action, calls))
+        bare.close()
+    client_median, bare_median = statistics.median(client_times), statistics.median(bare_times)
+    return {
+        "client_ms_per_get": round(client_median * 1000, 3),
+        "bare_requests_ms_per_get": round(bare_median * 1000, 3),
+        "ratio_client_to_bare": round(client_median / bare_median, 3),
+        "rounds": rounds,
+        "calls_per_round": calls,
+    }
+
+
+def validation_against_parsing(urls: dict[str, str], repeats: int) -> dict[str, Any]:
+    """Seconds to validate a 100-change page against seconds to ``json.loads`` it."""
+    with PlutoraClient(_config(urls)) as client:
+        token = client.transport.tokens.token().value
+    body = requests.get(
+        f"{urls['plutora_api_url']}/changes?pageNum=0&recordsPerPage=100",
+        headers={"Authorization": f"bearer {token}"},
+        timeout=30,
+    ).content
+    parsed = json.loads(body)
+    assert len(parsed["resultSet"]) == 100
+    schemas = Schemas()
+    schemas.validate(parsed, "change", "page")  # compile once, as the client does
+    loads = statistics.median(_per_call(lambda: json.loads(body), repeats) for _ in range(5))
+    validate = statistics.median(
+        _per_call(lambda: schemas.validate(parsed, "change", "page"), repeats) for _ in range(5)
+    )
+    pure = _pure_python_validator()
+    pure_python = statistics.median(_per_call(lambda: pure.validate(parsed), 20) for _ in range(3))
+    return {
+        "body_bytes": len(body),
+        "json_loads_ms": round(loads * 1000, 3),
+        "validate_ms": round(validate * 1000, 3),
+        "ratio_validate_to_json_loads": round(validate / loads, 3),
+        "pure_python_jsonschema_ms": round(pure_python * 1000, 3),
+        "ratio_pure_python_to_json_loads": round(pure_python / loads, 1),
+    }
+
+
+def _pure_python_validator() -> Any:
+    from referencing import Registry, Resource
+
+    documents = [json.loads(p.read_text()) for p in SCHEMA_DIR.glob("*.json")]
+    registry: Registry[Any] = Registry().with_resources(
+        (doc["$id"], Resource.from_contents(doc)) for doc in documents
+    )
+    base = "https://robotframework-plutora.schemas/"
+    schema = {
+        "allOf": [
+            {"$ref": f"{base}paged-list.json"},
+            {"properties": {"resultSet": {"items": {"$ref": f"{base}change.json"}}}},
+        ]
+    }
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def memory_while_iterating(urls: dict[str, str]) -> dict[str, Any]:
+    """Peak memory growth iterating every defect (10,000) against one page of 100."""
+    with PlutoraTestClient(_config(urls)) as client:
+        client.search_defects(page_size=100)  # token, connection, compiled validators
+        gc.collect()
+        tracemalloc.start()
+        baseline = tracemalloc.get_traced_memory()[0]
+        page = client.search_defects(page=3, page_size=100)
+        one_page = tracemalloc.get_traced_memory()[1] - baseline
+        del page
+        gc.collect()
+        tracemalloc.reset_peak()
+        baseline = tracemalloc.get_traced_memory()[0]
+        count = sum(1 for _ in client.iter_defects(page_size=100))
+        growth = tracemalloc.get_traced_memory()[1] - baseline
+        tracemalloc.stop()
+    return {
+        "defects_iterated": count,
+        "one_page_peak_kib": round(one_page / 1024, 1),
+        "iteration_peak_growth_kib": round(growth / 1024, 1),
+        "ratio_growth_to_one_page": round(growth / one_page, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per side")
+    parser.add_argument("--calls", type=int, default=800, help="GETs per round")
+    parser.add_argument("--repeats", type=int, default=200, help="validations per timing")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args(argv)
+    pin(CLIENT_CPU)
+    settings = "defect_count = 10000\n[rate_limit]\nrequests = 1000000000\n"
+    with tempfile.TemporaryDirectory() as folder:
+        simulator, urls = start_simulator(Path(folder), settings)
+        try:
+            figures = {
+                "machine": machine(),
+                "date": time.strftime("%Y-%m-%d"),
+                "client": client_against_bare(urls, args.rounds, args.calls),
+                "validation": validation_against_parsing(urls, args.repeats),
+                "memory": memory_while_iterating(urls),
+            }
+        finally:
+            stop(simulator)
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return figures
+
+
+def markdown(figures: dict[str, Any]) -> str:
+    """The figures as sections of ``docs/benchmarks.md``."""
+    client, validation, memory = figures["client"], figures["validation"], figures["memory"]
+    return f"""## Core client: `GET /releases/{{id}}`, validation on
+
+| call | ms per GET (median of {client["rounds"]} rounds × {client["calls_per_round"]}) |
+|---|---|
+| `PlutoraClient.release` (token, limiter, errors, JSON, schema) | {client["client_ms_per_get"]} |
+| bare `requests.Session().get` of the same URL and header (baseline) | {client["bare_requests_ms_per_get"]} |
+| **ratio** | **{client["ratio_client_to_bare"]}** (target ≤ 1.15) |
+
+## Schema validation of a 100-change page ({validation["body_bytes"]} bytes)
+
+| work | ms |
+|---|---|
+| `json.loads` of the body (baseline) | {validation["json_loads_ms"]} |
+| validation with jsonschema-rs (the engine used) | {validation["validate_ms"]} |
+| **ratio** | **{validation["ratio_validate_to_json_loads"]}** (target ≤ 2) |
+| for reference: pure-Python `jsonschema` | {validation["pure_python_jsonschema_ms"]} ({validation["ratio_pure_python_to_json_loads"]} × `json.loads`) |
+
+## Memory while iterating {memory["defects_iterated"]} defects (pages of 100)
+
+| measure | KiB |
+|---|---|
+| peak for one page (baseline) | {memory["one_page_peak_kib"]} |
+| peak growth over the whole iteration | {memory["iteration_peak_growth_kib"]} |
+| **ratio** | **{memory["ratio_growth_to_one_page"]}** pages (target ≤ 2) |
+"""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Run every benchmark and write ``docs/benchmarks.md``: one command for all figures.
+
+Run: ``python bench/run_all.py`` (about two minutes on a 2-core machine);
+``--quick`` for a short smoke run that still exercises every benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import bench_core
+import bench_simulator
+from common import ROOT, machine
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="short rounds (a smoke run)")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    quick = args.quick
+    simulator = bench_simulator.main(
+        ["--seconds", "0.3", "--rounds", "1", "--clients", "1"]
+        if quick
+        else ["--rounds", "5", "--seconds", "4"]
+    )
+    core = bench_core.main(["--rounds", "1", "--calls", "50", "--repeats", "10"] if quick else [])
+    report = (
+        "# Benchmarks\n\n"
+        f"Written by `python bench/run_all.py` on {time.strftime('%Y-%m-%d')}, {machine()}.\n"
+        "Every figure is a ratio against a baseline measured side by side in the same run\n"
+        "(rounds alternate between the two sides), since these machines are noisy.\n\n"
+        f"{bench_simulator.markdown(simulator)}\n{bench_core.markdown(core)}"
+    )
+    args.output.write_text(report, encoding="utf-8")
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
