@@ -22,11 +22,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from .core.auth import TokenProvider
-from .core.check import run_checks, table
-from .core.config import PlutoraConfig, Product
-from .core.errors import ConfigurationError, PlutoraError
-from .core.transport import new_session
 from .simulator import DEMO_API_KEYS, DEMO_USERS, PlutoraSimulator, SimulatorConfig
 from .simulator.config import SimulatorConfigError, load_config
 
@@ -70,8 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     token.add_argument(
         "--product",
-        choices=[p.value for p in Product],
-        default=Product.PLUTORA.value,
+        choices=["plutora", "plutora-test"],
+        default="plutora",
         help="which product's token (default plutora)",
     )
     return parser
@@ -79,6 +74,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def run_check(args: argparse.Namespace) -> int:
     """``plutora check``: 0 when every check passed, 1 on a failure, 2 on bad settings."""
+    from .core.check import run_checks, table
+    from .core.config import PlutoraConfig
+    from .core.errors import ConfigurationError
+
     try:
         config = PlutoraConfig.from_env(validate_responses=False if args.no_validate else None)
         results = run_checks(config)
@@ -91,6 +90,11 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_token(args: argparse.Namespace) -> int:
     """``plutora token``: the access token alone on stdout; errors on stderr."""
+    from .core.auth import TokenProvider
+    from .core.config import PlutoraConfig, Product
+    from .core.errors import ConfigurationError, PlutoraError
+    from .core.transport import new_session
+
     try:
         config = PlutoraConfig.from_env()
         product = Product(args.product)
