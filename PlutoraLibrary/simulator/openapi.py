@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .query import SEARCH_OPERATORS
+
 Schema = dict[str, Any]
 
 _GUID: Schema = {"type": "string", "format": "uuid"}
@@ -133,19 +135,7 @@ _SEARCH_FILTER: Schema = {
         "property": _TEXT,
         "operator": {
             "type": "string",
-            "enum": [
-                "Equals",
-                "NotEquals",
-                "Contains",
-                "NotContains",
-                "GreaterThan",
-                "GreaterOrEqual",
-                "LessThan",
-                "LessOrEqual",
-                "StartsWith",
-                "IsWithin",
-                "NotWithin",
-            ],
+            "enum": list(SEARCH_OPERATORS.values()),
             "nullable": True,
         },
         "value": {"nullable": True},

@@ -466,24 +466,22 @@ def _change_from_body(state: SimulatorState, body: Any, username: str) -> Record
 # -- environments, hosts, layers, lookups, organizations, systems ----------------------------------
 
 
-def list_environments(call: Call) -> Reply:
-    return list_answer(call, ENVIRONMENTS, call.state.data.environments.values())
+def lister(kind: Entity, collection: str) -> Handler:
+    """A plain ``GET /{entity}`` handler (``filter=``, both list shapes) over a collection."""
+
+    def handler(call: Call) -> Reply:
+        return list_answer(call, kind, getattr(call.state.data, collection).values())
+
+    return handler
 
 
-def get_environment(call: Call) -> Reply:
-    return Reply(200, find(call.state.data.environments, call.params["id"], "Environment"))
+def getter(collection: str, label: str) -> Handler:
+    """A plain ``GET /{entity}/{id}`` handler (404 for an unknown id) over a collection."""
 
+    def handler(call: Call) -> Reply:
+        return Reply(200, find(getattr(call.state.data, collection), call.params["id"], label))
 
-def list_hosts(call: Call) -> Reply:
-    return list_answer(call, HOSTS, call.state.data.hosts.values())
-
-
-def get_host(call: Call) -> Reply:
-    return Reply(200, find(call.state.data.hosts, call.params["id"], "Host"))
-
-
-def get_layer(call: Call) -> Reply:
-    return Reply(200, find(call.state.data.layers, call.params["id"], "Layer"))
+    return handler
 
 
 def list_lookup_types(call: Call) -> Reply:
@@ -504,22 +502,6 @@ def get_lookup(call: Call) -> Reply:
     )
 
 
-def list_organizations(call: Call) -> Reply:
-    return list_answer(call, ORGANIZATIONS, call.state.data.organizations.values())
-
-
-def get_organization(call: Call) -> Reply:
-    return Reply(200, find(call.state.data.organizations, call.params["id"], "Organization"))
-
-
-def list_systems(call: Call) -> Reply:
-    return list_answer(call, SYSTEMS, call.state.data.systems.values())
-
-
-def get_system(call: Call) -> Reply:
-    return Reply(200, find(call.state.data.systems, call.params["id"], "System"))
-
-
 #: (method, path template under the API base, handler)
 ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/me", me),
@@ -535,17 +517,17 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/changes/{id}", get_change),
     ("PUT", "/changes/{id}", update_change),
     ("DELETE", "/changes/{id}", delete_change),
-    ("GET", "/environments", list_environments),
-    ("GET", "/environments/{id}", get_environment),
-    ("GET", "/hosts", list_hosts),
-    ("GET", "/hosts/{id}", get_host),
-    ("GET", "/layers/{id}", get_layer),
+    ("GET", "/environments", lister(ENVIRONMENTS, "environments")),
+    ("GET", "/environments/{id}", getter("environments", "Environment")),
+    ("GET", "/hosts", lister(HOSTS, "hosts")),
+    ("GET", "/hosts/{id}", getter("hosts", "Host")),
+    ("GET", "/layers/{id}", getter("layers", "Layer")),
     ("GET", "/lookupfields", list_lookup_types),
     ("GET", "/lookupfields/{type}", get_lookup),
-    ("GET", "/organizations", list_organizations),
-    ("GET", "/organizations/{id}", get_organization),
-    ("GET", "/systems", list_systems),
-    ("GET", "/systems/{id}", get_system),
+    ("GET", "/organizations", lister(ORGANIZATIONS, "organizations")),
+    ("GET", "/organizations/{id}", getter("organizations", "Organization")),
+    ("GET", "/systems", lister(SYSTEMS, "systems")),
+    ("GET", "/systems/{id}", getter("systems", "System")),
 ]
 
 
