@@ -1,13 +1,28 @@
 *** Settings ***
 Documentation     The product's acceptance gate.
 ...
-...               Starts the embedded Plutora simulator (``plutora sim``) for the whole run
-...               and publishes its URLs as global variables, unless ``PLUTORA_API_URL``
-...               points at a real site.
+...               Where it runs: a simulator already running at ``PLUTORA_SIMULATOR_URL``
+...               (e.g. ``plutora sim``, shared by parallel processes); else a real site when
+...               ``PLUTORA_API_URL`` is set; else the embedded simulator, started for the run.
+...               Suites that need the simulator's controls carry the tag ``simulator``:
+...               exclude them against a real site with ``--exclude simulator``.
 
 Library           OperatingSystem
-Library           Process
-Resource          resources/simulator.resource
+Library           PlutoraLibrary
 
-Suite Setup       Start Simulator Unless A Site Is Configured
-Suite Teardown    Stop Simulator If Started
+Suite Setup       Choose Where The Suite Runs
+Suite Teardown    Close Plutora Connections
+
+
+*** Keywords ***
+Choose Where The Suite Runs
+    [Documentation]    A running simulator, a real site, or the embedded simulator.
+    ${simulator}    Get Environment Variable    PLUTORA_SIMULATOR_URL    ${EMPTY}
+    ${site}    Get Environment Variable    PLUTORA_API_URL    ${EMPTY}
+    IF    $simulator
+        Use Plutora Simulator    ${simulator}
+    ELSE IF    $site
+        Log    Running against ${site}
+    ELSE
+        Start Plutora Simulator
+    END

@@ -33,6 +33,7 @@ from filelock import FileLock
 
 from .config import ProductConfig
 from .errors import (
+    AccessDenied,
     AccountLocked,
     AuthenticationError,
     InvalidClient,
@@ -257,6 +258,8 @@ class TokenProvider:
             self._rejection = _Rejection(kind, answer.status_code, error, description)
             raise kind(title, url, answer.status_code, error, description)
         message = body.get("message", "") if isinstance(body, dict) else answer.text[:200]
+        if answer.status_code == 403:
+            raise AccessDenied("POST", url, 403, SECRETS.scrub(str(message)))
         raise UnexpectedResponse(
             "POST",
             url,

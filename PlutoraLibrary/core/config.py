@@ -134,7 +134,7 @@ class PlutoraConfig:
     #: Sent as ``Plutora-Info: script.name=<name>`` when set.
     script_name: str | None = None
     #: Bodies in logs and reports are cut after this many characters (0: no bodies).
-    log_body_limit: int = 4000
+    log_body_limit: int = 1000
     validate_responses: bool = True
     #: Requests per window per client id, shared by the processes of a run; 0 switches it off.
     rate_limit: int = 26000
@@ -233,19 +233,6 @@ class _Builder:
             self.problems.append(
                 f"PLUTORA_REGION {region!r} is not a region; use us, uk, au or eu, "
                 "or set PLUTORA_AUTH_URL and PLUTORA_API_URL."
-            )
-        anything_set = any(value is not None for value in values.values())
-        if (
-            default_urls is None
-            and (auth_url is None or api_url is None)
-            and anything_set
-            and region is None
-        ):
-            missing = [f"{env}AUTH_URL"] if auth_url is None else []
-            missing += [f"{env}API_URL"] if api_url is None else []
-            self.problems.append(
-                f"Where is {product.label}? Set PLUTORA_REGION (us, uk, au, eu) or "
-                f"{' and '.join(missing)}."
             )
         token_url = auth_url or (default_urls[0] if default_urls else "")
         base_url = (api_url or (default_urls[1] if default_urls else "")).rstrip("/")

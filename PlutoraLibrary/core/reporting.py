@@ -176,7 +176,7 @@ def allure_active() -> bool:
 class Reporter:
     """Turns exchanges into log records and Allure steps, masked, only when someone listens."""
 
-    def __init__(self, body_limit: int = 4000, logger: logging.Logger = log) -> None:
+    def __init__(self, body_limit: int = 1000, logger: logging.Logger = log) -> None:
         self.body_limit = body_limit
         self.logger = logger
 

@@ -132,10 +132,12 @@ def test_a_token_url_given_as_the_api_url_is_caught() -> None:
         )
 
 
-def test_credentials_without_a_place_are_a_problem() -> None:
+def test_credentials_without_a_place_are_a_problem_when_used() -> None:
     env = {key: value for key, value in FULL.items() if key != "PLUTORA_REGION"}
+    config = PlutoraConfig.from_env(env)  # a simulator may still give the URLs
+    assert not config.plutora.configured
     with pytest.raises(ConfigurationError, match="Where is Plutora"):
-        PlutoraConfig.from_env(env)
+        config.plutora.require_credentials()
 
 
 def test_an_unconfigured_product_says_what_to_set_when_used() -> None:

@@ -322,3 +322,13 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after(None) is None
     assert retry_after("soon") is None
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_a_token_server_outside_the_whitelist_is_access_denied(
+    sim: PlutoraSimulator, control: Control
+) -> None:
+    from PlutoraLibrary.core import AccessDenied
+
+    control.settings(ipWhitelist=["10.0.0.0/8"])
+    with PlutoraClient(config_for(sim)) as client, pytest.raises(AccessDenied, match="whitelist"):
+        client.current_user()

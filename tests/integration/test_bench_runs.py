@@ -54,4 +54,5 @@ def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -
         "## Memory while iterating",
     ):
         assert heading in text
-    assert text.count("| **ratio** |") == 4
+    assert "## Keyword against direct core call" in text
+    assert text.count("| **ratio** |") == 5

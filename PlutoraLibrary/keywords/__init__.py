@@ -1,0 +1,1 @@
+"""The keyword components of PlutoraLibrary, one per area, on a shared context."""

@@ -1,0 +1,70 @@
+"""Tokens and the current user."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from robot.api.deco import keyword
+from robot.api.types import Secret
+
+from ..core import Credentials, Product, TokenProvider
+from ..core.transport import new_session
+from .context import PlutoraContext, reveal
+
+
+class AuthKeywords:
+    """Keywords about logging in."""
+
+    def __init__(self, context: PlutoraContext) -> None:
+        self.context = context
+
+    @keyword(tags=["auth"])
+    def get_token(
+        self,
+        product: Product = Product.PLUTORA,
+        client_id: str | None = None,
+        client_secret: Secret | str | None = None,
+        username: str | None = None,
+        password: Secret | str | None = None,
+    ) -> Secret:
+        """Logs in to ``product`` (``Plutora`` or ``Plutora Test``) and returns the access
+        token as a ``Secret``: it never shows in the log.
+
+        Without credentials, the library's token is returned (logging in only when needed).
+        Any credential given logs in once with those instead (e.g. for negative tests); a
+        refused login fails with ``InvalidClient``, ``LoginRejected`` or ``AccountLocked`` and
+        is never retried.
+
+        | ${token} =    | Get Token |
+        | ${token} =    | Get Token | Plutora Test |
+        | Run Keyword And Expect Error | InvalidClient: * | Get Token | client_secret=wrong |
+        """
+        if not any((client_id, client_secret, username, password)):
+            return Secret(self.context.client(product).transport.tokens.token().value)
+        config = self.context.config
+        settings = config.product(product)
+        base = settings.credentials or Credentials("", "", "", "")
+        credentials = Credentials(
+            client_id or base.client_id,
+            reveal(client_secret) or base.client_secret,
+            username or base.username,
+            reveal(password) or base.password,
+        )
+        provider = TokenProvider(
+            replace(settings, credentials=credentials),
+            new_session(config),
+            (config.connect_timeout, config.read_timeout),
+        )
+        try:
+            return Secret(provider.token().value)
+        finally:
+            provider.session.close()
+
+    @keyword(tags=["auth"])
+    def get_current_user(self, product: Product = Product.PLUTORA) -> str:
+        """Returns the e-mail of the user the token belongs to (``GET /me``).
+
+        | ${user} =    | Get Current User |
+        | Should Be Equal | ${user} | qa.lead@example.com |
+        """
+        return str(self.context.client(product).current_user())

@@ -1,0 +1,44 @@
+"""Schema assertions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from robot.api.deco import keyword
+
+from ..core import SchemaMismatch, schema_names
+from .context import PlutoraContext
+
+
+class SchemaKeywords:
+    """Keywords that check data against JSON Schemas."""
+
+    def __init__(self, context: PlutoraContext) -> None:
+        self.context = context
+
+    @keyword(tags=["schemas"])
+    def should_match_schema(self, data: Any, schema: str, shape: str = "one") -> None:
+        """Fails unless ``data`` matches ``schema``: a shipped schema by name (``release``,
+        ``defect``, …) or the path of your own JSON Schema file. ``shape`` is ``one``, ``list``
+        (a list of them) or ``page`` (the paged list holding them); it applies to shipped
+        schemas. The failure names the JSON path, the expectation and the actual value.
+
+        | ${release} =    | Get Release | ${id} |
+        | Should Match Schema | ${release} | release |
+        | Should Match Schema | ${defects} | defect | shape=list |
+        | Should Match Schema | ${data} | ${CURDIR}/schemas/my-release.json |
+        """
+        schemas = self.context.plutora.schemas
+        try:
+            if schema in schema_names():
+                schemas.validate(data, schema, shape)
+            elif schema.endswith(".json") or Path(schema).exists():
+                schemas.validate_file(data, schema)
+            else:
+                raise ValueError(
+                    f"{schema!r} is neither a shipped schema ({', '.join(schema_names())}) nor "
+                    "a schema file."
+                )
+        except SchemaMismatch as error:
+            raise AssertionError(str(error)) from None

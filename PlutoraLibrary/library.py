@@ -1,0 +1,145 @@
+"""PlutoraLibrary: Robot Framework keywords for the Plutora and Plutora Test APIs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from robot.api.deco import keyword
+from robot.api.types import Secret
+from robotlibcore import HybridCore
+
+from . import __version__
+from .keywords.auth import AuthKeywords
+from .keywords.context import PlutoraContext, reveal
+from .keywords.defects import DefectKeywords
+from .keywords.environments import EnvironmentKeywords
+from .keywords.releases import ReleaseKeywords
+from .keywords.schemas import SchemaKeywords
+from .keywords.robot_logging import follow_robot_log_level
+from .keywords.simulator import SimulatorKeywords
+
+
+class PlutoraLibrary(HybridCore):  # type: ignore[misc]
+    """Keywords for the Plutora (release management) and Plutora Test (test management) APIs.
+
+    = Settings =
+
+    With no arguments the library reads the environment: ``PLUTORA_REGION`` (us, uk, au, eu)
+    or ``PLUTORA_AUTH_URL`` and ``PLUTORA_API_URL``, ``PLUTORA_CLIENT_ID``,
+    ``PLUTORA_CLIENT_SECRET``, ``PLUTORA_USERNAME``, ``PLUTORA_PASSWORD``, the same with
+    ``PLUTORA_TEST_`` for Plutora Test, and options such as ``PLUTORA_READ_TIMEOUT``.
+    Import arguments override them. Give secrets as ``Secret`` values so that they never
+    show in the log:
+
+    | *** Variables ***
+    | ${CLIENT_SECRET: Secret}    %{PLUTORA_CLIENT_SECRET}
+    |
+    | *** Settings ***
+    | Library    PlutoraLibrary    region=uk    client_secret=${CLIENT_SECRET}    read_timeout=60
+
+    Importing does no network I/O: the first keyword that needs a token logs in. One client
+    per product is reused by every test (library scope GLOBAL); `Close Plutora Connections`
+    closes them.
+
+    = Offline =
+
+    `Start Plutora Simulator` runs a local Plutora in the test process and points the library
+    at it; `Use Plutora Simulator` points it at one started with ``plutora sim``. Simulator
+    keywords (`Inject Fault`, `Expire Tokens`, …) drive resilience tests.
+
+    = Errors =
+
+    Failures are the library's typed errors, named in the message so that negative tests can
+    match them: ``Run Keyword And Expect Error    NotFound: *    Get Release    ${id}``.
+    ``InvalidClient``, ``LoginRejected`` and ``AccountLocked`` come from the token server
+    (never retried); ``AccessDenied``, ``TokenRejected``, ``NotFound``, ``ValidationFailed``,
+    ``BusinessRuleViolation``, ``UnsupportedMediaType``, ``RateLimited``, ``ServerError``,
+    ``UnexpectedResponse`` from the API; ``OutcomeUnknown`` when an answer was lost.
+
+    = Logging =
+
+    Every API call is logged at INFO as a short summary (method, path, status, time) with the
+    masked request and response bodies cut to ``log_body_limit`` characters (whole at DEBUG),
+    and, with the ``allure_robotframework`` listener, as an Allure step with attachments.
+    """
+
+    ROBOT_LIBRARY_SCOPE = "GLOBAL"
+    ROBOT_LIBRARY_VERSION = __version__
+    ROBOT_LIBRARY_DOC_FORMAT = "ROBOT"
+    ROBOT_LISTENER_API_VERSION = 3
+
+    def __init__(
+        self,
+        region: str | None = None,
+        client_id: str | None = None,
+        client_secret: Secret | str | None = None,
+        username: str | None = None,
+        password: Secret | str | None = None,
+        auth_url: str | None = None,
+        api_url: str | None = None,
+        test_client_id: str | None = None,
+        test_client_secret: Secret | str | None = None,
+        test_username: str | None = None,
+        test_password: Secret | str | None = None,
+        test_auth_url: str | None = None,
+        test_api_url: str | None = None,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+        validate_responses: bool | None = None,
+        log_body_limit: int | None = None,
+        script_name: str | None = None,
+        token_cache_dir: str | None = None,
+    ) -> None:
+        """Reads the environment, then applies the arguments given (see `Settings`)."""
+        arguments: dict[str, Any] = {
+            "region": region,
+            "client_id": client_id,
+            "client_secret": reveal(client_secret),
+            "username": username,
+            "password": reveal(password),
+            "auth_url": auth_url,
+            "api_url": api_url,
+            "test_client_id": test_client_id,
+            "test_client_secret": reveal(test_client_secret),
+            "test_username": test_username,
+            "test_password": reveal(test_password),
+            "test_auth_url": test_auth_url,
+            "test_api_url": test_api_url,
+            "connect_timeout": connect_timeout,
+            "read_timeout": read_timeout,
+            "validate_responses": validate_responses,
+            "log_body_limit": log_body_limit,
+            "script_name": script_name,
+            "token_cache_dir": token_cache_dir,
+        }
+        self.context = PlutoraContext(arguments)
+        self.ROBOT_LIBRARY_LISTENER = self
+        follow_robot_log_level()
+        super().__init__(
+            [
+                AuthKeywords(self.context),
+                DefectKeywords(self.context),
+                ReleaseKeywords(self.context),
+                EnvironmentKeywords(self.context),
+                SchemaKeywords(self.context),
+                SimulatorKeywords(self.context),
+                self,
+            ]
+        )
+
+    def _start_test(self, data: Any, result: Any) -> None:
+        # Follow `Set Log Level` between tests: the core builds masked records only when read.
+        follow_robot_log_level()
+
+    @keyword(tags=["connections"])
+    def close_plutora_connections(self) -> None:
+        """Closes every connection and forgets the clients and their tokens; the next keyword
+        starts afresh. Also stops a simulator started by `Start Plutora Simulator`.
+
+        | Suite Teardown | Close Plutora Connections |
+        """
+        self.context.close_clients()
+        simulator, self.context.simulator = self.context.simulator, None
+        if simulator is not None:
+            self.context.forget_simulator()
+            simulator.stop()

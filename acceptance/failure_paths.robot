@@ -1,0 +1,116 @@
+*** Settings ***
+Documentation    The failure paths QA suites must exercise: refused logins, the lock-out,
+...              the IP whitelist, expiring tokens, 429, server errors, dropped connections,
+...              the copy business rules, unwritable defect fields, schema mismatches.
+
+Library          Collections
+Library          PlutoraLibrary
+
+Test Tags        simulator
+
+
+*** Test Cases ***
+A Wrong Client Secret Is Refused And Named
+    [Documentation]    ``invalid_grant``: the help page's first troubleshooting case.
+    Run Keyword And Expect Error    InvalidClient: *The client_id or client_secret is incorrect.*
+    ...    Get Token    client_secret=not-the-secret
+
+A Wrong Password Is Refused Without Retrying
+    [Documentation]    ``validation_error``; the library never retries a rejected login.
+    Run Keyword And Expect Error    LoginRejected: *Login failed, you have 5 attempts to login*
+    ...    Get Token    password=not-the-password
+
+Five Failed Logins Lock A Throw-Away User
+    [Documentation]    The lock after five consecutive failures, on a user of its own.
+    VAR    ${password}    Throw-Away-Password-1
+    Add Simulator User    lockme@example.com    ${password}
+    FOR    ${attempt}    IN RANGE    5
+        Run Keyword And Expect Error    LoginRejected: *
+        ...    Get Token    username=lockme@example.com    password=wrong-${attempt}
+    END
+    Run Keyword And Expect Error    AccountLocked: *Your account is locked*
+    ...    Get Token    username=lockme@example.com    password=${password}
+    ${was_locked}    Unlock Simulator User    lockme@example.com
+    Should Be True    ${was_locked}
+    ${token}    Get Token    username=lockme@example.com    password=${password}
+    Should Be True    $token.value    msg=No token came back.
+
+A Caller Outside The IP Whitelist Is Denied
+    [Documentation]    403 with "Authorization has been denied for this request."
+    VAR    @{elsewhere}    10.0.0.0/8
+    Set Simulator Settings    ipWhitelist=${elsewhere}
+    Run Keyword And Expect Error    AccessDenied: *Authorization has been denied for this request*
+    ...    Get Current User
+    [Teardown]    Allow Every Caller
+
+A Token That Expires Mid-Suite Is Renewed
+    [Documentation]    The simulator expires every token; the next keyword logs in again.
+    ${before}    Get Simulator Counters
+    Expire Tokens
+    ${user}    Get Current User
+    Should Contain    ${user}    @
+    ${after}    Get Simulator Counters
+    Should Be Equal As Integers    ${after}[tokenGrantsTotal]    ${{ $before["tokenGrantsTotal"] + 1 }}
+
+A 429 Is Waited Out
+    [Documentation]    429 with Retry-After: the keyword waits and succeeds.
+    Inject Fault    /me$    kind=rate_limit    retry_after=1
+    ${user}    Get Current User
+    Should Contain    ${user}    @
+
+A 503 On A Read Is Retried
+    [Documentation]    Reads are retried on 502/503/504 and dropped connections.
+    Inject Fault    /releases$    status=503    count=2
+    Inject Fault    /environments$    kind=drop
+    ${releases}    Get Releases
+    Should Not Be Empty    ${releases}
+    ${environments}    Get Environments
+    Should Not Be Empty    ${environments}
+
+A Lost Answer To A Copy Leaves Exactly One Copy
+    [Documentation]    The connection drops after the copy was made: the library finds it
+    ...    by its identifier instead of posting twice.
+    ${releases}    Get Releases    `plutoraReleaseType` Equals `Independent` AND `releaseStatusType` Equals `Active`
+    Inject Fault    /releases$    kind=drop    method=POST    stage=after
+    ${copy}    Copy Release    ${releases}[0][id]    name=Dropped answer    identifier=ACC-DROP-1
+    ${found}    Get Releases    `identifier` Equals `ACC-DROP-1`
+    Length Should Be    ${found}    1
+    Should Be Equal    ${found}[0][id]    ${copy}[id]
+
+An End-State Or Enterprise Release Cannot Be Copied
+    [Documentation]    The business rules of POST /releases, checked before sending.
+    ${ended}    Get Releases    `plutoraReleaseType` Equals `Integrated` AND `releaseStatusType` Equals `Complete`
+    Run Keyword And Expect Error    BusinessRuleViolation: *Release Status 'Complete' is an End State*
+    ...    Copy Release    ${ended}[0][id]    name=x    identifier=ACC-RULE-1
+    ${enterprise}    Get Releases    `plutoraReleaseType` Equals `Enterprise` AND `releaseStatusType` Equals `Draft`
+    Run Keyword And Expect Error    BusinessRuleViolation: *Enterprise releases cannot be created*
+    ...    Copy Release    ${enterprise}[0][id]    name=x    identifier=ACC-RULE-2
+
+An Unknown Defect Field Fails Before Sending
+    [Documentation]    Read-only and unknown properties are refused by the library.
+    ${defects}    Search Defects    page_size=1
+    Run Keyword And Expect Error    ValidationFailed: *'Colour' is not a property of a defect*Nothing was sent*
+    ...    Patch Defect    ${defects}[0][Id]    Colour=red
+    Run Keyword And Expect Error    ValidationFailed: *'DisplayId' is read-only*
+    ...    Patch Defect    ${defects}[0][Id]    DisplayId=DEF-1
+
+A Schema Mismatch Names The Path, The Expectation And The Value
+    [Documentation]    Should Match Schema fails with a readable message.
+    ${releases}    Get Releases
+    ${release}    Get Release    ${releases}[0][id]
+    Set To Dictionary    ${release}    implementationDate=31/12/2016
+    Run Keyword And Expect Error
+    ...    *does not match schema 'release' at $.implementationDate*got "31/12/2016"*
+    ...    Should Match Schema    ${release}    release
+
+An Unknown Id Is Not Found
+    [Documentation]    404 for an unknown id.
+    Run Keyword And Expect Error    NotFound: *answered 404*
+    ...    Get Release    00000000-0000-4000-8000-000000000000
+
+
+*** Keywords ***
+Allow Every Caller
+    [Documentation]    Empties the simulator's IP whitelist again.
+    VAR    @{everyone}    @{EMPTY}
+    Set Simulator Settings    ipWhitelist=${everyone}

@@ -1,0 +1,189 @@
+"""The Robot keyword library: documentation, libdoc, no secret in any Robot or Allure output,
+and the acceptance suite in parallel under pabot."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRETS = {
+    "PLUTORA_CLIENT_SECRET": "Zebra-Client-Secret-91f3",
+    "PLUTORA_PASSWORD": "Zebra-Password-73c2",
+    "PLUTORA_TEST_CLIENT_SECRET": "Zebra-Test-Secret-55ab",
+    "PLUTORA_TEST_PASSWORD": "Zebra-Test-Password-19de",
+}
+
+
+def test_every_keyword_and_the_library_are_documented_with_an_example() -> None:
+    from robot.libdocpkg import LibraryDocumentation
+
+    library = LibraryDocumentation("PlutoraLibrary")
+    assert library.doc.strip()
+    assert len(library.keywords) >= 30
+    for keyword in library.keywords:
+        assert keyword.doc.strip(), f"{keyword.name} has no documentation"
+        assert "|" in keyword.doc, f"{keyword.name} has no example table"
+        assert keyword.tags, f"{keyword.name} has no libdoc tag"
+
+
+def test_libdoc_builds_the_html_without_warnings(tmp_path: Path) -> None:
+    output = tmp_path / "PlutoraLibrary.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "robot.libdoc", "PlutoraLibrary", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "Search Defects" in output.read_text(encoding="utf-8")
+    docs = ROOT / "docs" / "PlutoraLibrary.html"
+    docs.write_bytes(output.read_bytes())  # the published keyword documentation stays current
+
+
+def test_importing_the_library_does_no_network_io() -> None:
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k): raise AssertionError('network I/O at import')\n"
+        "socket.socket.connect = refuse\n"
+        "from PlutoraLibrary import PlutoraLibrary\n"
+        "PlutoraLibrary(region='us', client_id='x', client_secret='y', username='u', password='p')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture
+def shared_simulator(tmp_path: Path) -> object:
+    """``plutora sim`` accepting distinctive fake secrets, in its own process."""
+    settings = tmp_path / "sim.toml"
+    lines = []
+    for prefix, product in (("PLUTORA_", "plutora"), ("PLUTORA_TEST_", "plutora-test")):
+        lines += [
+            "[[api_keys]]",
+            f'client_id = "zz-{product}"',
+            f'client_secret = "{SECRETS[prefix + "CLIENT_SECRET"]}"',
+            f'product = "{product}"',
+        ]
+        lines += [
+            "[[users]]",
+            f'username = "zebra.{product}@example.com"',
+            f'password = "{SECRETS[prefix + "PASSWORD"]}"',
+            f'product = "{product}"',
+        ]
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ready = tmp_path / "ready.json"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "PlutoraLibrary.cli",
+            "sim",
+            "--port",
+            "0",
+            "--config",
+            str(settings),
+            "--ready-file",
+            str(ready),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not ready.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    yield json.loads(ready.read_text())
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=15)
+
+
+def _environment(urls: dict[str, str]) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
+    env.update(SECRETS)
+    env.update(
+        {
+            "PLUTORA_SIMULATOR_URL": urls["base"],
+            "PLUTORA_CLIENT_ID": "zz-plutora",
+            "PLUTORA_USERNAME": "zebra.plutora@example.com",
+            "PLUTORA_TEST_CLIENT_ID": "zz-plutora-test",
+            "PLUTORA_TEST_USERNAME": "zebra.plutora-test@example.com",
+        }
+    )
+    return env
+
+
+def _scan(folder: Path, needles: list[str]) -> list[str]:
+    hits = []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", "replace")
+            hits += [f"{path.name}: {needle[:6]}…" for needle in needles if needle in text]
+    return hits
+
+
+def test_no_secret_or_token_in_any_robot_or_allure_output(
+    shared_simulator: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "results"
+    command = [
+        sys.executable, "-m", "robot", "--outputdir", str(out), "--xunit", "xunit.xml", "--loglevel", "TRACE",
+        "--listener", f"allure_robotframework:{out / 'allure'}", "--console", "dotted", "acceptance",
+    ]  # fmt: skip
+    result = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=_environment(shared_simulator),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    issued = requests.get(shared_simulator["control_url"] + "/tokens/issued", timeout=10).json()
+    assert len(issued) >= 4
+    produced = {path.name for path in out.iterdir()}
+    assert {"output.xml", "log.html", "report.html", "xunit.xml", "allure"} <= produced
+    assert list((out / "allure").glob("*-result.json"))
+    needles = [*SECRETS.values(), *issued]
+    assert _scan(out, needles) == []
+    assert not [n for n in needles if n in result.stdout + result.stderr]
+
+
+def test_the_acceptance_suite_passes_under_pabot_with_4_processes(tmp_path: Path) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "pabot.pabot",
+        "--command",
+        sys.executable,
+        "-m",
+        "robot",
+        "--end-command",
+        "--processes",
+        "4",
+        "--testlevelsplit",
+        "--outputdir",
+        str(tmp_path),
+        "acceptance",
+    ]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "0 failed" in result.stdout
