@@ -14,8 +14,8 @@ from .keywords.context import PlutoraContext, reveal
 from .keywords.defects import DefectKeywords
 from .keywords.environments import EnvironmentKeywords
 from .keywords.releases import ReleaseKeywords
-from .keywords.schemas import SchemaKeywords
 from .keywords.robot_logging import follow_robot_log_level
+from .keywords.schemas import SchemaKeywords
 from .keywords.simulator import SimulatorKeywords
 
 
