@@ -16,7 +16,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -245,8 +245,3 @@ class Reporter:
                 if exchange.response_body[:1] in '[{"'
                 else allure.attachment_type.TEXT,
             )
-
-
-def no_step() -> Any:
-    """A context that does nothing (for calls made outside any report)."""
-    return nullcontext()
