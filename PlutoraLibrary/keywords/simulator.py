@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -10,72 +9,15 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.api.types import Secret
 
-from ..core import PlutoraConfig, Product
+from ..core import Product
 from ..simulator import (
-    DEMO_API_KEYS,
-    DEMO_USERS,
-    ApiKey,
     PlutoraSimulator,
     SimulatorConfig,
     SimulatorUrls,
-    UserAccount,
     load_config,
 )
-from ..simulator.config import Product as SimProduct
+from ..simulator_target import accepting, config_for_simulator
 from .context import PlutoraContext, reveal
-
-_SITE_VARIABLES = {
-    f"{prefix}{name}"
-    for prefix in ("PLUTORA_", "PLUTORA_TEST_")
-    for name in ("CLIENT_ID", "CLIENT_SECRET", "USERNAME", "PASSWORD", "AUTH_URL", "API_URL")
-} | {"PLUTORA_REGION"}
-
-
-def simulator_config(
-    base_url: str, arguments: dict[str, Any], own: PlutoraConfig | None = None
-) -> PlutoraConfig:
-    """A configuration for the simulator at ``base_url``: the library's own credentials where
-    ``own`` has them (the simulator was started accepting them), else the demo credentials;
-    the library's other options (timeouts, validation, …) are kept."""
-    urls = SimulatorUrls.for_base(base_url)
-    options = {
-        key: value
-        for key, value in arguments.items()
-        if not key.startswith("test_")
-        and key
-        not in (
-            "region",
-            "client_id",
-            "client_secret",
-            "username",
-            "password",
-            "auth_url",
-            "api_url",
-        )
-    }
-    env = {key: value for key, value in os.environ.items() if key not in _SITE_VARIABLES}
-    demo: dict[str, str] = {}
-    for prefix, product in (("", "plutora"), ("test_", "plutora-test")):
-        key = next(k for k in DEMO_API_KEYS if k.product == product)
-        user = next(u for u in DEMO_USERS if u.product == product)
-        mine = own.product(product).credentials if own is not None else None
-        demo.update(
-            {
-                f"{prefix}client_id": mine.client_id if mine else key.client_id,
-                f"{prefix}client_secret": mine.client_secret if mine else key.client_secret,
-                f"{prefix}username": mine.username if mine else user.username,
-                f"{prefix}password": mine.password if mine else user.password,
-            }
-        )
-    return PlutoraConfig.from_env(
-        env,
-        auth_url=urls.plutora_token_url,
-        api_url=urls.plutora_api_url,
-        test_auth_url=urls.plutora_test_token_url,
-        test_api_url=urls.plutora_test_api_url,
-        **demo,
-        **options,
-    )
 
 
 class SimulatorKeywords:
@@ -104,19 +46,12 @@ class SimulatorKeywords:
             )
         settings = load_config(Path(config)) if config else SimulatorConfig()
         own = self.context.own_config
-        keys, users = list(settings.api_keys), list(settings.users)
-        for product in (Product.PLUTORA, Product.PLUTORA_TEST):
-            mine = own.product(product).credentials
-            if mine is not None:
-                name: SimProduct = "plutora" if product is Product.PLUTORA else "plutora-test"
-                keys.append(ApiKey(mine.client_id, mine.client_secret, name))
-                users.append(UserAccount(mine.username, mine.password, name))
-        unique_keys = tuple({key.client_id: key for key in keys}.values())
-        settings = settings.with_changes(seed=seed, api_keys=unique_keys, users=tuple(users))
-        simulator = PlutoraSimulator(settings, port=port).start()
+        simulator = PlutoraSimulator(accepting(settings, own).with_changes(seed=seed), port=port)
+        simulator.start()
         self.context.simulator = simulator
-        base = simulator.urls.base
-        self.context.use_simulator(base, simulator_config(base, self.context.arguments, own))
+        self.context.use_simulator(
+            simulator.urls.base, config_for_simulator(simulator.urls.base, own)
+        )
         logger.info(f"Plutora simulator started at {simulator.urls.base}")
         return simulator.urls.as_dict()
 
@@ -130,7 +65,7 @@ class SimulatorKeywords:
         | Use Plutora Simulator | http://127.0.0.1:8080 |
         """
         base_url = base_url.rstrip("/")
-        config = simulator_config(base_url, self.context.arguments, self.context.own_config)
+        config = config_for_simulator(base_url, self.context.own_config)
         self.context.use_simulator(base_url, config)
         return SimulatorUrls.for_base(base_url.rstrip("/")).as_dict()
 
