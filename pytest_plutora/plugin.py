@@ -1,28 +1,375 @@
-"""The pytest plugin of robotframework-plutora (registered through the ``pytest11`` entry point).
+"""pytest_plutora: authenticated Plutora clients as fixtures (``pytest11`` entry point).
 
-Fixtures so far:
+Settings come from the command line, the ini file and the environment, in that order of
+precedence (``--plutora-region`` over ``plutora_region`` over ``PLUTORA_REGION``). Secrets
+come only from the environment or from a file you name (``--plutora-secrets-file``): command
+lines show up in process lists and CI logs.
 
-- ``plutora_simulator``: a running simulator for the whole session (its URLs, its state and
-  in-process controls), started on a free loopback port and stopped at the end.
+``--plutora-sim`` starts the bundled simulator for the run and points every fixture at it.
+Under pytest-xdist the controller starts it once, and all workers share one token per product
+through an owner-only folder that is removed at the end.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import stat
+import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from PlutoraLibrary.simulator import PlutoraSimulator
+from PlutoraLibrary.core import (
+    ConfigurationError,
+    PlutoraClient,
+    PlutoraConfig,
+    PlutoraTestClient,
+    Product,
+    Token,
+)
+from PlutoraLibrary.core.validation import Schemas, shared_schemas
+from PlutoraLibrary.simulator import PlutoraSimulator, SimulatorConfig, SimulatorUrls
+from PlutoraLibrary.simulator.control_client import SimulatorControl
+from PlutoraLibrary.simulator_target import accepting, config_for_simulator
+
+#: (option, ini key, help): settings that are not secrets.
+_SETTINGS: list[tuple[str, str]] = [
+    ("region", "Plutora region: us, uk, au or eu"),
+    ("auth_url", "Plutora token URL (overrides the region)"),
+    ("api_url", "Plutora API base URL (overrides the region)"),
+    ("client_id", "Plutora API client id (not a secret)"),
+    ("username", "Plutora login e-mail (not a secret)"),
+    ("test_auth_url", "Plutora Test token URL"),
+    ("test_api_url", "Plutora Test API base URL"),
+    ("test_client_id", "Plutora Test API client id"),
+    ("test_username", "Plutora Test login e-mail"),
+    ("connect_timeout", "connect timeout in seconds"),
+    ("read_timeout", "read timeout in seconds"),
+    ("script_name", "sent as Plutora-Info: script.name=…"),
+    ("log_body_limit", "characters of each body in logs and reports"),
+]
+_SECRET_NAMES = {
+    "PLUTORA_CLIENT_SECRET": "client_secret",
+    "PLUTORA_PASSWORD": "password",
+    "PLUTORA_TEST_CLIENT_SECRET": "test_client_secret",
+    "PLUTORA_TEST_PASSWORD": "test_password",
+}
+_SIM_URL = "plutora_sim_url"
+_SHARED_DIR = "plutora_shared_dir"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("plutora", "Plutora and Plutora Test APIs (pytest_plutora)")
+    for name, text in _SETTINGS:
+        flag = "--plutora-" + name.replace("_", "-")
+        group.addoption(flag, dest=f"plutora_{name}", default=None, help=f"{text}.")
+        parser.addini(f"plutora_{name}", f"{text}.", default=None)
+    group.addoption(
+        "--plutora-validate",
+        dest="plutora_validate",
+        action="store_true",
+        default=None,
+        help="validate every answer against its JSON Schema (the default).",
+    )
+    group.addoption(
+        "--plutora-no-validate",
+        dest="plutora_validate",
+        action="store_false",
+        help="do not validate answers against their JSON Schemas.",
+    )
+    parser.addini(
+        "plutora_validate", "validate answers against their schemas.", type="bool", default=None
+    )
+    group.addoption(
+        "--plutora-secrets-file",
+        dest="plutora_secrets_file",
+        default=None,
+        help="a file of PLUTORA_CLIENT_SECRET=…, PLUTORA_PASSWORD=… lines (owner-only).",
+    )
+    parser.addini(
+        "plutora_secrets_file", "file holding the secrets (KEY=value lines).", default=None
+    )
+    group.addoption(
+        "--plutora-sim",
+        dest="plutora_sim",
+        action="store_true",
+        default=None,
+        help="start the bundled Plutora simulator for the run and point every fixture at it.",
+    )
+    parser.addini(
+        "plutora_sim", "start the bundled simulator for the run.", type="bool", default=None
+    )
+
+
+def _setting(config: pytest.Config, name: str) -> Any:
+    """Command line, then ini; None leaves it to the environment."""
+    value = config.getoption(f"plutora_{name}")
+    if value is None:
+        value = config.getini(f"plutora_{name}") or None
+    return value
+
+
+def _read_secrets(path: str) -> dict[str, str]:
+    """``KEY=value`` lines of a secrets file, as config arguments."""
+    file = Path(path).expanduser()
+    try:
+        mode = file.stat().st_mode
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ConfigurationError(
+            [f"Cannot read the secrets file {str(file)!r}: {error.strerror}."]
+        ) from None
+    problems = []
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        problems.append(f"The secrets file {str(file)!r} is readable by others: chmod 600 it.")
+    secrets: dict[str, str] = {}
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        key, sep, value = text.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        if not sep or key not in _SECRET_NAMES:
+            problems.append(
+                f"{file.name} line {number}: expected one of {', '.join(_SECRET_NAMES)} = value."
+            )
+            continue
+        secrets[_SECRET_NAMES[key]] = value.strip().strip("'\"")
+    if problems:
+        raise ConfigurationError(problems)
+    return secrets
+
+
+def resolve_config(config: pytest.Config) -> PlutoraConfig:
+    """The client configuration of this run, in this process (each xdist worker too)."""
+    arguments: dict[str, Any] = {name: _setting(config, name) for name, _ in _SETTINGS}
+    validate = config.getoption("plutora_validate")
+    arguments["validate_responses"] = (
+        validate if validate is not None else config.getini("plutora_validate")
+    )
+    secrets_file = _setting(config, "secrets_file")
+    if secrets_file:
+        arguments.update(_read_secrets(str(secrets_file)))
+    shared = getattr(config, "workerinput", {}).get(_SHARED_DIR) or config.stash.get(
+        _shared_key, None
+    )
+    arguments["token_cache_dir"] = shared
+    resolved = PlutoraConfig.from_env(**arguments)
+    sim_url = getattr(config, "workerinput", {}).get(_SIM_URL) or config.stash.get(
+        _sim_url_key, None
+    )
+    return config_for_simulator(sim_url, resolved) if sim_url else resolved
+
+
+_sim_key = pytest.StashKey[PlutoraSimulator]()
+_sim_url_key = pytest.StashKey[str]()
+_shared_key = pytest.StashKey[str]()
+_config_key = pytest.StashKey[Any]()
+
+
+def _wants_simulator(config: pytest.Config) -> bool:
+    option = config.getoption("plutora_sim")
+    if option is not None:
+        return bool(option)
+    if config.getini("plutora_sim"):
+        return True
+    return os.environ.get("PLUTORA_SIM", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "plutora_simulator: the test drives the simulator's controls (faults, clock, reset); "
+        "skipped unless the run uses --plutora-sim.",
+    )
+    if hasattr(config, "workerinput"):
+        return  # xdist workers get the controller's simulator and shared folder
+    if _plugin_not_used(config):
+        return
+    shared = tempfile.mkdtemp(prefix="plutora-run-")  # owner-only (0700)
+    config.stash[_shared_key] = shared
+    if _wants_simulator(config):
+        try:  # the simulator accepts the run's own credentials, if any, besides the demo ones
+            own = resolve_config(config)
+        except ConfigurationError:
+            own = PlutoraConfig.from_env({})
+        simulator = PlutoraSimulator(accepting(SimulatorConfig(), own)).start()
+        config.stash[_sim_key] = simulator
+        config.stash[_sim_url_key] = simulator.urls.base
+
+
+def _plugin_not_used(config: pytest.Config) -> bool:
+    return bool(config.getoption("help", False)) or bool(config.getoption("collectonly", False))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: hand every worker the controller's simulator and shared token folder."""
+    config = node.config
+    if _shared_key in config.stash:
+        node.workerinput[_SHARED_DIR] = config.stash[_shared_key]
+    if _sim_url_key in config.stash:
+        node.workerinput[_SIM_URL] = config.stash[_sim_url_key]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    simulator = config.stash.get(_sim_key, None)
+    if simulator is not None:
+        simulator.stop()
+    shared = config.stash.get(_shared_key, None)
+    if shared:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    running_sim = _sim_url_key in config.stash or _SIM_URL in getattr(config, "workerinput", {})
+    if running_sim:
+        return
+    skip = pytest.mark.skip(reason="needs the Plutora simulator's controls: run with --plutora-sim")
+    for item in items:
+        if item.get_closest_marker("plutora_simulator"):
+            item.add_marker(skip)
+
+
+# -- fixtures ------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
-def plutora_simulator() -> Iterator[PlutoraSimulator]:
-    """A simulator running for the whole test session.
+def plutora_config(pytestconfig: pytest.Config) -> PlutoraConfig:
+    """The run's resolved configuration (command line > ini > environment).
 
     Example::
 
-        def test_token_url(plutora_simulator):
-            assert plutora_simulator.urls.plutora_token_url.endswith("/plutora/oauth/token")
+        def test_region(plutora_config):
+            assert plutora_config.plutora.api_url.startswith("https://")
     """
-    with PlutoraSimulator() as simulator:
-        yield simulator
+    try:
+        return resolve_config(pytestconfig)
+    except ConfigurationError as error:
+        problem = str(error)
+    pytest.fail(problem, pytrace=False)
+
+
+def _skip_unless_configured(config: PlutoraConfig, product: Product) -> None:
+    try:
+        config.product(product).require_credentials()
+    except ConfigurationError as error:
+        pytest.skip(
+            f"{product.label} is not configured ({'; '.join(error.problems)}) "
+            "- or run with --plutora-sim."
+        )
+
+
+@pytest.fixture(scope="session")
+def plutora(plutora_config: PlutoraConfig) -> Iterator[PlutoraClient]:
+    """An authenticated Plutora client for the session (skipped when not configured).
+
+    Example::
+
+        def test_drafts(plutora):
+            assert plutora.releases(where("status").equals("Draft"))
+    """
+    _skip_unless_configured(plutora_config, Product.PLUTORA)
+    with PlutoraClient(plutora_config) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def plutora_test(plutora_config: PlutoraConfig) -> Iterator[PlutoraTestClient]:
+    """An authenticated Plutora Test client for the session (skipped when not configured).
+
+    Example::
+
+        def test_open_defects(plutora_test):
+            assert plutora_test.search_defects([SearchFilter("Status", "Equals", "Open")]).items
+    """
+    _skip_unless_configured(plutora_config, Product.PLUTORA_TEST)
+    with PlutoraTestClient(plutora_config) as client:
+        yield client
+
+
+@pytest.fixture
+def plutora_token(plutora: PlutoraClient) -> Token:
+    """A valid Plutora access token; its repr and str never show the value (``.value`` does).
+
+    Example::
+
+        def test_header(plutora_token):
+            headers = {"Authorization": f"bearer {plutora_token.value}"}
+    """
+    return plutora.transport.tokens.token()
+
+
+@dataclass
+class SimulatorHandle:
+    """The run's simulator: its URLs and its controls (faults, clock, users, reset, counters)."""
+
+    urls: SimulatorUrls
+    control: SimulatorControl
+
+    def __repr__(self) -> str:
+        return f"SimulatorHandle({self.urls.base})"
+
+
+@pytest.fixture(scope="session")
+def plutora_simulator(pytestconfig: pytest.Config) -> Iterator[SimulatorHandle]:
+    """The simulator of a ``--plutora-sim`` run: URLs and controls (skipped otherwise).
+
+    Example::
+
+        @pytest.mark.plutora_simulator
+        def test_retries(plutora, plutora_simulator):
+            plutora_simulator.control.inject_fault("/releases$", status=503, count=2)
+            assert plutora.releases()
+    """
+    base = getattr(pytestconfig, "workerinput", {}).get(_SIM_URL) or pytestconfig.stash.get(
+        _sim_url_key, None
+    )
+    if not base:
+        pytest.skip("needs the Plutora simulator: run with --plutora-sim")
+    control = SimulatorControl(base)
+    try:
+        yield SimulatorHandle(SimulatorUrls.for_base(base), control)
+    finally:
+        control.close()
+
+
+class SchemaAssertions:
+    """Schema checks that read well in pytest's assertion rewriting.
+
+    Example::
+
+        def test_release_shape(plutora, plutora_schema):
+            release = plutora.release(some_id)
+            assert plutora_schema.mismatches(release, "release") == []
+    """
+
+    def __init__(self, schemas: Schemas) -> None:
+        self.schemas = schemas
+
+    def mismatches(self, data: Any, schema: str, shape: str = "one") -> list[str]:
+        """Every difference from a shipped schema, one line each (``[]`` when it matches)."""
+        return self.schemas.mismatches(data, schema, shape)
+
+    def file_mismatches(self, data: Any, path: str | Path) -> list[str]:
+        """The first difference from your own schema file (``[]`` when it matches)."""
+        from PlutoraLibrary.core import SchemaMismatch
+
+        try:
+            self.schemas.validate_file(data, path)
+        except SchemaMismatch as error:
+            return [f"{error.json_path}: expected {error.expected}, got {error.actual}"]
+        return []
+
+
+@pytest.fixture(scope="session")
+def plutora_schema() -> SchemaAssertions:
+    """Schema assertions with readable diffs.
+
+    Example: ``assert plutora_schema.mismatches(defect, "defect") == []``
+    """
+    return SchemaAssertions(shared_schemas())

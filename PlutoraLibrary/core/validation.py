@@ -95,6 +95,14 @@ class Schemas:
         label = name if shape == "one" else f"{shape} of {name}"
         raise _mismatch(label, next(iter(validator.iter_errors(data))), where)
 
+    def mismatches(self, data: Any, name: str, shape: str = "one") -> list[str]:
+        """Every way ``data`` differs from the shipped schema ``name`` (empty when it matches),
+        one readable line each: ``assert schemas.mismatches(release, "release") == []``."""
+        validator = self._compiled(name, shape)
+        label = name if shape == "one" else f"{shape} of {name}"
+        found = [_mismatch(label, error, "") for error in validator.iter_errors(data)]
+        return [f"{m.json_path}: expected {m.expected}, got {m.actual}" for m in found]
+
     def validate_file(self, data: Any, path: str | Path, where: str = "") -> None:
         """Check ``data`` against a user's schema file (its ``$schema`` picks the draft).
 

@@ -1,0 +1,64 @@
+"""Examples to copy into your own test repository (pytest_plutora fixtures).
+
+Run them offline with ``pytest --plutora-sim``, or against your site with the ``PLUTORA_…``
+variables set. Without either, they are skipped with a message saying what to set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from PlutoraLibrary.core import (
+    BusinessRuleViolation,
+    PlutoraClient,
+    PlutoraTestClient,
+    SearchFilter,
+    where,
+)
+
+
+def test_search_defects_patch_one_and_read_it_back(
+    plutora_test: PlutoraTestClient, plutora_schema
+) -> None:  # type: ignore[no-untyped-def]
+    page = plutora_test.search_defects([SearchFilter("Status", "Equals", "Open")], page_size=25)
+    assert page.items, "no open defect to work on"
+    defect = page.items[0]
+    updated = plutora_test.patch_defect(defect["Id"], {"Name": "Triaged by pytest"}, verify=True)
+    assert updated["Name"] == "Triaged by pytest"
+    assert plutora_test.defect(defect["Id"])["Name"] == "Triaged by pytest"
+    assert plutora_schema.mismatches(updated, "defect") == []
+
+
+def test_copy_a_release_and_find_the_copy(plutora: PlutoraClient, plutora_schema) -> None:  # type: ignore[no-untyped-def]
+    drafts = plutora.releases(
+        where("plutoraReleaseType").equals("Independent") & where("status").equals("Draft")
+    )
+    copy = plutora.copy_release(
+        drafts[0]["id"], name="Copied by pytest", identifier=f"PYTEST-{drafts[0]['identifier']}"
+    )
+    assert plutora_schema.mismatches(copy, "release") == []
+    assert [r["id"] for r in plutora.releases(where("identifier").equals(copy["identifier"]))] == [
+        copy["id"]
+    ]
+
+
+def test_end_state_releases_cannot_be_copied(plutora: PlutoraClient) -> None:
+    ended = plutora.releases(
+        where("plutoraReleaseType").equals("Integrated") & where("status").equals("Complete")
+    )
+    with pytest.raises(BusinessRuleViolation, match="End State"):
+        plutora.copy_release(ended[0]["id"], name="x", identifier="PYTEST-ENDED")
+
+
+def test_every_page_of_changes_matches_its_schema(plutora: PlutoraClient, plutora_schema) -> None:  # type: ignore[no-untyped-def]
+    changes = list(
+        plutora.iter_changes([SearchFilter("ChangeId", direction="DESC")], page_size=100)
+    )
+    assert changes
+    assert plutora_schema.mismatches(changes, "change", shape="list") == []
+
+
+@pytest.mark.plutora_simulator
+def test_reads_survive_server_errors(plutora: PlutoraClient, plutora_simulator) -> None:  # type: ignore[no-untyped-def]
+    plutora_simulator.control.inject_fault("/environments$", status=503, count=2)
+    assert plutora.environments()

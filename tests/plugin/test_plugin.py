@@ -1,0 +1,284 @@
+"""The pytest plugin, tested with pytester in subprocesses (the entry point loads it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "Quokka-Client-Secret-4412"
+PASSWORD = "Quokka-Password-9917"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith("PLUTORA_"):
+            monkeypatch.delenv(key)
+
+
+def _outcomes(result: pytest.RunResult) -> dict[str, int]:
+    return result.parseoutcomes()
+
+
+SHOW_CONFIG = """
+def test_show(plutora_config):
+    print("REGION-URL", plutora_config.plutora.api_url)
+    print("TIMEOUT", plutora_config.read_timeout)
+    print("VALIDATE", plutora_config.validate_responses)
+"""
+
+
+def test_command_line_wins_over_ini_over_environment(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(SHOW_CONFIG)
+    monkeypatch.setenv("PLUTORA_REGION", "us")
+    monkeypatch.setenv("PLUTORA_READ_TIMEOUT", "11")
+    result = pytester.runpytest_subprocess("-s")
+    result.stdout.fnmatch_lines(
+        ["*REGION-URL https://usapi.plutora.com*", "*TIMEOUT 11.0*", "*VALIDATE True*"]
+    )
+    pytester.makeini(
+        "[pytest]\nplutora_region = uk\nplutora_read_timeout = 22\nplutora_validate = false\n"
+    )
+    result = pytester.runpytest_subprocess("-s")
+    result.stdout.fnmatch_lines(
+        ["*REGION-URL https://ukapi.plutora.com*", "*TIMEOUT 22.0*", "*VALIDATE False*"]
+    )
+    result = pytester.runpytest_subprocess(
+        "-s", "--plutora-region", "au", "--plutora-read-timeout", "33", "--plutora-validate"
+    )
+    result.stdout.fnmatch_lines(
+        ["*REGION-URL https://auapi.plutora.com*", "*TIMEOUT 33.0*", "*VALIDATE True*"]
+    )
+
+
+def test_bad_settings_fail_with_every_problem(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SHOW_CONFIG)
+    result = pytester.runpytest_subprocess(
+        "--plutora-region", "mars", "--plutora-read-timeout", "soon"
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*PLUTORA_REGION 'mars' is not a region*",
+            "*read_timeout (PLUTORA_READ_TIMEOUT) must be a number*",
+        ]
+    )
+    assert _outcomes(result) == {"errors": 1}
+    assert "During handling" not in result.stdout.str()
+
+
+def test_secrets_are_not_options_but_a_file_can_hold_them(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess("--plutora-client-secret", "x")
+    assert result.ret != 0
+    secrets = pytester.path / "plutora.env"
+    secrets.write_text(f"PLUTORA_CLIENT_SECRET={SECRET}\nexport PLUTORA_PASSWORD='{PASSWORD}'\n")
+    secrets.chmod(0o600)
+    pytester.makepyfile(
+        """
+def test_secrets(plutora_config):
+    credentials = plutora_config.plutora.credentials
+    assert credentials.client_secret == "%s" and credentials.password == "%s"
+    assert "%s" not in repr(plutora_config)
+"""
+        % (SECRET, PASSWORD, SECRET)
+    )
+    result = pytester.runpytest_subprocess(
+        "--plutora-secrets-file",
+        str(secrets),
+        "--plutora-region",
+        "us",
+        "--plutora-client-id",
+        "id",
+        "--plutora-username",
+        "u@example.com",
+    )
+    assert _outcomes(result) == {"passed": 1}
+    secrets.chmod(0o644)
+    result = pytester.runpytest_subprocess("--plutora-secrets-file", str(secrets))
+    result.stdout.fnmatch_lines(["*is readable by others: chmod 600 it*"])
+
+
+def test_without_credentials_the_fixtures_skip_and_say_what_to_set(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+def test_plutora(plutora):
+    pass
+
+def test_plutora_test(plutora_test):
+    pass
+
+def test_simulator(plutora_simulator):
+    pass
+"""
+    )
+    result = pytester.runpytest_subprocess("-rs")
+    assert _outcomes(result) == {"skipped": 3}
+    result.stdout.fnmatch_lines(
+        [
+            "*Plutora is not configured*PLUTORA_CLIENT_ID*--plutora-sim*",
+            "*needs the Plutora simulator: run with --plutora-sim*",
+        ]
+    )
+
+
+def test_the_example_module_passes_offline_with_plutora_sim(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_examples=(ROOT / "tests" / "examples" / "test_plutora_examples.py").read_text()
+    )
+    result = pytester.runpytest_subprocess("--plutora-sim", "-p", "no:cacheprovider")
+    assert _outcomes(result) == {"passed": 5}, result.stdout.str()[-3000:]
+
+
+def test_simulator_marked_tests_skip_without_the_simulator(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.plutora_simulator
+def test_needs_controls():
+    pass
+"""
+    )
+    result = pytester.runpytest_subprocess("-rs")
+    assert _outcomes(result) == {"skipped": 1}
+
+
+@pytest.fixture
+def external_simulator(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """``plutora sim`` accepting distinctive credentials, as a real site would."""
+    settings = tmp_path / "sim.toml"
+    settings.write_text(
+        f'[[api_keys]]\nclient_id = "qk-client"\nclient_secret = "{SECRET}"\nproduct = "plutora"\n'
+        f'[[users]]\nusername = "quokka@example.com"\npassword = "{PASSWORD}"\nproduct = "plutora"\n'
+    )
+    ready = tmp_path / "ready.json"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "PlutoraLibrary.cli",
+            "sim",
+            "--port",
+            "0",
+            "--config",
+            str(settings),
+            "--ready-file",
+            str(ready),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while not ready.exists():
+        assert process.poll() is None
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    yield json.loads(ready.read_text())
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=15)
+
+
+def _site(monkeypatch: pytest.MonkeyPatch, urls: dict[str, str]) -> None:
+    monkeypatch.setenv("PLUTORA_AUTH_URL", urls["plutora_token_url"])
+    monkeypatch.setenv("PLUTORA_API_URL", urls["plutora_api_url"])
+    monkeypatch.setenv("PLUTORA_CLIENT_ID", "qk-client")
+    monkeypatch.setenv("PLUTORA_CLIENT_SECRET", SECRET)
+    monkeypatch.setenv("PLUTORA_USERNAME", "quokka@example.com")
+    monkeypatch.setenv("PLUTORA_PASSWORD", PASSWORD)
+
+
+MANY_TESTS = """
+import pytest
+
+@pytest.mark.parametrize("n", range(12))
+def test_me(plutora, n):
+    assert plutora.current_user() == "quokka@example.com"
+"""
+
+
+def test_xdist_workers_share_one_token_grant(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, external_simulator: dict[str, str]
+) -> None:
+    _site(monkeypatch, external_simulator)
+    pytester.makepyfile(MANY_TESTS)
+    result = pytester.runpytest_subprocess("-n", "4", "-p", "no:cacheprovider")
+    assert _outcomes(result) == {"passed": 12}, result.stdout.str()[-3000:]
+    counters = requests.get(external_simulator["control_url"] + "/counters", timeout=10).json()
+    assert counters["tokenGrants"] == {"qk-client": 1}
+    assert counters["requests"]["GET /plutora/api/me"] == {"200": 12}
+
+
+def test_xdist_with_the_bundled_simulator(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.parametrize("n", range(8))
+def test_me(plutora, plutora_simulator, n):
+    assert plutora.current_user() == "qa.lead@example.com"
+
+def test_one_grant_so_far(plutora, plutora_simulator):
+    plutora.current_user()
+    assert plutora_simulator.control.counters()["tokenGrants"]["sim-plutora-client"] == 1
+"""
+    )
+    result = pytester.runpytest_subprocess("-n", "4", "--plutora-sim", "-p", "no:cacheprovider")
+    assert _outcomes(result) == {"passed": 9}, result.stdout.str()[-3000:]
+
+
+def test_no_secret_in_pytest_output_junit_or_allure(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, external_simulator: dict[str, str]
+) -> None:
+    _site(monkeypatch, external_simulator)
+    pytester.makepyfile(
+        """
+import logging
+from PlutoraLibrary.core import where
+
+def test_passes(plutora, plutora_token, plutora_config):
+    assert plutora.releases(where("status").equals("Draft"))
+
+def test_fails_with_locals(plutora, plutora_token, plutora_config):
+    token, config, client = plutora_token, plutora_config, plutora
+    logging.getLogger("PlutoraLibrary.http").warning("the token is %s", token)
+    assert plutora.current_user() == "someone.else@example.com", (token, config, client)
+"""
+    )
+    allure_dir = pytester.path / "allure"
+    junit = pytester.path / "junit.xml"
+    result = pytester.runpytest_subprocess(
+        "-vv",
+        "-l",
+        "--log-level=DEBUG",
+        f"--alluredir={allure_dir}",
+        f"--junitxml={junit}",
+        "-p",
+        "no:cacheprovider",
+    )
+    assert _outcomes(result) == {"passed": 1, "failed": 1}
+    issued = requests.get(external_simulator["control_url"] + "/tokens/issued", timeout=10).json()
+    assert issued
+    texts = [result.stdout.str(), result.stderr.str(), junit.read_text()]
+    texts += [path.read_text(errors="replace") for path in allure_dir.iterdir()]
+    steps = [json.loads(path.read_text()) for path in allure_dir.glob("*-result.json")]
+    assert any(
+        step["name"].startswith("GET /plutora/api/releases")
+        for result_file in steps
+        for step in result_file.get("steps", [])
+    )
+    everything = "\n".join(texts)
+    assert "GET /plutora/api/releases" in everything
+    for secret in [SECRET, PASSWORD, *issued]:
+        assert secret not in everything
