@@ -85,13 +85,12 @@ def test_secrets_are_not_options_but_a_file_can_hold_them(pytester: pytest.Pytes
     secrets.write_text(f"PLUTORA_CLIENT_SECRET={SECRET}\nexport PLUTORA_PASSWORD='{PASSWORD}'\n")
     secrets.chmod(0o600)
     pytester.makepyfile(
-        """
+        f"""
 def test_secrets(plutora_config):
     credentials = plutora_config.plutora.credentials
-    assert credentials.client_secret == "%s" and credentials.password == "%s"
-    assert "%s" not in repr(plutora_config)
+    assert credentials.client_secret == "{SECRET}" and credentials.password == "{PASSWORD}"
+    assert "{SECRET}" not in repr(plutora_config)
 """
-        % (SECRET, PASSWORD, SECRET)
     )
     result = pytester.runpytest_subprocess(
         "--plutora-secrets-file",
