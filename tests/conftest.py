@@ -14,6 +14,10 @@ import requests
 
 from PlutoraLibrary.simulator import PlutoraSimulator, SimulatorConfig
 
+# The examples are for users to copy; they run (under --plutora-sim, through the plugin) in
+# tests/plugin/test_plugin.py, away from this conftest's simulator-judging fixtures.
+collect_ignore = ["examples"]
+
 PLUTORA_KEY = {"client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret"}
 TEST_KEY = {"client_id": "sim-plutora-test-client", "client_secret": "sim-plutora-test-secret"}
 USER = {"username": "qa.lead@example.com", "password": "Sim-Password-1"}
