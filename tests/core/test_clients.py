@@ -206,3 +206,24 @@ def test_validation_can_be_switched_off(sim: PlutoraSimulator) -> None:
 
     with PlutoraClient(config_for(sim, validate_responses=False)) as plutora:
         assert plutora.current_user() == "qa.lead@example.com"
+
+
+def test_the_newer_change_display_names_are_accepted(
+    sim: PlutoraSimulator, control: Control
+) -> None:
+    from tests.core.conftest import config_for
+
+    control.settings(changeDisplayNames="named")
+    with PlutoraClient(config_for(sim)) as plutora:
+        change = plutora.search_changes(page_size=5).items[0]
+        assert "changeStatusName" in change
+        assert plutora.change(change["id"])["changeStatusName"] == change["changeStatusName"]
+
+
+def test_the_script_name_is_sent_as_plutora_info(sim: PlutoraSimulator) -> None:
+    from PlutoraLibrary.core.transport import new_session
+    from tests.core.conftest import config_for
+
+    session = new_session(config_for(sim, script_name="nightly-regression"))
+    assert session.headers["Plutora-Info"] == "script.name=nightly-regression"
+    assert "Plutora-Info" not in new_session(config_for(sim)).headers
