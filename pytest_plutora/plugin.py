@@ -51,6 +51,12 @@ _SETTINGS: list[tuple[str, str]] = [
     ("read_timeout", "read timeout in seconds"),
     ("script_name", "sent as Plutora-Info: script.name=…"),
     ("log_body_limit", "characters of each body in logs and reports"),
+    ("verify_tls", "true, false, or the path of a CA bundle"),
+    ("use_env_proxies", "use HTTPS_PROXY / NO_PROXY from the environment (true/false)"),
+    ("rate_limit", "client-side requests per window per client id (0: off)"),
+    ("rate_window_seconds", "the rate limit's window in seconds"),
+    ("max_retry_wait", "the longest Retry-After honoured, in seconds"),
+    ("retries", "retries of idempotent requests"),
 ]
 _SECRET_NAMES = {
     "PLUTORA_CLIENT_SECRET": "client_secret",

@@ -32,6 +32,7 @@ def _outcomes(result: pytest.RunResult) -> dict[str, int]:
 
 SHOW_CONFIG = """
 def test_show(plutora_config):
+    print("RETRIES", plutora_config.retries, "VERIFY", plutora_config.verify_tls)
     print("REGION-URL", plutora_config.plutora.api_url)
     print("TIMEOUT", plutora_config.read_timeout)
     print("VALIDATE", plutora_config.validate_responses)
@@ -56,10 +57,16 @@ def test_command_line_wins_over_ini_over_environment(
         ["*REGION-URL https://ukapi.plutora.com*", "*TIMEOUT 22.0*", "*VALIDATE False*"]
     )
     result = pytester.runpytest_subprocess(
-        "-s", "--plutora-region", "au", "--plutora-read-timeout", "33", "--plutora-validate"
-    )
+        "-s", "--plutora-region", "au", "--plutora-read-timeout", "33", "--plutora-validate",
+        "--plutora-retries", "0", "--plutora-verify-tls", "false",
+    )  # fmt: skip
     result.stdout.fnmatch_lines(
-        ["*REGION-URL https://auapi.plutora.com*", "*TIMEOUT 33.0*", "*VALIDATE True*"]
+        [
+            "*RETRIES 0 VERIFY False*",
+            "*REGION-URL https://auapi.plutora.com*",
+            "*TIMEOUT 33.0*",
+            "*VALIDATE True*",
+        ]
     )
 
 
