@@ -6,7 +6,14 @@ the simulator against the contract, over real HTTP on loopback.
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -127,3 +134,27 @@ def plutora_test(sim: PlutoraSimulator) -> Api:
 @pytest.fixture
 def control(sim: PlutoraSimulator) -> Control:
     return Control(sim)
+
+
+@contextmanager
+def running_plutora_sim(folder: Path, settings: str = "") -> Iterator[dict[str, str]]:
+    """``plutora sim`` in its own process with a TOML ``settings`` text, as a real site would
+    run apart from the tests; yields its URLs and stops it (Ctrl+C) afterwards."""
+    config, ready = folder / "sim.toml", folder / "sim-ready.json"
+    config.write_text(settings, encoding="utf-8")
+    command = [sys.executable, "-m", "PlutoraLibrary.cli", "sim", "--port", "0"]
+    process = subprocess.Popen(
+        [*command, "--config", str(config), "--ready-file", str(ready)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists():
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "plutora sim did not become ready"
+            time.sleep(0.02)
+        yield json.loads(ready.read_text(encoding="utf-8"))
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)

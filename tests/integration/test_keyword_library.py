@@ -3,16 +3,16 @@ and the acceptance suite in parallel under pabot."""
 
 from __future__ import annotations
 
-import json
 import os
-import signal
 import subprocess
 import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.conftest import running_plutora_sim
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = {
@@ -67,9 +67,8 @@ def test_importing_the_library_does_no_network_io() -> None:
 
 
 @pytest.fixture
-def shared_simulator(tmp_path: Path) -> object:
+def shared_simulator(tmp_path: Path) -> Iterator[dict[str, str]]:
     """``plutora sim`` accepting distinctive fake secrets, in its own process."""
-    settings = tmp_path / "sim.toml"
     lines = []
     for prefix, product in (("PLUTORA_", "plutora"), ("PLUTORA_TEST_", "plutora-test")):
         lines += [
@@ -84,32 +83,8 @@ def shared_simulator(tmp_path: Path) -> object:
             f'password = "{SECRETS[prefix + "PASSWORD"]}"',
             f'product = "{product}"',
         ]
-    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ready = tmp_path / "ready.json"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "PlutoraLibrary.cli",
-            "sim",
-            "--port",
-            "0",
-            "--config",
-            str(settings),
-            "--ready-file",
-            str(ready),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while not ready.exists():
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    yield json.loads(ready.read_text())
-    process.send_signal(signal.SIGINT)
-    process.communicate(timeout=15)
+    with running_plutora_sim(tmp_path, "\n".join(lines) + "\n") as urls:
+        yield urls
 
 
 def _environment(urls: dict[str, str]) -> dict[str, str]:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.conftest import running_plutora_sim
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "Quokka-Client-Secret-4412"
@@ -165,35 +163,12 @@ def test_needs_controls():
 @pytest.fixture
 def external_simulator(tmp_path: Path) -> Iterator[dict[str, str]]:
     """``plutora sim`` accepting distinctive credentials, as a real site would."""
-    settings = tmp_path / "sim.toml"
-    settings.write_text(
+    settings = (
         f'[[api_keys]]\nclient_id = "qk-client"\nclient_secret = "{SECRET}"\nproduct = "plutora"\n'
         f'[[users]]\nusername = "quokka@example.com"\npassword = "{PASSWORD}"\nproduct = "plutora"\n'
     )
-    ready = tmp_path / "ready.json"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "PlutoraLibrary.cli",
-            "sim",
-            "--port",
-            "0",
-            "--config",
-            str(settings),
-            "--ready-file",
-            str(ready),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while not ready.exists():
-        assert process.poll() is None
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    yield json.loads(ready.read_text())
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=15)
+    with running_plutora_sim(tmp_path, settings) as urls:
+        yield urls
 
 
 def _site(monkeypatch: pytest.MonkeyPatch, urls: dict[str, str]) -> None:
