@@ -103,6 +103,12 @@ A Schema Mismatch Names The Path, The Expectation And The Value
     ...    *does not match schema 'release' at $.implementationDate*got "31/12/2016"*
     ...    Should Match Schema    ${release}    release
 
+A Proxy Page Instead Of JSON Is Named
+    [Documentation]    A captive portal or proxy answering 200 with HTML: a clear error.
+    Inject Fault    /me$    status=200    body=<html><title>Sign in</title></html>
+    Run Keyword And Expect Error    UnexpectedResponse: *not JSON (text/html*a proxy, firewall or wrong URL*
+    ...    Get Current User
+
 An Unknown Id Is Not Found
     [Documentation]    404 for an unknown id.
     Run Keyword And Expect Error    NotFound: *answered 404*

@@ -212,6 +212,8 @@ class Simulation:
             self.state.count_injected_429()
             return _json_response(Reply(429, RATE_LIMITED, {"Retry-After": str(fault.retry_after)}))
         if isinstance(fault.body, str):
+            if not fault.body:
+                return web.Response(status=fault.status)  # an empty body
             kind = "text/html" if fault.body.lstrip().startswith("<") else "text/plain"
             return web.Response(status=fault.status, text=fault.body, content_type=kind)
         body = (

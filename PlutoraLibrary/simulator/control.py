@@ -168,8 +168,9 @@ def add_fault(call: Call) -> Reply:
         problems.append("method must be an HTTP method such as GET")
     status = field_of(body, "status")
     status = 503 if status is None else status
-    if not isinstance(status, int) or not 400 <= status <= 599:
-        problems.append("status must be an HTTP error status from 400 to 599")
+    # 2xx too: a proxy or captive portal answering 200 with a page instead of the API's JSON.
+    if not isinstance(status, int) or isinstance(status, bool) or not 200 <= status <= 599:
+        problems.append("status must be an HTTP status from 200 to 599")
     retry_after = field_of(body, "retryAfter")
     retry_after = 1 if retry_after is None else retry_after
     if not isinstance(retry_after, int) or isinstance(retry_after, bool) or retry_after < 0:

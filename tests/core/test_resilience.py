@@ -332,3 +332,23 @@ def test_a_token_server_outside_the_whitelist_is_access_denied(
     control.settings(ipWhitelist=["10.0.0.0/8"])
     with PlutoraClient(config_for(sim)) as client, pytest.raises(AccessDenied, match="whitelist"):
         client.current_user()
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("", "an empty body"),
+        ("<html><title>Sign in to the proxy</title></html>", "not JSON (text/html"),
+    ],
+)
+def test_a_page_instead_of_json_is_named_as_such(
+    client: PlutoraClient, control: Control, body: str, said: str
+) -> None:
+    from PlutoraLibrary.core import UnexpectedResponse
+
+    client.current_user()
+    control.fault(path="/me$", kind="status", status=200, body=body)
+    with pytest.raises(UnexpectedResponse) as caught:
+        client.current_user()
+    assert said in str(caught.value)
+    assert "a proxy, firewall or wrong URL" in str(caught.value)

@@ -125,7 +125,7 @@ def test_a_slow_answer_after_processing(plutora: Api, control: Control) -> None:
         {"kind": "status"},
         {"path": "(", "kind": "status"},
         {"path": "x", "kind": "explode"},
-        {"path": "x", "kind": "status", "status": 200},
+        {"path": "x", "kind": "status", "status": 600},
         {"path": "x", "kind": "status", "count": 0},
         {"path": "x", "kind": "delay", "seconds": -1},
         {"path": "x", "kind": "drop", "stage": "during"},
