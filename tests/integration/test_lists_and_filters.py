@@ -330,6 +330,7 @@ def test_several_filters_are_anded(plutora: Api) -> None:
     "body",
     [
         {"searchFilters": [{"property": "name", "operator": "Resembles", "value": "x"}]},
+        {"SearchFilters": [{"Property": "ChangeId", "Operator": "LessOrEquaEqual", "Value": "3"}]},
         {"searchFilters": [{"property": "name", "operator": "Equals"}]},
         {"searchFilters": [{"property": "name", "value": "x"}]},
         {"searchFilters": [{"operator": "Equals", "value": "x"}]},
