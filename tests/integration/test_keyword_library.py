@@ -162,3 +162,21 @@ def test_the_acceptance_suite_passes_under_pabot_with_4_processes(tmp_path: Path
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "0 failed" in result.stdout
+
+
+def test_pabot_processes_share_one_simulator_and_one_token_per_product(tmp_path: Path) -> None:
+    with running_plutora_sim(tmp_path) as urls:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
+        env["PLUTORA_SIMULATOR_URL"] = urls["base"]
+        env["PLUTORA_TOKEN_CACHE_DIR"] = str(tmp_path / "run")
+        robot = [sys.executable, "-m", "robot"]
+        command = [
+            sys.executable, "-m", "pabot.pabot", "--command", *robot, "--end-command", "--processes", "4",
+            "--testlevelsplit", "--outputdir", str(tmp_path / "out"), "--exclude", "simulator", "acceptance",
+        ]  # fmt: skip
+        result = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+        assert result.returncode == 0, result.stdout[-3000:]
+        counters = requests.get(urls["control_url"] + "/counters", timeout=10).json()
+    assert counters["tokenGrants"] == {"sim-plutora-client": 1, "sim-plutora-test-client": 1}
