@@ -12,6 +12,7 @@ from pathlib import Path
 
 import bench_core
 import bench_keywords
+import bench_rate_limit
 import bench_simulator
 from common import ROOT, machine
 
@@ -29,13 +30,16 @@ def main() -> None:
     )
     core = bench_core.main(["--rounds", "1", "--calls", "50", "--repeats", "10"] if quick else [])
     keywords = bench_keywords.main(["--rounds", "1", "--calls", "20"] if quick else [])
+    rate = bench_rate_limit.main(
+        ["--limit", "20", "--window", "1", "--seconds", "2"] if quick else []
+    )
     report = (
         "# Benchmarks\n\n"
         f"Written by `python bench/run_all.py` on {time.strftime('%Y-%m-%d')}, {machine()}.\n"
         "Every figure is a ratio against a baseline measured side by side in the same run\n"
         "(rounds alternate between the two sides), since these machines are noisy.\n\n"
         f"{bench_simulator.markdown(simulator)}\n{bench_core.markdown(core)}\n"
-        f"{bench_keywords.markdown(keywords)}"
+        f"{bench_keywords.markdown(keywords)}\n{bench_rate_limit.markdown(rate)}"
     )
     args.output.write_text(report, encoding="utf-8")
     print(f"wrote {args.output}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import random
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -182,16 +183,22 @@ class Transport:
                     credentials = self.product.require_credentials()
                     self._limiter = rate_limiter(self.config, credentials.client_id)
                     self._limiter_ready = True
-        if self._limiter is not None and not self._limiter.try_acquire(
-            "api", blocking=True, timeout=self.config.max_retry_wait
-        ):
-            raise RateLimited(
-                method,
-                path,
-                "the client-side rate limit is used up",
-                None,
-                None,
-            )
+        limiter = self._limiter
+        if limiter is None:
+            return
+        # Short, jittered attempts rather than one long wait: processes sharing a limit then take
+        # turns and none starves. (Short timeouts, not blocking=False: pyrate-limiter passes
+        # blocking=False to the file lock as a timeout, which filelock 4 refuses.)
+        deadline = time.monotonic() + self.config.max_retry_wait
+        while not limiter.try_acquire("api", blocking=True, timeout=_slot_attempt(deadline)):
+            if time.monotonic() >= deadline:
+                raise RateLimited(
+                    method,
+                    path,
+                    "the client-side rate limit stayed used up",
+                    self.config.max_retry_wait,
+                    None,
+                )
 
     def call(
         self,
@@ -281,6 +288,11 @@ class Transport:
                 response.headers.get("Content-Type"),
             )
         return response
+
+
+def _slot_attempt(deadline: float) -> float:
+    """How long one try for a rate-limit slot may wait: short, jittered, within the deadline."""
+    return max(0.0, min(deadline - time.monotonic(), random.uniform(0.02, 0.1)))
 
 
 def _dump(body: Any) -> str | None:
