@@ -95,7 +95,7 @@ def markdown(figures: dict[str, Any]) -> str:
 |---|---|
 | answered calls in {figures["seconds"]} s | {figures["answered"]} |
 | calls the limit allows in that time | {figures["allowed_in_that_time"]} |
-| **share of the limit used** | **{figures["share_of_limit_used"]}** (target ≥ 0.9, and ≤ 1) |
+| **share of the limit used** | **{figures["share_of_limit_used"]}** (target ≥ 0.9; a run starts with a full window, so a short run can read slightly above 1) |
 | 429s that reached a caller / sent by the server | {figures["429_reaching_callers"]} / {figures["429_sent_by_server"]} (target 0) |
 | token grants for the whole run | {figures["token_grants"]} |
 """
