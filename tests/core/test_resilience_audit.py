@@ -1,0 +1,113 @@
+"""A parallel run under injected faults, then an audit: no duplicate copy, no lost patch, no
+retried login."""
+
+from __future__ import annotations
+
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from PlutoraLibrary.core import (
+    OutcomeUnknown,
+    PlutoraClient,
+    PlutoraConfig,
+    PlutoraTestClient,
+    where,
+)
+from PlutoraLibrary.simulator import PlutoraSimulator
+from tests.conftest import Control
+from tests.core.conftest import config_for
+
+WORKERS, COPIES, PATCHES = 4, 5, 5
+
+
+def _work(job: dict[str, Any]) -> dict[str, Any]:
+    """One process: copy releases and patch defects, reporting what the client said."""
+    config = PlutoraConfig.from_env({}, **job["settings"])
+    copies: dict[str, str] = {}
+    patches: dict[str, str] = {}
+    with PlutoraClient(config) as plutora, PlutoraTestClient(config) as tests:
+        for number in range(COPIES):
+            identifier = f"AUDIT-{job['worker']}-{number}"
+            try:
+                plutora.copy_release(
+                    job["source"], name=f"Audit {identifier}", identifier=identifier
+                )
+                copies[identifier] = "created"
+            except OutcomeUnknown:
+                copies[identifier] = "unknown"
+        for defect_id in job["defects"]:
+            name = f"Audited by worker {job['worker']}"
+            try:
+                tests.patch_defect(defect_id, {"Name": name})
+                patches[defect_id] = name
+            except OutcomeUnknown:
+                patches[defect_id] = "unknown"
+    return {"copies": copies, "patches": patches}
+
+
+def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_login(
+    sim: PlutoraSimulator, control: Control, tmp_path: Any
+) -> None:
+    config = config_for(sim)
+    with PlutoraClient(config) as plutora, PlutoraTestClient(config) as tests:
+        source = plutora.releases(
+            where("plutoraReleaseType").equals("Independent") & where("status").equals("Draft")
+        )[0]["id"]
+        defect_ids = [d["Id"] for d in tests.search_defects(page_size=WORKERS * PATCHES).items]
+    urls = sim.urls
+    settings = {
+        "client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret",
+        "username": "qa.lead@example.com", "password": "Sim-Password-1",
+        "auth_url": urls.plutora_token_url, "api_url": urls.plutora_api_url,
+        "test_client_id": "sim-plutora-test-client", "test_client_secret": "sim-plutora-test-secret",
+        "test_username": "qa.lead@example.com", "test_password": "Sim-Password-1",
+        "test_auth_url": urls.plutora_test_token_url, "test_api_url": urls.plutora_test_api_url,
+        "read_timeout": 0.5, "token_cache_dir": str(tmp_path / "run"),
+    }  # fmt: skip
+    control.fault(path="/releases$", method="POST", kind="drop", stage="after", count=4)
+    control.fault(path="/releases$", method="POST", kind="drop", stage="before", count=3)
+    control.fault(
+        path="/defects/", method="PATCH", kind="delay", seconds=1.0, stage="after", count=3
+    )
+    control.fault(path="/defects/", method="PATCH", kind="drop", stage="before", count=2)
+    control.fault(path="/releases", method="GET", kind="status", status=503, count=6)
+    control.fault(path="/api/", kind="rate_limit", retryAfter=1, count=4)
+    control.fault(path="/lookupfields/", kind="drop", count=3)
+    grants_before = sim.counters()["tokenGrantsTotal"]
+    jobs = [
+        {
+            "worker": w,
+            "settings": settings,
+            "source": source,
+            "defects": defect_ids[w * PATCHES : (w + 1) * PATCHES],
+        }
+        for w in range(WORKERS)
+    ]
+    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+        reports = list(pool.map(_work, jobs))
+    assert control("GET", "/faults").json() == []  # every fault was met
+    grants_by_workers = sim.counters()["tokenGrantsTotal"] - grants_before
+
+    with PlutoraClient(config) as plutora, PlutoraTestClient(config) as tests:
+        existing = Counter(
+            r["identifier"] for r in plutora.releases(where("identifier").contains("AUDIT-"))
+        )
+        for report in reports:
+            for identifier, outcome in report["copies"].items():
+                assert existing[identifier] <= 1, f"{identifier} was created twice"
+                if outcome == "created":
+                    assert existing[identifier] == 1, (
+                        f"{identifier} was reported created but is missing"
+                    )
+            for defect_id, outcome in report["patches"].items():
+                if outcome != "unknown":
+                    assert tests.defect(defect_id)["Name"] == outcome, "a reported patch was lost"
+    outcomes = Counter(o for r in reports for o in [*r["copies"].values(), *r["patches"].values()])
+    assert outcomes["created"] + outcomes["unknown"] < sum(
+        outcomes.values()
+    )  # patches succeeded too
+    counters = sim.counters()
+    attempts = sum(counters["loginAttempts"].values())
+    assert attempts == counters["tokenGrantsTotal"], "a login was attempted that did not grant"
+    assert grants_by_workers == 2  # one per product, shared by the four workers
