@@ -41,7 +41,7 @@ from .errors import (
     TransportError,
     UnexpectedResponse,
 )
-from .reporting import SECRETS, Reporter
+from .reporting import SECRETS, Reporter, mask_url
 
 Clock = Callable[[], float]
 
@@ -123,6 +123,8 @@ class TokenProvider:
         self.refresh_margin = refresh_margin
         self.reporter = reporter or Reporter()
         self.clock = clock
+        # Errors and reprs show the token URL masked (a URL may carry user:password@).
+        self._shown_url = mask_url(product.token_url)
         self._token: Token | None = None
         self._rejection: _Rejection | None = None
         self._lock = threading.Lock()
@@ -134,7 +136,7 @@ class TokenProvider:
             self._file_lock = FileLock(str(self._cache_file) + ".lock", thread_local=False)
 
     def __repr__(self) -> str:
-        return f"TokenProvider({self.product.product.value}, {self.product.token_url})"
+        return f"TokenProvider({self.product.product.value}, {self._shown_url})"
 
     def token(self) -> Token:
         """A token valid for at least the refresh margin; logs in only when needed."""
@@ -176,7 +178,7 @@ class TokenProvider:
         if rejection is not None:
             raise rejection.kind(
                 self.product.product.label,
-                self.product.token_url,
+                self._shown_url,
                 rejection.status,
                 rejection.error,
                 rejection.description,
@@ -206,7 +208,8 @@ class TokenProvider:
         except requests.RequestException as error:
             self._report(url, started, None, error)
             raise TransportError(
-                f"POST {url} (the {self.product.product.label} token server) got no answer: "
+                f"POST {self._shown_url} (the {self.product.product.label} token server) "
+                "got no answer: "
                 f"{type(error).__name__}. Check the token URL, the network and the proxy settings; "
                 "the login was not retried."
             ) from None
@@ -234,7 +237,7 @@ class TokenProvider:
         )
 
     def _token_from(self, answer: requests.Response) -> Token:
-        title, url = self.product.product.label, self.product.token_url
+        title, url = self.product.product.label, self._shown_url
         try:
             body = answer.json()
         except ValueError:

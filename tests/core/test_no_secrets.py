@@ -75,3 +75,20 @@ def test_no_secret_reaches_logs_errors_or_reprs(
         *issued,
     ]:
         assert secret not in everything
+
+
+def test_credentials_in_a_token_url_never_show_in_errors_or_reprs(sim: PlutoraSimulator) -> None:
+    from PlutoraLibrary.core import TransportError
+
+    config = config_for(
+        sim,
+        auth_url="http://someone:Url-Password-5521@127.0.0.1:9/oauth/token",
+        connect_timeout=0.5,
+        retries=0,
+    )
+    with PlutoraClient(config) as client:
+        assert "Url-Password-5521" not in repr(client.transport.tokens)
+        with pytest.raises(TransportError) as caught:
+            client.current_user()
+    assert "Url-Password-5521" not in str(caught.value)
+    assert "***@127.0.0.1:9" in str(caught.value)
