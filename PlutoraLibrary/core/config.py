@@ -89,6 +89,14 @@ class ProductConfig:
     api_url: str
     credentials: Credentials | None = None
 
+    def __repr__(self) -> str:
+        from .reporting import mask_url  # URLs may carry user:password@
+
+        return (
+            f"ProductConfig(product={self.product.value!r}, token_url={mask_url(self.token_url)!r}, "
+            f"api_url={mask_url(self.api_url)!r}, credentials={self.credentials!r})"
+        )
+
     def require_credentials(self) -> Credentials:
         """The credentials, or a :class:`ConfigurationError` naming everything to set."""
         prefix = self.product.env_prefix

@@ -88,6 +88,7 @@ def test_credentials_in_a_token_url_never_show_in_errors_or_reprs(sim: PlutoraSi
     )
     with PlutoraClient(config) as client:
         assert "Url-Password-5521" not in repr(client.transport.tokens)
+        assert "Url-Password-5521" not in repr(config)
         with pytest.raises(TransportError) as caught:
             client.current_user()
     assert "Url-Password-5521" not in str(caught.value)
