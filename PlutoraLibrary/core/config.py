@@ -93,8 +93,9 @@ class ProductConfig:
         from .reporting import mask_url  # URLs may carry user:password@
 
         return (
-            f"ProductConfig(product={self.product.value!r}, token_url={mask_url(self.token_url)!r}, "
-            f"api_url={mask_url(self.api_url)!r}, credentials={self.credentials!r})"
+            f"ProductConfig(product={self.product.value!r}, "
+            f"token_url={mask_url(self.token_url)!r}, api_url={mask_url(self.api_url)!r}, "
+            f"credentials={self.credentials!r})"
         )
 
     def require_credentials(self) -> Credentials:
