@@ -89,6 +89,36 @@ class Token:
         return (Token, (self._value, self.expires_at, self.product))
 
 
+class BearerAuth(requests.auth.AuthBase):
+    """Sends a :class:`Token` as ``Authorization: bearer …``; its repr never shows the value.
+
+    Giving requests an ``auth`` object also keeps it from reading ``~/.netrc``, whose Basic
+    credentials for the API host would otherwise replace the token (and cost a file look-up
+    on every request).
+
+    Example::
+
+        session.get(url, auth=BearerAuth(provider.token()))
+    """
+
+    __slots__ = ("token",)
+
+    def __init__(self, token: Token | None) -> None:
+        self.token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if self.token is not None:
+            request.headers["Authorization"] = f"bearer {self.token.value}"
+        return request
+
+    def __repr__(self) -> str:
+        return "BearerAuth(***)" if self.token is not None else "BearerAuth(None)"
+
+
+#: For the token request: no ``Authorization`` header, and no ``~/.netrc`` credentials sent.
+NO_AUTH = BearerAuth(None)
+
+
 @dataclass(frozen=True)
 class _Rejection:
     kind: type[AuthenticationError]
@@ -202,7 +232,7 @@ class TokenProvider:
             with self.reporter.step("POST", url):
                 # Never retried: a failed login counts towards the lock-out.
                 answer = self.session.post(
-                    url, data=form, timeout=self.timeout, allow_redirects=False
+                    url, data=form, auth=NO_AUTH, timeout=self.timeout, allow_redirects=False
                 )
                 self._report(url, started, answer)
         except requests.RequestException as error:

@@ -33,7 +33,7 @@ from urllib3.exceptions import NewConnectionError
 from urllib3.util.retry import Retry
 
 from .. import __version__
-from .auth import Token, TokenProvider
+from .auth import BearerAuth, Token, TokenProvider
 from .config import PlutoraConfig, Product
 from .errors import (
     AccessDenied,
@@ -254,7 +254,6 @@ class Transport:
     def _exchange(
         self, method: str, url: str, params: Mapping[str, Any] | None, json_body: Any, token: Token
     ) -> requests.Response:
-        headers = {"Authorization": f"bearer {token.value}"}
         started = time.perf_counter()
         try:
             response = self.session.request(
@@ -262,13 +261,14 @@ class Transport:
                 url,
                 params=params,
                 json=json_body,
-                headers=headers,
+                auth=BearerAuth(token),
                 timeout=self.timeout,
                 allow_redirects=False,
             )
         except requests.RequestException as error:
             if self.reporter.wanted():
                 elapsed = (time.perf_counter() - started) * 1000
+                headers = {"Authorization": "bearer"}  # masked whatever it holds
                 self.reporter.record(
                     method, url, None, elapsed, headers, _dump(json_body), "application/json",
                     None, None, type(error).__name__,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import pytest
 
 from PlutoraLibrary.core import (
@@ -227,3 +230,26 @@ def test_the_script_name_is_sent_as_plutora_info(sim: PlutoraSimulator) -> None:
     session = new_session(config_for(sim, script_name="nightly-regression"))
     assert session.headers["Plutora-Info"] == "script.name=nightly-regression"
     assert "Plutora-Info" not in new_session(config_for(sim)).headers
+
+
+def test_a_netrc_entry_for_the_host_neither_replaces_the_token_nor_reaches_the_login(
+    sim: PlutoraSimulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # requests would otherwise send Basic credentials from ~/.netrc instead of the bearer token.
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password netrc-password\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    from tests.core.conftest import config_for
+
+    caplog.set_level(logging.INFO, logger="PlutoraLibrary")
+    with PlutoraClient(config_for(sim)) as client:
+        assert client.current_user() == "qa.lead@example.com"
+    exchanges = [record.plutora_exchange for record in caplog.records]
+    login, call = exchanges[0], exchanges[-1]
+    assert "Authorization" not in login.request_headers
+    assert call.request_headers["Authorization"] == "***"
+    assert call.status == 200
