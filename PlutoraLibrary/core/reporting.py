@@ -30,6 +30,14 @@ SECRET_KEY = re.compile(
     r"|authorization|api[-_]?key|credential|cookie)",
     re.I,
 )
+#: Words one of which every key ``SECRET_KEY`` finds contains (lower case; ``api[-_]?key``
+#: keys contain "key"). Plain substring tests: a case-insensitive regex costs ~50 µs a page.
+_SECRET_WORDS = (
+    "secret", "passw", "pwd", "token", "bearer", "authorization", "key", "credential", "cookie",
+)  # fmt: skip
+#: The only characters ``re.I`` matches to an ASCII letter of those words: İ ı ſ and the
+#: Kelvin sign (checked by scanning every code point).
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 _MIN_SECRET_LENGTH = 4
 
 log = logging.getLogger("PlutoraLibrary.http")
@@ -115,6 +123,8 @@ def mask_body(body: bytes | str | None, content_type: str | None) -> str:
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     kind = (content_type or "").split(";")[0].strip().lower()
     if "json" in kind or text[:1] in '[{"':
+        if _reads_as_written(text):
+            return SECRETS.scrub(text)
         try:
             return json.dumps(mask_json(json.loads(text)), ensure_ascii=False)
         except ValueError:
@@ -122,6 +132,20 @@ def mask_body(body: bytes | str | None, content_type: str | None) -> str:
     if kind == "application/x-www-form-urlencoded":
         return mask_form(text)
     return SECRETS.scrub(text)
+
+
+def _reads_as_written(text: str) -> bool:
+    """Whether masking JSON ``text`` value by value could change nothing but known secrets.
+
+    With no escape sequence every key and string reads exactly as written (so a secret-looking
+    key would show one of ``_SECRET_WORDS``, and a known secret value as itself);
+    with none of those words, no value sits under a secret-looking key. Then scrubbing the
+    text as it is equals parsing, masking and re-serialising it, at a fraction of the cost.
+    Characters that ``SECRET_KEY``'s case-insensitive match folds to ASCII take the slow way."""
+    if "\\" in text or (not text.isascii() and any(char in text for char in _FOLDS_TO_ASCII)):
+        return False
+    lowered = text.lower()
+    return not any(word in lowered for word in _SECRET_WORDS)
 
 
 def truncate(text: str, limit: int) -> str:

@@ -102,6 +102,35 @@ def test_masking_never_leaves_a_value_under_a_secret_key(data: Any) -> None:
     check(mask_json(data))
 
 
+_KEYS = st.sampled_from(
+    ["name", "password", "PASSWD", "Secret", "access_token", "apiKey", "x", "id", "\u017fecret",
+     "api_\u212aey", "t\u0130tle", "note"]
+)  # fmt: skip
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS | st.text(max_size=8), inner),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(_KEYS, _JSON, min_size=1, max_size=3), st.booleans())
+def test_masking_a_json_body_equals_masking_its_parsed_values(data: Any, ascii_only: bool) -> None:
+    # The cheap path (plain text without a secret-looking word) must agree with the full one.
+    text = json.dumps(data, ensure_ascii=ascii_only)
+    masked = mask_body(text, "application/json")
+    assert json.loads(masked) == mask_json(json.loads(text))
+
+
+def test_a_body_without_a_secret_looking_word_is_logged_as_sent() -> None:
+    body = '{"id": "r-1", "name": "Release 1", "items": [1, 2]}'
+    assert mask_body(body, "application/json") == body
+    assert mask_body('{"refreshToken": "abc"}', "application/json") == '{"refreshToken": "***"}'
+    assert mask_body('{"pass\\u0077ord": "abc"}', None) == '{"password": "***"}'
+    assert mask_body('{"\u017fecret": "abc"}', None) == '{"\u017fecret": "***"}'
+
+
 # -- schemas -----------------------------------------------------------------------------------
 
 SEED = build_seed(3)
