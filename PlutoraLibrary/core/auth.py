@@ -11,12 +11,14 @@ Rules this module keeps:
 - A rejected login (``invalid_grant``, ``validation_error``, locked account) raises at once and
   is remembered: later calls raise the same error without asking the server again, because
   five failed logins lock a real account.
-- Whatever is written to disk is the access token and its expiry, owner-only, never a
-  password or a client secret.
+- Whatever is written to disk is the access token and its expiry, encrypted (Fernet) with a
+  key derived from the client secret and the password, in an owner-only file; never a password
+  or a client secret. A file left behind opens only for someone who could log in anyway.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -29,9 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from filelock import FileLock
 
-from .config import ProductConfig
+from .config import Credentials, ProductConfig
 from .errors import (
     AccessDenied,
     AccountLocked,
@@ -161,7 +166,9 @@ class TokenProvider:
         self.logins = 0  # grants this provider obtained itself (for tests and reports)
         self._cache_file: Path | None = None
         self._file_lock: FileLock | None = None
-        if shared_dir:
+        self._cipher: Fernet | None = None
+        if shared_dir and product.credentials is not None:
+            self._cipher = _cache_cipher(product.credentials)
             self._cache_file = _cache_path(Path(shared_dir), product)
             self._file_lock = FileLock(str(self._cache_file) + ".lock", thread_local=False)
 
@@ -306,25 +313,28 @@ class TokenProvider:
 
     def _read_shared(self, accept_stale: bool = False) -> Token | None:
         assert self._cache_file is not None
+        assert self._cipher is not None
         try:
-            data = json.loads(self._cache_file.read_text(encoding="utf-8"))
+            data = json.loads(self._cipher.decrypt(self._cache_file.read_bytes()))
             token = Token(
                 str(data["access_token"]), float(data["expires_at"]), self.product.product.value
             )
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        except (OSError, ValueError, KeyError, TypeError, InvalidToken):
+            return None  # none yet, or written under other credentials: log in and replace it
         SECRETS.add(token.value)
         return token if accept_stale or self._fresh(token) else None
 
     def _login_and_share(self) -> Token:
         assert self._cache_file is not None
+        assert self._cipher is not None
         token = self._login()
         data = json.dumps({"access_token": token.value, "expires_at": token.expires_at})
+        sealed = self._cipher.encrypt(data.encode())
         partial = self._cache_file.with_name(self._cache_file.name + f".{os.getpid()}.partial")
         with contextlib.suppress(OSError):  # sharing is an optimisation; the token is good
             descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(data)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(sealed)
             partial.replace(self._cache_file)
         return token
 
@@ -338,4 +348,14 @@ def _cache_path(folder: Path, product: ProductConfig) -> Path:
     who = f"{product.token_url}|{credentials.client_id if credentials else ''}|"
     who += credentials.username if credentials else ""
     digest = hashlib.sha256(who.encode()).hexdigest()[:24]
-    return folder / f"token-{product.product.value}-{digest}.json"
+    return folder / f"token-{product.product.value}-{digest}.sealed"
+
+
+def _cache_cipher(credentials: Credentials) -> Fernet:
+    """The cipher of a shared token file: its key is derived (HKDF-SHA256) from the client
+    secret and the password, which never touch the disk."""
+    material = "\0".join((credentials.client_secret, credentials.password)).encode()
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"robotframework-plutora token cache"
+    ).derive(material)
+    return Fernet(base64.urlsafe_b64encode(key))

@@ -35,8 +35,8 @@ SECRET_KEY = re.compile(
 _SECRET_WORDS = (
     "secret", "passw", "pwd", "token", "bearer", "authorization", "key", "credential", "cookie",
 )  # fmt: skip
-#: The only characters ``re.I`` matches to an ASCII letter of those words: İ ı ſ and the
-#: Kelvin sign (checked by scanning every code point).
+#: The only characters ``re.I`` matches to an ASCII letter of those words: capital I with dot,
+#: dotless i, long s and the Kelvin sign (found by scanning every code point).
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 _MIN_SECRET_LENGTH = 4
 

@@ -181,6 +181,12 @@ class PlutoraSimulator:
         """Change run-time settings. Example: ``sim.update_settings(rateLimit=300)``."""
         return self.state.update_settings(changes)
 
+    def issued_tokens(self) -> list[str]:
+        """Every access and refresh token issued so far, for secret scans.
+        Example: ``assert not any(t in log_text for t in sim.issued_tokens())``."""
+        with self.state.lock:
+            return list(self.state.issued_tokens)
+
     def counters(self) -> dict[str, Any]:
         """The counters. Example: ``sim.counters()["tokenGrants"]``."""
         with self.state.lock:

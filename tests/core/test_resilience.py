@@ -298,12 +298,31 @@ def test_processes_of_a_run_share_one_token(sim: PlutoraSimulator, tmp_path: Pat
     assert users == ["qa.lead@example.com"] * 8
     assert _grants(sim) == 1
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
-    token_files = list(folder.glob("token-*.json"))
+    token_files = list(folder.glob("token-*.sealed"))
     assert len(token_files) == 1
     assert stat.S_IMODE(os.stat(token_files[0]).st_mode) == 0o600
     content = token_files[0].read_text()
-    assert "Sim-Password-1" not in content
-    assert "sim-plutora-secret" not in content
+    for secret in ("Sim-Password-1", "sim-plutora-secret", *sim.issued_tokens()):
+        assert secret not in content  # the token itself is sealed too
+
+
+def test_a_shared_token_file_opens_only_with_the_same_credentials(
+    sim: PlutoraSimulator, tmp_path: Path
+) -> None:
+    from PlutoraLibrary.core import PlutoraClient, PlutoraConfig
+
+    folder = tmp_path / "run"
+    options = _options(sim, folder)
+    with PlutoraClient(PlutoraConfig.from_env({}, **options)) as first:
+        first.current_user()
+    sim.add_user("qa.lead@example.com", "Another-Password-2", product="plutora")
+    other = {**options, "password": "Another-Password-2"}
+    with PlutoraClient(PlutoraConfig.from_env({}, **other)) as second:
+        second.current_user()  # cannot open the first one's file: logs in, replaces it
+    assert _grants(sim) == 2
+    with PlutoraClient(PlutoraConfig.from_env({}, **other)) as third:
+        third.current_user()  # opens the replaced file
+    assert _grants(sim) == 2
 
 
 def test_the_shared_rate_limit_keeps_429s_from_the_tests(
