@@ -180,7 +180,8 @@ class UnsupportedMediaType(ApiError):
 
 
 class RateLimited(ApiError):
-    """429 that outlasted the allowed wait; ``retry_after`` is the server's wait in seconds."""
+    """429 that outlasted the allowed wait; ``retry_after`` is the server's wait in seconds
+    (or, from :meth:`client_side`, how long the client-side limit kept the call back)."""
 
     def __init__(
         self, method: str, path: str, server_message: str, retry_after: float | None, body: Any
@@ -198,6 +199,29 @@ class RateLimited(ApiError):
                 "than allowed (max_retry_wait). Slow down (rate_limit) or raise max_retry_wait."
             ),
         )
+
+    @classmethod
+    def client_side(cls, method: str, path: str, waited: float) -> RateLimited:
+        """The client-side limit gave no slot within ``waited`` seconds; nothing was sent.
+
+        Example: ``raise RateLimited.client_side("GET", "/me", 60)``
+        """
+        error = cls.__new__(cls)
+        error.retry_after = waited
+        ApiError.__init__(
+            error,
+            method,
+            path,
+            0,
+            "",
+            advice=(
+                "The client-side rate limit (rate_limit per rate_window_seconds, shared by the "
+                f"run's processes) stayed used up for {waited:g} s (max_retry_wait). Lower the "
+                "number of parallel processes, or raise max_retry_wait."
+            ),
+        )
+        error.status = 429
+        return error
 
 
 class ServerError(ApiError):

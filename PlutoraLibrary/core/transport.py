@@ -17,17 +17,13 @@ from __future__ import annotations
 
 import email.utils
 import json
-import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from pyrate_limiter import Duration, Limiter, Rate
-from pyrate_limiter.buckets.sqlite_bucket import SQLiteBucket
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 from urllib3.util.retry import Retry
@@ -49,6 +45,7 @@ from .errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from .ratelimit import SlotGate
 from .reporting import SECRETS, Reporter, allure_active, mask_json, mask_url
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -117,23 +114,6 @@ def new_session(config: PlutoraConfig) -> requests.Session:
     return session
 
 
-def rate_limiter(config: PlutoraConfig, client_id: str) -> Limiter | None:
-    """The client-side limiter: in memory for one process, or a file-locked SQLite bucket in
-    ``token_cache_dir`` shared by every process of a run on this machine; None when off."""
-    if config.rate_limit <= 0:
-        return None
-    rate = Rate(config.rate_limit, int(config.rate_window_seconds * Duration.SECOND))
-    if not config.token_cache_dir:
-        return Limiter(rate)
-    folder = Path(config.token_cache_dir)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    name = "".join(ch if ch.isalnum() else "_" for ch in client_id)[:64]
-    bucket = SQLiteBucket.init_from_file(
-        [rate], table=f"rate_{name}", db_path=str(folder / "rate-limit.sqlite"), use_file_lock=True
-    )
-    return Limiter(bucket)
-
-
 class Transport:
     """Sends one product's API calls. One per client; thread-safe.
 
@@ -165,7 +145,7 @@ class Transport:
             refresh_margin=config.refresh_margin_seconds,
             reporter=self.reporter,
         )
-        self._limiter: Limiter | None = None
+        self._gate: SlotGate | None = None
         self._limiter_ready = False
         self._limiter_lock = threading.Lock()
 
@@ -181,24 +161,11 @@ class Transport:
             with self._limiter_lock:
                 if not self._limiter_ready:
                     credentials = self.product.require_credentials()
-                    self._limiter = rate_limiter(self.config, credentials.client_id)
+                    self._gate = SlotGate.for_config(self.config, credentials.client_id)
                     self._limiter_ready = True
-        limiter = self._limiter
-        if limiter is None:
-            return
-        # Short, jittered attempts rather than one long wait: processes sharing a limit then take
-        # turns and none starves. (Short timeouts, not blocking=False: pyrate-limiter passes
-        # blocking=False to the file lock as a timeout, which filelock 4 refuses.)
-        deadline = time.monotonic() + self.config.max_retry_wait
-        while not limiter.try_acquire("api", blocking=True, timeout=_slot_attempt(deadline)):
-            if time.monotonic() >= deadline:
-                raise RateLimited(
-                    method,
-                    path,
-                    "the client-side rate limit stayed used up",
-                    self.config.max_retry_wait,
-                    None,
-                )
+        gate = self._gate
+        if gate is not None and not gate.acquire(time.monotonic() + self.config.max_retry_wait):
+            raise RateLimited.client_side(method, path, self.config.max_retry_wait)
 
     def call(
         self,
@@ -288,11 +255,6 @@ class Transport:
                 response.headers.get("Content-Type"),
             )
         return response
-
-
-def _slot_attempt(deadline: float) -> float:
-    """How long one try for a rate-limit slot may wait: short, jittered, within the deadline."""
-    return max(0.0, min(deadline - time.monotonic(), random.uniform(0.02, 0.1)))
 
 
 def _dump(body: Any) -> str | None:
