@@ -131,6 +131,12 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
         # Follow `Set Log Level` between tests: the core builds masked records only when read.
         follow_robot_log_level()
 
+    def _end_test(self, data: Any, result: Any) -> None:
+        self.context.end_scope("test")  # `Use Plutora User` in a test lasts until its end
+
+    def _end_suite(self, data: Any, result: Any) -> None:
+        self.context.end_scope(str(data.full_name))
+
     @keyword(tags=["connections"])
     def close_plutora_connections(self) -> None:
         """Closes every connection and forgets the clients and their tokens; the next keyword

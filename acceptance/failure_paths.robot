@@ -6,7 +6,15 @@ Documentation    The failure paths QA suites must exercise: refused logins, the 
 Library          Collections
 Library          PlutoraLibrary
 
+Suite Setup      Act As A Throw-Away User
 Test Tags        simulator
+
+
+*** Variables ***
+# A user of this suite's own: its faults, expired tokens and failed logins disturb no test
+# running in parallel as the configured user (test data, not a configured secret).
+${USER}          failure.paths@example.com
+${PASSWORD}      Failure-Paths-Password-1
 
 
 *** Test Cases ***
@@ -36,32 +44,39 @@ Five Failed Logins Lock A Throw-Away User
     Should Be True    $token.value    msg=No token came back.
 
 A Caller Outside The IP Whitelist Is Denied
-    [Documentation]    403 with "Authorization has been denied for this request."
-    VAR    @{elsewhere}    10.0.0.0/8
-    Set Simulator Settings    ipWhitelist=${elsewhere}
+    [Documentation]    The whitelist's answer, 403 "Authorization has been denied for this
+    ...    request.", sent to this suite's user alone (a whitelist change would deny every
+    ...    test running in parallel; the simulator's own tests cover the whitelist itself).
+    Inject Fault    /me$    status=403    user=${USER}
     Run Keyword And Expect Error    AccessDenied: *Authorization has been denied for this request*
     ...    Get Current User
-    [Teardown]    Allow Every Caller
 
 A Token That Expires Mid-Suite Is Renewed
-    [Documentation]    The simulator expires every token; the next keyword logs in again.
+    [Documentation]    The simulator expires the tokens of a user of this test's own; the
+    ...    next keyword logs in again, exactly once.
+    VAR    ${expiring}    expiring.token@example.com
+    Add Simulator User    ${expiring}    ${PASSWORD}
+    Use Plutora User    ${expiring}    ${PASSWORD}
+    Get Current User
     ${before}    Get Simulator Counters
-    Expire Tokens
+    Expire Tokens    user=${expiring}
     ${user}    Get Current User
-    Should Contain    ${user}    @
+    Should Be Equal    ${user}    ${expiring}
     ${after}    Get Simulator Counters
-    Should Be Equal As Integers    ${after}[tokenGrantsTotal]    ${{ $before["tokenGrantsTotal"] + 1 }}
+    VAR    ${key}    plutora:${expiring}
+    Should Be Equal As Integers    ${after}[tokenGrantsByUser][${key}]
+    ...    ${{ $before["tokenGrantsByUser"][$key] + 1 }}
 
 A 429 Is Waited Out
     [Documentation]    429 with Retry-After: the keyword waits and succeeds.
-    Inject Fault    /me$    kind=rate_limit    retry_after=1
+    Inject Fault    /me$    kind=rate_limit    retry_after=1    user=${USER}
     ${user}    Get Current User
     Should Contain    ${user}    @
 
 A 503 On A Read Is Retried
     [Documentation]    Reads are retried on 502/503/504 and dropped connections.
-    Inject Fault    /releases$    status=503    count=2
-    Inject Fault    /environments$    kind=drop
+    Inject Fault    /releases$    status=503    count=2    user=${USER}
+    Inject Fault    /environments$    kind=drop    user=${USER}
     ${releases}    Get Releases
     Should Not Be Empty    ${releases}
     ${environments}    Get Environments
@@ -71,7 +86,7 @@ A Lost Answer To A Copy Leaves Exactly One Copy
     [Documentation]    The connection drops after the copy was made: the library finds it
     ...    by its identifier instead of posting twice.
     ${releases}    Get Releases    `plutoraReleaseType` Equals `Independent` AND `releaseStatusType` Equals `Active`
-    Inject Fault    /releases$    kind=drop    method=POST    stage=after
+    Inject Fault    /releases$    kind=drop    method=POST    stage=after    user=${USER}
     ${copy}    Copy Release    ${releases}[0][id]    name=Dropped answer    identifier=ACC-DROP-1
     ${found}    Get Releases    `identifier` Equals `ACC-DROP-1`
     Length Should Be    ${found}    1
@@ -105,7 +120,7 @@ A Schema Mismatch Names The Path, The Expectation And The Value
 
 A Proxy Page Instead Of JSON Is Named
     [Documentation]    A captive portal or proxy answering 200 with HTML: a clear error.
-    Inject Fault    /me$    status=200    body=<html><title>Sign in</title></html>
+    Inject Fault    /me$    status=200    body=<html><title>Sign in</title></html>    user=${USER}
     Run Keyword And Expect Error    UnexpectedResponse: *not JSON (text/html*a proxy, firewall or wrong URL*
     ...    Get Current User
 
@@ -116,7 +131,10 @@ An Unknown Id Is Not Found
 
 
 *** Keywords ***
-Allow Every Caller
-    [Documentation]    Empties the simulator's IP whitelist again.
-    VAR    @{everyone}    @{EMPTY}
-    Set Simulator Settings    ipWhitelist=${everyone}
+Act As A Throw-Away User
+    [Documentation]    Adds this suite's user to both products and logs in as it until the
+    ...    suite ends.
+    FOR    ${product}    IN    Plutora    Plutora Test
+        Add Simulator User    ${USER}    ${PASSWORD}    ${product}
+        Use Plutora User    ${USER}    ${PASSWORD}    ${product}
+    END

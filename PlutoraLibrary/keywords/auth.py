@@ -6,10 +6,15 @@ from dataclasses import replace
 
 from robot.api.deco import keyword
 from robot.api.types import Secret
+from robot.libraries.BuiltIn import BuiltIn
 
 from ..core import Credentials, Product, TokenProvider
 from ..core.transport import new_session
-from .context import PlutoraContext, reveal
+from .context import PlutoraContext, UserSwitch, reveal
+
+
+def _suite_name() -> str:
+    return str(BuiltIn().get_variable_value("${SUITE NAME}"))
 
 
 class AuthKeywords:
@@ -42,7 +47,7 @@ class AuthKeywords:
         if not any((client_id, client_secret, username, password)):
             return Secret(self.context.client(product).transport.tokens.token().value)
         config = self.context.config
-        settings = config.product(product)
+        settings = self.context.product_settings(product)
         base = settings.credentials or Credentials("", "", "", "")
         credentials = Credentials(
             client_id or base.client_id,
@@ -59,6 +64,34 @@ class AuthKeywords:
             return Secret(provider.token().value)
         finally:
             provider.session.close()
+
+    @keyword(tags=["auth"])
+    def use_plutora_user(
+        self,
+        username: str | None = None,
+        password: Secret | str | None = None,
+        product: Product = Product.PLUTORA,
+    ) -> None:
+        """Makes the keywords of ``product`` log in as another user (same API key) until the
+        end of the current test, or of the suite when used in a suite setup; without a
+        username, goes back to the configured user at once. The configured user's client and
+        token are kept for when the switch ends.
+
+        Useful for tests that must not disturb others running in parallel: a throw-away user's
+        faults, expired tokens and failed logins are its own.
+
+        | Use Plutora User | temp@example.com | ${PASSWORD} |
+        | Use Plutora User | temp@example.com | ${PASSWORD} | Plutora Test |
+        | Use Plutora User |   # back to the configured user |
+        """
+        if not username:
+            self.context.switch_user(product, None)
+            return
+        secret = reveal(password)
+        if not secret:
+            raise ValueError(f"Give the password of {username!r} (preferably as a Secret).")
+        scope = "test" if BuiltIn().get_variable_value("${TEST NAME}") else _suite_name()
+        self.context.switch_user(product, UserSwitch(username, secret, scope))
 
     @keyword(tags=["auth"])
     def get_current_user(self, product: Product = Product.PLUTORA) -> str:

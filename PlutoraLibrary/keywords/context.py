@@ -3,11 +3,12 @@ across tests), the simulator the library started, and how values come in from Ro
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 from robot.api.types import Secret
 
-from ..core import PlutoraClient, PlutoraConfig, PlutoraTestClient, Product
+from ..core import PlutoraClient, PlutoraConfig, PlutoraTestClient, Product, ProductConfig
 from ..simulator import PlutoraSimulator
 from ..simulator.control_client import SimulatorControl
 
@@ -19,6 +20,14 @@ def reveal(value: Secret | str | None) -> str | None:
     return value
 
 
+class UserSwitch(NamedTuple):
+    """Another user for one product, until the end of ``scope`` (``test`` or a suite's name)."""
+
+    username: str
+    password: str
+    scope: str
+
+
 class PlutoraContext:
     """The library's state: configuration, lazily created clients, the simulator."""
 
@@ -27,17 +36,52 @@ class PlutoraContext:
         self.config = PlutoraConfig.from_env(**self.arguments)
         #: The configuration from the arguments and the environment (never the simulator's).
         self.own_config = self.config
-        self._clients: dict[Product, Any] = {}
+        # One client per product and user: switching back to a user reuses its client and token.
+        self._clients: dict[tuple[Product, str], Any] = {}
+        self.users: dict[Product, UserSwitch] = {}
         self.simulator: PlutoraSimulator | None = None
         self._control: SimulatorControl | None = None
 
     def client(self, product: Product) -> Any:
-        """The reused client of ``product`` (created on first use: importing does no I/O)."""
-        found = self._clients.get(product)
+        """The reused client of ``product`` for the user in use (created on first use:
+        importing does no I/O)."""
+        switch = self.users.get(product)
+        key = (product, switch.username.lower() if switch else "")
+        found = self._clients.get(key)
         if found is None:
             kind = PlutoraClient if product is Product.PLUTORA else PlutoraTestClient
-            found = self._clients[product] = kind(self.config)
+            config = self.config
+            if switch is not None and product is Product.PLUTORA:
+                config = replace(config, plutora=self.product_settings(product))
+            elif switch is not None:
+                config = replace(config, plutora_test=self.product_settings(product))
+            found = self._clients[key] = kind(config)
         return found
+
+    def product_settings(self, product: Product) -> ProductConfig:
+        """``product``'s URLs and credentials, with the user switched to, if any."""
+        settings = self.config.product(product)
+        switch = self.users.get(product)
+        if switch is None:
+            return settings
+        credentials = settings.require_credentials()
+        return replace(
+            settings,
+            credentials=replace(credentials, username=switch.username, password=switch.password),
+        )
+
+    def switch_user(self, product: Product, switch: UserSwitch | None) -> None:
+        """Use another user for ``product`` (None: back to the configured one)."""
+        if switch is None:
+            self.users.pop(product, None)
+        else:
+            self.users[product] = switch
+
+    def end_scope(self, scope: str) -> None:
+        """Back to the configured users where a switch lasted until the end of ``scope``."""
+        for product, switch in list(self.users.items()):
+            if switch.scope == scope:
+                del self.users[product]
 
     @property
     def plutora(self) -> PlutoraClient:
@@ -48,8 +92,9 @@ class PlutoraContext:
         return self.client(Product.PLUTORA_TEST)  # type: ignore[no-any-return]
 
     def use(self, config: PlutoraConfig) -> None:
-        """Switch to another configuration; the old clients are closed."""
+        """Switch to another configuration; the old clients are closed, users switched back."""
         self.close_clients()
+        self.users.clear()
         self.config = config
 
     def close_clients(self) -> None:

@@ -94,15 +94,19 @@ class SimulatorKeywords:
         method: str | None = None,
         stage: str = "before",
         body: str | None = None,
+        user: str | None = None,
     ) -> None:
         """Makes the next ``count`` requests whose path matches the regular expression
         ``path`` fail: ``kind`` is ``status`` (answer ``status``, ``body`` as the page),
         ``rate_limit`` (429 with ``retry_after``), ``delay`` (wait ``seconds``) or ``drop``
         (close the connection). ``stage=after`` lets the API process the request first.
+        With ``user``, only that user's requests (its logins and calls) are hit, so tests
+        running in parallel as other users are not disturbed.
 
         | Inject Fault | /releases$ | status=503 | count=2 |
         | Inject Fault | /me | kind=rate_limit | retry_after=1 |
         | Inject Fault | /releases$ | kind=drop | method=POST | stage=after |
+        | Inject Fault | /me$ | status=403 | user=temp@example.com |
         """
         self.context.control().inject_fault(
             path,
@@ -114,15 +118,18 @@ class SimulatorKeywords:
             method=method,
             stage=stage,
             body=body,
+            user=user,
         )
 
     @keyword(tags=["simulator"])
-    def expire_tokens(self) -> None:
-        """Makes every token the simulator issued expire now (the next call logs in again).
+    def expire_tokens(self, user: str | None = None) -> None:
+        """Makes every token the simulator issued (to ``user`` only, if given) expire now;
+        the next call logs in again.
 
         | Expire Tokens |
+        | Expire Tokens | user=temp@example.com |
         """
-        self.context.control().expire_tokens()
+        self.context.control().expire_tokens(user)
 
     @keyword(tags=["simulator"])
     def advance_simulator_clock(self, seconds: float) -> None:
@@ -172,7 +179,8 @@ class SimulatorKeywords:
 
     @keyword(tags=["simulator"])
     def get_simulator_counters(self) -> dict[str, Any]:
-        """Returns the simulator's counters: ``tokenGrants`` per client id, ``loginAttempts``,
+        """Returns the simulator's counters: ``tokenGrants`` per client id,
+        ``tokenGrantsByUser`` (``product:user``), ``loginAttempts`` (``product:user``),
         ``rateLimited``, ``requests`` per route and status, ``faultsApplied``.
 
         | ${counters} =    | Get Simulator Counters |

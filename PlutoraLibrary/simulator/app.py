@@ -36,6 +36,8 @@ JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 _REASONS = {
+    401: DENIED["message"],
+    403: DENIED["message"],
     500: "An error has occurred.",
     502: "Bad Gateway",
     503: "Service Unavailable",
@@ -169,7 +171,8 @@ class Simulation:
         segments: list[str],
         inner: Callable[[web.Request, Product, list[str]], Awaitable[tuple[Reply, str]]],
     ) -> web.StreamResponse:
-        fault = self.state.take_fault(request.method, request.path)
+        user = await self._caller(request) if self.state.faults_for_users() else None
+        fault = self.state.take_fault(request.method, request.path, user)
         if fault is not None and fault.stage == "before":
             answer = await self._fault_before(request, fault)
             if answer is not None:
@@ -179,6 +182,15 @@ class Simulation:
         if fault is not None and fault.stage == "after":
             return await self._fault_after(request, fault, reply)
         return _json_response(reply)
+
+    async def _caller(self, request: web.Request) -> str | None:
+        """Whose request this is: the token's owner, or the username of a login form."""
+        if "Authorization" in request.headers:
+            return self.state.token_owner(request.headers["Authorization"])
+        if request.method == "POST" and request.content_type == FORM_TYPE:
+            form = dict(parse_qsl((await request.read()).decode("utf-8", "replace")))
+            return (form.get("username") or "").lower() or None
+        return None
 
     async def _fault_before(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
         if fault.kind == "delay":

@@ -7,10 +7,10 @@
 | ``GET``/``PUT /_sim/settings`` | whitelist, rate limit and window, token lifetimes, change names |
 | ``POST /_sim/users`` ``{"username", "password", "product"}`` | add a (throw-away) user |
 | ``POST /_sim/users/unlock`` ``{"username", "product"?}`` | unlock a user |
-| ``POST /_sim/tokens/expire`` | every issued token expires now |
+| ``POST /_sim/tokens/expire`` ``{"user"?}`` | every issued token (of one user) expires now |
 | ``GET /_sim/tokens/issued`` | every access and refresh token issued (for secret scans) |
 | ``GET /_sim/clock``, ``POST /_sim/clock/advance`` ``{"seconds"}`` | the simulator's clock |
-| ``GET``/``POST``/``DELETE /_sim/faults`` | faults for the next N matching requests |
+| ``GET``/``POST``/``DELETE /_sim/faults`` | faults for the next N matching requests (of a user) |
 | ``GET /_sim/counters``, ``POST /_sim/counters/reset`` | grants, logins, requests, 429s |
 """
 
@@ -108,7 +108,10 @@ def unlock_user(call: Call) -> Reply:
 
 
 def expire_tokens(call: Call) -> Reply:
-    return Reply(200, {"expired": call.state.expire_tokens()})
+    user = field_of(_object(call), "user")
+    if user is not None and (not isinstance(user, str) or not user):
+        raise _bad('user must be a username: {"user": "temp@example.com"}, or left out for all.')
+    return Reply(200, {"expired": call.state.expire_tokens(user)})
 
 
 def issued_tokens(call: Call) -> Reply:
@@ -186,6 +189,9 @@ def add_fault(call: Call) -> Reply:
     stage = field_of(body, "stage") or "before"
     if stage not in ("before", "after"):
         problems.append("stage must be 'before' (not processed) or 'after' (processed)")
+    user = field_of(body, "user")
+    if user is not None and (not isinstance(user, str) or not user):
+        problems.append("user must be a username (the fault then hits only that user's requests)")
     if problems or pattern is None:
         raise _bad("Fault not added: " + "; ".join(problems) + ".")
     fault = Fault(
@@ -198,6 +204,7 @@ def add_fault(call: Call) -> Reply:
         seconds=float(seconds),
         stage="after" if stage == "after" else "before",
         body=field_of(body, "body"),
+        user=user.lower() if isinstance(user, str) else None,
     )
     call.state.add_fault(fault)
     return Reply(201, fault.describe())

@@ -77,9 +77,11 @@ class SimulatorControl:
             body["product"] = product
         return bool(self._call("POST", "/users/unlock", body)["wasLocked"])
 
-    def expire_tokens(self) -> int:
-        """Expire every issued token now. Example: ``control.expire_tokens()``."""
-        return int(self._call("POST", "/tokens/expire")["expired"])
+    def expire_tokens(self, user: str | None = None) -> int:
+        """Expire every issued token (of ``user`` only, if given) now.
+        Example: ``control.expire_tokens(user="temp@example.com")``."""
+        body = {"user": user} if user else None
+        return int(self._call("POST", "/tokens/expire", body)["expired"])
 
     def issued_tokens(self) -> list[str]:
         """Every access and refresh token issued. Example: ``control.issued_tokens()``."""

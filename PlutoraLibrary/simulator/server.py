@@ -161,9 +161,9 @@ class PlutoraSimulator:
         """Back to the seeded state. Example: ``sim.reset()``."""
         self.state.reset(tokens=tokens)
 
-    def expire_tokens(self) -> int:
-        """Every issued token expires now. Example: ``sim.expire_tokens()``."""
-        return self.state.expire_tokens()
+    def expire_tokens(self, user: str | None = None) -> int:
+        """Every issued token (of ``user``) expires now. Example: ``sim.expire_tokens()``."""
+        return self.state.expire_tokens(user)
 
     def advance_clock(self, seconds: float) -> None:
         """Move the clock forward. Example: ``sim.advance_clock(12000)``."""

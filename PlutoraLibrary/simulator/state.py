@@ -57,12 +57,15 @@ class Fault:
     seconds: float = 0.0
     stage: Literal["before", "after"] = "before"
     body: Any = None
+    #: Only requests of this user (lower case): its token's owner, or the login's username.
+    user: str | None = None
 
     def describe(self) -> dict[str, Any]:
         """The fault as the control API shows it."""
         return {
             "path": self.pattern.pattern,
             "method": self.method,
+            "user": self.user,
             "kind": self.kind,
             "remaining": self.remaining,
             "status": self.status,
@@ -111,6 +114,7 @@ class Counters:
     """What the simulator counts for tests and benchmarks (read through ``/_sim/counters``)."""
 
     token_grants: Counter[str] = field(default_factory=Counter)
+    token_grants_by_user: Counter[str] = field(default_factory=Counter)
     token_denials: Counter[str] = field(default_factory=Counter)
     login_attempts: Counter[str] = field(default_factory=Counter)
     rate_limited: Counter[str] = field(default_factory=Counter)
@@ -121,6 +125,7 @@ class Counters:
         return {
             "tokenGrants": dict(self.token_grants),
             "tokenGrantsTotal": sum(self.token_grants.values()),
+            "tokenGrantsByUser": dict(self.token_grants_by_user),
             "tokenDenials": dict(self.token_denials),
             "loginAttempts": dict(self.login_attempts),
             "rateLimited": dict(self.rate_limited),
@@ -246,6 +251,7 @@ class SimulatorState:
             self.tokens[grant.access_token] = grant
             self.issued_tokens.extend((grant.access_token, grant.refresh_token))
             self.counters.token_grants[key.client_id] += 1
+            self.counters.token_grants_by_user[f"{product}:{account_key[1]}"] += 1
             return grant
 
     def authenticate(self, product: Product, authorization: str | None) -> TokenGrant | None:
@@ -261,13 +267,27 @@ class SimulatorState:
                 return None
             return grant
 
-    def expire_tokens(self) -> int:
-        """Make every issued token expired now; returns how many there were."""
+    def expire_tokens(self, user: str | None = None) -> int:
+        """Make every issued token (of ``user`` only, if given) expired now; returns how many."""
         with self.lock:
             moment = self.now()
+            expired = 0
             for grant in self.tokens.values():
-                grant.expires_at = min(grant.expires_at, moment)
-            return len(self.tokens)
+                if user is None or grant.username.lower() == user.lower():
+                    grant.expires_at = min(grant.expires_at, moment)
+                    expired += 1
+            return expired
+
+    def token_owner(self, authorization: str | None) -> str | None:
+        """The user a bearer token was issued to (valid or not), for user-scoped faults."""
+        _, _, token = (authorization or "").strip().partition(" ")
+        with self.lock:
+            grant = self.tokens.get(token.strip())
+            return grant.username.lower() if grant is not None else None
+
+    def faults_for_users(self) -> bool:
+        """Whether a queued fault is scoped to a user (then requests must say whose they are)."""
+        return any(fault.user for fault in self.faults)
 
     def add_user(self, account: UserAccount) -> None:
         """Add (or replace) a user, e.g. a throw-away user for lock tests."""
@@ -390,13 +410,15 @@ class SimulatorState:
         with self.lock:
             self.faults.clear()
 
-    def take_fault(self, method: str, path: str) -> Fault | None:
-        """The first queued fault matching this request, counted down by one."""
+    def take_fault(self, method: str, path: str, user: str | None = None) -> Fault | None:
+        """The first queued fault matching this request (of ``user``), counted down by one."""
         if not self.faults:  # the common case: no lock, no scan
             return None
         with self.lock:
             for fault in self.faults:
                 if fault.method and fault.method != method:
+                    continue
+                if fault.user and fault.user != (user or "").lower():
                     continue
                 if not fault.pattern.search(path):
                     continue

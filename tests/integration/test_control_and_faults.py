@@ -73,6 +73,43 @@ def test_a_rate_limit_fault_sends_retry_after(plutora: Api, control: Control) ->
     assert control.counters()["rateLimited"] == {"(injected)": 1}
 
 
+def test_a_fault_for_one_user_spares_every_other_user(
+    plutora: Api, sim: PlutoraSimulator, control: Control
+) -> None:
+    sim.add_user("other@example.com", "Other-Password-1")
+    other = Api(sim, "plutora")
+    other_login = other.login(username="other@example.com", password="Other-Password-1")
+    other._token = other_login.json()["access_token"]
+    control.fault(path="/me$", kind="status", status=403, count=5, user="OTHER@example.com")
+    control.fault(path="/oauth/token", kind="status", status=503, user="other@example.com")
+    assert plutora.get("/me").status_code == 200
+    assert plutora.login().status_code == 200  # the login fault waits for its own user
+    denied = other.get("/me")
+    assert denied.status_code == 403
+    assert denied.json() == {"message": "Authorization has been denied for this request."}
+    assert other.login(username="other@example.com", password="x").status_code == 503
+    assert [f["user"] for f in control("GET", "/faults").json()] == ["other@example.com"]
+
+
+def test_tokens_of_one_user_can_be_expired(
+    plutora: Api, sim: PlutoraSimulator, control: Control
+) -> None:
+    sim.add_user("other@example.com", "Other-Password-1")
+    other = Api(sim, "plutora")
+    other._token = other.login(username="other@example.com", password="Other-Password-1").json()[
+        "access_token"
+    ]
+    plutora.token  # noqa: B018 - log in
+    assert control("POST", "/tokens/expire", json={"user": "other@example.com"}).json() == {
+        "expired": 1
+    }
+    assert other.get("/me").status_code == 401
+    assert plutora.get("/me").status_code == 200
+    assert control("POST", "/tokens/expire", json={"user": 7}).status_code == 400
+    grants = control.counters()["tokenGrantsByUser"]
+    assert grants == {"plutora:other@example.com": 1, "plutora:qa.lead@example.com": 1}
+
+
 def test_a_fault_on_the_token_server(plutora: Api, control: Control) -> None:
     control.fault(path="/oauth/token", kind="status", status=503)
     assert plutora.login().status_code == 503

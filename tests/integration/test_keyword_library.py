@@ -171,6 +171,8 @@ def test_the_acceptance_suite_passes_under_pabot_with_4_processes(tmp_path: Path
 
 
 def test_pabot_processes_share_one_simulator_and_one_token_per_product(tmp_path: Path) -> None:
+    # The whole suite, failure paths included: they act as users of their own (faults, expired
+    # tokens and refused logins scoped to them), so the configured user logs in once per product.
     with running_plutora_sim(tmp_path) as urls:
         env = {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
         env["PLUTORA_SIMULATOR_URL"] = urls["base"]
@@ -178,11 +180,20 @@ def test_pabot_processes_share_one_simulator_and_one_token_per_product(tmp_path:
         robot = [sys.executable, "-m", "robot"]
         command = [
             sys.executable, "-m", "pabot.pabot", "--command", *robot, "--end-command", "--processes", "4",
-            "--testlevelsplit", "--outputdir", str(tmp_path / "out"), "--exclude", "simulator", "acceptance",
+            "--testlevelsplit", "--outputdir", str(tmp_path / "out"), "acceptance",
         ]  # fmt: skip
         result = subprocess.run(
             command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
         )
         assert result.returncode == 0, result.stdout[-3000:]
         counters = requests.get(urls["control_url"] + "/counters", timeout=10).json()
-    assert counters["tokenGrants"] == {"sim-plutora-client": 1, "sim-plutora-test-client": 1}
+    grants = counters["tokenGrantsByUser"]
+    assert grants["plutora:qa.lead@example.com"] == 1, grants
+    assert grants["plutora-test:qa.lead@example.com"] == 1, grants
+    others = {key: n for key, n in grants.items() if "qa.lead@" not in key}
+    assert set(others) <= {
+        "plutora:failure.paths@example.com",
+        "plutora-test:failure.paths@example.com",
+        "plutora:expiring.token@example.com",
+        "plutora:lockme@example.com",
+    }, others
