@@ -24,5 +24,10 @@ Choose Where The Suite Runs
     ELSE IF    $site
         Log    Running against ${site}
     ELSE
-        Start Plutora Simulator
+        ${urls}    Start Plutora Simulator
+        VAR    ${simulator}    ${urls}[base]
+    END
+    # For suites that import the library with settings of their own (a new instance).
+    IF    $simulator
+        Set Environment Variable    PLUTORA_SIMULATOR_URL    ${simulator}
     END

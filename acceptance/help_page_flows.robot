@@ -22,10 +22,11 @@ A Release Is Copied And The Copy Is Found
     ...    then find the copy by its identifier.
     ${releases}    Get Releases    `plutoraReleaseType` Equals `Independent` AND `releaseStatusType` Equals `Draft`
     ${source}    Get Release    ${releases}[0][id]
-    ${copy}    Copy Release    ${source}[id]    name=${source}[name] Copy    identifier=ACC-COPY-1
+    VAR    ${identifier}    ACC-COPY-${{ secrets.token_hex(4) }}    # unique however often it runs
+    ${copy}    Copy Release    ${source}[id]    name=${source}[name] Copy    identifier=${identifier}
     Should Not Be Equal    ${copy}[id]    ${source}[id]
     Should Match Schema    ${copy}    release
-    ${found}    Get Releases    `identifier` Equals `ACC-COPY-1`
+    ${found}    Get Releases    `identifier` Equals `${identifier}`
     Length Should Be    ${found}    1
     Should Be Equal    ${found}[0][name]    ${source}[name] Copy
 

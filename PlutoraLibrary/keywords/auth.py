@@ -73,25 +73,22 @@ class AuthKeywords:
         product: Product = Product.PLUTORA,
     ) -> None:
         """Makes the keywords of ``product`` log in as another user (same API key) until the
-        end of the current test, or of the suite when used in a suite setup; without a
-        username, goes back to the configured user at once. The configured user's client and
-        token are kept for when the switch ends.
+        end of the current test, or of the suite when used in a suite setup; then the user
+        before applies again. Without a username, the configured user applies (for as long).
+        Each user's client and token are kept for when it applies again.
 
         Useful for tests that must not disturb others running in parallel: a throw-away user's
         faults, expired tokens and failed logins are its own.
 
         | Use Plutora User | temp@example.com | ${PASSWORD} |
         | Use Plutora User | temp@example.com | ${PASSWORD} | Plutora Test |
-        | Use Plutora User |   # back to the configured user |
+        | Use Plutora User |   # the configured user, until the end of the test |
         """
-        if not username:
-            self.context.switch_user(product, None)
-            return
-        secret = reveal(password)
-        if not secret:
+        secret = reveal(password) or ""
+        if username and not secret:
             raise ValueError(f"Give the password of {username!r} (preferably as a Secret).")
         scope = "test" if BuiltIn().get_variable_value("${TEST NAME}") else _suite_name()
-        self.context.switch_user(product, UserSwitch(username, secret, scope))
+        self.context.switch_user(product, UserSwitch(username or None, secret, scope))
 
     @keyword(tags=["auth"])
     def get_current_user(self, product: Product = Product.PLUTORA) -> str:

@@ -21,9 +21,10 @@ def reveal(value: Secret | str | None) -> str | None:
 
 
 class UserSwitch(NamedTuple):
-    """Another user for one product, until the end of ``scope`` (``test`` or a suite's name)."""
+    """Another user for one product (None: the configured one) until the end of ``scope``
+    (``test`` or a suite's full name); when it ends, the switch before it applies again."""
 
-    username: str
+    username: str | None
     password: str
     scope: str
 
@@ -38,15 +39,21 @@ class PlutoraContext:
         self.own_config = self.config
         # One client per product and user: switching back to a user reuses its client and token.
         self._clients: dict[tuple[Product, str], Any] = {}
-        self.users: dict[Product, UserSwitch] = {}
+        self.users: dict[Product, list[UserSwitch]] = {}
         self.simulator: PlutoraSimulator | None = None
         self._control: SimulatorControl | None = None
+
+    def switched(self, product: Product) -> UserSwitch | None:
+        """The user switched to for ``product``, if any."""
+        switches = self.users.get(product)
+        active = switches[-1] if switches else None
+        return active if active is not None and active.username else None
 
     def client(self, product: Product) -> Any:
         """The reused client of ``product`` for the user in use (created on first use:
         importing does no I/O)."""
-        switch = self.users.get(product)
-        key = (product, switch.username.lower() if switch else "")
+        switch = self.switched(product)
+        key = (product, switch.username.lower() if switch and switch.username else "")
         found = self._clients.get(key)
         if found is None:
             kind = PlutoraClient if product is Product.PLUTORA else PlutoraTestClient
@@ -61,8 +68,8 @@ class PlutoraContext:
     def product_settings(self, product: Product) -> ProductConfig:
         """``product``'s URLs and credentials, with the user switched to, if any."""
         settings = self.config.product(product)
-        switch = self.users.get(product)
-        if switch is None:
+        switch = self.switched(product)
+        if switch is None or switch.username is None:
             return settings
         credentials = settings.require_credentials()
         return replace(
@@ -70,18 +77,15 @@ class PlutoraContext:
             credentials=replace(credentials, username=switch.username, password=switch.password),
         )
 
-    def switch_user(self, product: Product, switch: UserSwitch | None) -> None:
-        """Use another user for ``product`` (None: back to the configured one)."""
-        if switch is None:
-            self.users.pop(product, None)
-        else:
-            self.users[product] = switch
+    def switch_user(self, product: Product, switch: UserSwitch) -> None:
+        """Use another user (or, with no username, the configured one) for ``product`` until
+        the switch's scope ends."""
+        self.users.setdefault(product, []).append(switch)
 
     def end_scope(self, scope: str) -> None:
-        """Back to the configured users where a switch lasted until the end of ``scope``."""
-        for product, switch in list(self.users.items()):
-            if switch.scope == scope:
-                del self.users[product]
+        """Undo the user switches that lasted until the end of ``scope``."""
+        for switches in self.users.values():
+            switches[:] = [switch for switch in switches if switch.scope != scope]
 
     @property
     def plutora(self) -> PlutoraClient:

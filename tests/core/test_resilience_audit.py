@@ -1,13 +1,17 @@
 """A parallel run under injected faults, then an audit: no duplicate copy, no lost patch, no
-retried login."""
+retried login. Faults: answers dropped before and after processing, slow answers past the read
+timeout on POST and PATCH, 502/503 on reads, bursts of 429, a 401 on a valid-looking token,
+every token expired mid-run, and a user whose password is wrong."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from PlutoraLibrary.core import (
+    LoginRejected,
     OutcomeUnknown,
     PlutoraClient,
     PlutoraConfig,
@@ -24,6 +28,15 @@ WORKERS, COPIES, PATCHES = 4, 5, 5
 def _work(job: dict[str, Any]) -> dict[str, Any]:
     """One process: copy releases and patch defects, reporting what the client said."""
     config = PlutoraConfig.from_env({}, **job["settings"])
+    if job.get("refused"):  # a user with a wrong password asks three times
+        with PlutoraClient(config) as plutora:
+            refusals = 0
+            for _ in range(3):
+                try:
+                    plutora.current_user()
+                except LoginRejected:
+                    refusals += 1
+        return {"copies": {}, "patches": {}, "refusals": refusals}
     copies: dict[str, str] = {}
     patches: dict[str, str] = {}
     with PlutoraClient(config) as plutora, PlutoraTestClient(config) as tests:
@@ -74,6 +87,9 @@ def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_
     control.fault(path="/releases", method="GET", kind="status", status=503, count=6)
     control.fault(path="/api/", kind="rate_limit", retryAfter=1, count=4)
     control.fault(path="/lookupfields/", kind="drop", count=3)
+    control.fault(path="/releases$", method="GET", kind="status", status=502, count=2)
+    control.fault(path="/releases/[^/]+$", method="GET", kind="status", status=401, count=1)
+    sim.add_user("refused@example.com", "Right-Password-1")
     grants_before = sim.counters()["tokenGrantsTotal"]
     jobs = [
         {
@@ -84,8 +100,13 @@ def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_
         }
         for w in range(WORKERS)
     ]
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+    refused = {**settings, "username": "refused@example.com", "password": "wrong"}
+    jobs.append({"refused": True, "settings": {**refused, "token_cache_dir": None}})
+    expiry = threading.Timer(0.5, sim.expire_tokens)  # every token expires mid-run
+    expiry.start()
+    with ProcessPoolExecutor(max_workers=WORKERS + 1) as pool:
         reports = list(pool.map(_work, jobs))
+    expiry.join()
     assert control("GET", "/faults").json() == []  # every fault was met
     grants_by_workers = sim.counters()["tokenGrantsTotal"] - grants_before
 
@@ -108,6 +129,12 @@ def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_
         outcomes.values()
     )  # patches succeeded too
     counters = sim.counters()
+    assert reports[-1]["refusals"] == 3
+    assert counters["loginAttempts"].pop("plutora:refused@example.com") == 1, (
+        "a refusal was retried"
+    )
     attempts = sum(counters["loginAttempts"].values())
     assert attempts == counters["tokenGrantsTotal"], "a login was attempted that did not grant"
-    assert grants_by_workers == 2  # one per product, shared by the four workers
+    # One per product shared by the four workers, one more per product after the expiry (if
+    # it came while they ran) and one after the 401: never one per worker.
+    assert 2 <= grants_by_workers <= 5, grants_by_workers

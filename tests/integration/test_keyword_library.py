@@ -7,12 +7,14 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from PlutoraLibrary.core import PlutoraClient, PlutoraConfig, PlutoraTestClient
 from tests.conftest import running_plutora_sim
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,30 +172,71 @@ def test_the_acceptance_suite_passes_under_pabot_with_4_processes(tmp_path: Path
     assert "0 failed" in result.stdout
 
 
-def test_pabot_processes_share_one_simulator_and_one_token_per_product(tmp_path: Path) -> None:
-    # The whole suite, failure paths included: they act as users of their own (faults, expired
-    # tokens and refused logins scoped to them), so the configured user logs in once per product.
-    with running_plutora_sim(tmp_path) as urls:
-        env = {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
-        env["PLUTORA_SIMULATOR_URL"] = urls["base"]
-        env["PLUTORA_TOKEN_CACHE_DIR"] = str(tmp_path / "run")
-        robot = [sys.executable, "-m", "robot"]
-        command = [
-            sys.executable, "-m", "pabot.pabot", "--command", *robot, "--end-command", "--processes", "4",
-            "--testlevelsplit", "--outputdir", str(tmp_path / "out"), "acceptance",
-        ]  # fmt: skip
-        result = subprocess.run(
-            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
-        )
-        assert result.returncode == 0, result.stdout[-3000:]
-        counters = requests.get(urls["control_url"] + "/counters", timeout=10).json()
+def test_a_pabot_run_under_faults_shares_one_grant_loses_nothing_and_leaks_nothing(
+    shared_simulator: dict[str, str], tmp_path: Path
+) -> None:
+    """The whole acceptance suite (help-page flows, failure paths, the resilience suite's
+    injected faults) in 4 pabot processes against one simulator, with distinctive secrets."""
+    env = _environment(shared_simulator)
+    tokens = tmp_path / "tokens"
+    env["PLUTORA_TOKEN_CACHE_DIR"] = str(tokens)
+    out = tmp_path / "out"
+    robot = [sys.executable, "-m", "robot"]
+    command = [
+        sys.executable, "-m", "pabot.pabot", "--command", *robot, "--end-command", "--processes", "4",
+        "--testlevelsplit", "--outputdir", str(out), "--xunit", "xunit.xml", "--loglevel", "TRACE",
+        "--listener", f"allure_robotframework:{out / 'allure'}", "acceptance",
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "0 failed" in result.stdout
+    control = shared_simulator["control_url"]
+    counters = requests.get(control + "/counters", timeout=10).json()
+    issued = requests.get(control + "/tokens/issued", timeout=10).json()
+
+    # One grant per product for the configured users, shared by the 4 processes; the failure
+    # paths and the resilience suite use throw-away users of their own.
     grants = counters["tokenGrantsByUser"]
-    assert grants["plutora:qa.lead@example.com"] == 1, grants
-    assert grants["plutora-test:qa.lead@example.com"] == 1, grants
-    others = {key: n for key, n in grants.items() if "qa.lead@" not in key}
-    assert set(others) <= {
-        "plutora:failure.paths@example.com",
-        "plutora-test:failure.paths@example.com",
-        "plutora:expiring.token@example.com",
-        "plutora:lockme@example.com",
-    }, others
+    assert grants["plutora:zebra.plutora@example.com"] == 1, grants
+    assert grants["plutora-test:zebra.plutora-test@example.com"] == 1, grants
+    # A refused login is never sent again, in the resilience suite's process.
+    assert counters["loginAttempts"]["plutora:refused.login@example.com"] == 1
+
+    # Afterwards, the data: every copy exists exactly once, every patch is there.
+    config = PlutoraConfig.from_env(
+        {},
+        client_id="zz-plutora",
+        client_secret=SECRETS["PLUTORA_CLIENT_SECRET"],
+        username="zebra.plutora@example.com",
+        password=SECRETS["PLUTORA_PASSWORD"],
+        auth_url=shared_simulator["plutora_token_url"],
+        api_url=shared_simulator["plutora_api_url"],
+        test_client_id="zz-plutora-test",
+        test_client_secret=SECRETS["PLUTORA_TEST_CLIENT_SECRET"],
+        test_username="zebra.plutora-test@example.com",
+        test_password=SECRETS["PLUTORA_TEST_PASSWORD"],
+        test_auth_url=shared_simulator["plutora_test_token_url"],
+        test_api_url=shared_simulator["plutora_test_api_url"],
+    )
+    with PlutoraClient(config) as plutora, PlutoraTestClient(config) as plutora_test:
+        identifiers = Counter(release["identifier"] for release in plutora.releases())
+        defects = list(plutora_test.iter_defects())
+    copies = {key: n for key, n in identifiers.items() if key.startswith(("ACC-", "RES-"))}
+    assert sorted(key.rsplit("-", 1)[0] for key in copies) == [
+        "ACC-COPY", "ACC-DROP", "RES-DROP", "RES-SLOW",
+    ]  # fmt: skip
+    assert set(copies.values()) == {1}, f"a release was copied twice: {copies}"
+    patched = [d for d in defects if str(d.get("Description", "")).startswith("Resilience patch")]
+    assert len(patched) == 2, "a patch the library reported was lost"
+
+    # No secret and no token issued in any artifact, console output or token file left.
+    produced = {path.name for path in out.iterdir()}
+    assert {"output.xml", "log.html", "report.html", "xunit.xml", "allure"} <= produced
+    assert list(tokens.iterdir()), "the processes shared no token folder"
+    needles = [*SECRETS.values(), *issued]
+    assert len(issued) >= 8
+    assert _scan(out, needles) == []
+    assert _scan(tokens, needles) == []
+    assert not [n for n in needles if n in result.stdout + result.stderr]

@@ -166,6 +166,10 @@ def external_simulator(tmp_path: Path) -> Iterator[dict[str, str]]:
     settings = (
         f'[[api_keys]]\nclient_id = "qk-client"\nclient_secret = "{SECRET}"\nproduct = "plutora"\n'
         f'[[users]]\nusername = "quokka@example.com"\npassword = "{PASSWORD}"\nproduct = "plutora"\n'
+        f'[[api_keys]]\nclient_id = "qk-test-client"\nclient_secret = "{SECRET}"\n'
+        'product = "plutora-test"\n'
+        f'[[users]]\nusername = "quokka@example.com"\npassword = "{PASSWORD}"\n'
+        'product = "plutora-test"\n'
     )
     with running_plutora_sim(tmp_path, settings) as urls:
         yield urls
@@ -178,6 +182,12 @@ def _site(monkeypatch: pytest.MonkeyPatch, urls: dict[str, str]) -> None:
     monkeypatch.setenv("PLUTORA_CLIENT_SECRET", SECRET)
     monkeypatch.setenv("PLUTORA_USERNAME", "quokka@example.com")
     monkeypatch.setenv("PLUTORA_PASSWORD", PASSWORD)
+    monkeypatch.setenv("PLUTORA_TEST_AUTH_URL", urls["plutora_test_token_url"])
+    monkeypatch.setenv("PLUTORA_TEST_API_URL", urls["plutora_test_api_url"])
+    monkeypatch.setenv("PLUTORA_TEST_CLIENT_ID", "qk-test-client")
+    monkeypatch.setenv("PLUTORA_TEST_CLIENT_SECRET", SECRET)
+    monkeypatch.setenv("PLUTORA_TEST_USERNAME", "quokka@example.com")
+    monkeypatch.setenv("PLUTORA_TEST_PASSWORD", PASSWORD)
 
 
 MANY_TESTS = """
@@ -186,6 +196,10 @@ import pytest
 @pytest.mark.parametrize("n", range(12))
 def test_me(plutora, n):
     assert plutora.current_user() == "quokka@example.com"
+
+@pytest.mark.parametrize("n", range(8))
+def test_defects(plutora_test, n):
+    assert plutora_test.search_defects(page_size=1).items
 """
 
 
@@ -195,9 +209,9 @@ def test_xdist_workers_share_one_token_grant(
     _site(monkeypatch, external_simulator)
     pytester.makepyfile(MANY_TESTS)
     result = pytester.runpytest_subprocess("-n", "4", "-p", "no:cacheprovider")
-    assert _outcomes(result) == {"passed": 12}, result.stdout.str()[-3000:]
+    assert _outcomes(result) == {"passed": 20}, result.stdout.str()[-3000:]
     counters = requests.get(external_simulator["control_url"] + "/counters", timeout=10).json()
-    assert counters["tokenGrants"] == {"qk-client": 1}
+    assert counters["tokenGrants"] == {"qk-client": 1, "qk-test-client": 1}  # one per product
     assert counters["requests"]["GET /plutora/api/me"] == {"200": 12}
 
 
@@ -239,6 +253,9 @@ def test_fails_with_locals(plutora, plutora_token, plutora_config):
     )
     allure_dir = pytester.path / "allure"
     junit = pytester.path / "junit.xml"
+    temporary = pytester.path / "tmp"  # whatever the run (and its token sharing) leaves there
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
     result = pytester.runpytest_subprocess(
         "-vv",
         "-l",
@@ -247,12 +264,15 @@ def test_fails_with_locals(plutora, plutora_token, plutora_config):
         f"--junitxml={junit}",
         "-p",
         "no:cacheprovider",
+        "-n",
+        "2",
     )
     assert _outcomes(result) == {"passed": 1, "failed": 1}
     issued = requests.get(external_simulator["control_url"] + "/tokens/issued", timeout=10).json()
     assert issued
     texts = [result.stdout.str(), result.stderr.str(), junit.read_text()]
     texts += [path.read_text(errors="replace") for path in allure_dir.iterdir()]
+    texts += [path.read_text(errors="replace") for path in temporary.rglob("*") if path.is_file()]
     steps = [json.loads(path.read_text()) for path in allure_dir.glob("*-result.json")]
     assert any(
         step["name"].startswith("GET /plutora/api/releases")
