@@ -1,6 +1,6 @@
 """Run every benchmark and write ``docs/benchmarks.md``: one command for all figures.
 
-Run: ``python bench/run_all.py`` (about two minutes on a 2-core machine);
+Run: ``python bench/run_all.py`` (about three minutes on a 2-core machine);
 ``--quick`` for a short smoke run that still exercises every benchmark.
 """
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import bench_core
 import bench_keywords
+import bench_parallel
 import bench_rate_limit
 import bench_simulator
 from common import ROOT, machine
@@ -33,13 +34,15 @@ def main() -> None:
     rate = bench_rate_limit.main(
         ["--limit", "20", "--window", "1", "--seconds", "2"] if quick else []
     )
+    parallel = bench_parallel.main(["--tests", "8"] if quick else [])
     report = (
         "# Benchmarks\n\n"
         f"Written by `python bench/run_all.py` on {time.strftime('%Y-%m-%d')}, {machine()}.\n"
         "Every figure is a ratio against a baseline measured side by side in the same run\n"
         "(rounds alternate between the two sides), since these machines are noisy.\n\n"
         f"{bench_simulator.markdown(simulator)}\n{bench_core.markdown(core)}\n"
-        f"{bench_keywords.markdown(keywords)}\n{bench_rate_limit.markdown(rate)}"
+        f"{bench_keywords.markdown(keywords)}\n{bench_rate_limit.markdown(rate)}\n"
+        f"{bench_parallel.markdown(parallel)}"
     )
     args.output.write_text(report, encoding="utf-8")
     print(f"wrote {args.output}")
