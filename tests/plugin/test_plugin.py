@@ -176,18 +176,16 @@ def external_simulator(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 def _site(monkeypatch: pytest.MonkeyPatch, urls: dict[str, str]) -> None:
-    monkeypatch.setenv("PLUTORA_AUTH_URL", urls["plutora_token_url"])
-    monkeypatch.setenv("PLUTORA_API_URL", urls["plutora_api_url"])
-    monkeypatch.setenv("PLUTORA_CLIENT_ID", "qk-client")
-    monkeypatch.setenv("PLUTORA_CLIENT_SECRET", SECRET)
-    monkeypatch.setenv("PLUTORA_USERNAME", "quokka@example.com")
-    monkeypatch.setenv("PLUTORA_PASSWORD", PASSWORD)
-    monkeypatch.setenv("PLUTORA_TEST_AUTH_URL", urls["plutora_test_token_url"])
-    monkeypatch.setenv("PLUTORA_TEST_API_URL", urls["plutora_test_api_url"])
-    monkeypatch.setenv("PLUTORA_TEST_CLIENT_ID", "qk-test-client")
-    monkeypatch.setenv("PLUTORA_TEST_CLIENT_SECRET", SECRET)
-    monkeypatch.setenv("PLUTORA_TEST_USERNAME", "quokka@example.com")
-    monkeypatch.setenv("PLUTORA_TEST_PASSWORD", PASSWORD)
+    for prefix, client_id, product in (
+        ("PLUTORA_", "qk-client", "plutora"),
+        ("PLUTORA_TEST_", "qk-test-client", "plutora_test"),
+    ):
+        monkeypatch.setenv(f"{prefix}AUTH_URL", urls[f"{product}_token_url"])
+        monkeypatch.setenv(f"{prefix}API_URL", urls[f"{product}_api_url"])
+        monkeypatch.setenv(f"{prefix}CLIENT_ID", client_id)
+        monkeypatch.setenv(f"{prefix}CLIENT_SECRET", SECRET)
+        monkeypatch.setenv(f"{prefix}USERNAME", "quokka@example.com")
+        monkeypatch.setenv(f"{prefix}PASSWORD", PASSWORD)
 
 
 MANY_TESTS = """

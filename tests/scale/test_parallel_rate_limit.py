@@ -10,8 +10,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from PlutoraLibrary.core import PlutoraClient, PlutoraConfig, RateLimited
+from PlutoraLibrary.core import PlutoraClient, RateLimited
 from PlutoraLibrary.simulator import PlutoraSimulator, SimulatorConfig
+from tests.core.conftest import config_for
 
 LIMIT, WINDOW, WINDOWS, PROCESSES = 20, 4.0, 4, 4
 
@@ -20,7 +21,7 @@ def _hammer(job: dict[str, Any]) -> dict[str, Any]:
     """One process of the run: call ``/me`` until the deadline, noting when each answer came."""
     answered: list[float] = []
     limited = 0
-    with PlutoraClient(PlutoraConfig.from_env({}, **job["settings"])) as client:
+    with PlutoraClient(job["config"]) as client:
         while time.time() < job["deadline"]:
             try:
                 client.current_user()
@@ -33,22 +34,16 @@ def _hammer(job: dict[str, Any]) -> dict[str, Any]:
 def test_four_processes_share_the_limit_use_it_and_never_see_a_429(tmp_path: Path) -> None:
     config = SimulatorConfig(rate_limit=LIMIT, rate_window_seconds=WINDOW)
     with PlutoraSimulator(config) as sim:
-        urls = sim.urls
-        settings = {
-            "client_id": "sim-plutora-client",
-            "client_secret": "sim-plutora-secret",
-            "username": "qa.lead@example.com",
-            "password": "Sim-Password-1",
-            "auth_url": urls.plutora_token_url,
-            "api_url": urls.plutora_api_url,
-            "rate_limit": LIMIT,
-            "rate_window_seconds": WINDOW,
-            "max_retry_wait": WINDOW * 3,
-            "token_cache_dir": str(tmp_path / "run"),
-        }
+        config = config_for(
+            sim,
+            rate_limit=LIMIT,
+            rate_window_seconds=WINDOW,
+            max_retry_wait=WINDOW * 3,
+            token_cache_dir=str(tmp_path / "run"),
+        )
         started = time.time()
         deadline = started + WINDOW * WINDOWS
-        jobs = [{"settings": settings, "deadline": deadline}] * PROCESSES
+        jobs = [{"config": config, "deadline": deadline}] * PROCESSES
         with ProcessPoolExecutor(max_workers=PROCESSES) as pool:
             results = list(pool.map(_hammer, jobs))
         counters = sim.counters()
