@@ -1,7 +1,8 @@
 *** Settings ***
 Documentation    The failure paths QA suites must exercise: refused logins, the lock-out,
 ...              the IP whitelist, expiring tokens, 429, server errors, dropped connections,
-...              the copy business rules, unwritable defect fields, schema mismatches.
+...              the copy business rules, unwritable defect fields, schema mismatches, and
+...              bad input: an unknown region, malformed filters, proxy pages, empty bodies.
 
 Library          Collections
 Library          PlutoraLibrary
@@ -123,6 +124,27 @@ A Proxy Page Instead Of JSON Is Named
     Inject Fault    /me$    status=200    body=<html><title>Sign in</title></html>    user=${USER}
     Run Keyword And Expect Error    UnexpectedResponse: *not JSON (text/html*a proxy, firewall or wrong URL*
     ...    Get Current User
+
+An Empty Body Is Named
+    [Documentation]    A 200 with no body where JSON is expected: a clear error, not a crash.
+    Inject Fault    /me$    status=200    body=${EMPTY}    user=${USER}
+    Run Keyword And Expect Error    UnexpectedResponse: *an empty body*a proxy, firewall or wrong URL*
+    ...    Get Current User
+
+An Unknown Region Is Named When The Library Is Imported
+    [Documentation]    Bad settings fail the import, naming the setting and the choices.
+    Run Keyword And Expect Error    *PLUTORA_REGION 'mars' is not a region*
+    ...    Import Library    PlutoraLibrary    region=mars
+
+A Malformed Filter Or An Unknown Operator Is Named
+    [Documentation]    The server's 400 explains the expression; the search row's operator is
+    ...    checked before sending.
+    Run Keyword And Expect Error    ValidationFailed: *filter: The filter ends in the middle of a term*
+    ...    Get Releases    `name` Equals
+    Run Keyword And Expect Error    ValidationFailed: *Unknown operator 'Sideways'. Use one of*
+    ...    Get Releases    `name` Sideways `x`
+    Run Keyword And Expect Error    ValueError: Unknown filter operator 'Sideways'. Use one of*
+    ...    Search Defects    Status    Sideways    Open
 
 An Unknown Id Is Not Found
     [Documentation]    404 for an unknown id.

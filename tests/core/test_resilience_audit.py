@@ -81,6 +81,9 @@ def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_
     control.fault(path="/releases$", method="POST", kind="drop", stage="after", count=4)
     control.fault(path="/releases$", method="POST", kind="drop", stage="before", count=3)
     control.fault(
+        path="/releases$", method="POST", kind="delay", seconds=1.0, stage="after", count=2
+    )  # a slow answer past the read timeout: the copy was made
+    control.fault(
         path="/defects/", method="PATCH", kind="delay", seconds=1.0, stage="after", count=3
     )
     control.fault(path="/defects/", method="PATCH", kind="drop", stage="before", count=2)
