@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from referencing import Registry, Resource
 
 from PlutoraLibrary.core import SchemaMismatch, Schemas, schema_names
 from PlutoraLibrary.core.reporting import (
@@ -22,6 +24,7 @@ from PlutoraLibrary.core.reporting import (
     mask_url,
     truncate,
 )
+from PlutoraLibrary.core.validation import SCHEMA_BASE, SCHEMA_DIR
 from PlutoraLibrary.simulator.seed import build_seed
 
 
@@ -169,6 +172,48 @@ def test_seed_data_matches_the_schemas() -> None:
 
 def _release() -> dict[str, Any]:
     return dict(next(iter(SEED.releases.values())))
+
+
+def _reference_validator(name: str) -> jsonschema.Draft202012Validator:
+    """The pure-Python reference implementation, over the same shipped files."""
+    resources = []
+    for path in SCHEMA_DIR.glob("*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((document["$id"], Resource.from_contents(document)))
+    registry: Registry[Any] = Registry().with_resources(resources)
+    return jsonschema.Draft202012Validator(
+        {"$ref": f"{SCHEMA_BASE}{name}.json"}, registry=registry, format_checker=None
+    )
+
+
+_REFERENCE = {name: _reference_validator(name) for name in ("release", "defect", "change")}
+_RECORDS = {
+    "release": next(iter(SEED.releases.values())),
+    "defect": next(iter(SEED.defects.values())),
+    "change": next(iter(SEED.changes.values())),
+}
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
+    | st.sampled_from(["2016-12-31T00:00:00", "2016-12-31", "/Date(1483142400000)/", "Draft"]),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=5), inner, max_size=2),
+    max_leaves=4,
+)  # fmt: skip
+
+
+@given(st.sampled_from(sorted(_RECORDS)), st.data())
+def test_validation_agrees_with_the_reference_implementation(name: str, data: Any) -> None:
+    # Mutate a valid record (a field set to any JSON value, or removed): jsonschema-rs and
+    # the reference jsonschema must give the same verdict, and a mismatch names a real path.
+    record = dict(_RECORDS[name])
+    key = data.draw(st.sampled_from(sorted(record)))
+    if data.draw(st.booleans()):
+        del record[key]
+    else:
+        record[key] = data.draw(_VALUES)
+    found = Schemas().mismatches(record, name)
+    assert (found == []) == _REFERENCE[name].is_valid(record)
+    for line in found:
+        assert line.startswith("$")
 
 
 @pytest.mark.parametrize(
