@@ -130,6 +130,11 @@ class PlutoraSimulator:
         ready.set()
         loop.run_forever()
         loop.run_until_complete(self._runner.cleanup())
+        # Handlers still inside a delay fault (their client gave up) end here, quietly.
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.close()
 
     def stop(self) -> None:
