@@ -13,9 +13,10 @@ Test Tags        simulator
 
 
 *** Variables ***
-# A user of this suite's own: its faults, expired tokens and failed logins disturb no test
-# running in parallel as the configured user (test data, not a configured secret).
-${USER}        failure.paths@example.com
+# The suite acts as a user of its own (a new name in every process, so under pabot too): its
+# faults, expired tokens and failed logins disturb no test running in parallel (test data,
+# not a configured secret).
+${USER}        failure.paths.${{ secrets.token_hex(4) }}@example.com
 ${PASSWORD}    Failure-Paths-Password-1
 
 
@@ -75,7 +76,7 @@ A 429 Is Waited Out
 
 A 503 On A Read Is Retried
     [Documentation]    Reads are retried on 502/503/504 and dropped connections.
-    Inject Fault    /releases$    status=503    count=2    user=${USER}
+    Inject Fault    /releases$    status=503    count=2    method=GET    user=${USER}
     Inject Fault    /environments$    kind=drop    user=${USER}
     ${releases}    Get Releases
     Should Not Be Empty    ${releases}
@@ -154,8 +155,8 @@ An Unknown Id Is Not Found
 
 *** Keywords ***
 Act As A Throw-Away User
-    [Documentation]    Adds this suite's user to both products and logs in as it until the
-    ...    suite ends.
+    [Documentation]    Adds a user of this suite's own (of this process, under pabot) to both
+    ...    products and logs in as it until the suite ends.
     FOR    ${product}    IN    Plutora    Plutora Test
         Add Simulator User    ${USER}    ${PASSWORD}    ${product}
         Use Plutora User    ${USER}    ${PASSWORD}    ${product}

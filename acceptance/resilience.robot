@@ -20,7 +20,7 @@ Test Tags         simulator    resilience
 
 
 *** Variables ***
-${USER}        resilience@example.com
+${USER}        resilience.${{ secrets.token_hex(4) }}@example.com
 ${PASSWORD}    Resilience-Password-1
 
 
@@ -114,7 +114,8 @@ A Refused Login Is Never Sent Again
 *** Keywords ***
 Act As The Resilience User
     [Documentation]    Points this library instance at the run's simulator and logs in as
-    ...    this suite's user, for both products, until the suite ends.
+    ...    a user of this suite's own (of this process, under pabot), for both products,
+    ...    until the suite ends.
     Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}
     FOR    ${product}    IN    Plutora    Plutora Test
         Add Simulator User    ${USER}    ${PASSWORD}    ${product}
