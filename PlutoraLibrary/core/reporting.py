@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +41,23 @@ _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 _MIN_SECRET_LENGTH = 4
 
 log = logging.getLogger("PlutoraLibrary.http")
+
+#: ``sink(level, message, exchange)``: where an adapter with a log of its own takes exchanges.
+Sink = Callable[[int, str, "Exchange"], None]
+_sink: Sink | None = None
+
+
+def route_exchanges(sink: Sink | None) -> None:
+    """Hand every exchange record straight to ``sink(level, message, exchange)`` instead of
+    the ``PlutoraLibrary.http`` logger (None: back to the logger). The logger's level still
+    decides what is recorded. Robot's adapter uses it: its log is the only reader, and the
+    ``logging`` module's work per record (caller lookup, record object, handler chain) is
+    then saved on every keyword.
+
+    Example: ``route_exchanges(lambda level, message, exchange: print(message))``
+    """
+    global _sink
+    _sink = sink
 
 
 class SecretRegistry:
@@ -231,7 +248,8 @@ class Reporter:
         error: str | None = None,
     ) -> Exchange | None:
         """Log and attach one exchange, masked; returns it (None when nobody listens)."""
-        if not self.wanted():
+        attach = allure_active()
+        if not (attach or self.logger.isEnabledFor(logging.INFO)):
             return None
         exchange = Exchange(
             method=method,
@@ -245,16 +263,21 @@ class Reporter:
         )
         level = logging.INFO if status is not None and status < 400 else logging.WARNING
         if self.logger.isEnabledFor(level):
-            self.logger.log(
-                level, exchange.describe(self.body_limit), extra={"plutora_exchange": exchange}
-            )
+            self._emit(level, exchange.describe(self.body_limit), exchange)
         if self.logger.isEnabledFor(logging.DEBUG) and self.body_limit < max(
             len(exchange.request_body), len(exchange.response_body)
         ):
-            self.logger.debug(exchange.describe(10**9), extra={"plutora_exchange": exchange})
-        if allure_active():
+            self._emit(logging.DEBUG, exchange.describe(10**9), exchange)
+        if attach:
             self._attach(exchange)
         return exchange
+
+    def _emit(self, level: int, message: str, exchange: Exchange) -> None:
+        sink = _sink
+        if sink is not None and self.logger is log:
+            sink(level, message, exchange)
+        else:
+            self.logger.log(level, message, extra={"plutora_exchange": exchange})
 
     def _attach(self, exchange: Exchange) -> None:
         headers = "\n".join(f"{k}: {v}" for k, v in exchange.request_headers.items())

@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import requests
@@ -240,3 +241,38 @@ def test_a_pabot_run_under_faults_shares_one_grant_loses_nothing_and_leaks_nothi
     assert _scan(out, needles) == []
     assert _scan(tokens, needles) == []
     assert not [n for n in needles if n in result.stdout + result.stderr]
+
+
+def test_every_call_is_logged_at_info_masked_and_cut_and_whole_at_debug(tmp_path: Path) -> None:
+    suite = tmp_path / "logged.robot"
+    suite.write_text(
+        "*** Settings ***\nLibrary    PlutoraLibrary    log_body_limit=200\n\n"
+        "*** Test Cases ***\nLogged\n    Start Plutora Simulator\n    Get Token\n"
+        "    ${releases}    Get Releases\n    Get Release    ${releases}[0][id]\n"
+        "    [Teardown]    Close Plutora Connections\n",
+        encoding="utf-8",
+    )
+    for level in ("INFO", "DEBUG"):
+        out = tmp_path / level
+        command = [sys.executable, "-m", "robot", "--outputdir", str(out), "--loglevel", level, "--console", "none", str(suite)]  # fmt: skip
+        subprocess.run(command, cwd=ROOT, check=True, timeout=120, env=_clean_environment())
+        root = ElementTree.parse(out / "output.xml").getroot()  # noqa: S314 - our own output
+        messages = [(m.get("level"), m.text or "") for m in root.iter("msg")]
+        info = [text for lvl, text in messages if lvl == "INFO" and "/plutora/" in text]
+        login = next(text for text in info if text.startswith("POST /plutora/oauth/token → 200"))
+        assert '"access_token": "***"' in login
+        assert "password=***" in login
+        listing = next(text for text in info if text.startswith("GET /plutora/api/releases → 200"))
+        assert "more characters)" in listing  # cut to log_body_limit
+        assert any(text.startswith("GET /plutora/api/releases/") for text in info)
+        debug = [text for lvl, text in messages if lvl == "DEBUG" and "/plutora/" in text]
+        if level == "INFO":
+            assert debug == []
+        else:  # the whole body, once more, at DEBUG
+            whole = next(text for text in debug if text.startswith("GET /plutora/api/releases →"))
+            assert "more characters)" not in whole
+            assert len(whole) > len(listing)
+
+
+def _clean_environment() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
