@@ -1,5 +1,5 @@
-"""A helper library for ``bench/keywords.robot``: the same core call, made directly and from
-the thinnest possible keyword, to set beside the ``Get Release`` keyword."""
+"""A helper library for ``bench/keywords.robot``: the same core calls, made directly and from
+the thinnest possible keyword, to set beside the library's keywords."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from robot.libraries.BuiltIn import BuiltIn
+
+from PlutoraLibrary.core.reporting import route_exchanges
 
 
 def _record(kind: str, seconds: float) -> None:
@@ -22,38 +26,59 @@ def _record(kind: str, seconds: float) -> None:
             timings.write(json.dumps({"kind": kind, "seconds": seconds}) + "\n")
 
 
-def _client() -> Any:
-    return BuiltIn().get_library_instance("PlutoraLibrary").context.plutora
+def _context() -> Any:
+    return BuiltIn().get_library_instance("PlutoraLibrary").context
+
+
+@contextmanager
+def _python_logging(logged: bool) -> Iterator[None]:
+    """The core's logging as a Python program has it: off, or (``logged``) the same records a
+    keyword logs (INFO, masked bodies) written by a standard ``logging.FileHandler``."""
+    core_logger = logging.getLogger("PlutoraLibrary")
+    level, handlers = core_logger.level, list(core_logger.handlers)
+    robot_route = route_exchanges(None)  # records through ``logging``, not into Robot's log
+    with tempfile.TemporaryDirectory() as folder:
+        file_handler = logging.FileHandler(Path(folder) / "core.log", encoding="utf-8")
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        core_logger.handlers = [file_handler]
+        core_logger.setLevel(logging.INFO if logged else logging.WARNING)
+        try:
+            yield
+        finally:
+            core_logger.setLevel(level)
+            core_logger.handlers = handlers
+            file_handler.close()
+            route_exchanges(robot_route)
+
+
+def _timed(kind: str, calls: int, call: Callable[[], Any], logged: bool) -> float:
+    with _python_logging(logged):
+        started = time.perf_counter()
+        for _ in range(calls):
+            call()
+        seconds = (time.perf_counter() - started) / calls
+    _record(f"{'logged' if logged else 'core'}:{kind}", seconds)
+    return seconds
 
 
 class KeywordBench:
     """Keywords that time direct core calls inside the same Robot run."""
 
     def time_core_release_calls(self, release_id: str, calls: int, logged: bool = False) -> float:
-        """Calls ``PlutoraClient.release`` directly ``calls`` times and returns the seconds per
-        call. ``logged=False``: the core's logging as a plain Python program has it (off).
-        ``logged=True``: the same records a keyword logs (INFO, masked bodies), written by a
-        standard ``logging.FileHandler``, as a Python program that keeps a log has it."""
-        client = _client()
-        core_logger = logging.getLogger("PlutoraLibrary")
-        level, handlers = core_logger.level, list(core_logger.handlers)
-        with tempfile.TemporaryDirectory() as folder:
-            file_handler = logging.FileHandler(Path(folder) / "core.log", encoding="utf-8")
-            file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-            core_logger.handlers = [file_handler]
-            core_logger.setLevel(logging.INFO if logged else logging.WARNING)
-            try:
-                started = time.perf_counter()
-                for _ in range(int(calls)):
-                    client.release(release_id)
-                seconds = (time.perf_counter() - started) / int(calls)
-                _record("logged" if logged else "core", seconds)
-                return seconds
-            finally:
-                core_logger.setLevel(level)
-                core_logger.handlers = handlers
-                file_handler.close()
+        """``PlutoraClient.release`` ``calls`` times; returns the seconds per call.
+        ``logged``: with the core's records written to a file (else logging is off)."""
+        client = _context().plutora
+        return _timed("release", int(calls), lambda: client.release(release_id), logged)
+
+    def time_core_search_calls(self, calls: int, logged: bool = False) -> None:
+        """``search_defects`` (a page of 25) and ``search_changes`` (a page of 100), ``calls``
+        times each, as ``Search Defects    page_size=25`` and ``Search Changes    page_size=100``
+        make them."""
+        context = _context()
+        plutora, plutora_test = context.plutora, context.plutora_test
+        _timed("defects", int(calls), lambda: plutora_test.search_defects([], 0, 25), logged)
+        _timed("changes", int(calls), lambda: plutora.search_changes([], 0, 100), logged)
 
     def bare_keyword_release(self, release_id: str) -> Any:
         """The thinnest keyword around the same core call: Robot's own cost per keyword."""
-        return _client().release(release_id)
+        return _context().plutora.release(release_id)

@@ -18,6 +18,7 @@ from PlutoraLibrary.core import SchemaMismatch, Schemas, schema_names
 from PlutoraLibrary.core.reporting import (
     SECRETS,
     mask_body,
+    mask_body_cut,
     mask_form,
     mask_headers,
     mask_json,
@@ -124,6 +125,38 @@ def test_masking_a_json_body_equals_masking_its_parsed_values(data: Any, ascii_o
     text = json.dumps(data, ensure_ascii=ascii_only)
     masked = mask_body(text, "application/json")
     assert json.loads(masked) == mask_json(json.loads(text))
+
+
+@given(
+    st.dictionaries(_KEYS, _JSON, min_size=1, max_size=4) | st.lists(_JSON, max_size=5),
+    st.integers(min_value=0, max_value=80),
+    st.booleans(),
+)
+def test_masking_only_the_start_equals_the_start_of_the_whole_masking(
+    data: Any, limit: int, ascii_only: bool
+) -> None:
+    text = json.dumps(data, ensure_ascii=ascii_only)
+    shown, size = mask_body_cut(text, "application/json", limit)
+    assert shown == mask_body(text, "application/json")[:limit]
+    assert size == (len(text) if len(text) > limit else None)
+
+
+@given(st.lists(st.sampled_from(["ab", "cd", " ", "x"]), max_size=40), st.integers(0, 30))
+def test_a_secret_across_the_cut_is_never_half_shown(parts: list[str], limit: int) -> None:
+    SECRETS.add("cut-secret-value-1", "cs-2-xy")
+    text = "".join(part if part != "x" else "cut-secret-value-1cs-2-xy" for part in parts)
+    shown, _ = mask_body_cut(text, "text/plain", limit)
+    assert shown == SECRETS.scrub(text)[:limit]
+    for secret in ("cut-secret-value-1", "cs-2-xy"):
+        assert not any(shown.endswith(secret[:n]) and n >= 3 for n in range(3, len(secret)))
+
+
+def test_a_long_answer_is_masked_only_as_far_as_it_is_shown() -> None:
+    page = json.dumps({"resultSet": [{"id": n, "apiKey": f"k{n}"} for n in range(2000)]})
+    shown, size = mask_body_cut(page, "application/json", 100)
+    assert size == len(page)
+    assert shown == mask_body(page, "application/json")[:100]
+    assert '"apiKey": "***"' in shown
 
 
 def test_a_body_without_a_secret_looking_word_is_logged_as_sent() -> None:
