@@ -134,7 +134,8 @@ class PlutoraSimulator:
         pending = asyncio.all_tasks(loop)
         for task in pending:
             task.cancel()
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        if pending:  # bounded: a task that ignores cancelling must not hold the stop up
+            loop.run_until_complete(asyncio.wait(pending, timeout=1.0))
         loop.close()
 
     def stop(self) -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import threading
 import time
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 import requests
 
 from PlutoraLibrary.simulator import PlutoraSimulator
+from PlutoraLibrary.simulator.state import Fault
 from tests.conftest import Api, Control
 
 
@@ -228,3 +233,28 @@ def test_in_process_controls_match_the_http_ones(sim: PlutoraSimulator) -> None:
     sim.expire_tokens()
     sim.reset()
     assert sim.state.settings.rate_limit == 26000
+
+
+def test_stopping_while_a_slow_answer_is_pending_is_quick_and_quiet(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+
+    simulator = PlutoraSimulator().start()
+    api = Api(simulator, "plutora")
+    api.token  # noqa: B018 - log in before the fault
+    simulator.state.add_fault(
+        Fault(pattern=re.compile("/me$"), kind="delay", remaining=1, seconds=30.0)
+    )
+    caller = threading.Thread(target=lambda: _ignore_errors(lambda: api.get("/me", timeout=60)))
+    caller.start()
+    time.sleep(0.3)  # the handler is now inside its 30 s delay
+    started = time.monotonic()
+    simulator.stop()
+    assert time.monotonic() - started < 5
+    caller.join(timeout=10)
+    assert "Task was destroyed" not in capfd.readouterr().err
+
+
+def _ignore_errors(call: Any) -> None:
+    with contextlib.suppress(requests.RequestException):
+        call()
