@@ -71,8 +71,8 @@ class SlotGate:
 
     def acquire(self, deadline: float) -> bool:
         """Take one slot, waiting (in turn with other processes) until ``deadline`` at most."""
-        if self.queue is None:
-            return self._try(deadline, 0.25)
+        if self.queue is None:  # one process: the limiter's own wait, up to the deadline
+            return self._try(deadline, float("inf"))
         if not self.queue.busy() and self._try(deadline, 0.0):
             return True
         ticket = self.queue.join()

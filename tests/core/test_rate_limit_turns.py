@@ -50,6 +50,18 @@ def test_a_gate_gives_up_at_its_deadline_when_the_limit_stays_used_up(tmp_path: 
     assert stat_mode(tmp_path / "run") == 0o700
 
 
+def test_one_process_waits_for_the_next_slot_up_to_the_deadline() -> None:
+    gate = SlotGate.for_config(
+        PlutoraConfig.from_env({}, rate_limit=2, rate_window_seconds=0.5), "x"
+    )
+    assert gate is not None
+    assert gate.acquire(time.monotonic() + 1)
+    assert gate.acquire(time.monotonic() + 1)
+    started = time.monotonic()
+    assert gate.acquire(time.monotonic() + 5)  # the window (0.6 s with the margin) passes
+    assert 0.4 < time.monotonic() - started < 3
+
+
 def test_no_gate_when_the_limit_is_off() -> None:
     assert SlotGate.for_config(PlutoraConfig.from_env({}, rate_limit=0), "x") is None
 
