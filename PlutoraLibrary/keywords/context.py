@@ -38,7 +38,7 @@ class PlutoraContext:
         #: The configuration from the arguments and the environment (never the simulator's).
         self.own_config = self.config
         # One client per product and user: switching back to a user reuses its client and token.
-        self._clients: dict[tuple[Product, str], Any] = {}
+        self._clients: dict[tuple[Any, ...], Any] = {}
         self.users: dict[Product, list[UserSwitch]] = {}
         self.simulator: PlutoraSimulator | None = None
         self._control: SimulatorControl | None = None
@@ -53,7 +53,10 @@ class PlutoraContext:
         """The reused client of ``product`` for the user in use (created on first use:
         importing does no I/O)."""
         switch = self.switched(product)
-        key = (product, switch.username.lower() if switch and switch.username else "")
+        # Keyed by the password too: a user tried with a wrong one keeps its refusal apart.
+        key: tuple[Any, ...] = (product,)
+        if switch is not None and switch.username:
+            key = (product, switch.username.lower(), switch.password)
         found = self._clients.get(key)
         if found is None:
             kind = PlutoraClient if product is Product.PLUTORA else PlutoraTestClient
