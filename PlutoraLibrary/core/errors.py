@@ -181,24 +181,35 @@ class UnsupportedMediaType(ApiError):
 
 class RateLimited(ApiError):
     """429 that outlasted the allowed wait; ``retry_after`` is the server's wait in seconds
-    (or, from :meth:`client_side`, how long the client-side limit kept the call back)."""
+    (or, from :meth:`client_side`, how long the client-side limit kept the call back).
+    ``status`` is 429 either way."""
 
     def __init__(
-        self, method: str, path: str, server_message: str, retry_after: float | None, body: Any
+        self,
+        method: str,
+        path: str,
+        server_message: str,
+        retry_after: float | None,
+        body: Any,
+        *,
+        sent: bool = True,
     ) -> None:
         self.retry_after = retry_after
         wait = f"{retry_after:g} s" if retry_after is not None else "an unknown time"
-        super().__init__(
-            method,
-            path,
-            429,
-            server_message,
-            body,
-            advice=(
+        if sent:
+            advice = (
                 f"The API key's request limit is used up; the server asks to wait {wait}, longer "
                 "than allowed (max_retry_wait). Slow down (rate_limit) or raise max_retry_wait."
-            ),
-        )
+            )
+        else:
+            advice = (
+                "The client-side rate limit (rate_limit per rate_window_seconds, shared by the "
+                f"run's processes) stayed used up for {wait} (max_retry_wait). Lower the number "
+                "of parallel processes, or raise max_retry_wait."
+            )
+        # Status 0 makes the message say the request "was not sent".
+        super().__init__(method, path, 429 if sent else 0, server_message, body, advice=advice)
+        self.status = 429
 
     @classmethod
     def client_side(cls, method: str, path: str, waited: float) -> RateLimited:
@@ -206,22 +217,7 @@ class RateLimited(ApiError):
 
         Example: ``raise RateLimited.client_side("GET", "/me", 60)``
         """
-        error = cls.__new__(cls)
-        error.retry_after = waited
-        ApiError.__init__(
-            error,
-            method,
-            path,
-            0,
-            "",
-            advice=(
-                "The client-side rate limit (rate_limit per rate_window_seconds, shared by the "
-                f"run's processes) stayed used up for {waited:g} s (max_retry_wait). Lower the "
-                "number of parallel processes, or raise max_retry_wait."
-            ),
-        )
-        error.status = 429
-        return error
+        return cls(method, path, "", waited, None, sent=False)
 
 
 class ServerError(ApiError):

@@ -67,6 +67,7 @@ class SecretRegistry:
 
     def __init__(self) -> None:
         self._values: frozenset[str] = frozenset()
+        self._longest = 0
         self._pattern: re.Pattern[str] | None = None
         self._lock = threading.Lock()
 
@@ -78,12 +79,13 @@ class SecretRegistry:
         with self._lock:
             self._values = self._values | fresh
             ordered = sorted(self._values, key=len, reverse=True)
+            self._longest = len(ordered[0])
             self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
 
     @property
     def longest(self) -> int:
         """The length of the longest known secret (0 when none)."""
-        return max(map(len, self._values), default=0)
+        return self._longest
 
     def scrub(self, text: str) -> str:
         """``text`` with every known secret value replaced by ``***``."""

@@ -28,6 +28,9 @@ class UserSwitch(NamedTuple):
     password: str
     scope: str
 
+    def __repr__(self) -> str:
+        return f"UserSwitch(username={self.username!r}, password='***', scope={self.scope!r})"
+
 
 class PlutoraContext:
     """The library's state: configuration, lazily created clients, the simulator."""

@@ -68,3 +68,15 @@ def test_no_gate_when_the_limit_is_off() -> None:
 
 def stat_mode(path: Path) -> int:
     return os.stat(path).st_mode & 0o777
+
+
+def test_a_client_side_refusal_says_nothing_was_sent() -> None:
+    from PlutoraLibrary.core import RateLimited
+
+    error = RateLimited.client_side("GET", "/me", 12)
+    assert str(error).startswith("GET /me was not sent. The client-side rate limit")
+    assert "12 s (max_retry_wait)" in str(error)
+    assert (error.status, error.retry_after) == (429, 12)
+    server = RateLimited("GET", "/me", "API request limit exceeded.", 30, None)
+    assert str(server).startswith("GET /me answered 429: API request limit exceeded")
+    assert "the server asks to wait 30 s" in str(server)

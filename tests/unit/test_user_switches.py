@@ -59,3 +59,10 @@ def test_no_username_means_the_configured_user_until_the_scope_ends(monkeypatch:
     assert context.client(Product.PLUTORA) is configured
     context.end_scope("test")
     assert context.client(Product.PLUTORA) is not configured
+
+
+def test_a_switch_never_shows_its_password() -> None:
+    switch = UserSwitch("temp@example.com", "Switch-Password-7", "test")
+    assert "Switch-Password-7" not in repr(switch)
+    assert "Switch-Password-7" not in str(switch)
+    assert "Switch-Password-7" not in f"{switch}"
