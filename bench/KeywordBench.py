@@ -1,13 +1,16 @@
-"""A helper library for ``bench/keywords.robot``: the same core calls, made directly and from
-the thinnest possible keyword, to set beside the library's keywords."""
+"""A helper library for ``bench/keywords.robot``: the same core calls, made from Python directly
+(inside the same Robot loop, and in a tight loop) and from the thinnest possible keyword, to set
+beside the library's keywords."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import statistics
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +27,17 @@ def _record(kind: str, seconds: float) -> None:
     if target:
         with open(target, "a", encoding="utf-8") as timings:
             timings.write(json.dumps({"kind": kind, "seconds": seconds}) + "\n")
+
+
+#: Seconds of each direct call made inside the Robot loop, by kind, until recorded.
+_DIRECT: dict[str, list[float]] = defaultdict(list)
+
+
+def _direct(kind: str, call: Callable[[], Any]) -> None:
+    """Make the core call from Python directly and time exactly that call."""
+    started = time.perf_counter()
+    call()
+    _DIRECT[kind].append(time.perf_counter() - started)
 
 
 def _context() -> Any:
@@ -78,6 +92,28 @@ class KeywordBench:
         plutora, plutora_test = context.plutora, context.plutora_test
         _timed("defects", int(calls), lambda: plutora_test.search_defects([], 0, 25), logged)
         _timed("changes", int(calls), lambda: plutora.search_changes([], 0, 100), logged)
+
+    def direct_release(self, release_id: str) -> None:
+        """``PlutoraClient.release`` called from Python directly, timed around that call only:
+        a Robot loop of these sets the direct call in the same conditions as the keyword's."""
+        client = _context().plutora
+        _direct("release", lambda: client.release(release_id))
+
+    def direct_search_defects(self) -> None:
+        """``search_defects`` (a page of 25) from Python directly, timed around that call."""
+        client = _context().plutora_test
+        _direct("defects", lambda: client.search_defects([], 0, 25))
+
+    def direct_search_changes(self) -> None:
+        """``search_changes`` (a page of 100) from Python directly, timed around that call."""
+        client = _context().plutora
+        _direct("changes", lambda: client.search_changes([], 0, 100))
+
+    def record_direct_calls(self) -> None:
+        """Write the mean of the direct calls timed since the last record, by kind."""
+        for kind, seconds in _DIRECT.items():
+            _record(f"direct:{kind}", statistics.fmean(seconds))
+        _DIRECT.clear()
 
     def bare_keyword_release(self, release_id: str) -> Any:
         """The thinnest keyword around the same core call: Robot's own cost per keyword."""
