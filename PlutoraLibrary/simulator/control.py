@@ -11,6 +11,7 @@
 | ``GET /_sim/tokens/issued`` | every access and refresh token issued (for secret scans) |
 | ``GET /_sim/clock``, ``POST /_sim/clock/advance`` ``{"seconds"}`` | the simulator's clock |
 | ``GET``/``POST``/``DELETE /_sim/faults`` | faults for the next N matching requests (of a user) |
+| ``DELETE /_sim/faults/{id}`` | forget one queued fault (404 if it was used up or removed) |
 | ``GET /_sim/counters``, ``POST /_sim/counters/reset`` | grants, logins, requests, 429s |
 """
 
@@ -215,6 +216,16 @@ def clear_faults(call: Call) -> Reply:
     return Reply(204)
 
 
+def remove_fault(call: Call) -> Reply:
+    """Forget one queued fault by the id ``POST /_sim/faults`` gave it."""
+    raw = call.params["id"]
+    if not raw.isdigit() or not call.state.remove_fault(int(raw)):
+        raise ApiError(
+            404, {"message": f"No queued fault has the id {raw!r}: it was used up or removed."}
+        )
+    return Reply(204)
+
+
 def get_counters(call: Call) -> Reply:
     with call.state.lock:
         return Reply(200, call.state.counters.describe())
@@ -239,6 +250,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/faults", list_faults),
     ("POST", "/faults", add_fault),
     ("DELETE", "/faults", clear_faults),
+    ("DELETE", "/faults/{id}", remove_fault),
     ("GET", "/counters", get_counters),
     ("POST", "/counters/reset", reset_counters),
 ]

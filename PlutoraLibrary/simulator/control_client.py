@@ -18,7 +18,12 @@ import requests
 
 
 class SimulatorControlError(RuntimeError):
-    """The control API refused a call; the message quotes its reason."""
+    """The control API refused a call (``status``; None when it did not answer); the message
+    quotes its reason."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class SimulatorControl:
@@ -51,7 +56,9 @@ class SimulatorControl:
                 reason = answer.json().get("message", answer.text)
             except ValueError:
                 reason = answer.text
-            raise SimulatorControlError(f"{method} {url} answered {answer.status_code}: {reason}")
+            raise SimulatorControlError(
+                f"{method} {url} answered {answer.status_code}: {reason}", answer.status_code
+            )
         return answer.json() if answer.content else None
 
     def reset(self, tokens: bool = False) -> None:
@@ -102,6 +109,20 @@ class SimulatorControl:
     def clear_faults(self) -> None:
         """Forget every queued fault. Example: ``control.clear_faults()``."""
         self._call("DELETE", "/faults")
+
+    def remove_fault(self, fault_id: int) -> bool:
+        """Forget one queued fault by the ``id`` that :meth:`inject_fault` returned; False if
+        it was already used up or removed.
+
+        Example: ``control.remove_fault(control.inject_fault("/me", count=3)["id"])``
+        """
+        try:
+            self._call("DELETE", f"/faults/{int(fault_id)}")
+        except SimulatorControlError as error:
+            if error.status == 404:
+                return False
+            raise
+        return True
 
     def counters(self) -> dict[str, Any]:
         """Grants, logins, requests per route and status, 429s. Example: ``control.counters()``."""

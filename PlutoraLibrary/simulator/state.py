@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import itertools
 import math
 import re
 import secrets
@@ -59,10 +60,13 @@ class Fault:
     body: Any = None
     #: Only requests of this user (lower case): its token's owner, or the login's username.
     user: str | None = None
+    #: Given when queued; never reused, not even after a reset (so a stale id matches nothing).
+    id: int = 0
 
     def describe(self) -> dict[str, Any]:
         """The fault as the control API shows it."""
         return {
+            "id": self.id,
             "path": self.pattern.pattern,
             "method": self.method,
             "user": self.user,
@@ -162,6 +166,7 @@ class SimulatorState:
         self.clock_offset = 0.0
         self.tokens: dict[str, TokenGrant] = {}
         self.issued_tokens: list[str] = []
+        self._fault_ids = itertools.count(1)
         self._fresh(config)
 
     def _fresh(self, config: SimulatorConfig) -> None:
@@ -401,9 +406,19 @@ class SimulatorState:
     # -- faults -----------------------------------------------------------------------------
 
     def add_fault(self, fault: Fault) -> None:
-        """Queue a fault; faults are tried in the order they were added."""
+        """Queue a fault (giving it its id); faults are tried in the order they were added."""
         with self.lock:
+            fault.id = next(self._fault_ids)
             self.faults.append(fault)
+
+    def remove_fault(self, fault_id: int) -> bool:
+        """Forget one queued fault; False if none has that id (used up, removed, reset)."""
+        with self.lock:
+            for fault in self.faults:
+                if fault.id == fault_id:
+                    self.faults.remove(fault)
+                    return True
+        return False
 
     def clear_faults(self) -> None:
         """Forget every fault still queued."""

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from PlutoraLibrary.simulator import PlutoraSimulator
+from PlutoraLibrary.simulator.control_client import SimulatorControl
 from PlutoraLibrary.simulator.state import Fault
 from tests.conftest import Api, Control
 
@@ -186,6 +187,28 @@ def test_faults_can_be_listed_and_cleared(control: Control) -> None:
     assert control("GET", "/faults").json()[0]["remaining"] == 3
     assert control("DELETE", "/faults").status_code == 204
     assert control("GET", "/faults").json() == []
+
+
+def test_one_fault_can_be_removed_by_its_id_and_ids_are_never_reused(
+    plutora: Api, control: Control, sim: PlutoraSimulator
+) -> None:
+    first = control("POST", "/faults", json={"path": "/me", "kind": "status", "count": 2}).json()
+    second = control("POST", "/faults", json={"path": "/me", "kind": "status"}).json()
+    assert second["id"] > first["id"] > 0
+    assert control("DELETE", f"/faults/{first['id']}").status_code == 204
+    assert [fault["id"] for fault in control("GET", "/faults").json()] == [second["id"]]
+    assert plutora.get("/me").status_code == 503  # the second fault, used up by this request
+    for gone in (first["id"], second["id"], 999999, "x"):
+        answer = control("DELETE", f"/faults/{gone}")
+        assert answer.status_code == 404
+        assert "used up or removed" in answer.json()["message"]
+    control("POST", "/reset")
+    third = control("POST", "/faults", json={"path": "/me", "kind": "status"}).json()
+    assert third["id"] > second["id"]  # a stale id from before the reset matches nothing
+    remote = SimulatorControl(sim.urls.base)
+    assert remote.remove_fault(third["id"]) is True
+    assert remote.remove_fault(third["id"]) is False
+    remote.close()
 
 
 def test_requests_are_counted_per_route_and_status(plutora: Api, control: Control) -> None:
