@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from robot.api import logger as robot_logger
 from robot.api.deco import keyword
 from robot.api.types import Secret
 from robotlibcore import HybridCore
@@ -17,6 +18,20 @@ from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
 from .keywords.simulator import SimulatorKeywords
+
+
+def _report_removed(faults: list[str], scope: str) -> None:
+    """Say which injected faults were left unused at the end of a test or suite, and removed:
+    in the test's log, or (a suite's log being closed by then) as a warning of the run."""
+    for fault in faults:
+        message = (
+            f"Removed an injected fault no request of this {scope} used, so that it cannot hit "
+            f"what runs next: {fault}."
+        )
+        if scope == "test":
+            robot_logger.info(message)
+        else:
+            robot_logger.warn(message)
 
 
 class PlutoraLibrary(HybridCore):  # type: ignore[misc]
@@ -132,10 +147,11 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
         follow_robot_log_level()
 
     def _end_test(self, data: Any, result: Any) -> None:
-        self.context.end_scope("test")  # `Use Plutora User` in a test lasts until its end
+        # `Use Plutora User` and `Inject Fault` in a test last until its end.
+        _report_removed(self.context.end_scope("test"), "test")
 
     def _end_suite(self, data: Any, result: Any) -> None:
-        self.context.end_scope(str(data.full_name))
+        _report_removed(self.context.end_scope(str(data.full_name)), "suite")
 
     @keyword(tags=["connections"])
     def close_plutora_connections(self) -> None:

@@ -6,15 +6,10 @@ from dataclasses import replace
 
 from robot.api.deco import keyword
 from robot.api.types import Secret
-from robot.libraries.BuiltIn import BuiltIn
 
 from ..core import Credentials, Product, TokenProvider
 from ..core.transport import new_session
-from .context import PlutoraContext, UserSwitch, reveal
-
-
-def _suite_name() -> str:
-    return str(BuiltIn().get_variable_value("${SUITE NAME}"))
+from .context import PlutoraContext, UserSwitch, current_scope, reveal
 
 
 class AuthKeywords:
@@ -87,8 +82,7 @@ class AuthKeywords:
         secret = reveal(password) or ""
         if username and not secret:
             raise ValueError(f"Give the password of {username!r} (preferably as a Secret).")
-        scope = "test" if BuiltIn().get_variable_value("${TEST NAME}") else _suite_name()
-        self.context.switch_user(product, UserSwitch(username or None, secret, scope))
+        self.context.switch_user(product, UserSwitch(username or None, secret, current_scope()))
 
     @keyword(tags=["auth"])
     def get_current_user(self, product: Product = Product.PLUTORA) -> str:

@@ -7,10 +7,19 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from robot.api.types import Secret
+from robot.libraries.BuiltIn import BuiltIn
 
 from ..core import PlutoraClient, PlutoraConfig, PlutoraTestClient, Product, ProductConfig
 from ..simulator import PlutoraSimulator
-from ..simulator.control_client import SimulatorControl
+from ..simulator.control_client import SimulatorControl, SimulatorControlError
+
+
+def current_scope() -> str:
+    """``test`` inside a test (its setup and teardown too), else the running suite's full name:
+    how long a user switch or an injected fault lasts."""
+    if BuiltIn().get_variable_value("${TEST NAME}"):
+        return "test"
+    return str(BuiltIn().get_variable_value("${SUITE NAME}"))
 
 
 def reveal(value: Secret | str | None) -> str | None:
@@ -32,6 +41,14 @@ class UserSwitch(NamedTuple):
         return f"UserSwitch(username={self.username!r}, password='***', scope={self.scope!r})"
 
 
+class InjectedFault(NamedTuple):
+    """A fault this library queued on the simulator in use, until the end of ``scope``."""
+
+    fault_id: int
+    scope: str
+    description: str
+
+
 class PlutoraContext:
     """The library's state: configuration, lazily created clients, the simulator."""
 
@@ -45,6 +62,7 @@ class PlutoraContext:
         self.users: dict[Product, list[UserSwitch]] = {}
         self.simulator: PlutoraSimulator | None = None
         self._control: SimulatorControl | None = None
+        self.injected: list[InjectedFault] = []
 
     def switched(self, product: Product) -> UserSwitch | None:
         """The user switched to for ``product``, if any."""
@@ -88,10 +106,25 @@ class PlutoraContext:
         the switch's scope ends."""
         self.users.setdefault(product, []).append(switch)
 
-    def end_scope(self, scope: str) -> None:
-        """Undo the user switches that lasted until the end of ``scope``."""
+    def end_scope(self, scope: str) -> list[str]:
+        """Undo the user switches that lasted until the end of ``scope``, and remove the
+        faults injected in it that no request used (else they would hit whatever runs next).
+        Returns the descriptions of the faults removed."""
         for switches in self.users.values():
             switches[:] = [switch for switch in switches if switch.scope != scope]
+        ending = [fault for fault in self.injected if fault.scope == scope]
+        if not ending:
+            return []
+        self.injected = [fault for fault in self.injected if fault.scope != scope]
+        removed = []
+        for fault in ending:
+            try:
+                if self._control is not None and self._control.remove_fault(fault.fault_id):
+                    removed.append(fault.description)
+            except SimulatorControlError as error:
+                if error.status is not None:  # no answer: the simulator and its faults are gone
+                    raise
+        return removed
 
     @property
     def plutora(self) -> PlutoraClient:
@@ -128,9 +161,11 @@ class PlutoraContext:
         if self._control is not None:
             self._control.close()
         self._control = SimulatorControl(base_url)
+        self.injected.clear()  # fault ids belong to the simulator that gave them
 
     def forget_simulator(self) -> None:
         """Stop using a simulator's controls."""
         if self._control is not None:
             self._control.close()
         self._control = None
+        self.injected.clear()

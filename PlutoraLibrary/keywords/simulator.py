@@ -17,7 +17,7 @@ from ..simulator import (
     load_config,
 )
 from ..simulator_target import accepting, config_for_simulator
-from .context import PlutoraContext, reveal
+from .context import InjectedFault, PlutoraContext, current_scope, reveal
 
 
 class SimulatorKeywords:
@@ -95,20 +95,24 @@ class SimulatorKeywords:
         stage: str = "before",
         body: str | None = None,
         user: str | None = None,
-    ) -> None:
+    ) -> int:
         """Makes the next ``count`` requests whose path matches the regular expression
         ``path`` fail: ``kind`` is ``status`` (answer ``status``, ``body`` as the page),
         ``rate_limit`` (429 with ``retry_after``), ``delay`` (wait ``seconds``) or ``drop``
         (close the connection). ``stage=after`` lets the API process the request first.
         With ``user``, only that user's requests (its logins and calls) are hit, so tests
-        running in parallel as other users are not disturbed.
+        running in parallel as other users are not disturbed. Returns the fault's id.
+
+        The fault lasts until the end of the test, or of the suite when injected in a suite
+        setup: what no request used by then is removed, and the log says so, so that it cannot
+        hit the next test.
 
         | Inject Fault | /releases$ | status=503 | count=2 |
         | Inject Fault | /me | kind=rate_limit | retry_after=1 |
         | Inject Fault | /releases$ | kind=drop | method=POST | stage=after |
         | Inject Fault | /me$ | status=403 | user=temp@example.com |
         """
-        self.context.control().inject_fault(
+        fault = self.context.control().inject_fault(
             path,
             kind=kind,
             status=status,
@@ -120,6 +124,17 @@ class SimulatorKeywords:
             body=body,
             user=user,
         )
+        what = {
+            "status": f"status {status}",
+            "rate_limit": f"429 with Retry-After {retry_after}",
+            "delay": f"{seconds} s delay",
+            "drop": "dropped connection",
+        }.get(kind, kind)
+        shown = f"{what} on {method or 'any method'} {path} ({stage}, count {count})"
+        shown += f" for {user}" if user else ""
+        fault_id = int(fault["id"])
+        self.context.injected.append(InjectedFault(fault_id, current_scope(), shown))
+        return fault_id
 
     @keyword(tags=["simulator"])
     def expire_tokens(self, user: str | None = None) -> None:

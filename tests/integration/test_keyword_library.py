@@ -276,3 +276,61 @@ def test_every_call_is_logged_at_info_masked_and_cut_and_whole_at_debug(tmp_path
 
 def _clean_environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
+
+
+FAULT_SUITE = """\
+*** Settings ***
+Library           PlutoraLibrary
+Suite Setup       Suite Start
+
+
+*** Test Cases ***
+Leaves Two Of Three Faults Unused
+    Inject Fault    /me$    status=403    count=3
+    Run Keyword And Expect Error    AccessDenied: *    Get Current User
+
+Is Not Hit By The Faults Of The Test Before
+    ${user}    Get Current User
+    Should Be Equal    ${user}    qa.lead@example.com
+    Run Keyword And Expect Error    AccessDenied: *    Get Lookup Fields
+
+Still Meets The Suite's Fault
+    Run Keyword And Expect Error    AccessDenied: *    Get Lookup Fields
+
+
+*** Keywords ***
+Suite Start
+    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}
+    Inject Fault    /lookupfields$    status=403    count=5
+"""
+
+
+def test_unused_faults_end_with_their_test_or_suite_and_the_log_says_so(tmp_path: Path) -> None:
+    suite = tmp_path / "faults.robot"
+    suite.write_text(FAULT_SUITE, encoding="utf-8")
+    with running_plutora_sim(tmp_path) as urls:
+        # A fault of another process (or of the user) that this run must leave alone.
+        other = {"path": "/other$", "kind": "status"}
+        assert requests.post(f"{urls['control_url']}/faults", json=other, timeout=10).ok
+        env = _clean_environment() | {"PLUTORA_SIMULATOR_URL": urls["base"]}
+        command = [sys.executable, "-m", "robot", "--outputdir", str(tmp_path / "out"), "--console", "none", str(suite)]  # fmt: skip
+        result = subprocess.run(command, cwd=ROOT, timeout=120, env=env, capture_output=True)
+        left = requests.get(f"{urls['control_url']}/faults", timeout=10).json()
+    assert result.returncode == 0, result.stdout.decode()
+    assert [fault["path"] for fault in left] == ["/other$"]
+    root = ElementTree.parse(tmp_path / "out" / "output.xml").getroot()  # noqa: S314 - our own
+    removed = [
+        (m.get("level"), m.text or "")
+        for m in root.iter("msg")
+        if "Removed an injected fault" in (m.text or "")
+    ]
+    # The test's leftover in the test's log; the suite's (its log closed by then) among the
+    # run's warnings.
+    assert len(removed) == 2, removed
+    assert removed[0][0] == "INFO"
+    assert "of this test used" in removed[0][1]
+    assert "status 403 on any method /me$ (before, count 3)" in removed[0][1]
+    assert removed[1][0] == "WARN"
+    assert "of this suite used" in removed[1][1]
+    assert "status 403 on any method /lookupfields$ (before, count 5)" in removed[1][1]
+    assert removed[1] in [(m.get("level"), m.text) for m in root.iterfind("errors/msg")]

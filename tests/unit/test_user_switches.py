@@ -1,13 +1,17 @@
-"""The keyword library's user switches (`Use Plutora User`): scopes, stacking, one client per
-user and password."""
+"""The keyword library's scoped state: user switches (`Use Plutora User`: scopes, stacking, one
+client per user and password) and injected faults (`Inject Fault`: removed when unused at the
+end of their test or suite)."""
 
 from __future__ import annotations
 
 import os
 from typing import Any
 
+import pytest
+
 from PlutoraLibrary.core import Product
-from PlutoraLibrary.keywords.context import PlutoraContext, UserSwitch
+from PlutoraLibrary.keywords.context import InjectedFault, PlutoraContext, UserSwitch
+from PlutoraLibrary.simulator.control_client import SimulatorControlError
 
 SETTINGS: dict[str, Any] = {
     "client_id": "id",
@@ -66,3 +70,63 @@ def test_a_switch_never_shows_its_password() -> None:
     assert "Switch-Password-7" not in repr(switch)
     assert "Switch-Password-7" not in str(switch)
     assert "Switch-Password-7" not in f"{switch}"
+
+
+class FakeControl:
+    """The simulator's control API as the context uses it: which faults are still queued."""
+
+    def __init__(self, queued: set[int], error: SimulatorControlError | None = None) -> None:
+        self.queued = queued
+        self.error = error
+        self.asked: list[int] = []
+
+    def remove_fault(self, fault_id: int) -> bool:
+        self.asked.append(fault_id)
+        if self.error is not None:
+            raise self.error
+        if fault_id in self.queued:
+            self.queued.remove(fault_id)
+            return True
+        return False
+
+    def close(self) -> None:
+        pass
+
+
+def test_unused_faults_are_removed_when_their_scope_ends(monkeypatch: Any) -> None:
+    context = _context(monkeypatch)
+    control = FakeControl({1, 2, 3})
+    context._control = control  # type: ignore[assignment]
+    context.injected += [
+        InjectedFault(1, "Suite", "suite fault"),
+        InjectedFault(2, "test", "unused test fault"),
+        InjectedFault(4, "test", "used-up test fault"),
+    ]
+    assert context.end_scope("test") == ["unused test fault"]  # 4 was used up: not reported
+    assert control.asked == [2, 4]
+    assert context.end_scope("test") == []  # asked once only
+    assert context.end_scope("Suite") == ["suite fault"]
+    assert control.queued == {3}  # someone else's fault stays
+
+
+def test_a_simulator_that_is_gone_took_its_faults_along(monkeypatch: Any) -> None:
+    context = _context(monkeypatch)
+    context._control = FakeControl(set(), SimulatorControlError("did not answer"))  # type: ignore[assignment]
+    context.injected.append(InjectedFault(1, "test", "fault"))
+    assert context.end_scope("test") == []
+    context._control = FakeControl(set(), SimulatorControlError("answered 500", 500))  # type: ignore[assignment]
+    context.injected.append(InjectedFault(2, "test", "fault"))
+    with pytest.raises(SimulatorControlError, match="500"):
+        context.end_scope("test")
+
+
+def test_pointing_at_another_simulator_forgets_the_fault_ids_of_the_old_one(
+    monkeypatch: Any,
+) -> None:
+    context = _context(monkeypatch)
+    context.injected.append(InjectedFault(1, "test", "fault"))
+    context.use_simulator("http://127.0.0.1:9", context.config)
+    assert context.injected == []
+    context.injected.append(InjectedFault(1, "test", "fault"))
+    context.forget_simulator()
+    assert context.injected == []
