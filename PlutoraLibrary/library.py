@@ -11,7 +11,7 @@ from robotlibcore import HybridCore
 
 from . import __version__
 from .keywords.auth import AuthKeywords
-from .keywords.context import PlutoraContext, reveal
+from .keywords.context import PlutoraContext, Undone, reveal
 from .keywords.defects import DefectKeywords
 from .keywords.environments import EnvironmentKeywords
 from .keywords.releases import ReleaseKeywords
@@ -20,18 +20,15 @@ from .keywords.schemas import SchemaKeywords
 from .keywords.simulator import SimulatorKeywords
 
 
-def _report_removed(faults: list[str], scope: str) -> None:
-    """Say which injected faults were left unused at the end of a test or suite, and removed:
-    in the test's log, or (a suite's log being closed by then) as a warning of the run."""
-    for fault in faults:
-        message = (
-            f"Removed an injected fault no request of this {scope} used, so that it cannot hit "
-            f"what runs next: {fault}."
-        )
-        if scope == "test":
-            robot_logger.info(message)
-        else:
+def _report(undone: list[Undone], scope: str) -> None:
+    """Say what the end of a test or suite undid on the simulator: in the test's log; for a
+    suite (its log closed by then), a fault no request used as a warning of the run."""
+    for item in undone:
+        message = f"End of the {scope}: {item.message}"
+        if scope == "suite" and item.unexpected:
             robot_logger.warn(message)
+        else:
+            robot_logger.info(message)
 
 
 class PlutoraLibrary(HybridCore):  # type: ignore[misc]
@@ -147,11 +144,11 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
         follow_robot_log_level()
 
     def _end_test(self, data: Any, result: Any) -> None:
-        # `Use Plutora User` and `Inject Fault` in a test last until its end.
-        _report_removed(self.context.end_scope("test"), "test")
+        # `Use Plutora User`, `Inject Fault` and `Set Simulator Settings` last until its end.
+        _report(self.context.end_scope("test"), "test")
 
     def _end_suite(self, data: Any, result: Any) -> None:
-        _report_removed(self.context.end_scope(str(data.full_name)), "suite")
+        _report(self.context.end_scope(str(data.full_name)), "suite")
 
     @keyword(tags=["connections"])
     def close_plutora_connections(self) -> None:

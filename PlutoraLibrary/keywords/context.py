@@ -49,6 +49,22 @@ class InjectedFault(NamedTuple):
     description: str
 
 
+class ChangedSettings(NamedTuple):
+    """Simulator settings this library changed until the end of ``scope``: their values
+    before."""
+
+    scope: str
+    previous: dict[str, Any]
+
+
+class Undone(NamedTuple):
+    """What the end of a scope undid on the simulator; ``unexpected``: worth a warning when it
+    can only be reported after the scope's log closed (a fault no request used)."""
+
+    message: str
+    unexpected: bool
+
+
 class PlutoraContext:
     """The library's state: configuration, lazily created clients, the simulator."""
 
@@ -63,6 +79,7 @@ class PlutoraContext:
         self.simulator: PlutoraSimulator | None = None
         self._control: SimulatorControl | None = None
         self.injected: list[InjectedFault] = []
+        self.changed_settings: list[ChangedSettings] = []
 
     def switched(self, product: Product) -> UserSwitch | None:
         """The user switched to for ``product``, if any."""
@@ -106,25 +123,51 @@ class PlutoraContext:
         the switch's scope ends."""
         self.users.setdefault(product, []).append(switch)
 
-    def end_scope(self, scope: str) -> list[str]:
-        """Undo the user switches that lasted until the end of ``scope``, and remove the
-        faults injected in it that no request used (else they would hit whatever runs next).
-        Returns the descriptions of the faults removed."""
+    def end_scope(self, scope: str) -> list[Undone]:
+        """Undo what lasted until the end of ``scope``: user switches, injected faults that no
+        request used (else they would hit whatever runs next) and changed simulator settings
+        (put back, the latest change first). Returns what was undone on the simulator."""
         for switches in self.users.values():
             switches[:] = [switch for switch in switches if switch.scope != scope]
-        ending = [fault for fault in self.injected if fault.scope == scope]
-        if not ending:
+        faults = [fault for fault in self.injected if fault.scope == scope]
+        changes = [change for change in self.changed_settings if change.scope == scope]
+        if not faults and not changes:
             return []
         self.injected = [fault for fault in self.injected if fault.scope != scope]
-        removed = []
-        for fault in ending:
-            try:
-                if self._control is not None and self._control.remove_fault(fault.fault_id):
-                    removed.append(fault.description)
-            except SimulatorControlError as error:
-                if error.status is not None:  # no answer: the simulator and its faults are gone
-                    raise
-        return removed
+        self.changed_settings = [
+            change for change in self.changed_settings if change.scope != scope
+        ]
+        control = self._control
+        undone = []
+        try:
+            for fault in faults:
+                if control is not None and control.remove_fault(fault.fault_id):
+                    undone.append(
+                        Undone(
+                            f"Removed an injected fault no request used, so that it cannot hit "
+                            f"what runs next: {fault.description}.",
+                            True,
+                        )
+                    )
+            for change in reversed(changes):
+                if control is not None:
+                    control.settings(**change.previous)
+                    shown = ", ".join(
+                        f"{name}={value!r}" for name, value in change.previous.items()
+                    )
+                    undone.append(Undone(f"Put the simulator settings back: {shown}.", False))
+        except SimulatorControlError as error:
+            if error.status is not None:  # no answer: the simulator and its state are gone
+                raise
+        return undone
+
+    def remember_settings(self, scope: str, before: dict[str, Any], changed: Any) -> None:
+        """Keep the values ``before`` of the settings named in ``changed`` (any case), to put
+        them back when ``scope`` ends."""
+        names = {str(name).lower() for name in changed}
+        previous = {name: value for name, value in before.items() if name.lower() in names}
+        if previous:
+            self.changed_settings.append(ChangedSettings(scope, previous))
 
     @property
     def plutora(self) -> PlutoraClient:
@@ -161,7 +204,8 @@ class PlutoraContext:
         if self._control is not None:
             self._control.close()
         self._control = SimulatorControl(base_url)
-        self.injected.clear()  # fault ids belong to the simulator that gave them
+        self.injected.clear()  # fault ids and settings belong to the simulator that gave them
+        self.changed_settings.clear()
 
     def forget_simulator(self) -> None:
         """Stop using a simulator's controls."""
@@ -169,3 +213,4 @@ class PlutoraContext:
             self._control.close()
         self._control = None
         self.injected.clear()
+        self.changed_settings.clear()

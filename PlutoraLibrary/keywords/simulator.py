@@ -20,6 +20,18 @@ from ..simulator_target import accepting, config_for_simulator
 from .context import InjectedFault, PlutoraContext, current_scope, reveal
 
 
+def _number(value: Any) -> Any:
+    """A Robot row's ``300`` or ``0.5`` as a number (the simulator refuses numbers as text);
+    anything else as it is, for the simulator to judge."""
+    if isinstance(value, str):
+        for kind in (int, float):
+            try:
+                return kind(value)
+            except ValueError:
+                pass
+    return value
+
+
 class SimulatorKeywords:
     """Keywords that start, point at and control the Plutora simulator."""
 
@@ -185,12 +197,20 @@ class SimulatorKeywords:
     def set_simulator_settings(self, **settings: Any) -> dict[str, Any]:
         """Changes the simulator's run-time settings: ``ipWhitelist`` (a list),
         ``rateLimit``, ``rateWindowSeconds``, ``tokenLifetimePlutora``,
-        ``tokenLifetimePlutoraTest``, ``changeDisplayNames``. Returns them all.
+        ``tokenLifetimePlutoraTest`` (numbers, written as they are in a Robot row),
+        ``changeDisplayNames``. Returns them all (with no settings, changes nothing).
+
+        The change lasts until the end of the test, or of the suite when made in a suite
+        setup; then the settings changed are put back as they were, and the log says so.
 
         | ${blocked} =    | Create List | 10.0.0.0/8 |
         | Set Simulator Settings | ipWhitelist=${blocked} |
         """
-        return self.context.control().settings(**settings)
+        control = self.context.control()
+        before = control.settings()
+        after = control.settings(**{name: _number(value) for name, value in settings.items()})
+        self.context.remember_settings(current_scope(), before, settings)
+        return after
 
     @keyword(tags=["simulator"])
     def get_simulator_counters(self) -> dict[str, Any]:

@@ -288,11 +288,16 @@ Suite Setup       Suite Start
 Leaves Two Of Three Faults Unused
     Inject Fault    /me$    status=403    count=3
     Run Keyword And Expect Error    AccessDenied: *    Get Current User
+    Set Simulator Settings    rateLimit=12345
+    Set Simulator Settings    rateLimit=54321    rateWindowSeconds=60
 
 Is Not Hit By The Faults Of The Test Before
     ${user}    Get Current User
     Should Be Equal    ${user}    qa.lead@example.com
     Run Keyword And Expect Error    AccessDenied: *    Get Lookup Fields
+    ${settings}    Set Simulator Settings
+    Should Be Equal As Integers    ${settings}[rateLimit]    26000
+    Should Be Equal As Integers    ${settings}[tokenLifetimePlutora]    999
 
 Still Meets The Suite's Fault
     Run Keyword And Expect Error    AccessDenied: *    Get Lookup Fields
@@ -302,10 +307,13 @@ Still Meets The Suite's Fault
 Suite Start
     Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}
     Inject Fault    /lookupfields$    status=403    count=5
+    Set Simulator Settings    tokenLifetimePlutora=999
 """
 
 
-def test_unused_faults_end_with_their_test_or_suite_and_the_log_says_so(tmp_path: Path) -> None:
+def test_faults_and_settings_end_with_their_test_or_suite_and_the_log_says_so(
+    tmp_path: Path,
+) -> None:
     suite = tmp_path / "faults.robot"
     suite.write_text(FAULT_SUITE, encoding="utf-8")
     with running_plutora_sim(tmp_path) as urls:
@@ -316,21 +324,35 @@ def test_unused_faults_end_with_their_test_or_suite_and_the_log_says_so(tmp_path
         command = [sys.executable, "-m", "robot", "--outputdir", str(tmp_path / "out"), "--console", "none", str(suite)]  # fmt: skip
         result = subprocess.run(command, cwd=ROOT, timeout=120, env=env, capture_output=True)
         left = requests.get(f"{urls['control_url']}/faults", timeout=10).json()
+        settings = requests.get(f"{urls['control_url']}/settings", timeout=10).json()
     assert result.returncode == 0, result.stdout.decode()
     assert [fault["path"] for fault in left] == ["/other$"]
+    assert (settings["rateLimit"], settings["rateWindowSeconds"]) == (26000, 3600)
+    assert settings["tokenLifetimePlutora"] == 12000
     root = ElementTree.parse(tmp_path / "out" / "output.xml").getroot()  # noqa: S314 - our own
-    removed = [
+    said = [
         (m.get("level"), m.text or "")
         for m in root.iter("msg")
-        if "Removed an injected fault" in (m.text or "")
+        if (m.text or "").startswith("End of")
     ]
-    # The test's leftover in the test's log; the suite's (its log closed by then) among the
-    # run's warnings.
-    assert len(removed) == 2, removed
-    assert removed[0][0] == "INFO"
-    assert "of this test used" in removed[0][1]
-    assert "status 403 on any method /me$ (before, count 3)" in removed[0][1]
-    assert removed[1][0] == "WARN"
-    assert "of this suite used" in removed[1][1]
-    assert "status 403 on any method /lookupfields$ (before, count 5)" in removed[1][1]
-    assert removed[1] in [(m.get("level"), m.text) for m in root.iterfind("errors/msg")]
+    # In the test's log: its unused fault, then its settings put back, the latest change first.
+    # The suite's log is closed by then: its unused fault is among the run's warnings.
+    assert said[:3] == [
+        (
+            "INFO",
+            "End of the test: Removed an injected fault no request used, so that it cannot hit "
+            "what runs next: status 403 on any method /me$ (before, count 3).",
+        ),
+        (
+            "INFO",
+            "End of the test: Put the simulator settings back: rateLimit=12345, rateWindowSeconds=3600.0.",
+        ),
+        ("INFO", "End of the test: Put the simulator settings back: rateLimit=26000."),
+    ]
+    warning = (
+        "WARN",
+        "End of the suite: Removed an injected fault no request used, so that it cannot hit "
+        "what runs next: status 403 on any method /lookupfields$ (before, count 5).",
+    )
+    assert said[3:] == [warning]
+    assert warning in [(m.get("level"), m.text) for m in root.iterfind("errors/msg")]

@@ -79,6 +79,13 @@ class FakeControl:
         self.queued = queued
         self.error = error
         self.asked: list[int] = []
+        self.put: list[dict[str, Any]] = []
+
+    def settings(self, **changes: Any) -> dict[str, Any]:
+        if self.error is not None:
+            raise self.error
+        self.put.append(changes)
+        return changes
 
     def remove_fault(self, fault_id: int) -> bool:
         self.asked.append(fault_id)
@@ -102,11 +109,31 @@ def test_unused_faults_are_removed_when_their_scope_ends(monkeypatch: Any) -> No
         InjectedFault(2, "test", "unused test fault"),
         InjectedFault(4, "test", "used-up test fault"),
     ]
-    assert context.end_scope("test") == ["unused test fault"]  # 4 was used up: not reported
+    undone = context.end_scope("test")  # 4 was used up: not reported
+    assert [(item.message.split(": ")[-1], item.unexpected) for item in undone] == [
+        ("unused test fault.", True)
+    ]
     assert control.asked == [2, 4]
     assert context.end_scope("test") == []  # asked once only
-    assert context.end_scope("Suite") == ["suite fault"]
+    assert "suite fault" in context.end_scope("Suite")[0].message
     assert control.queued == {3}  # someone else's fault stays
+
+
+def test_changed_settings_are_put_back_latest_first(monkeypatch: Any) -> None:
+    context = _context(monkeypatch)
+    control = FakeControl(set())
+    context._control = control  # type: ignore[assignment]
+    before = {"rateLimit": 26000, "rateWindowSeconds": 3600.0, "ipWhitelist": []}
+    context.remember_settings("test", before, ["ratelimit"])  # any case, as the server takes it
+    context.remember_settings("test", {**before, "rateLimit": 5}, ["rateLimit", "ipWhitelist"])
+    context.remember_settings("Suite", before, ["rateWindowSeconds"])
+    context.remember_settings("test", before, ["unknownSetting"])  # nothing to put back
+    undone = context.end_scope("test")
+    assert control.put == [{"rateLimit": 5, "ipWhitelist": []}, {"rateLimit": 26000}]
+    assert [item.unexpected for item in undone] == [False, False]
+    assert "rateLimit=5, ipWhitelist=[]" in undone[0].message
+    context.end_scope("Suite")
+    assert control.put[-1] == {"rateWindowSeconds": 3600.0}
 
 
 def test_a_simulator_that_is_gone_took_its_faults_along(monkeypatch: Any) -> None:
