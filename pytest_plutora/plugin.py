@@ -344,6 +344,64 @@ def plutora_simulator(pytestconfig: pytest.Config) -> Iterator[SimulatorHandle]:
         control.close()
 
 
+class InjectedFaults:
+    """Faults for one test: queued through the simulator's controls, and what no request used
+    is removed when the test ends, so that it cannot hit the next test. Faults of other tests
+    and workers are left alone.
+
+    Example::
+
+        def test_retries(plutora, plutora_faults):
+            plutora_faults.inject("/releases$", status=503, count=2)
+            assert plutora.releases()
+    """
+
+    def __init__(self, control: SimulatorControl) -> None:
+        self.control = control
+        self.ids: list[int] = []
+
+    def __repr__(self) -> str:
+        return f"InjectedFaults({len(self.ids)} injected)"
+
+    def inject(self, path: str, kind: str = "status", **details: Any) -> dict[str, Any]:
+        """Queue a fault (``status``, ``rate_limit``, ``delay`` or ``drop``; details as in
+        ``docs/simulator.md``: ``status``, ``count``, ``retryAfter``, ``seconds``, ``method``,
+        ``stage``, ``body``, ``user``); returns it as the simulator shows it, with its ``id``.
+
+        Example: ``plutora_faults.inject("/me", kind="rate_limit", retryAfter=1)``
+        """
+        fault = self.control.inject_fault(path, kind, **details)
+        self.ids.append(int(fault["id"]))
+        return fault
+
+    def remove_unused(self) -> list[int]:
+        """Remove the faults no request used; returns their ids.
+
+        Example: ``assert plutora_faults.remove_unused() == []  # every fault was hit``
+        """
+        removed = [fault_id for fault_id in self.ids if self.control.remove_fault(fault_id)]
+        self.ids.clear()
+        return removed
+
+
+@pytest.fixture
+def plutora_faults(plutora_simulator: SimulatorHandle) -> Iterator[InjectedFaults]:
+    """Faults for this test only (needs ``--plutora-sim``): ``inject(path, kind, **details)``;
+    those no request used are removed when the test ends.
+
+    Example::
+
+        def test_rate_limited(plutora, plutora_faults):
+            plutora_faults.inject("/me$", kind="rate_limit", retryAfter=1)
+            assert plutora.current_user()  # waited once, then answered
+    """
+    faults = InjectedFaults(plutora_simulator.control)
+    try:
+        yield faults
+    finally:
+        faults.remove_unused()
+
+
 class SchemaAssertions:
     """Schema checks that read well in pytest's assertion rewriting.
 

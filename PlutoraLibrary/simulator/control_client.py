@@ -106,6 +106,10 @@ class SimulatorControl:
         body = {"path": path, "kind": kind, **{k: v for k, v in details.items() if v is not None}}
         return dict(self._call("POST", "/faults", body))
 
+    def faults(self) -> list[dict[str, Any]]:
+        """The faults still queued, oldest first. Example: ``control.faults()[0]["remaining"]``."""
+        return list(self._call("GET", "/faults"))
+
     def clear_faults(self) -> None:
         """Forget every queued fault. Example: ``control.clear_faults()``."""
         self._call("DELETE", "/faults")

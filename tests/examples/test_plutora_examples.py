@@ -59,6 +59,6 @@ def test_every_page_of_changes_matches_its_schema(plutora: PlutoraClient, plutor
 
 
 @pytest.mark.plutora_simulator
-def test_reads_survive_server_errors(plutora: PlutoraClient, plutora_simulator) -> None:  # type: ignore[no-untyped-def]
-    plutora_simulator.control.inject_fault("/environments$", status=503, count=2)
+def test_reads_survive_server_errors(plutora: PlutoraClient, plutora_faults) -> None:  # type: ignore[no-untyped-def]
+    plutora_faults.inject("/environments$", status=503, count=2)  # gone when the test ends
     assert plutora.environments()

@@ -146,6 +146,35 @@ def test_the_example_module_passes_offline_with_plutora_sim(pytester: pytest.Pyt
     assert _outcomes(result) == {"passed": 5}, result.stdout.str()[-3000:]
 
 
+def test_a_tests_unused_faults_end_with_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+from PlutoraLibrary.core import AccessDenied
+
+def test_leaves_two_faults_unused(plutora, plutora_faults):
+    fault = plutora_faults.inject("/me$", status=403, count=3)
+    assert fault["id"] > 0
+    with pytest.raises(AccessDenied):
+        plutora.current_user()
+
+def test_is_not_hit_by_them(plutora, plutora_simulator):
+    assert plutora.current_user() == "qa.lead@example.com"
+    assert plutora_simulator.control.inject_fault("/other$")["path"] == "/other$"
+
+def test_remove_unused_says_which_and_leaves_other_faults_alone(plutora_faults, plutora_simulator):
+    first = plutora_faults.inject("/first$")["id"]
+    assert plutora_faults.remove_unused() == [first]
+    assert [f["path"] for f in plutora_simulator.control.faults()] == ["/other$"]
+    assert repr(plutora_faults) == "InjectedFaults(0 injected)"
+"""
+    )
+    result = pytester.runpytest_subprocess(
+        "--plutora-sim", "-p", "no:cacheprovider", "-p", "no:randomly"
+    )
+    assert _outcomes(result) == {"passed": 3}, result.stdout.str()[-3000:]
+
+
 def test_simulator_marked_tests_skip_without_the_simulator(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
