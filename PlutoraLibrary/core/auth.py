@@ -4,16 +4,22 @@ the processes of a run, and never a retried login.
 Rules this module keeps:
 
 - ``expires_in`` is read from every answer; a token is renewed ``refresh_margin_seconds``
-  before it runs out.
-- One renewal at a time, however many threads ask (a lock held across the login); with a
-  shared folder, one per machine (a file lock held across the login), so N processes of a run
-  cause one grant per token lifetime.
+  before it runs out, but never earlier than half its lifetime (a short-lived token is not
+  renewed on every call).
+- One login at a time, however many threads ask (a lock held across the login); with a state
+  folder shared by the run's processes (:attr:`PlutoraConfig.state_dir`), one per machine: a
+  lock file held across the login. A waiter waits at most ``token_lock_timeout`` and then
+  fails without a login of its own, unless the holder is provably gone (its process no longer
+  exists on this host, or it held the lock longer than a login can take).
 - A rejected login (``invalid_grant``, ``validation_error``, locked account) raises at once and
-  is remembered: later calls raise the same error without asking the server again, because
-  five failed logins lock a real account.
+  is remembered in the run's shared state (:mod:`.refusals`): any process of the run that would
+  log in with the same credentials raises the same error without asking the server again,
+  because five failed logins lock a real account.
 - Whatever is written to disk is the access token and its expiry, encrypted (Fernet) with a
   key derived from the client secret and the password, in an owner-only file; never a password
   or a client secret. A file left behind opens only for someone who could log in anyway.
+- No frame that a traceback shows holds the login form: it is built and sent in a function
+  that never raises, and the errors are raised from frames without it.
 """
 
 from __future__ import annotations
@@ -25,34 +31,52 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import requests
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from filelock import FileLock
+from filelock import SoftFileLock
+from filelock import Timeout as LockTimeout
 
-from .config import Credentials, ProductConfig
+from .config import Credentials, PlutoraConfig, ProductConfig
+from .deadline import WATCHDOG, Deadline, Watch
 from .errors import (
     AccessDenied,
     AccountLocked,
     AuthenticationError,
+    DeadlineExceeded,
     InvalidClient,
+    LoginLockTimeout,
     LoginRejected,
     TransportError,
     UnexpectedResponse,
+    connection_hint,
 )
+from .refusals import PROCESS_REFUSALS, LoginIdentity, Refusal, RefusalMemory
 from .reporting import SECRETS, Reporter, mask_url
+from .secret import SecretText
 
 Clock = Callable[[], float]
+#: The kinds of refusal, by name (records store the name).
+_KINDS: dict[str, type[AuthenticationError]] = {
+    kind.__name__: kind
+    for kind in (AuthenticationError, InvalidClient, LoginRejected, AccountLocked)
+}
+#: A lock holder is taken over once it held the lock this much longer than a login can take.
+_LEASE_MARGIN_SECONDS = 10.0
 
 
 class Token:
-    """An access token. ``str``, ``repr`` and f-strings never show its value; ``value`` does.
+    """An access token. ``str``, ``repr`` and f-strings never show it; ``value`` is the text,
+    as a :class:`SecretText` (a ``str`` whose repr is masked, so pytest's assertion
+    explanations do not show it either).
 
     Example::
 
@@ -60,15 +84,19 @@ class Token:
         headers = {"Authorization": f"bearer {token.value}"}
     """
 
-    __slots__ = ("_value", "expires_at", "product")
+    __slots__ = ("_value", "expires_at", "lifetime", "product")
 
-    def __init__(self, value: str, expires_at: float, product: str) -> None:
-        self._value = value
+    def __init__(
+        self, value: str, expires_at: float, product: str, lifetime: float | None = None
+    ) -> None:
+        self._value = SecretText(value)
         self.expires_at = expires_at
         self.product = product
+        #: Seconds the token server gave it (``expires_in``); None when not known.
+        self.lifetime = lifetime
 
     @property
-    def value(self) -> str:
+    def value(self) -> SecretText:
         """The secret itself: put it in a header, never in a log."""
         return self._value
 
@@ -91,7 +119,7 @@ class Token:
         return hash(self._value)
 
     def __reduce__(self) -> Any:  # pickling (xdist) keeps the value: it is needed to call
-        return (Token, (self._value, self.expires_at, self.product))
+        return (Token, (str(self._value), self.expires_at, self.product, self.lifetime))
 
 
 class BearerAuth(requests.auth.AuthBase):
@@ -125,11 +153,14 @@ NO_AUTH = BearerAuth(None)
 
 
 @dataclass(frozen=True)
-class _Rejection:
-    kind: type[AuthenticationError]
-    status: int
-    error: str | None
-    description: str | None
+class _Answer:
+    """What a login exchange left behind: the answer or the failure's name, never the form."""
+
+    response: requests.Response | None
+    failure: str | None = None
+    #: Advice for the failure (e.g. https to a plain-http port), from :func:`connection_hint`.
+    hint: str = ""
+    cut_off: bool = False
 
 
 class TokenProvider:
@@ -137,7 +168,7 @@ class TokenProvider:
 
     Example::
 
-        provider = TokenProvider(config.plutora, session, timeout=(5, 30))
+        provider = TokenProvider.for_config(config, config.plutora, session)
         token = provider.token()          # logs in once
         provider.invalidate(token)        # after a 401: the next call logs in again
     """
@@ -151,45 +182,100 @@ class TokenProvider:
         refresh_margin: float = 120.0,
         reporter: Reporter | None = None,
         clock: Clock = time.time,
+        *,
+        state_dir: str | None = None,
+        deadline_seconds: float | None = None,
+        lock_timeout: float | None = None,
+        refusal_memory_seconds: float = 3600.0,
     ) -> None:
+        """``shared_dir``: share tokens (and refusals) with the run's processes through this
+        folder; ``state_dir``: share only refusals and the login lock (tokens stay in this
+        process)."""
         self.product = product
         self.session = session
         self.timeout = timeout
         self.refresh_margin = refresh_margin
         self.reporter = reporter or Reporter()
         self.clock = clock
+        self.deadline_seconds = deadline_seconds or 4 * timeout[1]
+        self.lock_timeout = self.deadline_seconds if lock_timeout is None else lock_timeout
+        self.refusal_memory_seconds = refusal_memory_seconds
         # Errors and reprs show the token URL masked (a URL may carry user:password@).
         self._shown_url = mask_url(product.token_url)
         self._token: Token | None = None
-        self._rejection: _Rejection | None = None
         self._lock = threading.Lock()
         self.logins = 0  # grants this provider obtained itself (for tests and reports)
+        credentials = product.credentials
+        self._identity = (
+            LoginIdentity(product.token_url, credentials) if credentials is not None else None
+        )
+        folder = shared_dir or state_dir
+        self._memory: RefusalMemory | None = None
+        self._file_lock: SoftFileLock | None = None
         self._cache_file: Path | None = None
-        self._file_lock: FileLock | None = None
         self._cipher: Fernet | None = None
-        if shared_dir and product.credentials is not None:
-            self._cipher = _cache_cipher(product.credentials)
-            self._cache_file = _cache_path(Path(shared_dir), product)
-            self._file_lock = FileLock(str(self._cache_file) + ".lock", thread_local=False)
+        if folder and self._identity is not None:
+            assert credentials is not None
+            self._memory = RefusalMemory.for_folder(folder, refusal_memory_seconds)
+            lock_path = Path(folder) / f"login-{self._identity.who}.lock"
+            with warnings.catch_warnings():  # a lease is what we want: see _LEASE_MARGIN_SECONDS
+                warnings.simplefilter("ignore")
+                self._file_lock = SoftFileLock(
+                    str(lock_path),
+                    thread_local=False,
+                    lifetime=self.deadline_seconds + _LEASE_MARGIN_SECONDS,
+                    poll_interval=0.02,
+                )
+            if shared_dir:
+                self._cipher = _cache_cipher(credentials)
+                self._cache_file = _cache_path(Path(shared_dir), product)
+
+    @classmethod
+    def for_config(
+        cls,
+        config: PlutoraConfig,
+        product: ProductConfig,
+        session: requests.Session,
+        reporter: Reporter | None = None,
+    ) -> TokenProvider:
+        """The provider of ``product`` with the timeouts, deadline, lock wait, refusal memory
+        and shared folders of ``config``.
+
+        Example: ``TokenProvider.for_config(config, config.plutora, new_session(config))``
+        """
+        return cls(
+            product,
+            session,
+            (config.connect_timeout, config.read_timeout),
+            shared_dir=config.token_cache_dir,
+            refresh_margin=config.refresh_margin_seconds,
+            reporter=reporter,
+            state_dir=config.state_dir,
+            deadline_seconds=config.call_deadline,
+            lock_timeout=config.lock_timeout,
+            refusal_memory_seconds=config.refusal_memory_seconds,
+        )
 
     def __repr__(self) -> str:
         return f"TokenProvider({self.product.product.value}, {self._shown_url})"
 
-    def token(self) -> Token:
-        """A token valid for at least the refresh margin; logs in only when needed."""
+    def token(self, deadline: Deadline | None = None) -> Token:
+        """A token valid for at least the refresh margin; logs in only when needed, within
+        ``deadline`` (a new one of ``deadline_seconds`` when not given)."""
         token = self._token
         if token is not None and self._fresh(token):
             return token
-        with self._lock:
+        deadline = deadline or Deadline(self.deadline_seconds)
+        with self._thread_turn(deadline):
             token = self._token
             if token is not None and self._fresh(token):
                 return token
-            self._raise_if_rejected()
+            self._raise_if_refused(PROCESS_REFUSALS)
             if self._file_lock is None:
-                self._token = self._login()
+                self._token = self._login(deadline)
             else:
-                with self._file_lock:
-                    self._token = self._read_shared() or self._login_and_share()
+                with self._login_lock(deadline):
+                    self._token = self._read_shared() or self._login_once(deadline)
             return self._token
 
     def invalidate(self, token: Token) -> None:
@@ -198,79 +284,186 @@ class TokenProvider:
         Only the token that failed is dropped: if another thread already renewed it, the
         renewed one stays, so a burst of 401s causes one login, not one each.
         """
-        with self._lock:
+        deadline = Deadline(self.deadline_seconds)
+        with self._thread_turn(deadline):
             if self._token == token:
                 self._token = None
-            if self._file_lock is not None and self._cache_file is not None:
-                with self._file_lock:
+            if self._cache_file is not None:
+                with self._login_lock(deadline):
                     shared = self._read_shared(accept_stale=True)
                     if shared == token:
                         self._cache_file.unlink(missing_ok=True)
 
     def _fresh(self, token: Token) -> bool:
-        return token.expires_at - self.refresh_margin > self.clock()
+        margin = self.refresh_margin
+        if token.lifetime is not None:
+            margin = min(margin, token.lifetime / 2)
+        return token.expires_at - margin > self.clock()
 
-    def _raise_if_rejected(self) -> None:
-        rejection = self._rejection
-        if rejection is not None:
-            raise rejection.kind(
-                self.product.product.label,
-                self._shown_url,
-                rejection.status,
-                rejection.error,
-                rejection.description,
-            )
+    # -- waiting for a turn -------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _thread_turn(self, deadline: Deadline) -> Iterator[None]:
+        wait = min(self.lock_timeout, deadline.remaining())
+        if not self._lock.acquire(timeout=wait):
+            raise self._lock_timeout(wait, "another thread of this process")
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    @contextlib.contextmanager
+    def _login_lock(self, deadline: Deadline) -> Iterator[None]:
+        assert self._file_lock is not None
+        wait = min(self.lock_timeout, deadline.remaining())
+        try:
+            self._file_lock.acquire(timeout=wait)
+        except LockTimeout:
+            raise self._lock_timeout(wait, self._holder()) from None
+        try:
+            yield
+        finally:
+            self._file_lock.release()
+
+    def _holder(self) -> str:
+        assert self._file_lock is not None
+        with contextlib.suppress(Exception):
+            pid = self._file_lock.pid
+            if pid:
+                return f"process {pid} on this host"
+        return "another process of the run"
+
+    def _lock_timeout(self, waited: float, holder: str) -> LoginLockTimeout:
+        lease = self.deadline_seconds + _LEASE_MARGIN_SECONDS
+        where = f" ({self._file_lock.lock_file})" if self._file_lock is not None else ""
+        return LoginLockTimeout(
+            f"Waited {waited:g} s for the {self.product.product.label} login lock{where}, held "
+            f"by {holder}, which is logging in as the same user. No login was sent: a second "
+            "login could be a second attempt of a wrong password. If that process hangs, end "
+            f"it: a lock is taken over once its holder is gone or has held it {lease:g} s. "
+            "To wait longer, raise token_lock_timeout (PLUTORA_TOKEN_LOCK_TIMEOUT)."
+        )
+
+    # -- refusals -------------------------------------------------------------------------------
+
+    def _raise_if_refused(self, memory: RefusalMemory | None) -> None:
+        if memory is None or self._identity is None:
+            return
+        refusal = memory.recall(self._identity)
+        if refusal is None:
+            return
+        if memory is not PROCESS_REFUSALS:  # later calls of this process: no slow hash
+            PROCESS_REFUSALS.remember(self._identity, refusal)
+        raise _KINDS.get(refusal.kind, AuthenticationError)(
+            self.product.product.label,
+            self._shown_url,
+            refusal.status,
+            refusal.error,
+            refusal.description,
+            note=refusal.note(),
+        )
+
+    def _remember(self, refusal: Refusal) -> None:
+        if self._identity is None:
+            return
+        PROCESS_REFUSALS.remember(self._identity, refusal)
+        if self._memory is not None:
+            with contextlib.suppress(OSError):  # the error itself matters more than its record
+                self._memory.remember(self._identity, refusal)
 
     # -- login -----------------------------------------------------------------------------------
 
-    def _login(self) -> Token:
+    def _login_once(self, deadline: Deadline) -> Token:
+        """Log in unless a process of the run was refused these credentials already."""
+        self._raise_if_refused(self._memory)
+        token = self._login(deadline)
+        if self._cache_file is not None:
+            self._share(token)
+        return token
+
+    def _login(self, deadline: Deadline) -> Token:
         credentials = self.product.require_credentials()
-        SECRETS.add(credentials.client_secret, credentials.password)
+        _register_secrets(credentials)
+        title = self.product.product.label
+        if deadline.passed():
+            raise DeadlineExceeded(
+                f"POST {self._shown_url} (the {title} token server) was not sent: the call's "
+                f"deadline of {deadline.seconds:g} s passed while waiting for the login lock. "
+                "Raise deadline_seconds (PLUTORA_DEADLINE)."
+            )
+        answer = self._send_login(credentials, deadline)
+        if answer.response is None:
+            if answer.cut_off:
+                raise DeadlineExceeded(
+                    f"POST {self._shown_url} (the {title} token server) did not answer within "
+                    f"the deadline of {deadline.seconds:g} s (deadline_seconds, PLUTORA_DEADLINE; "
+                    "read_timeout bounds one socket read only). The login was not retried. "
+                    "Check the token URL, the network and the proxy."
+                )
+            advice = answer.hint or "Check the token URL, the network and the proxy settings."
+            raise TransportError(
+                f"POST {self._shown_url} (the {title} token server) got no answer: "
+                f"{answer.failure}. {advice} The login was not retried."
+            )
+        self.logins += 1
+        token = self._token_from(answer.response)
+        if self._identity is not None:
+            PROCESS_REFUSALS.forget(self._identity)
+            if self._memory is not None:
+                self._memory.forget(self._identity)
+        return token
+
+    def _send_login(self, credentials: Credentials, deadline: Deadline) -> _Answer:
+        """Send the login once. Never raises a transport error: a traceback through this frame
+        would show the form, and frames of requests below it too."""
+        url = self.product.token_url
         form = {
             "client_id": credentials.client_id,
-            "client_secret": credentials.client_secret,
+            "client_secret": str(credentials.client_secret),
             "grant_type": "password",
             "username": credentials.username,
-            "password": credentials.password,
+            "password": str(credentials.password),
         }
-        url = self.product.token_url
         started = time.perf_counter()
-        try:
-            with self.reporter.step("POST", url):
-                # Never retried: a failed login counts towards the lock-out.
-                answer = self.session.post(
-                    url, data=form, auth=NO_AUTH, timeout=self.timeout, allow_redirects=False
+        watch: Watch | None = None
+        answer: _Answer
+        with self.reporter.step("POST", url):
+            try:
+                with WATCHDOG.watch(deadline) as watch:
+                    # Never retried: a failed login counts towards the lock-out.
+                    response = self.session.post(
+                        url,
+                        data=form,
+                        auth=NO_AUTH,
+                        timeout=(self.timeout[0], deadline.read_timeout(self.timeout[1])),
+                        allow_redirects=False,
+                    )
+                answer = _Answer(response)
+            except requests.RequestException as error:
+                answer = _Answer(
+                    None,
+                    type(error).__name__,
+                    cut_off=watch is not None and watch.tripped,
+                    hint=connection_hint(self._shown_url, error),
                 )
-                self._report(url, started, answer)
-        except requests.RequestException as error:
-            self._report(url, started, None, error)
-            raise TransportError(
-                f"POST {self._shown_url} (the {self.product.product.label} token server) "
-                "got no answer: "
-                f"{type(error).__name__}. Check the token URL, the network and the proxy settings; "
-                "the login was not retried."
-            ) from None
-        self.logins += 1
-        return self._token_from(answer)
+            finally:
+                form.clear()
+            self._report(url, started, answer)
+        return answer
 
-    def _report(
-        self,
-        url: str,
-        started: float,
-        answer: requests.Response | None,
-        error: Exception | None = None,
-    ) -> None:
+    def _report(self, url: str, started: float, answer: _Answer) -> None:
+        response = answer.response
         self.reporter.record(
             "POST",
             url,
-            answer.status_code if answer is not None else None,
+            response.status_code if response is not None else None,
             (time.perf_counter() - started) * 1000,
             {"Content-Type": "application/x-www-form-urlencoded"},
             "client_id=***&client_secret=***&grant_type=password&username=***&password=***",
             "application/x-www-form-urlencoded",
-            answer.content if answer is not None else None,
-            answer.headers.get("Content-Type") if answer is not None else None,
-            type(error).__name__ if error else None,
+            response.content if response is not None else None,
+            response.headers.get("Content-Type") if response is not None else None,
+            answer.failure,
         )
 
     def _token_from(self, answer: requests.Response) -> Token:
@@ -283,19 +476,27 @@ class TokenProvider:
             value, lifetime = body.get("access_token"), body.get("expires_in")
             if isinstance(value, str) and value and isinstance(lifetime, (int, float)):
                 SECRETS.add(value, body.get("refresh_token"))
-                return Token(value, self.clock() + float(lifetime), self.product.product.value)
+                return Token(
+                    value,
+                    self.clock() + float(lifetime),
+                    self.product.product.value,
+                    lifetime=float(lifetime),
+                )
         if answer.status_code in (400, 401) and isinstance(body, dict) and "error" in body:
-            error, description = body.get("error"), body.get("error_description")
+            error, description = _text(body.get("error")), _text(body.get("error_description"))
             kind: type[AuthenticationError]
-            if error == "invalid_grant" or error == "invalid_client":
+            if error in ("invalid_grant", "invalid_client"):
                 kind = InvalidClient
-            elif isinstance(description, str) and "locked" in description.lower():
+            elif description and "locked" in description.lower():
                 kind = AccountLocked
             elif error == "validation_error":
                 kind = LoginRejected
             else:
                 kind = AuthenticationError
-            self._rejection = _Rejection(kind, answer.status_code, error, description)
+            refusal = Refusal.now(
+                kind.__name__, answer.status_code, error, description, self.refusal_memory_seconds
+            )
+            self._remember(refusal)
             raise kind(title, url, answer.status_code, error, description)
         message = body.get("message", "") if isinstance(body, dict) else answer.text[:200]
         if answer.status_code == 403:
@@ -305,30 +506,40 @@ class TokenProvider:
             url,
             answer.status_code,
             SECRETS.scrub(str(message)),
-            advice=f"The {title} token server did not answer with a token. Check "
-            f"{self.product.product.env_prefix}AUTH_URL; the login was not retried.",
+            advice=_unexpected_login_advice(
+                answer.status_code, title, self.product.product.env_prefix
+            ),
         )
 
     # -- sharing across processes ---------------------------------------------------------------
 
     def _read_shared(self, accept_stale: bool = False) -> Token | None:
-        assert self._cache_file is not None
-        assert self._cipher is not None
+        if self._cache_file is None or self._cipher is None:
+            return None
         try:
             data = json.loads(self._cipher.decrypt(self._cache_file.read_bytes()))
+            lifetime = data.get("lifetime")
             token = Token(
-                str(data["access_token"]), float(data["expires_at"]), self.product.product.value
+                str(data["access_token"]),
+                float(data["expires_at"]),
+                self.product.product.value,
+                lifetime=float(lifetime) if lifetime is not None else None,
             )
-        except (OSError, ValueError, KeyError, TypeError, InvalidToken):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, InvalidToken):
             return None  # none yet, or written under other credentials: log in and replace it
         SECRETS.add(token.value)
         return token if accept_stale or self._fresh(token) else None
 
-    def _login_and_share(self) -> Token:
+    def _share(self, token: Token) -> None:
         assert self._cache_file is not None
         assert self._cipher is not None
-        token = self._login()
-        data = json.dumps({"access_token": token.value, "expires_at": token.expires_at})
+        data = json.dumps(
+            {
+                "access_token": str(token.value),
+                "expires_at": token.expires_at,
+                "lifetime": token.lifetime,
+            }
+        )
         sealed = self._cipher.encrypt(data.encode())
         partial = self._cache_file.with_name(self._cache_file.name + f".{os.getpid()}.partial")
         with contextlib.suppress(OSError):  # sharing is an optimisation; the token is good
@@ -336,7 +547,32 @@ class TokenProvider:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(sealed)
             partial.replace(self._cache_file)
-        return token
+
+
+def _text(value: Any) -> str | None:
+    """A server-supplied field as text, scrubbed of every known secret."""
+    if value is None:
+        return None
+    return SECRETS.scrub(value if isinstance(value, str) else json.dumps(value))
+
+
+def _register_secrets(credentials: Credentials) -> None:
+    """Known secrets, also as a token server may echo them: form- and URL-encoded."""
+    for value in (str(credentials.client_secret), str(credentials.password)):
+        SECRETS.add(value, quote_plus(value), quote(value, safe=""))
+
+
+def _unexpected_login_advice(status: int, title: str, prefix: str) -> str:
+    """Advice for a token server's answer that is neither a token nor a refusal."""
+    if status == 429 or status >= 500:
+        return (
+            f"The {title} token server is busy or limiting requests ({status}); the login was "
+            "not retried (it counts towards the lock-out). Try again later."
+        )
+    return (
+        f"The {title} token server did not answer with a token. Check {prefix}AUTH_URL; the "
+        "login was not retried."
+    )
 
 
 def _cache_path(folder: Path, product: ProductConfig) -> Path:

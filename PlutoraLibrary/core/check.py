@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import PlutoraConfig, Product
-from .errors import ConfigurationError, PlutoraError
+from .errors import ConfigurationError, PlutoraError, SchemaMismatch
 from .filters import SearchFilter
 from .plutora import PlutoraClient
 from .plutora_test import PlutoraTestClient
@@ -30,9 +30,22 @@ def _run(product: str, name: str, step: Callable[[], Any], results: list[CheckRe
     started = time.perf_counter()
     try:
         value = step()
+    except ConfigurationError:
+        raise  # the settings, not the site: the command reports it and exits 2
     except PlutoraError as error:
         results.append(
             CheckResult(product, name, False, str(error), (time.perf_counter() - started) * 1000)
+        )
+        return None
+    except (KeyError, IndexError, TypeError) as error:
+        # Only reachable with validation off (--no-validate): the schema check would have
+        # named what is wrong with the answer.
+        detail = (
+            f"The answer does not have the API's shape ({type(error).__name__}: {error}); "
+            "run without --no-validate to see which field is wrong."
+        )
+        results.append(
+            CheckResult(product, name, False, detail, (time.perf_counter() - started) * 1000)
         )
         return None
     detail = f"{len(value)} record(s)" if isinstance(value, list) else "ok"
@@ -46,7 +59,7 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
         return
     page = _run(name, "releases (page of 5)", lambda: client.release_page(0, 5).items, results)
     if page:
-        _run(name, "release by id", lambda: [client.release(page[0]["id"])], results)
+        _run(name, "release by id", lambda: [client.release(_id_of(page[0], "id"))], results)
     _run(name, "changes (search, 5)", lambda: client.search_changes(page_size=5).items, results)
     _run(name, "environments", client.environments, results)
     _run(name, "hosts", client.hosts, results)
@@ -64,9 +77,27 @@ def _check_plutora_test(client: PlutoraTestClient, results: list[CheckResult]) -
         name, "defects (search, 5)", lambda: client.search_defects(page_size=5).items, results
     )
     if defects:
-        _run(name, "defect by id", lambda: [client.defect(defects[0]["Id"])], results)
-        by_display = [SearchFilter("DisplayId", "Equals", defects[0]["DisplayId"])]
-        _run(name, "defect by search", lambda: client.search_defects(by_display).items, results)
+        _run(name, "defect by id", lambda: [client.defect(_id_of(defects[0], "Id"))], results)
+        _run(
+            name,
+            "defect by search",
+            lambda: (
+                client.search_defects(
+                    [SearchFilter("DisplayId", "Equals", _id_of(defects[0], "DisplayId"))]
+                ).items
+            ),
+            results,
+        )
+
+
+def _id_of(record: Any, key: str) -> str:
+    """``record[key]`` as an id, or :class:`SchemaMismatch` when the listed record lacks it
+    (seen only with validation off)."""
+    value = record.get(key) if isinstance(record, dict) else None
+    if not isinstance(value, str) or not value:
+        got = "nothing (missing)" if value is None else repr(value)[:40]
+        raise SchemaMismatch("list item", f"$[0].{key}", "an id (a text)", got, "the first record")
+    return value
 
 
 def run_checks(config: PlutoraConfig) -> list[CheckResult]:

@@ -6,20 +6,42 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from .config import PlutoraConfig, Product
+from .config import PlutoraConfig, Product, shared_folder_error
 from .reporting import Reporter
 from .transport import Transport
 from .validation import Schemas, shared_schemas
 
+#: The longest id accepted: the API's servers refuse longer path segments (IIS: 260).
+MAX_ID_LENGTH = 260
+
 
 def path_segment(value: str) -> str:
-    """A path segment from user input, escaped so that it cannot reach another path.
+    """A path segment from user input, checked and escaped so that it cannot reach another
+    path. Nothing is sent for an id that cannot be one: ``None`` (or the text ``"None"``,
+    which is what an unset value becomes in Robot Framework), an empty or blank text, or a
+    text longer than :data:`MAX_ID_LENGTH`.
 
     Example: ``path_segment("DEF-0042")`` → ``'DEF-0042'``; ``path_segment("../x")`` → ``'..%2Fx'``
     """
+    if value is None or (isinstance(value, str) and value.strip() == "None"):
+        raise ValueError(
+            "No id was given (None), so nothing was sent: pass the record's id, e.g. the "
+            "'id' of a release from a list or search. In Robot Framework, an unset variable "
+            "or ${None} gives this."
+        )
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"An id must be a non-empty string, not {value!r}.")
-    return quote(value.strip(), safe="")
+        raise ValueError(
+            f"An id must be a non-empty text, not {value!r}; nothing was sent. Pass the "
+            "record's id, e.g. the 'id' of a release from a list or search."
+        )
+    text = value.strip()
+    if len(text) > MAX_ID_LENGTH:
+        raise ValueError(
+            f"An id of {len(text)} characters ({text[:20]!r}…) is too long to be one (at most "
+            f"{MAX_ID_LENGTH}); nothing was sent. Pass the record's id (a GUID, or a display id "
+            "such as DEF-0042), not a whole record or a list."
+        )
+    return quote(text, safe="")
 
 
 class ApiClient:
@@ -36,7 +58,10 @@ class ApiClient:
     ) -> None:
         self.config = config
         self.schemas = schemas or shared_schemas()
-        self.transport = transport or Transport(config, self.product, reporter)
+        try:
+            self.transport = transport or Transport(config, self.product, reporter)
+        except OSError as error:  # the shared folder (token_cache_dir) cannot be used
+            raise shared_folder_error(config, error) from None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.config.product(self.product).api_url})"

@@ -12,11 +12,13 @@ Environment variables::
     PLUTORA_CONNECT_TIMEOUT   PLUTORA_READ_TIMEOUT   PLUTORA_VERIFY_TLS (true/false/CA file)
     PLUTORA_USE_ENV_PROXIES   PLUTORA_SCRIPT_NAME   PLUTORA_LOG_BODY_LIMIT   PLUTORA_VALIDATE
     PLUTORA_RATE_LIMIT   PLUTORA_RATE_WINDOW   PLUTORA_MAX_RETRY_WAIT   PLUTORA_RETRIES
-    PLUTORA_TOKEN_CACHE_DIR
+    PLUTORA_TOKEN_CACHE_DIR   PLUTORA_REFRESH_MARGIN   PLUTORA_DEADLINE
+    PLUTORA_TOKEN_LOCK_TIMEOUT   PLUTORA_REFUSAL_MEMORY   PLUTORA_STATE_DIR
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -25,6 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError
+from .reporting import mask_url
+from .secret import SecretText
 
 
 class Product(str, Enum):
@@ -55,17 +59,24 @@ PLUTORA_TEST_URLS = ("https://oauthps.plutora.com/oauth/token", "https://apips.p
 _SETTING_NAMES = ("client_id", "client_secret", "username", "password", "auth_url", "api_url")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Credentials:
-    """One product's API key and user. ``repr`` and ``str`` hide the secret and password.
+    """One product's API key and user. ``repr`` and ``str`` hide the secret and password,
+    which are held as :class:`SecretText`; comparing two (``==``, or pytest's assertion diff)
+    shows no secret either.
 
     Example: ``Credentials("id", "secret", "qa@example.com", "pw")``
     """
 
     client_id: str
-    client_secret: str = field(repr=False)
+    # compare=False: pytest drills into the compared fields of dataclasses that differ.
+    client_secret: str = field(repr=False, compare=False)
     username: str
-    password: str = field(repr=False)
+    password: str = field(repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "client_secret", SecretText(self.client_secret))
+        object.__setattr__(self, "password", SecretText(self.password))
 
     def __repr__(self) -> str:
         return (
@@ -74,6 +85,19 @@ class Credentials:
         )
 
     __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Credentials):
+            return NotImplemented
+        return (self.client_id, self.client_secret, self.username, self.password) == (
+            other.client_id,
+            other.client_secret,
+            other.username,
+            other.password,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.client_id, self.username, self.client_secret, self.password))
 
 
 @dataclass(frozen=True)
@@ -110,8 +134,7 @@ class ProductConfig:
         if self.credentials is None:
             problems.append(
                 f"No {self.product.label} credentials: set {prefix}CLIENT_ID, "
-                f"{prefix}CLIENT_SECRET, {prefix}USERNAME and {prefix}PASSWORD "
-                "(or pass them as arguments)."
+                f"{prefix}CLIENT_SECRET, {prefix}USERNAME and {prefix}PASSWORD."
             )
         if problems or self.credentials is None:
             raise ConfigurationError(problems)
@@ -154,8 +177,40 @@ class PlutoraConfig:
     retries: int = 3
     #: A folder where processes of one run share tokens (owner-only files, no password).
     token_cache_dir: str | None = None
-    #: A token is renewed this many seconds before it expires.
+    #: A token is renewed this many seconds before it expires (at most half its lifetime).
     refresh_margin_seconds: float = 120.0
+    #: The longest one call may take in all: every attempt, backoff, 429 wait, the token lock
+    #: and the login. None: 4 times ``read_timeout`` (a read timeout bounds one socket read only).
+    deadline_seconds: float | None = None
+    #: The longest a process waits for another one's login (the token lock). None: the deadline.
+    token_lock_timeout: float | None = None
+    #: How long a refused login is remembered: the same user and credentials are not tried
+    #: again for this long by any process sharing the run's state (new credentials are).
+    refusal_memory_seconds: float = 3600.0
+    #: Where the run's processes share refused logins and the login lock when
+    #: ``token_cache_dir`` is not set. The pytest plugin and the Robot library set it.
+    run_state_dir: str | None = None
+
+    @property
+    def call_deadline(self) -> float:
+        """Seconds one call may take in all. Example: ``config.call_deadline`` → ``120.0``."""
+        return self.deadline_seconds if self.deadline_seconds else 4 * self.read_timeout
+
+    @property
+    def lock_timeout(self) -> float:
+        """Seconds to wait for another process's login. Example: ``config.lock_timeout``."""
+        if self.token_lock_timeout is not None:
+            return self.token_lock_timeout
+        return self.call_deadline
+
+    @property
+    def state_dir(self) -> str | None:
+        """The folder the run's processes share (refusals, the login lock, and tokens and the
+        rate limit when it is ``token_cache_dir``); None: this process alone.
+
+        Example: ``PlutoraConfig.from_env(token_cache_dir="/tmp/run").state_dir``
+        """
+        return self.token_cache_dir or self.run_state_dir
 
     def product(self, product: Product | str) -> ProductConfig:
         """The configuration of one product. Example: ``config.product("plutora-test")``."""
@@ -191,6 +246,10 @@ _OPTION_TYPES: dict[str, tuple[str, type]] = {
     "retries": ("PLUTORA_RETRIES", int),
     "token_cache_dir": ("PLUTORA_TOKEN_CACHE_DIR", str),
     "refresh_margin_seconds": ("PLUTORA_REFRESH_MARGIN", float),
+    "deadline_seconds": ("PLUTORA_DEADLINE", float),
+    "token_lock_timeout": ("PLUTORA_TOKEN_LOCK_TIMEOUT", float),
+    "refusal_memory_seconds": ("PLUTORA_REFUSAL_MEMORY", float),
+    "run_state_dir": ("PLUTORA_STATE_DIR", str),
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -247,10 +306,10 @@ class _Builder:
         base_url = (api_url or (default_urls[1] if default_urls else "")).rstrip("/")
         for name, url in ((f"{env}AUTH_URL", token_url), (f"{env}API_URL", base_url)):
             if url and urlsplit(url).scheme not in ("http", "https"):
-                self.problems.append(f"{name} {url!r} is not an http(s) URL.")
+                self.problems.append(f"{name} {mask_url(url)!r} is not an http(s) URL.")
         if base_url.lower().endswith("/oauth/token"):
             self.problems.append(
-                f"{env}API_URL {base_url!r} is a token URL; give the API's base URL "
+                f"{env}API_URL {mask_url(base_url)!r} is a token URL; give the API's base URL "
                 "(e.g. https://usapi.plutora.com) and the token URL in "
                 f"{env}AUTH_URL."
             )
@@ -277,14 +336,19 @@ class _Builder:
                 options[name] = value
         defaults = {f.name: f.default for f in fields(PlutoraConfig)}
         merged = {**defaults, **options}
-        for name in ("connect_timeout", "read_timeout", "max_retry_wait", "rate_window_seconds"):
-            if merged[name] <= 0:
+        for name in ("token_cache_dir", "run_state_dir"):
+            if options.get(name):
+                self._check_folder(name, _OPTION_TYPES[name][0], str(options[name]))
+        if isinstance(options.get("verify_tls"), str):
+            self._check_ca_bundle(options["verify_tls"])
+        for name in ("deadline_seconds", "token_lock_timeout"):
+            if merged[name] is not None and not merged[name] > 0:
                 self.problems.append(f"{name} must be more than 0 seconds, not {merged[name]}.")
-        for name in ("rate_limit", "retries", "log_body_limit"):
-            if merged[name] < 0:
-                self.problems.append(f"{name} must be 0 or more, not {merged[name]}.")
-        if merged["refresh_margin_seconds"] < 0:
-            self.problems.append("refresh_margin_seconds must be 0 or more.")
+        if not merged["refusal_memory_seconds"] > 0:
+            self.problems.append(
+                "refusal_memory_seconds must be more than 0 seconds (a refused login is never "
+                f"tried twice with the same credentials), not {merged['refusal_memory_seconds']}."
+            )
         return options
 
     def _convert(self, name: str, variable: str, kind: type, raw: Any) -> Any:
@@ -304,7 +368,118 @@ class _Builder:
             return str(raw)
         try:
             number = kind(raw)
-        except (TypeError, ValueError):
-            self.problems.append(f"{name} ({variable}) must be a number, not {raw!r}.")
+        except (TypeError, ValueError, OverflowError):
+            whole = "a whole number" if kind is int else "a number"
+            self.problems.append(f"{name} ({variable}) must be {whole}, not {raw!r}.")
+            return None
+        example = _example(name, variable)
+        if not math.isfinite(number):
+            self.problems.append(
+                f"{name} ({variable}) must be a finite number, not {raw!r}{example}."
+            )
+            return None
+        low, high, unit = _RANGES.get(name, (None, None, ""))
+        if (low is not None and not number >= low) or (name in _MORE_THAN_ZERO and not number > 0):
+            least = "more than 0" if name in _MORE_THAN_ZERO else f"{low:g} or more"
+            self.problems.append(
+                f"{name} ({variable}) must be {least}{unit}, not {raw!r}{example}."
+            )
+            return None
+        if high is not None and number > high:
+            self.problems.append(
+                f"{name} ({variable}) must be at most {high:g}{unit}, not {raw!r}{example}."
+            )
             return None
         return number
+
+    def _check_folder(self, name: str, variable: str, path: str) -> None:
+        """A folder the run's processes share must be a folder this user can write, or be
+        creatable in one (it is created on first use)."""
+        problem = folder_problem(path)
+        if problem:
+            self.problems.append(f"{name} ({variable}) {path!r} {problem}")
+
+    def _check_ca_bundle(self, path: str) -> None:
+        if not os.path.exists(path):
+            self.problems.append(
+                f"verify_tls (PLUTORA_VERIFY_TLS) names a CA bundle {path!r} that does not exist; "
+                "give the path of a PEM file (or of a folder of certificates), or true / false."
+            )
+        elif not os.access(path, os.R_OK):
+            self.problems.append(
+                f"verify_tls (PLUTORA_VERIFY_TLS) names a CA bundle {path!r} that this user "
+                "cannot read; fix its permissions or point to a readable copy."
+            )
+
+
+#: (lowest, highest, unit) of each number setting: beyond these a value is a typo, or makes
+#: the standard library fail later (``time.sleep`` and socket timeouts overflow).
+_RANGES: dict[str, tuple[float | None, float | None, str]] = {
+    "connect_timeout": (None, 3600, " seconds"),
+    "read_timeout": (None, 86400, " seconds"),
+    "max_retry_wait": (None, 86400, " seconds"),
+    "rate_window_seconds": (None, 86400, " seconds"),
+    "refresh_margin_seconds": (0, 86400, " seconds"),
+    "rate_limit": (0, 10**9, ""),
+    "retries": (0, 100, ""),
+    "log_body_limit": (0, 10**9, ""),
+}
+_MORE_THAN_ZERO = frozenset(
+    {"connect_timeout", "read_timeout", "max_retry_wait", "rate_window_seconds"}
+)
+
+
+def _example(name: str, variable: str) -> str:
+    """``"; e.g. PLUTORA_READ_TIMEOUT=30"``: the default as an example (none without one)."""
+    default = next((f.default for f in fields(PlutoraConfig) if f.name == name), None)
+    if isinstance(default, bool) or not isinstance(default, (int, float)):
+        return ""
+    return f"; e.g. {variable}={default:g}"
+
+
+def shared_folder_error(config: PlutoraConfig, error: OSError) -> ConfigurationError:
+    """The :class:`ConfigurationError` for a shared folder that failed in use (the checks of
+    :func:`folder_problem` cannot foresee everything, e.g. ``/proc`` for root).
+
+    Example: ``except OSError as error: raise shared_folder_error(config, error) from None``
+    """
+    if config.token_cache_dir:
+        name, variable, path = "token_cache_dir", "PLUTORA_TOKEN_CACHE_DIR", config.token_cache_dir
+    else:
+        name, variable, path = "run_state_dir", "PLUTORA_STATE_DIR", str(config.state_dir)
+    reason = error.strerror or type(error).__name__
+    return ConfigurationError(
+        [
+            f"{name} ({variable}) {path!r} cannot be used: {reason}. Give a folder this user "
+            "can write (it is created if missing), or leave the setting out."
+        ]
+    )
+
+
+def folder_problem(path: str) -> str:
+    """Why a shared folder cannot be used (a sentence ending with the fix), or ``""``.
+
+    It must be a folder this user can write, or one that can be created: the nearest part of
+    the path that exists must be a writable folder.
+
+    Example: ``folder_problem("/etc/hostname/tokens")`` → ``'is below a file, …'``
+    """
+    fix = "give a folder this user can write (it is created if missing)."
+    target = os.path.abspath(path)
+    if os.path.exists(target):
+        if not os.path.isdir(target):
+            return f"is a file, not a folder: {fix}"
+        if not os.access(target, os.W_OK | os.X_OK):
+            return f"is a folder this user cannot write: {fix}"
+        return ""
+    parent = os.path.dirname(target)
+    while parent and not os.path.exists(parent):
+        up = os.path.dirname(parent)
+        if up == parent:
+            break
+        parent = up
+    if os.path.exists(parent) and not os.path.isdir(parent):
+        return f"lies below a file ({parent}), so it cannot be created: {fix}"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot be created: this user cannot write {parent}; {fix}"
+    return ""

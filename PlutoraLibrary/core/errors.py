@@ -23,6 +23,8 @@ says what to do. None holds a secret: paths and bodies are masked before they ge
     │   └── UnexpectedResponse        not the JSON the API sends (a proxy page, an empty body)
     ├── SchemaMismatch                an answer that does not match its JSON Schema
     ├── TransportError                no answer: connection refused, timeout, dropped
+    │   ├── DeadlineExceeded          the call outlasted its total deadline
+    │   ├── LoginLockTimeout          another process's login held the lock too long
     │   └── OutcomeUnknown            a POST/PATCH sent, answer lost: it may have been applied
     └── ChangeNotPersisted            a patch the server accepted but a re-read does not show
 """
@@ -50,17 +52,30 @@ class AuthenticationError(PlutoraError):
     advice = "Check the credentials; the library does not retry a rejected login."
 
     def __init__(
-        self, product: str, token_url: str, status: int, error: str | None, description: str | None
+        self,
+        product: str,
+        token_url: str,
+        status: int,
+        error: str | None,
+        description: str | None,
+        note: str | None = None,
     ) -> None:
+        from .reporting import SECRETS  # the server's words may echo a secret
+
+        error = SECRETS.scrub(error) if error else error
+        description = SECRETS.scrub(description) if description else description
         self.product = product
         self.token_url = token_url
         self.status = status
         self.error = error
         self.description = description
+        #: Set when the refusal was remembered from an earlier attempt (nothing sent now).
+        self.note = note
         said = f"{error}: {description}" if description else str(error)
-        super().__init__(
-            f"POST {token_url} (the {product} token server) answered {status} {said}. {self.advice}"
-        )
+        text = f"POST {token_url} (the {product} token server) answered {status} {said}"
+        if note:
+            text = _sentences(text, note)
+        super().__init__(_sentences(text, self.advice))
 
 
 class InvalidClient(AuthenticationError):
@@ -120,8 +135,7 @@ class ApiError(PlutoraError):
         text = f"{method} {path} answered {status}" if status else f"{method} {path} was not sent"
         if server_message:
             text += f": {server_message}"
-        text = text.rstrip(".")
-        super().__init__(f"{text}. {advice}" if advice else f"{text}.")
+        super().__init__(_sentences(text, advice))
 
 
 class AccessDenied(ApiError):
@@ -145,7 +159,10 @@ class TokenRejected(ApiError):
 class NotFound(ApiError):
     """404: no record with that id (or no such resource)."""
 
-    advice = "Check the id; it may have been deleted, or belong to another site or product."
+    advice = (
+        "Check the id; it may have been deleted, or belong to another site or product. If every "
+        "call answers 404, the API URL is wrong (PLUTORA_API_URL, or the region)."
+    )
 
 
 class ValidationFailed(ApiError):
@@ -180,9 +197,10 @@ class UnsupportedMediaType(ApiError):
 
 
 class RateLimited(ApiError):
-    """429 that outlasted the allowed wait; ``retry_after`` is the server's wait in seconds
+    """429 that outlasted the allowed wait; ``retry_after`` is the server's last wait in seconds
     (or, from :meth:`client_side`, how long the client-side limit kept the call back).
-    ``status`` is 429 either way."""
+    ``waits`` and ``waited`` say how often and how long in all the client already waited as
+    the server asked. ``status`` is 429 either way."""
 
     def __init__(
         self,
@@ -193,19 +211,39 @@ class RateLimited(ApiError):
         body: Any,
         *,
         sent: bool = True,
+        waits: int = 0,
+        waited: float = 0.0,
+        max_wait: float | None = None,
+        max_waits: int | None = None,
     ) -> None:
         self.retry_after = retry_after
+        self.waits = waits
+        self.waited = waited
         wait = f"{retry_after:g} s" if retry_after is not None else "an unknown time"
-        if sent:
-            advice = (
-                f"The API key's request limit is used up; the server asks to wait {wait}, longer "
-                "than allowed (max_retry_wait). Slow down (rate_limit) or raise max_retry_wait."
-            )
-        else:
+        if not sent:
             advice = (
                 "The client-side rate limit (rate_limit per rate_window_seconds, shared by the "
                 f"run's processes) stayed used up for {wait} (max_retry_wait). Lower the number "
                 "of parallel processes, or raise max_retry_wait."
+            )
+        else:
+            allowed = f", {max_wait:g} s" if max_wait is not None else ""
+            if waits and max_waits is not None and waits >= max_waits:
+                why = (
+                    f"the client waited {_times(waits)} as asked ({waited:g} s in all) and "
+                    f"still got 429, so it gave up (at most {max_waits} waits per call)"
+                )
+            elif retry_after is None:
+                why = "the answer gave no usable Retry-After, so the client did not wait"
+            else:
+                why = (
+                    f"the server asks to wait {wait}, longer than allowed (max_retry_wait{allowed})"
+                )
+                if waits:
+                    why += f", after the client had waited {_times(waits)} ({waited:g} s in all)"
+            advice = (
+                f"The API key's request limit is used up: {why}. Slow down (rate_limit), run "
+                "fewer processes at once, or raise max_retry_wait."
             )
         # Status 0 makes the message say the request "was not sent".
         super().__init__(method, path, 429 if sent else 0, server_message, body, advice=advice)
@@ -218,6 +256,10 @@ class RateLimited(ApiError):
         Example: ``raise RateLimited.client_side("GET", "/me", 60)``
         """
         return cls(method, path, "", waited, None, sent=False)
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
 
 
 class ServerError(ApiError):
@@ -259,12 +301,75 @@ class TransportError(PlutoraError):
     """No answer came: connection refused, DNS failure, timeout, dropped connection."""
 
 
+class DeadlineExceeded(TransportError):
+    """A call outlasted its total deadline (``deadline_seconds``): a server or proxy answering
+    too slowly, or a wait (the login lock, a 429) that would have passed it."""
+
+
+class LoginLockTimeout(TransportError):
+    """Another process of the run held the login lock longer than ``token_lock_timeout``;
+    nothing was sent (a second login could be a second attempt of a wrong password)."""
+
+
 class OutcomeUnknown(TransportError):
     """A non-idempotent request was sent but its answer was lost; it may have been applied.
 
     The library never re-sends it. Check the state (e.g. look the record up) before retrying.
+    ``status`` is the gateway's status when a 502/503/504 came instead of the API's answer.
     """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class ChangeNotPersisted(PlutoraError):
     """The server accepted a change but reading the record back does not show it."""
+
+
+def _sentences(text: str, advice: str) -> str:
+    """``text`` and ``advice`` joined as sentences: one full stop after ``text`` whatever the
+    server's words end with (``"incorrect."`` gives no ``".."``).
+
+    Example: ``_sentences("answered 400: bad.", "Fix it.")`` → ``'answered 400: bad. Fix it.'``
+    """
+    text = text.rstrip()
+    if not text.endswith((".", "!", "?")):
+        text += "."
+    return f"{text} {advice}" if advice else text
+
+
+def connection_hint(
+    url: str, error: BaseException, verify_setting: str = "PLUTORA_VERIFY_TLS"
+) -> str:
+    """Advice for a TLS failure (empty for other failures): https spoken to a plain-http port
+    reads as a bare ``SSLError``; an untrusted certificate names the CA setting.
+
+    Example: ``connection_hint("https://127.0.0.1:8080/me", error)``
+    """
+    names = {kind.__name__ for kind in type(error).__mro__}
+    text = str(error)
+    if "SSLError" not in names and "SSLError" not in text:
+        return ""
+    if any(
+        sign in text
+        for sign in (
+            "WRONG_VERSION_NUMBER",
+            "wrong version number",
+            "record layer failure",
+            "packet length too long",
+            "unknown protocol",
+            "http request",
+        )
+    ):
+        plain = "http://" + url.split("://", 1)[-1] if url.lower().startswith("https://") else url
+        return (
+            f"The server does not speak TLS on that port: the URL is probably http, not https "
+            f"(try {plain})."
+        )
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        return (
+            "The server's certificate is not trusted: set "
+            f"{verify_setting} to the CA bundle (PEM file) of your network."
+        )
+    return f"The TLS handshake failed: check the URL's scheme and port, and {verify_setting}."

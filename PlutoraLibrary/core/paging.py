@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import SchemaMismatch
+
 Record = dict[str, Any]
 
 
@@ -28,27 +30,51 @@ class Page:
         return len(self.items) < self.records_per_page or seen >= self.total_count
 
     @classmethod
-    def from_plutora(cls, body: Any) -> Page:
+    def from_plutora(cls, body: Any, where: str = "") -> Page:
         """The Plutora shape: ``{resultSet, returnCount, totalCount, pageNum, recordsPerPage}``;
-        a plain array (the shape without ``pageNum``) is one whole page."""
+        a plain array (the shape without ``pageNum``) is one whole page. Another shape (seen
+        only with validation off) raises :class:`SchemaMismatch` naming what is missing."""
         if isinstance(body, list):
             return cls(body, len(body), 0, max(len(body), 1))
-        return cls(
-            list(body["resultSet"]),
-            int(body["totalCount"]),
-            int(body["pageNum"]),
-            int(body["recordsPerPage"]),
-        )
+        keys = ("resultSet", "totalCount", "pageNum", "recordsPerPage")
+        resultset, total, number, size = _fields(body, keys, "page", where)
+        return cls(list(resultset), int(total), int(number), int(size))
 
     @classmethod
-    def from_defects(cls, data: Any, page_num: int, page_size: int) -> Page:
+    def from_defects(cls, data: Any, page_num: int, page_size: int, where: str = "") -> Page:
         """The Plutora Test shape: ``Data = {ResultSet, TotalCount, PageNum, RecordsPerPage}``."""
+        resultset, total = _fields(
+            data, ("ResultSet", "TotalCount"), "defect page", where, "$.Data"
+        )
         return cls(
-            list(data["ResultSet"]),
-            int(data["TotalCount"]),
+            list(resultset),
+            int(total),
             int(data.get("PageNum", page_num)),
             int(data.get("RecordsPerPage", page_size)),
         )
+
+
+def _fields(body: Any, keys: tuple[str, ...], shape: str, where: str, at: str = "$") -> list[Any]:
+    """The values of ``keys`` in ``body``, or a :class:`SchemaMismatch` naming the first one
+    missing (or of the wrong type): a cut or foreign answer reads as such, not as a KeyError."""
+    if not isinstance(body, dict):
+        raise SchemaMismatch(
+            shape, at, f"an object with {', '.join(keys)}", type(body).__name__, where
+        )
+    values = []
+    for key in keys:
+        value = body.get(key)
+        wanted = "a list" if key.lower() == "resultset" else "a number"
+        ok = (
+            isinstance(value, list)
+            if wanted == "a list"
+            else (isinstance(value, (int, float, str)) and not isinstance(value, bool))
+        )
+        if not ok:
+            got = "nothing (missing)" if key not in body else repr(value)[:40]
+            raise SchemaMismatch(shape, f"{at}.{key}", wanted, got, where)
+        values.append(value)
+    return values
 
 
 def iterate_pages(fetch: Callable[[int], Page], first_page: int = 0) -> Iterator[Record]:

@@ -8,8 +8,8 @@ from typing import Any
 
 from .client import ApiClient, path_segment
 from .config import Product
-from .errors import BusinessRuleViolation, OutcomeUnknown
-from .filters import Expression, SearchFilter, search_body, term
+from .errors import BusinessRuleViolation, OutcomeUnknown, PlutoraError
+from .filters import Expression, SearchFilter, search_body
 from .paging import Page, Record, iterate_pages
 
 log = logging.getLogger("PlutoraLibrary")
@@ -54,7 +54,7 @@ class PlutoraClient(ApiClient):
         params: dict[str, Any] = {"pageNum": page, "recordsPerPage": size}
         if filter is not None:
             params["filter"] = str(filter)
-        return Page.from_plutora(self._get(f"/{entity}", schema, "page", params))
+        return Page.from_plutora(self._get(f"/{entity}", schema, "page", params), f"GET /{entity}")
 
     def _iterate(
         self, entity: str, schema: str, filter: Expression | str | None, size: int
@@ -113,9 +113,10 @@ class PlutoraClient(ApiClient):
         limit: int | None,
     ) -> Page:
         body = search_body(list(filters), page, size, limit)
-        data = self.transport.call("POST", f"/{entity}/filter", json_body=body)
+        # A search changes nothing: a lost answer or a 503 is a failure, not an unknown outcome.
+        data = self.transport.call("POST", f"/{entity}/filter", json_body=body, idempotent=True)
         self._check(data, schema, "page", f"POST /{entity}/filter")
-        return Page.from_plutora(data)
+        return Page.from_plutora(data, f"POST /{entity}/filter")
 
     def iter_search_releases(
         self,
@@ -156,8 +157,8 @@ class PlutoraClient(ApiClient):
         self._check_copy_rules(source, body)
         try:
             created = self.transport.call("POST", "/releases", json_body=body)
-        except OutcomeUnknown:
-            return self._recover_copy(str(body["identifier"]))
+        except OutcomeUnknown as lost:
+            return self._recover_copy(str(body["identifier"]), lost)
         self._check(created, "release", "one", "POST /releases")
         return dict(created)
 
@@ -188,8 +189,21 @@ class PlutoraClient(ApiClient):
                 ),
             )
 
-    def _recover_copy(self, identifier: str) -> Record:
-        found = self.releases(term("identifier", "Equals", identifier))
+    def _recover_copy(self, identifier: str, lost: OutcomeUnknown) -> Record:
+        # A search filter carries any identifier (a filter= expression cannot hold a backtick).
+        try:
+            page = self.search_releases([SearchFilter("identifier", "Equals", identifier)])
+        except PlutoraError as error:
+            raise OutcomeUnknown(
+                f"POST /releases: the answer was lost, so the outcome is unknown: the copy "
+                f"{identifier!r} may exist. Looking it up by identifier failed too ({error}). "
+                "Nothing was sent twice. Look the release up before copying again."
+            ) from error
+        found = [
+            record
+            for record in page.items
+            if str(record.get("identifier", "")).casefold() == identifier.casefold()
+        ]
         if len(found) == 1:
             log.warning(
                 "The answer to POST /releases was lost, but the copy %r exists: using it.",
@@ -200,7 +214,7 @@ class PlutoraClient(ApiClient):
             f"POST /releases: the answer was lost and no release with identifier {identifier!r} "
             "exists yet. Nothing was sent twice. The server may still create it: look it up "
             "before copying again."
-        )
+        ) from lost
 
     # -- changes ----------------------------------------------------------------------------------
 

@@ -8,7 +8,13 @@ from typing import Any
 
 from .client import ApiClient, path_segment
 from .config import Product
-from .errors import ChangeNotPersisted, NotFound, OutcomeUnknown, ValidationFailed
+from .errors import (
+    ChangeNotPersisted,
+    NotFound,
+    OutcomeUnknown,
+    SchemaMismatch,
+    ValidationFailed,
+)
 from .filters import SearchFilter, search_body
 from .paging import Page, Record, iterate_pages
 
@@ -53,9 +59,10 @@ class PlutoraTestClient(ApiClient):
         Example: ``client.search_defects([SearchFilter("Priority", "Equals", "High")], page=1)``
         """
         body = search_body(list(filters), page, page_size, style="pascal")
-        envelope = self.transport.call("POST", "/defects/search", json_body=body)
+        envelope = self.transport.call("POST", "/defects/search", json_body=body, idempotent=True)
         self._check(envelope, "defect-search-envelope", "one", "POST /defects/search")
-        return Page.from_defects(envelope["Data"], page, page_size)
+        where = "POST /defects/search"
+        return Page.from_defects(_data(envelope, dict, where), page, page_size, where)
 
     def iter_defects(
         self, filters: Iterable[SearchFilter] = (), page_size: int = 100
@@ -69,14 +76,14 @@ class PlutoraTestClient(ApiClient):
 
     def defect(self, defect_id: str) -> Record:
         """One defect by id. Example: ``client.defect("…")["Name"]``."""
-        envelope = self._get(f"/defects/{path_segment(defect_id)}", "defect-envelope")
-        return dict(envelope["Data"])
+        path = f"/defects/{path_segment(defect_id)}"
+        return dict(_data(self._get(path, "defect-envelope"), dict, f"GET {path}"))
 
     def defect_by_display_id(self, display_id: str) -> Record:
         """One defect by its display id. Example: ``client.defect_by_display_id("DEF-0042")``."""
         path = f"/defects/GetByDisplayId/{path_segment(display_id)}"
         envelope = self._get(path, "defect-list-envelope")
-        found = envelope["Data"]
+        found = _data(envelope, list, f"GET {path}")
         if not found:
             raise NotFound("GET", path, 200, f"No defect has the display id {display_id!r}.")
         return dict(found[0])
@@ -104,7 +111,7 @@ class PlutoraTestClient(ApiClient):
                 return current
             raise
         self._check(envelope, "defect-envelope", "one", f"PATCH {path}")
-        updated = dict(envelope["Data"])
+        updated = dict(_data(envelope, dict, f"PATCH {path}"))
         if verify:
             differences = _differences(canonical, self.defect(defect_id))
             if differences:
@@ -149,6 +156,17 @@ def canonical_delta(delta: Mapping[str, Any]) -> dict[str, Any]:
             advice=f"Nothing was sent. Writable properties: {', '.join(WRITABLE_DEFECT_FIELDS)}.",
         )
     return canonical
+
+
+def _data(envelope: Any, kind: type, where: str) -> Any:
+    """The ``Data`` of a Plutora Test envelope, or a :class:`SchemaMismatch` (seen only with
+    validation off) instead of a KeyError."""
+    data = envelope.get("Data") if isinstance(envelope, dict) else None
+    if not isinstance(data, kind):
+        got = "nothing (missing)" if data is None else type(data).__name__
+        wanted = "an object" if kind is dict else "a list"
+        raise SchemaMismatch("defect envelope", "$.Data", wanted, got, where)
+    return data
 
 
 def _differences(delta: Mapping[str, Any], defect: Record) -> list[str]:

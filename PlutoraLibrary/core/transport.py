@@ -9,14 +9,19 @@ What is retried, and why it is safe:
 - any method after a 429 with ``Retry-After`` up to ``max_retry_wait``: a 429 was not processed;
 - any method once after a 401 on a token the client believed valid: a 401 was not processed.
 
-A POST or PATCH whose answer was lost after sending (read timeout, dropped connection) is never
-re-sent: :class:`OutcomeUnknown` is raised so the caller can check what happened.
+A POST or PATCH whose answer was lost after sending (read timeout, dropped connection, the
+deadline, or a 502/503/504 from a gateway that may have passed it on) is never re-sent:
+:class:`OutcomeUnknown` is raised so the caller can check what happened.
+
+Every call has one total deadline (``deadline_seconds``, default 4 times ``read_timeout``) for
+all its attempts, backoffs, waits and the login: see :mod:`.deadline`.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -24,17 +29,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
-from urllib3.util.retry import Retry
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 
 from .. import __version__
 from .auth import BearerAuth, Token, TokenProvider
-from .config import PlutoraConfig, Product
+from .config import PlutoraConfig, Product, ProductConfig
+from .deadline import WATCHDOG, Deadline, DeadlineRetry, Watch, WatchedAdapter
 from .errors import (
     AccessDenied,
     ApiError,
     BusinessRuleViolation,
+    DeadlineExceeded,
     NotFound,
     OutcomeUnknown,
     RateLimited,
@@ -44,6 +49,7 @@ from .errors import (
     UnexpectedResponse,
     UnsupportedMediaType,
     ValidationFailed,
+    connection_hint,
 )
 from .ratelimit import SlotGate
 from .reporting import SECRETS, Reporter, allure_active, mask_json, mask_url
@@ -54,10 +60,11 @@ _MAX_429_WAITS = 5
 Sleep = Callable[[float], None]
 
 
-def retry_policy(retries: int) -> Retry:
+def retry_policy(retries: int) -> DeadlineRetry:
     """urllib3's retry for this client: connects always, reads and 502/503/504 only for
-    idempotent methods, short exponential backoff, never a server-chosen long sleep."""
-    return Retry(
+    idempotent methods, short exponential backoff, never a server-chosen long sleep, and
+    nothing past the call's deadline."""
+    return DeadlineRetry(
         total=retries,
         connect=retries,
         read=retries,
@@ -102,7 +109,7 @@ class _Session(requests.Session):
 def new_session(config: PlutoraConfig) -> requests.Session:
     """A keep-alive session with the retry policy, TLS and proxy settings of ``config``."""
     session = _Session()
-    adapter = HTTPAdapter(max_retries=retry_policy(config.retries), pool_maxsize=32)
+    adapter = WatchedAdapter(max_retries=retry_policy(config.retries), pool_maxsize=32)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.verify = config.verify_tls
@@ -137,14 +144,7 @@ class Transport:
         self.session = session or new_session(config)
         self.timeout = (config.connect_timeout, config.read_timeout)
         self.sleep = sleep
-        self.tokens = TokenProvider(
-            self.product,
-            self.session,
-            self.timeout,
-            shared_dir=config.token_cache_dir,
-            refresh_margin=config.refresh_margin_seconds,
-            reporter=self.reporter,
-        )
+        self.tokens = TokenProvider.for_config(config, self.product, self.session, self.reporter)
         self._gate: SlotGate | None = None
         self._limiter_ready = False
         self._limiter_lock = threading.Lock()
@@ -156,7 +156,7 @@ class Transport:
         """Close the connections."""
         self.session.close()
 
-    def _acquire_slot(self, method: str, path: str) -> None:
+    def _acquire_slot(self, method: str, path: str, deadline: Deadline) -> None:
         if not self._limiter_ready:
             with self._limiter_lock:
                 if not self._limiter_ready:
@@ -164,7 +164,9 @@ class Transport:
                     self._gate = SlotGate.for_config(self.config, credentials.client_id)
                     self._limiter_ready = True
         gate = self._gate
-        if gate is not None and not gate.acquire(time.monotonic() + self.config.max_retry_wait):
+        if gate is not None and not gate.acquire(
+            min(time.monotonic() + self.config.max_retry_wait, deadline.at)
+        ):
             raise RateLimited.client_side(method, path, self.config.max_retry_wait)
 
     def call(
@@ -174,20 +176,28 @@ class Transport:
         *,
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
+        idempotent: bool | None = None,
     ) -> Any:
         """Send one request and return the parsed JSON answer (None for 204).
 
+        ``idempotent``: whether sending it twice does no harm (default: by method; a search
+        POST passes True, so that a lost answer or a 503 reads as a failure, not as an
+        unknown outcome). Everything the call does stays within ``config.call_deadline``.
+
         Raises the matching :class:`ApiError` subclass for an error status,
-        :class:`UnexpectedResponse` for an answer that is not JSON, :class:`TransportError` or
-        :class:`OutcomeUnknown` when no answer came.
+        :class:`UnexpectedResponse` for an answer that is not JSON, :class:`TransportError`,
+        :class:`DeadlineExceeded` or :class:`OutcomeUnknown` when no (whole) answer came.
         """
         url = self.product.api_url + path
+        deadline = Deadline(self.config.call_deadline)
+        safe = method in IDEMPOTENT if idempotent is None else idempotent
         replayed = False
         waits = 0
+        waited = 0.0
         while True:
-            token = self.tokens.token()
-            self._acquire_slot(method, path)
-            response = self._send(method, url, params, json_body, token)
+            token = self.tokens.token(deadline)
+            self._acquire_slot(method, path, deadline)
+            response = self._send(method, url, params, json_body, token, deadline, safe)
             status = response.status_code
             if status == 401 and not replayed:
                 # The server did not process it: renew the token (once) and send it again.
@@ -200,38 +210,68 @@ class Transport:
                     wait is not None
                     and wait <= self.config.max_retry_wait
                     and waits < _MAX_429_WAITS
+                    and wait < deadline.remaining()
                 ):
                     waits += 1
+                    waited += wait
                     self.sleep(wait)
                     continue
                 body = _json_or_none(response)
                 raise RateLimited(
-                    method, _shown(response.url), _server_message(body, response), wait, body
+                    method,
+                    _shown(response.url),
+                    _server_message(body, response),
+                    wait,
+                    mask_json(body),
+                    waits=waits,
+                    waited=waited,
+                    max_wait=self.config.max_retry_wait,
+                    max_waits=_MAX_429_WAITS,
                 )
-            return parse_answer(method, response)
+            if not safe and status in _GATEWAY_STATUSES:
+                raise _gateway_outcome(method, response)
+            return parse_answer(method, response, path, self.product)
 
     def _send(
-        self, method: str, url: str, params: Mapping[str, Any] | None, json_body: Any, token: Token
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        token: Token,
+        deadline: Deadline,
+        safe: bool,
     ) -> requests.Response:
         if allure_active():
             with self.reporter.step(method, url):
-                return self._exchange(method, url, params, json_body, token)
-        return self._exchange(method, url, params, json_body, token)
+                return self._exchange(method, url, params, json_body, token, deadline, safe)
+        return self._exchange(method, url, params, json_body, token, deadline, safe)
 
     def _exchange(
-        self, method: str, url: str, params: Mapping[str, Any] | None, json_body: Any, token: Token
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        token: Token,
+        deadline: Deadline,
+        safe: bool,
     ) -> requests.Response:
         started = time.perf_counter()
+        watch: Watch | None = None
         try:
-            response = self.session.request(
-                method,
-                url,
-                params=params,
-                json=json_body,
-                auth=BearerAuth(token),
-                timeout=self.timeout,
-                allow_redirects=False,
-            )
+            if deadline.passed():
+                raise _deadline_passed(method, url, deadline, safe, sent=False)
+            with WATCHDOG.watch(deadline) as watch:
+                response = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    auth=BearerAuth(token),
+                    timeout=(self.timeout[0], deadline.read_timeout(self.timeout[1])),
+                    allow_redirects=False,
+                )
         except requests.RequestException as error:
             if self.reporter.wanted():
                 elapsed = (time.perf_counter() - started) * 1000
@@ -240,7 +280,9 @@ class Transport:
                     method, url, None, elapsed, headers, _dump(json_body), "application/json",
                     None, None, type(error).__name__,
                 )  # fmt: skip
-            raise _no_answer(method, url, error) from None
+            if watch is not None and (watch.tripped or deadline.passed()):
+                raise _deadline_passed(method, url, deadline, safe, _was_sent(error)) from None
+            raise _no_answer(method, url, error, safe) from None
         if self.reporter.wanted():
             request = response.request
             self.reporter.record(
@@ -255,6 +297,42 @@ class Transport:
                 response.headers.get("Content-Type"),
             )
         return response
+
+
+_GATEWAY_STATUSES = frozenset({502, 503, 504})
+
+
+def _gateway_outcome(method: str, response: requests.Response) -> OutcomeUnknown:
+    """A 502/503/504 on a write: a gateway answered, and may have passed the request on."""
+    status = response.status_code
+    message = _server_message(_json_or_none(response), response)
+    said = f": {message}" if message else ""
+    return OutcomeUnknown(
+        f"{method} {_shown(response.url)} answered {status}{said}. A gateway may answer so after "
+        "the API applied the request, so it may have been applied. It was not sent again; look "
+        "the record up before retrying.",
+        status=status,
+    )
+
+
+def _deadline_passed(
+    method: str, url: str, deadline: Deadline, safe: bool, sent: bool
+) -> TransportError:
+    """The error of a call cut off at its deadline (an unknown outcome for a write sent)."""
+    took = f"did not finish within its deadline of {deadline.seconds:g} s"
+    advice = (
+        "deadline_seconds (PLUTORA_DEADLINE) bounds a whole call; read_timeout only one socket "
+        "read, which a server or proxy sending a trickle of bytes never trips"
+    )
+    if sent and not safe:
+        return OutcomeUnknown(
+            f"{method} {_shown(url)} {took} after it was sent: the server may have applied it. "
+            f"It was not sent again; look the record up before retrying ({advice})."
+        )
+    return DeadlineExceeded(
+        f"{method} {_shown(url)} {took}: the server answered too slowly. Check the server, "
+        f"the proxy and the network, or raise the deadline ({advice})."
+    )
 
 
 def _dump(body: Any) -> str | None:
@@ -276,20 +354,55 @@ def _was_sent(error: requests.RequestException) -> bool:
     return not isinstance(reason, NewConnectionError)
 
 
-def _no_answer(method: str, url: str, error: requests.RequestException) -> TransportError:
+def _timed_out(error: requests.RequestException) -> str | None:
+    """``"read"`` or ``"connect"`` when ``error`` is a timeout, also one that urllib3's retry
+    wrapped (requests then reports a read timeout as a ``ConnectionError``); else None."""
+    if isinstance(error, requests.ConnectTimeout):
+        return "connect"
+    if isinstance(error, requests.ReadTimeout):
+        return "read"
+    reason: Any = error.args[0] if error.args else None
+    reason = getattr(reason, "reason", reason)
+    if isinstance(reason, ConnectTimeoutError):
+        return "connect"
+    if isinstance(reason, (ReadTimeoutError, TimeoutError)):
+        return "read"
+    return None
+
+
+def _no_answer(
+    method: str, url: str, error: requests.RequestException, safe: bool | None = None
+) -> TransportError:
     shown = _shown(url)
-    kind = (
-        "timed out" if isinstance(error, requests.Timeout) else f"failed ({type(error).__name__})"
-    )
-    if method not in IDEMPOTENT and _was_sent(error):
+    timeout = _timed_out(error)
+    hint = connection_hint(mask_url(url), error)
+    if timeout == "read":
+        seconds = re.search(r"read timeout=([0-9.]+)", str(error))
+        limit = f" of {seconds.group(1)} s" if seconds else ""
+        kind = f"timed out waiting for the answer (read_timeout{limit})"
+        advice = (
+            "The server is slow or the answer was held up: raise read_timeout "
+            "(PLUTORA_READ_TIMEOUT) if the call is known to be slow, or retry later."
+        )
+    elif timeout == "connect":
+        kind = "timed out connecting (connect_timeout)"
+        advice = (
+            "Check the API URL, the network and the proxy settings, or raise connect_timeout "
+            "(PLUTORA_CONNECT_TIMEOUT)."
+        )
+    else:
+        kind = f"failed ({type(error).__name__})"
+        advice = (
+            hint
+            or "Check the API URL, the network, the proxy settings and the timeouts "
+            "(connect_timeout, read_timeout)."
+        )
+    if not (method in IDEMPOTENT if safe is None else safe) and _was_sent(error):
         return OutcomeUnknown(
             f"{method} {shown} {kind} after it was sent: the server may have applied it. It was "
             "not sent again; look the record up before retrying."
         )
-    return TransportError(
-        f"{method} {shown} {kind} with no answer (retried where safe). Check the API URL, the "
-        "network, the proxy settings and the timeouts (connect_timeout, read_timeout)."
-    )
+    return TransportError(f"{method} {shown} {kind} with no answer (retried where safe). {advice}")
 
 
 def retry_after(value: str | None) -> float | None:
@@ -351,8 +464,19 @@ def _plain_text(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
 
 
-def parse_answer(method: str, response: requests.Response) -> Any:
-    """The parsed JSON of a success, or the error that an error status stands for."""
+def parse_answer(
+    method: str,
+    response: requests.Response,
+    relative: str | None = None,
+    product: ProductConfig | None = None,
+) -> Any:
+    """The parsed JSON of a success, or the error that an error status stands for.
+
+    ``relative`` (the path below the API URL) and ``product`` sharpen the advice: a 404 on a
+    path every site has (``/me``, ``/releases``) means the API URL is wrong, not the id.
+
+    Example: ``parse_answer("GET", response, "/me", config.plutora)``
+    """
     status = response.status_code
     if status == 204:
         return None
@@ -373,6 +497,20 @@ def parse_answer(method: str, response: requests.Response) -> Any:
         raise ValidationFailed(method, path, status, message, shown, messages)
     if status == 401:
         raise TokenRejected(method, path, status, message, shown)
+    if status == 404 and relative is not None and _FIXED_PATH.fullmatch(relative.split("?")[0]):
+        setting = f"{product.product.env_prefix}API_URL" if product else "the API URL"
+        where = f" ({mask_url(product.api_url)})" if product else ""
+        plutora = product is None or product.product is Product.PLUTORA
+        region = " or PLUTORA_REGION" if plutora else ""
+        raise NotFound(
+            method,
+            path,
+            status,
+            message,
+            shown,
+            advice=f"{relative} exists on every site, so the API URL{where} is wrong: check "
+            f"{setting}{region} (the API's base URL, e.g. https://usapi.plutora.com).",
+        )
     kinds: dict[int, type[ApiError]] = {403: AccessDenied, 404: NotFound, 415: UnsupportedMediaType}
     if status in kinds:
         raise kinds[status](method, path, status, message, shown)
@@ -381,6 +519,10 @@ def parse_answer(method: str, response: requests.Response) -> Any:
     if body is None:
         raise UnexpectedResponse(method, path, status, message, None)
     raise ApiError(method, path, status, message, shown)
+
+
+#: Paths with no caller-given part (no id): a 404 on one means a wrong API URL.
+_FIXED_PATH = re.compile(r"/[A-Za-z]+(/(filter|search))?")
 
 
 def _messages(body: Any) -> dict[str, list[str]]:

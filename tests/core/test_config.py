@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from PlutoraLibrary.core import ConfigurationError, PlutoraConfig, Product
@@ -63,29 +65,31 @@ def test_arguments_override_the_environment() -> None:
     assert config.plutora.credentials.client_id == "other"
 
 
-def test_options_come_from_the_environment() -> None:
+def test_options_come_from_the_environment(tmp_path: Path) -> None:
+    bundle = tmp_path / "corp.pem"  # a CA bundle must exist
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
     config = PlutoraConfig.from_env(
         {
             **FULL,
             "PLUTORA_CONNECT_TIMEOUT": "2.5",
             "PLUTORA_READ_TIMEOUT": "45",
-            "PLUTORA_VERIFY_TLS": "/etc/ssl/corp.pem",
+            "PLUTORA_VERIFY_TLS": str(bundle),
             "PLUTORA_USE_ENV_PROXIES": "false",
             "PLUTORA_SCRIPT_NAME": "nightly",
             "PLUTORA_LOG_BODY_LIMIT": "100",
             "PLUTORA_VALIDATE": "no",
             "PLUTORA_RATE_LIMIT": "0",
-            "PLUTORA_TOKEN_CACHE_DIR": "/srv/run",
+            "PLUTORA_TOKEN_CACHE_DIR": str(tmp_path / "run"),
         }
     )
     assert (config.connect_timeout, config.read_timeout) == (2.5, 45)
-    assert config.verify_tls == "/etc/ssl/corp.pem"
+    assert config.verify_tls == str(bundle)
     assert config.use_env_proxies is False
     assert config.script_name == "nightly"
     assert config.log_body_limit == 100
     assert config.validate_responses is False
     assert config.rate_limit == 0
-    assert config.token_cache_dir == "/srv/run"
+    assert config.token_cache_dir == str(tmp_path / "run")
 
 
 def test_defaults_are_safe() -> None:
@@ -119,7 +123,7 @@ def test_every_problem_is_listed_at_once() -> None:
     )
     assert "PLUTORA_TEST_API_URL 'ftp://example.com' is not an http(s) URL" in text
     assert "read_timeout (PLUTORA_READ_TIMEOUT) must be a number, not 'soon'" in text
-    assert "connect_timeout must be more than 0 seconds" in text
+    assert "connect_timeout (PLUTORA_CONNECT_TIMEOUT) must be more than 0 seconds" in text
     assert "validate_responses (PLUTORA_VALIDATE) must be true or false" in text
     assert "Unknown setting(s) colour" in text
     assert len(problems) == 7
