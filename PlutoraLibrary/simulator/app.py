@@ -12,16 +12,22 @@ Layout under one address (every path case-insensitive, as on the real hosts)::
 A request to an API passes, in order: routing (404/405), injected faults, the IP whitelist
 (403), the bearer token (401), the rate limit (429), the media type (415), the body (400),
 then the handler, which runs with the state lock held so no update is lost or half applied.
+A body nested deeper than 256 levels (JSON or form) is a malformed body (400).
+
+The control API and Swagger answer only a ``Host`` that names the simulator (403 otherwise:
+DNS rebinding); the control API also refuses a browser's cross-site call (an ``Origin`` of
+another site: 403) and any body that is not ``application/json`` (415).
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from aiohttp import web
 
@@ -44,6 +50,17 @@ _REASONS = {
     504: "Gateway Timeout",
 }
 STATE_KEY: web.AppKey[SimulatorState] = web.AppKey("state", SimulatorState)
+#: How deeply a JSON or form body may nest, as ASP.NET Web API's formatters allow (MaxDepth
+#: 256); deeper bodies answer the usual 400 instead of exhausting the parser's recursion.
+MAX_BODY_DEPTH = 256
+_TOO_DEEP = f"The body is nested deeper than {MAX_BODY_DEPTH} levels."
+
+
+class BodyTooDeep(ValueError):
+    """A JSON or form body nested deeper than :data:`MAX_BODY_DEPTH`."""
+
+    def __init__(self) -> None:
+        super().__init__(_TOO_DEEP)
 
 
 class Router:
@@ -81,10 +98,16 @@ class Router:
 
 
 def parse_form(text: str) -> Any:
-    """A form body, with ``a[0][b]=c`` and ``a.b=c`` keys built into nested objects."""
+    """A form body, with ``a[0][b]=c`` and ``a.b=c`` keys built into nested objects.
+
+    Raises :class:`BodyTooDeep` for a key nested deeper than :data:`MAX_BODY_DEPTH`.
+    Example: ``parse_form("a[0][b]=c")`` gives ``{"a": [{"b": "c"}]}``.
+    """
     body: dict[str, Any] = {}
     for key, value in parse_qsl(text, keep_blank_values=True):
         parts = [p for p in key.replace("]", "").replace(".", "[").split("[") if p] or [key]
+        if len(parts) > MAX_BODY_DEPTH:
+            raise BodyTooDeep()
         target = body
         for part in parts[:-1]:
             nested = target.get(part)
@@ -103,6 +126,32 @@ def _lists(value: Any) -> Any:
     if items and all(key.isdigit() for key in items):
         return [items[key] for key in sorted(items, key=int)]
     return items
+
+
+def parse_json(raw: bytes) -> Any:
+    """A JSON body; :class:`BodyTooDeep` when nested deeper than :data:`MAX_BODY_DEPTH`,
+    ``ValueError`` (or ``UnicodeDecodeError``) when it is not JSON.
+
+    Example: ``parse_json(b'{"a": [1]}')`` gives ``{"a": [1]}``.
+    """
+    try:
+        value = json.loads(raw)
+    except RecursionError:  # far too deep for the parser itself
+        raise BodyTooDeep() from None
+    # Counted without recursion, so that no handler (or answer) meets a body it cannot walk.
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > MAX_BODY_DEPTH:
+            raise BodyTooDeep()
+        pending.extend((child, depth + 1) for child in children)
+    return value
 
 
 def _json_response(reply: Reply) -> web.Response:
@@ -129,13 +178,22 @@ def _url_of(request: web.Request) -> Callable[[], str]:
 class Simulation:
     """The request pipeline around the state: one instance per running simulator."""
 
-    def __init__(self, state: SimulatorState) -> None:
+    def __init__(
+        self, state: SimulatorState, host: str = "127.0.0.1", allowed_hosts: tuple[str, ...] = ()
+    ) -> None:
         self.state = state
+        #: Names a Host header may give besides IP addresses and ``localhost`` (control API
+        #: and Swagger only): the address bound and any the operator allowed.
+        self.host_names = frozenset(
+            name.strip("[]").lower() for name in (host, *allowed_hosts) if name
+        )
         self.api_routers = {
             "plutora": Router(plutora_api.ROUTES, "/plutora/api"),
             "plutora-test": Router(plutora_test_api.ROUTES, "/plutora-test/api"),
         }
         self.control_router = Router(control.ROUTES, "/_sim")
+        # Delayed requests still running (kept referenced so that none is collected midway).
+        self._unfinished: set[asyncio.Future[web.StreamResponse]] = set()
 
     async def dispatch(self, request: web.Request) -> web.StreamResponse:
         segments = [segment for segment in request.path.split("/") if segment]
@@ -146,6 +204,8 @@ class Simulation:
             if area == "api":
                 rest = segments[2:]
                 if rest and rest[0].lower() == "swagger":
+                    if not self._names_this_simulator(request.headers.get("Host")):
+                        return self._wrong_host(request, "Swagger UI")
                     page = swagger.api_page(request, product, rest[1:])
                     return page or self._no_resource(request)
                 return await self._product_call(request, product, rest, self._api)
@@ -154,8 +214,61 @@ class Simulation:
         if top == "_sim":
             return await self._control(request, segments[1:])
         if top in ("", "swagger", "swagger-ui", "openapi"):
+            if not self._names_this_simulator(request.headers.get("Host")):
+                return self._wrong_host(request, "Swagger UI")
             return swagger.root(request, segments) or self._no_resource(request)
         return self._no_resource(request)
+
+    # -- who may reach the control API and Swagger ----------------------------------------------
+
+    def _names_this_simulator(self, authority: str | None) -> bool:
+        """Whether a Host header (``name[:port]``) names this simulator: an IP address,
+        ``localhost``, the address it listens on or a name the operator allowed.
+
+        A DNS-rebinding page reaches a loopback server under a name of its own (Host
+        ``evil.example:8080``); an IP address never serves such a page, so any is accepted.
+        The port is not compared: the browser always sends the port it connected to, and a
+        port forward (``docker -p``, ``ssh -L``) legitimately changes it.
+        """
+        if authority is None:  # HTTP/1.0 without Host: no browser sends that
+            return True
+        try:
+            name = urlsplit(f"//{authority}").hostname
+        except ValueError:
+            return False
+        if not name:
+            return False
+        if name == "localhost" or name in self.host_names:
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
+
+    def _wrong_host(self, request: web.Request, area: str) -> web.Response:
+        shown = request.headers.get("Host", "")
+        message = (
+            f"The simulator's {area} answers only requests addressed to it by IP address, "
+            f"localhost or the name it listens on, not Host {shown!r} (a guard against DNS "
+            "rebinding). Call it by its address, e.g. http://127.0.0.1:<port>, or start "
+            "'plutora sim' with --allow-host NAME to accept that name."
+        )
+        return _json_response(Reply(403, {"message": message}))
+
+    def _cross_site_refusal(self, request: web.Request) -> web.Response | None:
+        """403 for a control call a browser sends from a page of another origin."""
+        origin = request.headers.get("Origin")
+        if origin is None:  # tests, scripts and curl send none
+            return None
+        netloc = urlsplit(origin).netloc  # "null" (a sandboxed page) has none
+        if netloc and self._names_this_simulator(netloc):
+            return None
+        message = (
+            f"The control API refuses calls a browser sends from another site (Origin "
+            f"{origin!r}): call it from a test, a script or curl."
+        )
+        return _json_response(Reply(403, {"message": message}))
 
     @staticmethod
     def _no_resource(request: web.Request) -> web.Response:
@@ -173,10 +286,47 @@ class Simulation:
     ) -> web.StreamResponse:
         user = await self._caller(request) if self.state.faults_for_users() else None
         fault = self.state.take_fault(request.method, request.path, user)
+        if fault is not None and fault.stage == "before" and fault.kind == "delay":
+            # A slow server applies a write even when its client gave up waiting: the body is
+            # read at once, and the wait and the handler go on if the client goes away (the
+            # case of a timed-out POST whose copy exists all the same).
+            await request.read()
+            work = asyncio.ensure_future(
+                self._after_delay(request, product, segments, inner, fault)
+            )
+            self._unfinished.add(work)
+            work.add_done_callback(self._finished)
+            return await asyncio.shield(work)
         if fault is not None and fault.stage == "before":
             answer = await self._fault_before(request, fault)
             if answer is not None:
                 return answer
+        return await self._answer(request, product, segments, inner, fault)
+
+    async def _after_delay(
+        self,
+        request: web.Request,
+        product: Product,
+        segments: list[str],
+        inner: Callable[[web.Request, Product, list[str]], Awaitable[tuple[Reply, str]]],
+        fault: Fault,
+    ) -> web.StreamResponse:
+        await asyncio.sleep(fault.seconds)
+        return await self._answer(request, product, segments, inner, None)
+
+    def _finished(self, work: asyncio.Future[web.StreamResponse]) -> None:
+        self._unfinished.discard(work)
+        if not work.cancelled() and work.exception() is not None:  # its client is gone
+            log.debug("A delayed request failed after its client left: %r", work.exception())
+
+    async def _answer(
+        self,
+        request: web.Request,
+        product: Product,
+        segments: list[str],
+        inner: Callable[[web.Request, Product, list[str]], Awaitable[tuple[Reply, str]]],
+        fault: Fault | None,
+    ) -> web.StreamResponse:
         reply, route = await inner(request, product, segments)
         self.state.count_request(route, reply.status)
         if fault is not None and fault.stage == "after":
@@ -193,9 +343,6 @@ class Simulation:
         return None
 
     async def _fault_before(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
-        if fault.kind == "delay":
-            await asyncio.sleep(fault.seconds)
-            return None
         if fault.kind == "drop":
             await request.read()
             return self._drop(request)
@@ -331,11 +478,15 @@ class Simulation:
                 return parse_form(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 raise self._bad_body(product, "The form body is not valid UTF-8.") from None
+            except BodyTooDeep as error:
+                raise self._bad_body(product, str(error)) from None
         if media in (JSON_TYPE, "text/json") or (
             media.startswith("application/") and media.endswith("+json")
         ):
             try:
-                return json.loads(raw)
+                return parse_json(raw)
+            except BodyTooDeep as error:
+                raise self._bad_body(product, str(error)) from None
             except (UnicodeDecodeError, ValueError) as error:
                 raise self._bad_body(product, f"The body is not valid JSON: {error}.") from None
         message = f"The request entity's media type '{media}' is not supported for this resource."
@@ -352,6 +503,11 @@ class Simulation:
     # -- control API -----------------------------------------------------------------------------
 
     async def _control(self, request: web.Request, segments: list[str]) -> web.StreamResponse:
+        if not self._names_this_simulator(request.headers.get("Host")):
+            return self._wrong_host(request, "control API")
+        refusal = self._cross_site_refusal(request)
+        if refusal is not None:
+            return refusal
         match = self.control_router.match(request.method, segments)
         if isinstance(match, list):
             if match:
@@ -364,8 +520,23 @@ class Simulation:
         handler, params, _name = match
         try:
             raw = await request.read()
-            body = json.loads(raw) if raw.strip() else None
-        except ValueError as error:
+        except web.HTTPRequestEntityTooLarge:
+            message = "The request body is larger than the simulator accepts."
+            return _json_response(Reply(413, {"message": message}))
+        if raw and request.content_type != JSON_TYPE:
+            # A page of any site may post text/plain or a form without a CORS preflight;
+            # only JSON, which needs one, is taken.
+            sent = request.headers.get("Content-Type", "none")
+            message = (
+                f"The control API takes JSON bodies only: send 'Content-Type: {JSON_TYPE}', "
+                f"not {sent!r}."
+            )
+            return _json_response(Reply(415, {"message": message}))
+        try:
+            body = parse_json(raw) if raw.strip() else None
+        except BodyTooDeep as error:
+            return _json_response(Reply(400, {"message": str(error)}))
+        except ValueError as error:  # UnicodeDecodeError included
             return _json_response(Reply(400, {"message": f"The body is not valid JSON: {error}."}))
         call = Call(
             self.state, request.method, request.path, params, {}, body, None, _url_of(request)
@@ -376,15 +547,21 @@ class Simulation:
             return _json_response(error.reply)
 
 
-def build_app(state: SimulatorState, client_max_size: int = 1024 * 1024) -> web.Application:
-    """The aiohttp application of a simulator over ``state``.
+def build_app(
+    state: SimulatorState,
+    client_max_size: int = 1024 * 1024,
+    host: str = "127.0.0.1",
+    allowed_hosts: tuple[str, ...] = (),
+) -> web.Application:
+    """The aiohttp application of a simulator over ``state``, listening on ``host``; the
+    control API and Swagger also accept the Host names in ``allowed_hosts``.
 
     Example::
 
         app = build_app(SimulatorState(SimulatorConfig()))
         web.run_app(app, host="127.0.0.1", port=8080)
     """
-    simulation = Simulation(state)
+    simulation = Simulation(state, host, allowed_hosts)
     app = web.Application(client_max_size=client_max_size)
     app[STATE_KEY] = state
     app.router.add_route("*", r"/{tail:[\s\S]*}", simulation.dispatch)

@@ -21,6 +21,14 @@ Product = Literal["plutora", "plutora-test"]
 PRODUCTS: tuple[Product, ...] = ("plutora", "plutora-test")
 
 
+#: The longest span of simulated time anything may take (10 years of 365 days, in seconds): a
+#: clock advance, in total and per call, a token lifetime, a rate window. Past it, dates no
+#: longer fit the platform's clock.
+MAX_SECONDS = 10 * 365 * 24 * 3600.0
+#: The most requests a rate window may allow.
+MAX_RATE_LIMIT = 1_000_000_000
+
+
 class SimulatorConfigError(ValueError):
     """A simulator configuration that cannot be used; the message lists every problem."""
 
@@ -115,13 +123,26 @@ class SimulatorConfig:
                 "defect_count must be a whole number from 1 to 1,000,000, "
                 f"not {self.defect_count!r}."
             )
-        for name in ("token_lifetime_plutora", "token_lifetime_plutora_test", "rate_limit"):
+        for name, most in (
+            ("token_lifetime_plutora", MAX_SECONDS),
+            ("token_lifetime_plutora_test", MAX_SECONDS),
+            ("rate_limit", MAX_RATE_LIMIT),
+        ):
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                problems.append(f"{name} must be a whole number of at least 1, not {value!r}.")
-        if not isinstance(self.rate_window_seconds, (int, float)) or self.rate_window_seconds <= 0:
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most:
+                problems.append(
+                    f"{name} must be a whole number of at least 1, at most {most:.0f}, "
+                    f"not {value!r}."
+                )
+        window = self.rate_window_seconds
+        if (
+            not isinstance(window, (int, float))
+            or isinstance(window, bool)
+            or not 0 < window <= MAX_SECONDS  # NaN and infinity fail this too
+        ):
             problems.append(
-                f"rate_window_seconds must be a positive number, not {self.rate_window_seconds!r}."
+                f"rate_window_seconds must be a number of seconds above 0, at most "
+                f"{MAX_SECONDS:.0f} (10 years), not {window!r}."
             )
         if not isinstance(self.lock_after_failed_logins, int) or self.lock_after_failed_logins < 1:
             problems.append(
@@ -214,7 +235,13 @@ def load_config(path: str | Path, base: SimulatorConfig | None = None) -> Simula
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise SimulatorConfigError(
-            f"Cannot read the simulator settings file {str(path)!r}: {error.strerror}."
+            f"Cannot read the simulator settings file {str(path)!r}: {error.strerror}; "
+            "check the path and that you may read the file."
+        ) from None
+    except UnicodeDecodeError:
+        raise SimulatorConfigError(
+            f"The simulator settings file {str(path)!r} is not UTF-8 text: save it as UTF-8 "
+            "(TOML files always are)."
         ) from None
     except tomllib.TOMLDecodeError as error:
         raise SimulatorConfigError(

@@ -6,13 +6,17 @@
 | ``POST /_sim/reset`` ``{"tokens": false}`` | back to the seeded site (tokens kept unless asked) |
 | ``GET``/``PUT /_sim/settings`` | whitelist, rate limit and window, token lifetimes, change names |
 | ``POST /_sim/users`` ``{"username", "password", "product"}`` | add a (throw-away) user |
-| ``POST /_sim/users/unlock`` ``{"username", "product"?}`` | unlock a user |
+| ``POST /_sim/users/unlock`` ``{"username", "product"?}`` | unlock a demo or added user |
 | ``POST /_sim/tokens/expire`` ``{"user"?}`` | every issued token (of one user) expires now |
 | ``GET /_sim/tokens/issued`` | every access and refresh token issued (for secret scans) |
 | ``GET /_sim/clock``, ``POST /_sim/clock/advance`` ``{"seconds"}`` | the simulator's clock |
 | ``GET``/``POST``/``DELETE /_sim/faults`` | faults for the next N matching requests (of a user) |
 | ``DELETE /_sim/faults/{id}`` | forget one queued fault (404 if it was used up or removed) |
 | ``GET /_sim/counters``, ``POST /_sim/counters/reset`` | grants, logins, requests, 429s |
+
+Every call with a body must send ``Content-Type: application/json`` (415 otherwise); a call
+whose ``Host`` does not name the simulator, or that a browser sends from another origin,
+answers 403 (see the app's ``_control``).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 from .config import PRODUCTS, UserAccount
 from .protocol import ApiError, Call, Handler, Reply
 from .query import field_of
-from .state import FAULT_KINDS, Fault
+from .state import FAULT_KINDS, Fault, ProtectedUser
 
 
 def _bad(message: str) -> ApiError:
@@ -94,7 +98,10 @@ def add_user(call: Call) -> Reply:
     if not isinstance(username, str) or not username or not isinstance(password, str):
         raise _bad("A user needs a username and a password (strings).")
     product = _product(field_of(body, "product"), required=True)
-    call.state.add_user(UserAccount(username, password, product))
+    try:
+        call.state.add_user(UserAccount(username, password, product))
+    except ProtectedUser as refused:
+        raise ApiError(403, {"message": str(refused)}) from None
     return Reply(201, {"username": username, "product": product})
 
 
@@ -104,7 +111,10 @@ def unlock_user(call: Call) -> Reply:
     if not isinstance(username, str) or not username:
         raise _bad('Name the user to unlock: {"username": "..."}.')
     product = _product(field_of(body, "product"), required=False)
-    was_locked = call.state.unlock_user(username, product)
+    try:
+        was_locked = call.state.unlock_user(username, product)
+    except ProtectedUser as refused:
+        raise ApiError(403, {"message": str(refused)}) from None
     return Reply(200, {"username": username, "wasLocked": was_locked})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import socket
 import threading
 from dataclasses import asdict, dataclass
@@ -57,11 +58,20 @@ class PlutoraSimulator:
     """
 
     def __init__(
-        self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0
+        self,
+        config: SimulatorConfig | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        allowed_hosts: tuple[str, ...] = (),
     ) -> None:
         self.config = config or SimulatorConfig()
         self.host = host
         self.requested_port = port
+        #: Host names the control API and Swagger accept besides IP addresses, ``localhost``
+        #: and ``host`` (e.g. a container's service name).
+        self.allowed_hosts = tuple(allowed_hosts)
+        #: The IP address actually listened on (``host`` resolved), once started.
+        self.bound_address: str | None = None
         self.state = SimulatorState(self.config)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -90,13 +100,15 @@ class PlutoraSimulator:
             sock = socket.create_server(
                 (self.host, self.requested_port), family=family, backlog=256
             )
-        except OSError as error:
+        except OverflowError:  # a port outside 0-65535
             raise RuntimeError(
-                f"The simulator cannot listen on {self.host}:{self.requested_port}: "
-                f"{error.strerror}. Choose another --port (0 picks a free one)."
+                f"The simulator cannot listen on port {self.requested_port}: a port is a number "
+                "from 1 to 65535; choose one, or 0 to pick a free one."
             ) from None
+        except OSError as error:
+            raise RuntimeError(self._listen_problem(error)) from None
         self._socket = sock
-        self.port = sock.getsockname()[1]
+        self.bound_address, self.port = sock.getsockname()[:2]
         ready = threading.Event()
         failure: list[BaseException] = []
         self._loop = asyncio.new_event_loop()
@@ -110,13 +122,31 @@ class PlutoraSimulator:
             raise RuntimeError(f"The simulator failed to start: {failure[0]}") from failure[0]
         return self
 
+    def _listen_problem(self, error: OSError) -> str:
+        where = f"{self.host}:{self.requested_port}"
+        reason = error.strerror or str(error)
+        if error.errno == errno.EADDRINUSE:
+            advice = "Choose another --port (0 picks a free one)."
+        elif error.errno == errno.EACCES:
+            advice = "Ports below 1024 need privileges: choose another --port (0 picks a free one)."
+        elif isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+            advice = "Give --host an address of this machine, e.g. 127.0.0.1."
+        else:
+            advice = "Check --host and --port."
+        return f"The simulator cannot listen on {where}: {reason}. {advice}"
+
     def _serve(self, ready: threading.Event, failure: list[BaseException]) -> None:
         loop = self._loop
         assert loop is not None
         assert self._socket is not None
         asyncio.set_event_loop(loop)
         try:
-            app = build_app(self.state, client_max_size=self.config.max_body_bytes)
+            app = build_app(
+                self.state,
+                client_max_size=self.config.max_body_bytes,
+                host=self.host,
+                allowed_hosts=self.allowed_hosts,
+            )
             self._runner = web.AppRunner(
                 app, access_log=None, handle_signals=False, shutdown_timeout=1.0
             )

@@ -19,7 +19,16 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .config import PRODUCTS, Product, SimulatorConfig, UserAccount, whitelist_problems
+from .config import (
+    DEMO_USERS,
+    MAX_RATE_LIMIT,
+    MAX_SECONDS,
+    PRODUCTS,
+    Product,
+    SimulatorConfig,
+    UserAccount,
+    whitelist_problems,
+)
 from .seed import SeedData, build_seed
 
 FaultKind = Literal["status", "rate_limit", "delay", "drop"]
@@ -149,6 +158,10 @@ class LoginRejected(Exception):
         self.description = description
 
 
+class ProtectedUser(PermissionError):
+    """A control call refused for a user of the simulator's own settings (see ``unlock_user``)."""
+
+
 class SimulatorState:
     """The simulated site: data, users, tokens, limits, faults and counters.
 
@@ -167,6 +180,13 @@ class SimulatorState:
         self.tokens: dict[str, TokenGrant] = {}
         self.issued_tokens: list[str] = []
         self._fault_ids = itertools.count(1)
+        # Users of the simulator's own settings (a settings file, or the credentials of the
+        # library or plugin that started it: possibly a real account). The control API may
+        # not unlock or replace them, and a reset keeps their failed logins and lock, so that
+        # the token server is never an unlimited password-guessing oracle for them.
+        self.protected_users = frozenset(
+            (user.product, user.username.lower()) for user in config.users if user not in DEMO_USERS
+        )
         self._fresh(config)
 
     def _fresh(self, config: SimulatorConfig) -> None:
@@ -189,10 +209,23 @@ class SimulatorState:
         return time.time() + self.clock_offset
 
     def advance_clock(self, seconds: float) -> float:
-        """Move the clock forward (tokens expire, rate windows pass); returns the offset."""
-        if not math.isfinite(seconds) or seconds < 0:
-            raise ValueError("seconds must be a finite number of at least 0")
+        """Move the clock forward (tokens expire, rate windows pass); returns the offset.
+
+        At most ten years per call and in total (past that, dates no longer fit the platform's
+        clock and every token would read as expired). Example: ``state.advance_clock(12001)``.
+        """
+        if not math.isfinite(seconds) or not 0 <= seconds <= MAX_SECONDS:
+            raise ValueError(
+                f"seconds must be a finite number from 0 to {MAX_SECONDS:.0f} (10 years), "
+                f"not {seconds!r}"
+            )
         with self.lock:
+            if self.clock_offset + seconds > MAX_SECONDS:
+                raise ValueError(
+                    f"the clock is already {self.clock_offset:.0f} s ahead, and {seconds:.0f} s "
+                    f"more would put it over the limit of {MAX_SECONDS:.0f} s (10 years) ahead "
+                    "of real time; a reset (POST /_sim/reset) brings it back"
+                )
             self.clock_offset += seconds
             return self.clock_offset
 
@@ -205,7 +238,12 @@ class SimulatorState:
         parallel run keep working.
         """
         with self.lock:
+            protected = self.protected_users
+            failed = {key: n for key, n in self.failed_logins.items() if key in protected}
+            locked = self.locked & protected
             self._fresh(self.config)
+            self.failed_logins.update(failed)
+            self.locked |= locked
             self.clock_offset = 0.0
             if tokens:
                 self.tokens.clear()
@@ -295,25 +333,50 @@ class SimulatorState:
         return any(fault.user for fault in self.faults)
 
     def add_user(self, account: UserAccount) -> None:
-        """Add (or replace) a user, e.g. a throw-away user for lock tests."""
+        """Add (or replace) a user, e.g. a throw-away user for lock tests.
+
+        A user of the simulator's own settings cannot be replaced (:class:`ProtectedUser`).
+        Example: ``state.add_user(UserAccount("temp@example.com", "pw", "plutora"))``.
+        """
         if account.product not in PRODUCTS:
             raise ValueError(f"product must be one of {', '.join(PRODUCTS)}")
+        key = (account.product, account.username.lower())
+        self._refuse_protected(key, "replaced")
         with self.lock:
-            key = (account.product, account.username.lower())
             self.users[key] = account
             self.failed_logins.pop(key, None)
             self.locked.discard(key)
 
     def unlock_user(self, username: str, product: Product | None = None) -> bool:
-        """Unlock a user (of one product or both); returns whether it was locked."""
+        """Unlock a user (of one product or both); returns whether it was locked.
+
+        Only demo users and users added through :meth:`add_user` can be unlocked; a user of
+        the simulator's own settings raises :class:`ProtectedUser` (it may hold real
+        credentials). Example: ``state.unlock_user("temp@example.com")``.
+        """
+        products = (product,) if product else PRODUCTS
+        for name in products:
+            self._refuse_protected((name, username.lower()), "unlocked")
         with self.lock:
             was_locked = False
-            for name in (product,) if product else PRODUCTS:
+            for name in products:
                 key = (name, username.lower())
                 was_locked |= key in self.locked
                 self.locked.discard(key)
                 self.failed_logins.pop(key, None)
             return was_locked
+
+    def _refuse_protected(self, key: tuple[str, str], change: str) -> None:
+        if key in self.protected_users:
+            product, username = key
+            raise ProtectedUser(
+                f"The {product} user {username!r} comes from the simulator's own settings "
+                f"(a settings file, or the credentials the library or plugin was given), so it "
+                f"cannot be {change} through the control API: it may be a real account, and "
+                "unlocking it would let anyone guess its password without limit. Restart the "
+                "simulator to clear its lock, or run lock tests with a throw-away user "
+                "(POST /_sim/users, 'Add Simulator User')."
+            )
 
     def is_locked(self, username: str, product: Product) -> bool:
         """Whether a user is locked out of a product."""
@@ -370,17 +433,25 @@ class SimulatorState:
                 problems.append("ipWhitelist must be a list of addresses and CIDR ranges")
             else:
                 problems.extend(whitelist_problems([str(item) for item in whitelist]))
-        for name in ("rateLimit", "tokenLifetimePlutora", "tokenLifetimePlutoraTest"):
+        for name, most in (
+            ("rateLimit", MAX_RATE_LIMIT),
+            ("tokenLifetimePlutora", MAX_SECONDS),
+            ("tokenLifetimePlutoraTest", MAX_SECONDS),
+        ):
             value = changes.get(name)
             if value is not None and (
-                not isinstance(value, int) or isinstance(value, bool) or value < 1
+                not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most
             ):
-                problems.append(f"{name} must be a whole number of at least 1")
+                problems.append(f"{name} must be a whole number of at least 1, at most {most:.0f}")
         window = changes.get("rateWindowSeconds")
         if window is not None and (
-            not isinstance(window, (int, float)) or isinstance(window, bool) or window <= 0
+            not isinstance(window, (int, float))
+            or isinstance(window, bool)
+            or not 0 < window <= MAX_SECONDS  # NaN fails this too
         ):
-            problems.append("rateWindowSeconds must be a positive number")
+            problems.append(
+                f"rateWindowSeconds must be a number of seconds above 0, at most {MAX_SECONDS:.0f}"
+            )
         if changes.get("changeDisplayNames") not in (None, "classic", "named"):
             problems.append("changeDisplayNames must be 'classic' or 'named'")
         if problems:

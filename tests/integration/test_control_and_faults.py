@@ -243,7 +243,9 @@ def test_the_control_api_rejects_bad_input(control: Control) -> None:
         == 400
     )
     assert control("POST", "/users/unlock", json={}).status_code == 400
-    assert control("POST", "/reset", data=b"{").status_code == 400
+    json_type = {"Content-Type": "application/json"}
+    assert control("POST", "/reset", data=b"{", headers=json_type).status_code == 400
+    assert control("POST", "/reset", data=b"{").status_code == 415  # not declared as JSON
     assert control("GET", "/nothing").status_code == 404
     assert control("DELETE", "/clock").status_code == 405
 
