@@ -4,12 +4,33 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from robot.api import logger
 from robot.api.deco import keyword
 from robot.api.types import Secret
 
 from ..core import Credentials, Product, TokenProvider
 from ..core.transport import new_session
 from .context import PlutoraContext, UserSwitch, current_scope, reveal
+
+_WARNED: set[tuple[str, str]] = set()
+
+
+def reveal_secret(value: Secret | str | None, argument: str, where: str) -> str | None:
+    """The text of a ``Secret`` or of a plain string (``None`` stays ``None``). A plain,
+    non-empty string is accepted, but warned about once per argument: Robot shows a literal
+    argument in log.html at every log level, where a ``Secret`` stays hidden.
+
+    Example: ``reveal_secret(password, "password", "Use Plutora User")``
+    """
+    if isinstance(value, str) and value and (where, argument) not in _WARNED:
+        _WARNED.add((where, argument))
+        logger.warn(
+            f"The {argument} argument of {where} is a plain text, so Robot Framework shows it "
+            "in log.html at every log level. Give it as a Secret instead: in *** Variables ***, "
+            f"${{{argument.upper()}: Secret}}    %{{PLUTORA_{argument.upper()}}}, then "
+            f"{argument}=${{{argument.upper()}}}."
+        )
+    return reveal(value)
 
 
 class AuthKeywords:
@@ -41,19 +62,17 @@ class AuthKeywords:
         """
         if not any((client_id, client_secret, username, password)):
             return Secret(self.context.client(product).transport.tokens.token().value)
-        config = self.context.config
+        config = self.context.run_config()
         settings = self.context.product_settings(product)
         base = settings.credentials or Credentials("", "", "", "")
         credentials = Credentials(
             client_id or base.client_id,
-            reveal(client_secret) or base.client_secret,
+            reveal_secret(client_secret, "client_secret", "Get Token") or base.client_secret,
             username or base.username,
-            reveal(password) or base.password,
+            reveal_secret(password, "password", "Get Token") or base.password,
         )
-        provider = TokenProvider(
-            replace(settings, credentials=credentials),
-            new_session(config),
-            (config.connect_timeout, config.read_timeout),
+        provider = TokenProvider.for_config(
+            config, replace(settings, credentials=credentials), new_session(config)
         )
         try:
             return Secret(provider.token().value)
@@ -79,7 +98,7 @@ class AuthKeywords:
         | Use Plutora User | temp@example.com | ${PASSWORD} | Plutora Test |
         | Use Plutora User |   # the configured user, until the end of the test |
         """
-        secret = reveal(password) or ""
+        secret = reveal_secret(password, "password", "Use Plutora User") or ""
         if username and not secret:
             raise ValueError(f"Give the password of {username!r} (preferably as a Secret).")
         self.context.switch_user(product, UserSwitch(username or None, secret, current_scope()))

@@ -4,10 +4,11 @@ across tests), the simulator the library started, and how values come in from Ro
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from robot.api.types import Secret
-from robot.libraries.BuiltIn import BuiltIn
+from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..core import PlutoraClient, PlutoraConfig, PlutoraTestClient, Product, ProductConfig
 from ..simulator import PlutoraSimulator
@@ -20,6 +21,26 @@ def current_scope() -> str:
     if BuiltIn().get_variable_value("${TEST NAME}"):
         return "test"
     return str(BuiltIn().get_variable_value("${SUITE NAME}"))
+
+
+def run_state_folder() -> str | None:
+    """Where the processes of this Robot run share refused logins and the login lock: under
+    pabot, beside the processes' own output folders (``<outputdir>/pabot_results``, which
+    pabot empties when a run starts); else in the run's output directory. None outside a
+    Robot run (libdoc)."""
+    try:
+        variables = BuiltIn()
+        output = variables.get_variable_value("${OUTPUT DIR}")
+        pabot = variables.get_variable_value("${PABOTQUEUEINDEX}") is not None
+    except RobotNotRunningError:
+        return None
+    if not output:
+        return None
+    folder = Path(str(output))
+    if pabot:
+        shared = next((p for p in folder.parents if p.name == "pabot_results"), folder.parent)
+        return str(shared / ".plutora-state")
+    return str(folder / ".plutora-state")
 
 
 def reveal(value: Secret | str | None) -> str | None:
@@ -98,13 +119,24 @@ class PlutoraContext:
         found = self._clients.get(key)
         if found is None:
             kind = PlutoraClient if product is Product.PLUTORA else PlutoraTestClient
-            config = self.config
+            config = self.run_config()
             if switch is not None and product is Product.PLUTORA:
                 config = replace(config, plutora=self.product_settings(product))
             elif switch is not None:
                 config = replace(config, plutora_test=self.product_settings(product))
             found = self._clients[key] = kind(config)
         return found
+
+    def run_config(self) -> PlutoraConfig:
+        """The configuration in use, sharing refused logins and the login lock with the
+        run's other processes: through ``token_cache_dir`` or ``PLUTORA_STATE_DIR`` when set,
+        else through :func:`run_state_folder`."""
+        config = self.config
+        if config.state_dir is None:
+            folder = run_state_folder()
+            if folder is not None:
+                config = config.with_options(run_state_dir=folder)
+        return config
 
     def product_settings(self, product: Product) -> ProductConfig:
         """``product``'s URLs and credentials, with the user switched to, if any."""

@@ -63,11 +63,28 @@ def test_a_401_on_a_valid_looking_token_is_replayed_once(
 
 def test_a_token_is_renewed_shortly_before_it_expires(sim: PlutoraSimulator) -> None:
     sim.update_settings(tokenLifetimePlutora=100)  # less than the 120 s refresh margin
+    now = [1_000_000.0]
     with PlutoraClient(config_for(sim)) as client:
+        client.transport.tokens.clock = lambda: now[0]
         client.current_user()
+        now[0] += 40  # 60 s left: more than half the lifetime, so no renewal yet
+        client.current_user()
+        assert _grants(sim) == 1
+        now[0] += 15  # 45 s left: less than half the lifetime (the capped margin)
         client.current_user()
     assert _grants(sim) == 2  # renewed before use, never a 401
     assert "401" not in sim.counters()["requests"]["GET /plutora/api/me"]
+
+
+def test_a_token_shorter_lived_than_the_margin_is_not_renewed_on_every_call(
+    sim: PlutoraSimulator,
+) -> None:
+    # Defect: a 60 s token and the 120 s margin made every call log in again (10 calls, 10).
+    sim.update_settings(tokenLifetimePlutora=60)
+    with PlutoraClient(config_for(sim)) as client:
+        for _ in range(10):
+            client.current_user()
+    assert _grants(sim) == 1
 
 
 def test_one_renewal_at_a_time_however_many_threads_ask(

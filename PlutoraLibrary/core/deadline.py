@@ -1,0 +1,219 @@
+"""A total deadline per call, which a socket's read timeout is not.
+
+``read_timeout`` bounds each socket read: a server (or proxy) that trickles a byte every
+second keeps a request alive for ever. Here a call gets one :class:`Deadline` for all of its
+work (attempts, backoffs, 429 waits, the login), and every HTTP request sent under it is
+watched: when the deadline passes, one watchdog thread shuts the request's socket down, the
+blocked read returns, and urllib3 retries no more (:class:`DeadlineRetry`).
+
+Cost on the hot path: a set insertion and removal under an uncontended lock per request; the
+watchdog thread sleeps until the earliest deadline of the requests in flight.
+
+Example::
+
+    deadline = Deadline(30)
+    with WATCHDOG.watch(deadline) as watch:
+        response = session.get(url, timeout=(5, deadline.read_timeout(30)))
+    if watch.tripped: ...   # the socket was shut down at the deadline
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util.retry import Retry
+
+_INFINITY = float("inf")
+
+
+class Deadline:
+    """The moment (on the monotonic clock) by which one call must be over.
+
+    Example::
+
+        deadline = Deadline(120)
+        if deadline.remaining() < wait: ...   # a wait that would outlast the call
+    """
+
+    __slots__ = ("at", "seconds")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left (0 once passed)."""
+        return max(0.0, self.at - time.monotonic())
+
+    def passed(self) -> bool:
+        """Whether the deadline has passed."""
+        return time.monotonic() >= self.at
+
+    def read_timeout(self, read_timeout: float) -> float:
+        """A socket read timeout that does not reach past the deadline (at least 1 ms)."""
+        return max(0.001, min(read_timeout, self.at - time.monotonic()))
+
+    def __repr__(self) -> str:
+        return f"Deadline({self.seconds:g} s, {self.remaining():.1f} s left)"
+
+
+class Watch:
+    """One request under a deadline: the connection it uses, and whether it was cut off."""
+
+    __slots__ = ("at", "connection", "tripped")
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.connection: Any = None
+        self.tripped = False
+
+    def trip(self) -> None:
+        """Cut the request off: shut its socket down so that a blocked read returns."""
+        self.tripped = True
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            # The plain socket's shutdown, also under TLS: no SSL state is touched.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+_local = threading.local()
+
+
+def current_watch() -> Watch | None:
+    """The watch of the request this thread is sending, if any."""
+    return getattr(_local, "watch", None)
+
+
+class Watchdog:
+    """One daemon thread that cuts off requests whose deadline passed.
+
+    Example: ``with WATCHDOG.watch(Deadline(5)) as watch: session.get(url)``
+    """
+
+    def __init__(self) -> None:
+        self._active: set[Watch] = set()
+        self._condition = threading.Condition()
+        self._next_wake = _INFINITY
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def watch(self, deadline: Deadline) -> Iterator[Watch]:
+        """Watch the requests this thread sends inside the block."""
+        watch = Watch(deadline.at)
+        with self._condition:
+            self._active.add(watch)
+            if self._thread is None:
+                self._start()
+            if watch.at < self._next_wake:
+                self._condition.notify()
+        previous = getattr(_local, "watch", None)
+        _local.watch = watch
+        try:
+            yield watch
+        finally:
+            _local.watch = previous
+            with self._condition:
+                self._active.discard(watch)
+
+    def _start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="plutora-deadline", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        with self._condition:
+            while True:
+                now = time.monotonic()
+                earliest = _INFINITY
+                for watch in list(self._active):
+                    if watch.at <= now:
+                        self._active.discard(watch)
+                        watch.trip()
+                    elif watch.at < earliest:
+                        earliest = watch.at
+                self._next_wake = earliest
+                self._condition.wait(None if earliest == _INFINITY else earliest - now)
+
+    def _after_fork(self) -> None:
+        # The thread does not survive a fork; the child starts its own when it needs one.
+        self._condition = threading.Condition()
+        self._active = set()
+        self._next_wake = _INFINITY
+        self._thread = None
+
+
+#: The process's watchdog.
+WATCHDOG = Watchdog()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=WATCHDOG._after_fork)
+
+
+class DeadlineRetry(Retry):
+    """urllib3's retry that stops once the call's deadline passed, and never backs off past
+    it. Example: ``DeadlineRetry(total=3, allowed_methods={"GET"})``."""
+
+    def is_exhausted(self) -> bool:
+        watch = current_watch()
+        if watch is not None and (watch.tripped or time.monotonic() >= watch.at):
+            return True
+        return bool(super().is_exhausted())
+
+    def get_backoff_time(self) -> float:
+        backoff = float(super().get_backoff_time())
+        watch = current_watch()
+        if watch is not None:
+            backoff = max(0.0, min(backoff, watch.at - time.monotonic()))
+        return backoff
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        watch = current_watch()
+        if watch is not None:
+            watch.connection = self
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        watch = current_watch()
+        if watch is not None:
+            watch.connection = self
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class WatchedAdapter(HTTPAdapter):
+    """requests' adapter whose connections a :class:`Watchdog` can cut off (proxies too).
+
+    Example: ``session.mount("https://", WatchedAdapter(max_retries=DeadlineRetry(3)))``
+    """
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = dict(_POOLS)
+        return manager
