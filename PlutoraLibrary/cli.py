@@ -14,7 +14,9 @@ Example::
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
+import os
 import signal
 import sys
 import threading
@@ -50,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="FILE",
         help="write the URLs as JSON to FILE once the simulator accepts requests",
+    )
+    sim.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name the control API and Swagger also answer (e.g. a container's "
+        "service name); IP addresses and localhost always work. Repeatable.",
     )
     check = commands.add_parser(
         "check",
@@ -136,16 +146,78 @@ def _describe(sim: PlutoraSimulator) -> str:
     return "\n".join(lines)
 
 
+def _sim_input_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with ``plutora sim``'s options, in one line naming the option and the
+    fix; None when nothing is. Example: ``--port 99999`` gives "--port 99999 is not a port…"."""
+    if not 0 <= args.port <= 65535:
+        return (
+            f"--port {args.port} is not a port: give a number from 1 to 65535, "
+            "or 0 to pick a free one."
+        )
+    ready: Path | None = args.ready_file
+    if ready is not None:
+        folder = ready.parent
+        if ready.is_dir():
+            return (
+                f"--ready-file {ready} is a folder: name a file in it, e.g. {ready / 'ready.json'}."
+            )
+        if not folder.is_dir():
+            return (
+                f"--ready-file {ready}: the folder {folder} does not exist; create it first "
+                "or name a file in an existing folder."
+            )
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return (
+                f"--ready-file {ready}: you may not write in the folder {folder}; "
+                "name a file in a folder of yours."
+            )
+    return None
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _write_ready_file(path: Path, urls: dict[str, str]) -> None:
+    # Written aside and renamed, so a watcher never reads half a file.
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(urls, indent=2), encoding="utf-8")
+    partial.replace(path)
+
+
 def run_simulator(args: argparse.Namespace) -> int:
-    """``plutora sim``: serve until SIGINT or SIGTERM."""
+    """``plutora sim``: serve until SIGINT or SIGTERM; 2 (with one line on stderr) when an
+    option cannot be used."""
+    problem = _sim_input_problem(args)
+    if problem is not None:
+        print(f"plutora sim: {problem}", file=sys.stderr)
+        return 2
     try:
         config = load_config(args.config) if args.config else SimulatorConfig()
         if args.seed is not None:
             config = config.with_changes(seed=args.seed)
-        sim = PlutoraSimulator(config, host=args.host, port=args.port).start()
-    except (SimulatorConfigError, RuntimeError) as error:
+        sim = PlutoraSimulator(
+            config, host=args.host, port=args.port, allowed_hosts=tuple(args.allow_host)
+        ).start()
+    except SimulatorConfigError as error:
+        where = f"--config {args.config}: " if args.config else ""
+        print(f"plutora sim: {where}{error}", file=sys.stderr)
+        return 2
+    except RuntimeError as error:
         print(f"plutora sim: {error}", file=sys.stderr)
         return 2
+    if not _is_loopback(sim.bound_address or ""):
+        print(
+            f"plutora sim: WARNING: --host {args.host} listens on {sim.bound_address}, which is "
+            "not a loopback address: anyone who can reach this machine can use the control API "
+            "(/_sim) to reset the data, change settings and read every issued token. Use "
+            "--host 127.0.0.1 unless the network is yours alone.",
+            file=sys.stderr,
+            flush=True,
+        )
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:
@@ -156,10 +228,15 @@ def run_simulator(args: argparse.Namespace) -> int:
     try:
         print(_describe(sim), flush=True)
         if args.ready_file:
-            # Written aside and renamed, so a watcher never reads half a file.
-            partial = args.ready_file.with_name(args.ready_file.name + ".partial")
-            partial.write_text(json.dumps(sim.urls.as_dict(), indent=2), encoding="utf-8")
-            partial.replace(args.ready_file)
+            try:
+                _write_ready_file(args.ready_file, sim.urls.as_dict())
+            except OSError as error:
+                print(
+                    f"plutora sim: --ready-file {args.ready_file}: cannot write it "
+                    f"({error.strerror}); name a file in a folder you may write.",
+                    file=sys.stderr,
+                )
+                return 2
         while not stop.wait(0.5):
             pass
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from robot.api import logger
 from robot.api.deco import keyword
@@ -30,6 +31,43 @@ def _number(value: Any) -> Any:
             except ValueError:
                 pass
     return value
+
+
+def simulator_base_url(value: str) -> str:
+    """``value`` without a trailing slash, once it is an http(s) URL with a host (and a valid
+    port, no query); else ``ValueError`` naming the value and giving an example.
+
+    Example: ``simulator_base_url("http://127.0.0.1:8080/")`` gives ``"http://127.0.0.1:8080"``.
+    """
+    text = str(value).strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        parts = urlsplit("")
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    problem = None
+    if parts.scheme.lower() not in ("http", "https"):
+        problem = "it is not an http:// or https:// URL"
+    elif not parts.hostname:
+        problem = "it names no host"
+    elif not port_ok:
+        problem = "its port is not a number from 1 to 65535"
+    elif parts.username is not None or parts.password is not None:
+        problem = "a simulator address takes no user name or password"
+    elif parts.query or parts.fragment:
+        problem = "a simulator address has no query or fragment"
+    if problem is not None:
+        # User info may hold a password: never shown.
+        shown = parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+        shown = shown if "@" in parts.netloc else text
+        raise ValueError(
+            f"Use Plutora Simulator needs the simulator's address, and {shown!r} cannot be "
+            f"one: {problem}. Give the URL 'plutora sim' printed, e.g. http://127.0.0.1:8080."
+        )
+    return text.rstrip("/")
 
 
 class SimulatorKeywords:
@@ -74,12 +112,15 @@ class SimulatorKeywords:
         them (start the simulator with a settings file that accepts them), else the demo
         credentials. Returns its URLs.
 
+        Fails at once, naming the value, when ``base_url`` is not an ``http``/``https`` URL
+        with a host.
+
         | Use Plutora Simulator | http://127.0.0.1:8080 |
         """
-        base_url = base_url.rstrip("/")
+        base_url = simulator_base_url(base_url)
         config = config_for_simulator(base_url, self.context.own_config)
         self.context.use_simulator(base_url, config)
-        return SimulatorUrls.for_base(base_url.rstrip("/")).as_dict()
+        return SimulatorUrls.for_base(base_url).as_dict()
 
     @keyword(tags=["simulator"])
     def stop_plutora_simulator(self) -> None:
