@@ -10,14 +10,16 @@ from robot.api.types import Secret
 from robotlibcore import HybridCore
 
 from . import __version__
-from .keywords.auth import AuthKeywords
-from .keywords.context import PlutoraContext, Undone, reveal
+from .keywords.auth import AuthKeywords, reveal_secret
+from .keywords.context import PlutoraContext, Undone
 from .keywords.defects import DefectKeywords
 from .keywords.environments import EnvironmentKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
 from .keywords.simulator import SimulatorKeywords
+
+_IMPORT = "the PlutoraLibrary import"
 
 
 def _report(undone: list[Undone], scope: str) -> None:
@@ -106,15 +108,15 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
         arguments: dict[str, Any] = {
             "region": region,
             "client_id": client_id,
-            "client_secret": reveal(client_secret),
+            "client_secret": reveal_secret(client_secret, "client_secret", _IMPORT),
             "username": username,
-            "password": reveal(password),
+            "password": reveal_secret(password, "password", _IMPORT),
             "auth_url": auth_url,
             "api_url": api_url,
             "test_client_id": test_client_id,
-            "test_client_secret": reveal(test_client_secret),
+            "test_client_secret": reveal_secret(test_client_secret, "test_client_secret", _IMPORT),
             "test_username": test_username,
-            "test_password": reveal(test_password),
+            "test_password": reveal_secret(test_password, "test_password", _IMPORT),
             "test_auth_url": test_auth_url,
             "test_api_url": test_api_url,
             "connect_timeout": connect_timeout,
