@@ -201,7 +201,8 @@ class SimulatorKeywords:
 
     @keyword(tags=["simulator"])
     def advance_simulator_clock(self, seconds: float) -> None:
-        """Moves the simulator's clock forward: tokens expire, rate windows pass.
+        """Moves the simulator's clock forward: tokens expire, rate windows pass. At most ten
+        years (315,360,000 seconds) per call and in total; `Reset Simulator` brings it back.
 
         | Advance Simulator Clock | 12001 |
         """
@@ -229,6 +230,12 @@ class SimulatorKeywords:
     @keyword(tags=["simulator"])
     def unlock_simulator_user(self, username: str, product: Product | None = None) -> bool:
         """Unlocks a user locked by failed logins; returns whether it was locked.
+
+        Only demo users and users added with `Add Simulator User` can be unlocked: the users
+        of the simulator's own settings (among them the credentials `Start Plutora Simulator`
+        accepts, which may be a real account) stay locked until the simulator restarts, so
+        that nobody can guess their password without limit. Lock-out tests use a throw-away
+        user.
 
         | Unlock Simulator User | temp@example.com |
         """
