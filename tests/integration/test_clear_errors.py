@@ -329,3 +329,19 @@ def test_a_literal_secret_is_accepted_with_one_warning_per_argument(
     for warning in warnings:
         assert "${PASSWORD: Secret}    %{PLUTORA_PASSWORD}" in warning
         assert USER["password"] not in warning
+
+
+def test_the_pytest_option_read_timeout_nan_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "test_uses_config.py").write_text(
+        "def test_config(plutora_config):\n    pass\n", encoding="utf-8"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PLUTORA_")}
+    clean["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])  # this checkout's plugin
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "--plutora-read-timeout", "nan", "test_uses_config.py"],
+        cwd=tmp_path, env=clean, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "read_timeout (PLUTORA_READ_TIMEOUT) must be a finite number, not 'nan'" in output
