@@ -6,13 +6,18 @@ come only from the environment or from a file you name (``--plutora-secrets-file
 lines show up in process lists and CI logs.
 
 ``--plutora-sim`` starts the bundled simulator for the run and points every fixture at it.
-Under pytest-xdist the controller starts it once, and all workers share one token per product
-through an owner-only folder that is removed at the end.
+Under pytest-xdist the controller starts it once.
+
+The run's processes (the controller and every xdist worker) share one token per product, the
+client-side rate limit and the memory of refused logins through one owner-only folder:
+``PLUTORA_TOKEN_CACHE_DIR`` when set, else a run folder that the controller names, the first
+process that needs it creates, and the controller removes at the end.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import stat
 import tempfile
@@ -31,6 +36,7 @@ from PlutoraLibrary.core import (
     Product,
     Token,
 )
+from PlutoraLibrary.core.secret import holds_secret
 from PlutoraLibrary.core.validation import Schemas, shared_schemas
 from PlutoraLibrary.simulator import PlutoraSimulator, SimulatorConfig, SimulatorUrls
 from PlutoraLibrary.simulator.control_client import SimulatorControl
@@ -163,7 +169,8 @@ def resolve_config(config: pytest.Config) -> PlutoraConfig:
     shared = getattr(config, "workerinput", {}).get(_SHARED_DIR) or config.stash.get(
         _shared_key, None
     )
-    arguments["token_cache_dir"] = shared
+    if not os.environ.get("PLUTORA_TOKEN_CACHE_DIR"):  # the user's own folder wins
+        arguments["token_cache_dir"] = shared
     resolved = PlutoraConfig.from_env(**arguments)
     sim_url = getattr(config, "workerinput", {}).get(_SIM_URL) or config.stash.get(
         _sim_url_key, None
@@ -196,8 +203,10 @@ def pytest_configure(config: pytest.Config) -> None:
         return  # xdist workers get the controller's simulator and shared folder
     if _plugin_not_used(config):
         return
-    shared = tempfile.mkdtemp(prefix="plutora-run-")  # owner-only (0700)
-    config.stash[_shared_key] = shared
+    # Named here, created owner-only by the first process that needs it (none may).
+    config.stash[_shared_key] = os.path.join(
+        tempfile.gettempdir(), f"plutora-run-{os.getpid()}-{secrets.token_hex(8)}"
+    )
     if _wants_simulator(config):
         try:  # the simulator accepts the run's own credentials, if any, besides the demo ones
             own = resolve_config(config)
@@ -229,6 +238,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shared = config.stash.get(_shared_key, None)
     if shared:
         shutil.rmtree(shared, ignore_errors=True)
+
+
+def pytest_assertrepr_compare(
+    config: pytest.Config, op: str, left: Any, right: Any
+) -> list[str] | None:
+    """Keep secrets out of assertion diffs: pytest would diff two texts character by
+    character, and the fields of two credentials one by one."""
+    if holds_secret(left) or holds_secret(right):
+        return [
+            f"{type(left).__name__} {op} {type(right).__name__} failed: the values are secrets "
+            "(a client secret, password or token), so they are not shown."
+        ]
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

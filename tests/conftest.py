@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import requests
 
+from PlutoraLibrary.core.refusals import forget_process_refusals
 from PlutoraLibrary.simulator import PlutoraSimulator, SimulatorConfig
 
 # The examples are for users to copy; they run (under --plutora-sim, through the plugin) in
@@ -106,6 +107,14 @@ class Control:
 
     def counters(self) -> dict[str, Any]:
         return self("GET", "/counters").json()
+
+
+@pytest.fixture(autouse=True)
+def _no_refusal_from_an_earlier_test() -> Iterator[None]:
+    """A refused login is remembered by the whole process; a later test may get a simulator
+    on the same port with the same users, which must not inherit it."""
+    yield
+    forget_process_refusals()
 
 
 @pytest.fixture

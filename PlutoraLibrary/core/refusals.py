@@ -42,6 +42,15 @@ from .config import Credentials
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32, "maxmem": 64 * 1024 * 1024}
 
 
+def record_name(token_url: str, client_id: str, username: str) -> str:
+    """The name of a user's refusal record: a hash of who logs in where (no secret).
+
+    Example: ``record_name("https://usoauth.plutora.com/oauth/token", "id", "qa@example.com")``
+    """
+    text = "|".join((token_url, client_id, username.lower()))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class LoginIdentity:
     """Who logs in where, and with which credentials (which stay in memory only).
@@ -58,10 +67,7 @@ class LoginIdentity:
     @property
     def who(self) -> str:
         """The record's name: a hash of the token URL, client id and username (no secret)."""
-        text = "|".join(
-            (self.token_url, self.credentials.client_id, self.credentials.username.lower())
-        )
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
+        return record_name(self.token_url, self.credentials.client_id, self.credentials.username)
 
     def material(self) -> bytes:
         """What the slow hash is taken of: everything that decides the server's answer."""
@@ -144,6 +150,11 @@ class ProcessStore:
     def delete(self, who: str) -> None:
         with self._lock:
             self._records.pop(who, None)
+
+    def clear(self) -> None:
+        """Forget every record."""
+        with self._lock:
+            self._records.clear()
 
 
 class FolderStore:
@@ -248,5 +259,27 @@ class RefusalMemory:
         self.store.delete(identity.who)
 
 
+_PROCESS_STORE = ProcessStore()
 #: Refusals this process saw, whatever client saw them: they outlive closed connections.
-PROCESS_REFUSALS = RefusalMemory(ProcessStore(), lifetime=float("inf"), slow=False)
+PROCESS_REFUSALS = RefusalMemory(_PROCESS_STORE, lifetime=float("inf"), slow=False)
+
+
+def forget_user_refusals(token_url: str, client_id: str, username: str, folder: str | None) -> None:
+    """Forget a user's refusal, whatever credentials it was for, in this process and in the
+    run's ``folder``: after an administrator (or the simulator's control API) unlocked them.
+
+    Example: ``forget_user_refusals(config.plutora.token_url, "id", "qa@example.com", None)``
+    """
+    who = record_name(token_url, client_id, username)
+    _PROCESS_STORE.delete(who)
+    if folder:
+        FolderStore(Path(folder)).delete(who)
+
+
+def forget_process_refusals() -> None:
+    """Forget the refusals this process remembers (not those in a shared folder): for a
+    long-lived process whose user was unlocked, and for tests.
+
+    Example: ``forget_process_refusals()``
+    """
+    _PROCESS_STORE.clear()

@@ -24,10 +24,10 @@ def current_scope() -> str:
 
 
 def run_state_folder() -> str | None:
-    """Where the processes of this Robot run share refused logins and the login lock: under
-    pabot, beside the processes' own output folders (``<outputdir>/pabot_results``, which
-    pabot empties when a run starts); else in the run's output directory. None outside a
-    Robot run (libdoc)."""
+    """Where the processes of this Robot run share refused logins and the login lock:
+    ``.plutora-state`` in the run's output directory; under pabot, in the output directory
+    pabot was given (each process's own is ``<outputdir>/pabot_results/<n>``, and pabot
+    takes every folder in ``pabot_results`` for a process's). None outside a Robot run."""
     try:
         variables = BuiltIn()
         output = variables.get_variable_value("${OUTPUT DIR}")
@@ -38,8 +38,8 @@ def run_state_folder() -> str | None:
         return None
     folder = Path(str(output))
     if pabot:
-        shared = next((p for p in folder.parents if p.name == "pabot_results"), folder.parent)
-        return str(shared / ".plutora-state")
+        results = next((p for p in folder.parents if p.name == "pabot_results"), folder)
+        return str(results.parent / ".plutora-state")
     return str(folder / ".plutora-state")
 
 

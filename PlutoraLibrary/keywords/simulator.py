@@ -11,6 +11,7 @@ from robot.api.deco import keyword
 from robot.api.types import Secret
 
 from ..core import Product
+from ..core.refusals import forget_user_refusals
 from ..simulator import (
     PlutoraSimulator,
     SimulatorConfig,
@@ -237,9 +238,18 @@ class SimulatorKeywords:
         that nobody can guess their password without limit. Lock-out tests use a throw-away
         user.
 
+        The library forgets its refusals of that user too (in this process and in the run's
+        shared state), so that the next login is sent.
+
         | Unlock Simulator User | temp@example.com |
         """
-        return self.context.control().unlock_user(username, product.value if product else None)
+        unlocked = self.context.control().unlock_user(username, product.value if product else None)
+        config = self.context.run_config()
+        for each in (product,) if product else tuple(Product):
+            settings = config.product(each)
+            client_id = settings.credentials.client_id if settings.credentials else ""
+            forget_user_refusals(settings.token_url, client_id, username, config.state_dir)
+        return unlocked
 
     @keyword(tags=["simulator"])
     def set_simulator_settings(self, **settings: Any) -> dict[str, Any]:
