@@ -110,9 +110,7 @@ def run_token(args: argparse.Namespace) -> int:
         product = Product(args.product)
         config.product(product).require_credentials()
         session = new_session(config)
-        provider = TokenProvider(
-            config.product(product), session, (config.connect_timeout, config.read_timeout)
-        )
+        provider = TokenProvider.for_config(config, config.product(product), session)
         token = provider.token()
     except ConfigurationError as error:
         print(f"plutora token: {error}", file=sys.stderr)
