@@ -55,13 +55,18 @@ from .errors import (
     InvalidClient,
     LoginLockTimeout,
     LoginRejected,
+    PlutoraError,
     TransportError,
     UnexpectedResponse,
     connection_hint,
+    hide_library_frames,
 )
 from .refusals import PROCESS_REFUSALS, LoginIdentity, Refusal, RefusalMemory
 from .reporting import SECRETS, Reporter, mask_url
 from .secret import SecretText
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
 
 Clock = Callable[[], float]
 #: The kinds of refusal, by name (records store the name).
@@ -467,6 +472,15 @@ class TokenProvider:
         )
 
     def _token_from(self, answer: requests.Response) -> Token:
+        # Raised here, from a frame that holds neither the answer's words nor the token: a
+        # refusal may echo the secrets, and tracebacks with locals show every frame's.
+        outcome = self._read_answer(answer)
+        if isinstance(outcome, Token):
+            return outcome
+        raise outcome
+
+    def _read_answer(self, answer: requests.Response) -> Token | PlutoraError:
+        """The token in the answer, or the error it stands for (returned, not raised)."""
         title, url = self.product.product.label, self._shown_url
         try:
             body = answer.json()
@@ -497,11 +511,11 @@ class TokenProvider:
                 kind.__name__, answer.status_code, error, description, self.refusal_memory_seconds
             )
             self._remember(refusal)
-            raise kind(title, url, answer.status_code, error, description)
+            return kind(title, url, answer.status_code, error, description)
         message = body.get("message", "") if isinstance(body, dict) else answer.text[:200]
         if answer.status_code == 403:
-            raise AccessDenied("POST", url, 403, SECRETS.scrub(str(message)))
-        raise UnexpectedResponse(
+            return AccessDenied("POST", url, 403, SECRETS.scrub(str(message)))
+        return UnexpectedResponse(
             "POST",
             url,
             answer.status_code,

@@ -7,9 +7,13 @@ from typing import Any
 from urllib.parse import quote
 
 from .config import PlutoraConfig, Product, shared_folder_error
+from .errors import hide_library_frames
 from .reporting import Reporter
 from .transport import Transport
 from .validation import Schemas, shared_schemas
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
 
 #: The longest id accepted: the API's servers refuse longer path segments (IIS: 260).
 MAX_ID_LENGTH = 260

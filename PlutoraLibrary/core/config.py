@@ -26,9 +26,12 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, hide_library_frames
 from .reporting import mask_url
 from .secret import SecretText
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
 
 
 class Product(str, Enum):
@@ -229,7 +232,15 @@ class PlutoraConfig:
         option of this class (``read_timeout=60``, ``validate_responses=False``, …).
         ``None`` arguments are ignored.
         """
+        # Rebound at once: no frame a traceback shows holds a secret as plain text.
+        arguments = {
+            key: SecretText(value) if key in _SECRET_ARGUMENTS and isinstance(value, str) else value
+            for key, value in arguments.items()
+        }
         return _Builder(os.environ if env is None else env, arguments).build()
+
+
+_SECRET_ARGUMENTS = frozenset({"client_secret", "password", "test_client_secret", "test_password"})
 
 
 _OPTION_TYPES: dict[str, tuple[str, type]] = {

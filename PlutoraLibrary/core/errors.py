@@ -38,6 +38,16 @@ class PlutoraError(Exception):
     """Base of every error raised by this library."""
 
 
+def hide_library_frames(excinfo: Any) -> bool:
+    """pytest's ``__tracebackhide__`` for the library's modules: their frames are left out of
+    a traceback when the error is the library's own (its message says what happened; the
+    library's insides say nothing more to a user). Other errors show them, for bug reports.
+
+    Example (module level): ``__tracebackhide__ = hide_library_frames``
+    """
+    return isinstance(getattr(excinfo, "value", None), PlutoraError)
+
+
 class ConfigurationError(PlutoraError):
     """Settings that cannot work; ``problems`` lists each one with how to fix it."""
 

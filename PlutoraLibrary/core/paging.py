@@ -6,7 +6,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import SchemaMismatch
+from .errors import SchemaMismatch, hide_library_frames
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
 
 Record = dict[str, Any]
 

@@ -8,9 +8,12 @@ from typing import Any
 
 from .client import ApiClient, path_segment
 from .config import Product
-from .errors import BusinessRuleViolation, OutcomeUnknown, PlutoraError
+from .errors import BusinessRuleViolation, OutcomeUnknown, PlutoraError, hide_library_frames
 from .filters import Expression, SearchFilter, search_body
 from .paging import Page, Record, iterate_pages
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
 
 log = logging.getLogger("PlutoraLibrary")
 

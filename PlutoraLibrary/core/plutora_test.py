@@ -14,9 +14,13 @@ from .errors import (
     OutcomeUnknown,
     SchemaMismatch,
     ValidationFailed,
+    hide_library_frames,
 )
 from .filters import SearchFilter, search_body
 from .paging import Page, Record, iterate_pages
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
 
 log = logging.getLogger("PlutoraLibrary")
 

@@ -37,6 +37,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .config import Credentials
+from .errors import hide_library_frames
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
 
 #: scrypt cost: about 30-60 ms a derivation, paid only when a refusal is recorded or found.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32, "maxmem": 64 * 1024 * 1024}

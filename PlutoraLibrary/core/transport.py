@@ -50,9 +50,13 @@ from .errors import (
     UnsupportedMediaType,
     ValidationFailed,
     connection_hint,
+    hide_library_frames,
 )
 from .ratelimit import SlotGate
 from .reporting import SECRETS, Reporter, allure_active, mask_json, mask_url
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _MAX_429_WAITS = 5

@@ -20,8 +20,11 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 
-from .errors import SchemaMismatch
+from .errors import SchemaMismatch, hide_library_frames
 from .reporting import MASK, SECRET_KEY, SECRETS
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 SCHEMA_BASE = "https://robotframework-plutora.schemas/"

@@ -187,3 +187,20 @@ def test_a_refusal_memory_of_zero_is_refused() -> None:
 
     with pytest.raises(ConfigurationError, match="refusal_memory_seconds must be more than 0"):
         PlutoraConfig.from_env({"PLUTORA_REFUSAL_MEMORY": "0"})
+
+
+def test_secret_texts_work_as_text_and_never_show() -> None:
+    from PlutoraLibrary.core import Token
+    from PlutoraLibrary.core.secret import SecretText, holds_secret
+
+    credentials = Credentials("id", "the-client-secret", USER, "the-password")
+    token = Token("the-access-token", time.time() + 60, "plutora", lifetime=60)
+    assert f"bearer {token.value}" == "bearer the-access-token"
+    assert isinstance(credentials.password, SecretText)
+    for shown in (repr(token.value), repr(credentials.password), repr(credentials), str(token)):
+        assert "the-" not in shown
+    assert credentials == Credentials("id", "the-client-secret", USER, "the-password")
+    assert credentials != Credentials("id", "the-client-secret", USER, "other")
+    assert holds_secret(credentials)
+    assert holds_secret(token)
+    assert not holds_secret("plain text")

@@ -1,0 +1,223 @@
+"""Secret scans of every artifact, on the paths that leaked:
+
+- a token server whose ``error_description`` echoes the client secret and the password
+  (its words reached output.xml, log.html, report.html, Allure results, the console and
+  ``plutora check``: 14 hits in 10 files);
+- ``pytest -l --tb=long`` on a failed login (the login form sat in locals of the login code
+  and of requests/urllib3 frames below it);
+- pytest's assertion diffs of credentials and tokens (``client_secret: 'x' != 'y'``,
+  ``where 40 = len('<the token>')``).
+
+Each scan looks for the distinctive secrets, their URL-encoded forms and every token the
+simulator issued: 0 hits.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import pytest
+import requests
+
+from tests.conftest import running_plutora_sim
+
+pytestmark = pytest.mark.slow
+
+CLIENT = "scan-client"
+SECRET = "Scan-Secret-4b1e-x&y"
+USER = "scan.user@example.com"
+PASSWORD = "Scan-Password-93d0 z"
+SETTINGS = f"""
+[[api_keys]]
+client_id = "{CLIENT}"
+client_secret = "{SECRET}"
+product = "plutora"
+
+[[users]]
+username = "{USER}"
+password = "{PASSWORD}"
+product = "plutora"
+"""
+ECHO = {
+    "error": "invalid_grant",
+    "error_description": (
+        f"The client_secret {SECRET} (form: {quote_plus(SECRET)}) or the password {PASSWORD} "
+        f"(form: {quote_plus(PASSWORD)}) is incorrect.."
+    ),
+}
+
+
+def _echoing(urls: dict[str, str]) -> None:
+    """Make the Plutora token server refuse every login, echoing the secrets."""
+    answer = requests.post(
+        urls["control_url"] + "/faults",
+        json={"path": "/plutora/oauth/token", "kind": "status", "status": 400, "body": ECHO,
+              "count": 1000},
+        timeout=10,
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.text
+
+
+def _environment(urls: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLUTORA_")}
+    env.update(
+        PLUTORA_AUTH_URL=urls["plutora_token_url"],
+        PLUTORA_API_URL=urls["plutora_api_url"],
+        PLUTORA_CLIENT_ID=CLIENT,
+        PLUTORA_CLIENT_SECRET=SECRET,
+        PLUTORA_USERNAME=USER,
+        PLUTORA_PASSWORD=PASSWORD,
+        TMPDIR=str(tmp_path / "tmp"),
+    )
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return env
+
+
+def _needles(urls: dict[str, str]) -> list[str]:
+    issued = requests.get(urls["control_url"] + "/tokens/issued", timeout=10).json()
+    return [SECRET, PASSWORD, quote_plus(SECRET), quote_plus(PASSWORD), *issued]
+
+
+def _hits(texts: dict[str, str], needles: list[str]) -> list[str]:
+    return [
+        f"{name}: {needle!r}"
+        for name, text in texts.items()
+        for needle in needles
+        if needle in text
+    ]
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {
+        str(path): path.read_text(encoding="utf-8", errors="replace")
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+ROBOT_SUITE = """*** Settings ***
+Library    PlutoraLibrary
+
+
+*** Test Cases ***
+Refused And Expected
+    ${message}    Run Keyword And Expect Error    InvalidClient: *    Get Current User
+    Log    ${message}    level=WARN
+
+Refused And Failing
+    Get Current User
+"""
+
+
+def test_a_token_server_echoing_secrets_leaks_into_no_robot_artifact(tmp_path: Path) -> None:
+    with running_plutora_sim(tmp_path, SETTINGS) as urls:
+        _echoing(urls)
+        (tmp_path / "suite.robot").write_text(ROBOT_SUITE, encoding="utf-8")
+        out = tmp_path / "out"
+        result = subprocess.run(
+            [
+                sys.executable, "-m", "robot", "--outputdir", str(out), "--loglevel", "TRACE",
+                "--xunit", "xunit.xml", "--listener", f"allure_robotframework:{out / 'allure'}",
+                str(tmp_path / "suite.robot"),
+            ],
+            env=_environment(urls, tmp_path), capture_output=True, text=True, timeout=300,
+            check=False,
+        )  # fmt: skip
+        assert result.returncode == 1, result.stdout  # the second test fails, as it should
+        texts = _files(out) | {"stdout": result.stdout, "stderr": result.stderr}
+        assert any("allure" in name for name in texts)
+        assert "is incorrect" in texts[str(out / "output.xml")]  # the server's words are there
+        assert _hits(texts, _needles(urls)) == []
+
+
+def test_plutora_check_shows_no_echoed_secret(tmp_path: Path) -> None:
+    with running_plutora_sim(tmp_path, SETTINGS) as urls:
+        _echoing(urls)
+        result = subprocess.run(
+            [sys.executable, "-m", "PlutoraLibrary.cli", "check"],
+            env=_environment(urls, tmp_path), capture_output=True, text=True, timeout=120,
+            check=False,
+        )  # fmt: skip
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "is incorrect" in result.stdout
+        hits = _hits({"stdout": result.stdout, "stderr": result.stderr}, _needles(urls))
+        assert hits == []
+
+
+FAILED_LOGINS = """
+import pytest
+from PlutoraLibrary.core import InvalidClient, PlutoraClient
+
+
+def test_fails_on_login(plutora):
+    plutora.current_user()
+
+
+def test_reads_the_error(plutora_config):
+    with PlutoraClient(plutora_config) as client:
+        with pytest.raises(InvalidClient) as caught:
+            client.current_user()
+    error = caught.value
+    assert (error.error, error.description, error.note) == ("x", "y", "z")
+"""
+
+ASSERTION_DIFFS = """
+from PlutoraLibrary.core import Credentials
+
+
+def test_credentials_differ(plutora_config):
+    mine = plutora_config.plutora.credentials
+    assert mine == Credentials(mine.client_id, "Another-Secret", mine.username, "Another-Pw")
+
+
+def test_token_length(plutora_token):
+    assert len(plutora_token.value) < 10
+
+
+def test_token_text(plutora_token):
+    assert plutora_token.value == "not-the-token"
+
+
+def test_secret_text(plutora_config):
+    assert plutora_config.plutora.credentials.password.startswith("Zzz")
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "echo", "failed", "trace"),
+    [
+        (FAILED_LOGINS, True, 2, "--tb=long"),
+        # Every frame, the library's own too (hidden otherwise): none holds a secret.
+        (FAILED_LOGINS, True, 2, "--fulltrace"),
+        (ASSERTION_DIFFS, False, 4, "--tb=long"),
+    ],
+    ids=["failed-logins", "failed-logins-fulltrace", "assertion-diffs"],
+)
+def test_pytest_long_tracebacks_with_locals_show_no_secret(
+    tmp_path: Path, module: str, echo: bool, failed: int, trace: str
+) -> None:
+    with running_plutora_sim(tmp_path, SETTINGS) as urls:
+        if echo:
+            _echoing(urls)
+        tests = tmp_path / "their_tests"
+        tests.mkdir()
+        (tests / "test_it.py").write_text(module, encoding="utf-8")
+        junit = tmp_path / "junit.xml"
+        result = subprocess.run(
+            [
+                sys.executable, "-m", "pytest", "-l", trace, "-vv", "--log-level=DEBUG",
+                "-p", "no:cacheprovider", f"--junitxml={junit}",
+                f"--alluredir={tmp_path / 'allure'}", str(tests),
+            ],
+            env=_environment(urls, tmp_path), cwd=tmp_path, capture_output=True, text=True,
+            timeout=300, check=False,
+        )  # fmt: skip
+        assert f"{failed} failed" in result.stdout, result.stdout[-3000:]
+        texts = {"stdout": result.stdout, "stderr": result.stderr, "junit": junit.read_text()}
+        texts |= _files(tmp_path / "allure") | _files(tmp_path / "tmp")
+        assert "test_it.py" in result.stdout
+        assert _hits(texts, _needles(urls)) == []
