@@ -33,7 +33,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -208,7 +208,12 @@ class TokenProvider:
         # Errors and reprs show the token URL masked (a URL may carry user:password@).
         self._shown_url = mask_url(product.token_url)
         self._token: Token | None = None
-        self._lock = threading.Lock()
+        # One login at a time per user in this process, whichever provider asks.
+        self._lock = _process_lock(
+            f"{product.token_url}|{credentials.client_id}|{credentials.username.lower()}"
+            if (credentials := product.credentials) is not None
+            else f"provider-{id(self)}"
+        )
         self.logins = 0  # grants this provider obtained itself (for tests and reports)
         credentials = product.credentials
         self._identity = (
@@ -283,13 +288,14 @@ class TokenProvider:
                     self._token = self._read_shared() or self._login_once(deadline)
             return self._token
 
-    def invalidate(self, token: Token) -> None:
+    def invalidate(self, token: Token, deadline: Deadline | None = None) -> None:
         """Forget ``token`` after the API refused it (a 401); the next call logs in again.
+        Waits for the lock within ``deadline`` (the call's; a new one when not given).
 
         Only the token that failed is dropped: if another thread already renewed it, the
         renewed one stays, so a burst of 401s causes one login, not one each.
         """
-        deadline = Deadline(self.deadline_seconds)
+        deadline = deadline or Deadline(self.deadline_seconds)
         with self._thread_turn(deadline):
             if self._token == token:
                 self._token = None
@@ -311,7 +317,7 @@ class TokenProvider:
     def _thread_turn(self, deadline: Deadline) -> Iterator[None]:
         wait = min(self.lock_timeout, deadline.remaining())
         if not self._lock.acquire(timeout=wait):
-            raise self._lock_timeout(wait, "another thread of this process")
+            raise self._lock_timeout(wait, deadline, None)
         try:
             yield
         finally:
@@ -324,7 +330,7 @@ class TokenProvider:
         try:
             self._file_lock.acquire(timeout=wait)
         except LockTimeout:
-            raise self._lock_timeout(wait, self._holder()) from None
+            raise self._lock_timeout(wait, deadline, self._holder()) from None
         try:
             yield
         finally:
@@ -338,15 +344,29 @@ class TokenProvider:
                 return f"process {pid} on this host"
         return "another process of the run"
 
-    def _lock_timeout(self, waited: float, holder: str) -> LoginLockTimeout:
+    def _lock_timeout(
+        self, waited: float, deadline: Deadline, holder: str | None
+    ) -> LoginLockTimeout:
+        """``holder``: the other process holding the lock file; None: a thread of this one."""
+        title = self.product.product.label
+        if deadline.passed():
+            longer = "To wait longer, raise deadline_seconds (PLUTORA_DEADLINE): the call's "
+            longer += "deadline ended the wait."
+        else:
+            longer = "To wait longer, raise token_lock_timeout (PLUTORA_TOKEN_LOCK_TIMEOUT)."
+        if holder is None:
+            return LoginLockTimeout(
+                f"Waited {waited:g} s for another thread of this process to finish logging in "
+                f"to {title} as the same user. No login was sent: a second login could be a "
+                f"second attempt of a wrong password. {longer}"
+            )
         lease = self.deadline_seconds + _LEASE_MARGIN_SECONDS
         where = f" ({self._file_lock.lock_file})" if self._file_lock is not None else ""
         return LoginLockTimeout(
-            f"Waited {waited:g} s for the {self.product.product.label} login lock{where}, held "
-            f"by {holder}, which is logging in as the same user. No login was sent: a second "
-            "login could be a second attempt of a wrong password. If that process hangs, end "
-            f"it: a lock is taken over once its holder is gone or has held it {lease:g} s. "
-            "To wait longer, raise token_lock_timeout (PLUTORA_TOKEN_LOCK_TIMEOUT)."
+            f"Waited {waited:g} s for the {title} login lock{where}, held by {holder}, which "
+            "is logging in as the same user. No login was sent: a second login could be a "
+            "second attempt of a wrong password. If that process hangs, end it: the lock is "
+            f"taken over once its holder is gone or has held it {lease:g} s. {longer}"
         )
 
     # -- refusals -------------------------------------------------------------------------------
@@ -357,7 +377,13 @@ class TokenProvider:
         refusal = memory.recall(self._identity)
         if refusal is None:
             return
-        if memory is not PROCESS_REFUSALS:  # later calls of this process: no slow hash
+        if memory is PROCESS_REFUSALS and self._memory is not None:
+            # Another process may have forgotten it (an unlock, or other credentials that
+            # worked): the shared record decides, this process's copy only saves the hash.
+            if self._memory.store.load(self._identity.who) is None:
+                PROCESS_REFUSALS.forget(self._identity)
+                return
+        elif memory is not PROCESS_REFUSALS:  # later calls of this process: no slow hash
             PROCESS_REFUSALS.remember(self._identity, refusal)
         raise _KINDS.get(refusal.kind, AuthenticationError)(
             self.product.product.label,
@@ -371,10 +397,12 @@ class TokenProvider:
     def _remember(self, refusal: Refusal) -> None:
         if self._identity is None:
             return
-        PROCESS_REFUSALS.remember(self._identity, refusal)
-        if self._memory is not None:
-            with contextlib.suppress(OSError):  # the error itself matters more than its record
-                self._memory.remember(self._identity, refusal)
+        if self._memory is None:
+            PROCESS_REFUSALS.remember(self._identity, refusal)
+            return
+        PROCESS_REFUSALS.remember(self._identity, replace(refusal, where=self._memory.store.where))
+        with contextlib.suppress(OSError):  # the error itself matters more than its record
+            self._memory.remember(self._identity, refusal)
 
     # -- login -----------------------------------------------------------------------------------
 
@@ -440,7 +468,7 @@ class TokenProvider:
                         url,
                         data=form,
                         auth=NO_AUTH,
-                        timeout=(self.timeout[0], deadline.read_timeout(self.timeout[1])),
+                        timeout=deadline.timeouts(*self.timeout),
                         allow_redirects=False,
                     )
                 answer = _Answer(response)
@@ -561,6 +589,27 @@ class TokenProvider:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(sealed)
             partial.replace(self._cache_file)
+
+
+_PROCESS_LOCKS: dict[str, threading.Lock] = {}
+_PROCESS_LOCKS_GUARD = threading.Lock()
+
+
+def _process_lock(who: str) -> threading.Lock:
+    """The lock that lets one thread of this process log in as ``who`` at a time."""
+    with _PROCESS_LOCKS_GUARD:
+        return _PROCESS_LOCKS.setdefault(who, threading.Lock())
+
+
+def _forget_process_locks() -> None:
+    # A lock held by another thread at a fork would stay held for ever in the child.
+    global _PROCESS_LOCKS_GUARD
+    _PROCESS_LOCKS.clear()
+    _PROCESS_LOCKS_GUARD = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_process_locks)
 
 
 def _text(value: Any) -> str | None:

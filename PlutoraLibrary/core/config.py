@@ -345,21 +345,11 @@ class _Builder:
             value = self._convert(name, variable, kind, raw)
             if value is not None:
                 options[name] = value
-        defaults = {f.name: f.default for f in fields(PlutoraConfig)}
-        merged = {**defaults, **options}
         for name in ("token_cache_dir", "run_state_dir"):
             if options.get(name):
                 self._check_folder(name, _OPTION_TYPES[name][0], str(options[name]))
         if isinstance(options.get("verify_tls"), str):
             self._check_ca_bundle(options["verify_tls"])
-        for name in ("deadline_seconds", "token_lock_timeout"):
-            if merged[name] is not None and not merged[name] > 0:
-                self.problems.append(f"{name} must be more than 0 seconds, not {merged[name]}.")
-        if not merged["refusal_memory_seconds"] > 0:
-            self.problems.append(
-                "refusal_memory_seconds must be more than 0 seconds (a refused login is never "
-                f"tried twice with the same credentials), not {merged['refusal_memory_seconds']}."
-            )
         return options
 
     def _convert(self, name: str, variable: str, kind: type, raw: Any) -> Any:
@@ -391,14 +381,14 @@ class _Builder:
             return None
         low, high, unit = _RANGES.get(name, (None, None, ""))
         if (low is not None and not number >= low) or (name in _MORE_THAN_ZERO and not number > 0):
-            least = "more than 0" if name in _MORE_THAN_ZERO else f"{low:g} or more"
+            least = "more than 0" if name in _MORE_THAN_ZERO else f"{_plain(low)} or more"
             self.problems.append(
                 f"{name} ({variable}) must be {least}{unit}, not {raw!r}{example}."
             )
             return None
         if high is not None and number > high:
             self.problems.append(
-                f"{name} ({variable}) must be at most {high:g}{unit}, not {raw!r}{example}."
+                f"{name} ({variable}) must be at most {_plain(high)}{unit}, not {raw!r}{example}."
             )
             return None
         return number
@@ -434,10 +424,23 @@ _RANGES: dict[str, tuple[float | None, float | None, str]] = {
     "rate_limit": (0, 10**9, ""),
     "retries": (0, 100, ""),
     "log_body_limit": (0, 10**9, ""),
+    "deadline_seconds": (None, 86400, " seconds"),
+    "token_lock_timeout": (None, 86400, " seconds"),
+    "refusal_memory_seconds": (None, 30 * 86400, " seconds"),
 }
 _MORE_THAN_ZERO = frozenset(
-    {"connect_timeout", "read_timeout", "max_retry_wait", "rate_window_seconds"}
-)
+    {
+        "connect_timeout", "read_timeout", "max_retry_wait", "rate_window_seconds",
+        "deadline_seconds", "token_lock_timeout", "refusal_memory_seconds",
+    }
+)  # fmt: skip
+
+
+def _plain(number: float | None) -> str:
+    """``2592000`` as ``2,592,000``, ``0.5`` as ``0.5``: no exponent in an error."""
+    if number is None:
+        return ""
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
 
 
 def _example(name: str, variable: str) -> str:

@@ -13,7 +13,7 @@ Example::
 
     deadline = Deadline(30)
     with WATCHDOG.watch(deadline) as watch:
-        response = session.get(url, timeout=(5, deadline.read_timeout(30)))
+        response = session.get(url, timeout=deadline.timeouts(5, 30))
     if watch.tripped: ...   # the socket was shut down at the deadline
 """
 
@@ -29,8 +29,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from requests.adapters import HTTPAdapter
+from urllib3 import poolmanager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
 from urllib3.util.retry import Retry
 
 from .errors import hide_library_frames
@@ -64,9 +66,13 @@ class Deadline:
         """Whether the deadline has passed."""
         return time.monotonic() >= self.at
 
-    def read_timeout(self, read_timeout: float) -> float:
-        """A socket read timeout that does not reach past the deadline (at least 1 ms)."""
-        return max(0.001, min(read_timeout, self.at - time.monotonic()))
+    def timeouts(self, connect: float, read: float) -> tuple[float, float]:
+        """requests' ``(connect, read)`` timeouts, neither reaching past the deadline.
+
+        Example: ``session.get(url, timeout=deadline.timeouts(5, 30))``
+        """
+        left = max(0.001, self.at - time.monotonic())
+        return (min(connect, left), min(read, left))
 
     def __repr__(self) -> str:
         return f"Deadline({self.seconds:g} s, {self.remaining():.1f} s left)"
@@ -83,9 +89,15 @@ class Watch:
         self.tripped = False
 
     def trip(self) -> None:
-        """Cut the request off: shut its socket down so that a blocked read returns."""
+        """Cut the request off: shut its socket down so that a blocked connect, TLS handshake
+        or read returns. Called with the watchdog's lock held."""
         self.tripped = True
-        sock = getattr(self.connection, "sock", None)
+        connection = self.connection
+        # Only while the connection is still this request's: back in the pool (or taken by
+        # another thread's request) it is left alone.
+        if connection is None or getattr(connection, "_plutora_watch", None) is not self:
+            return
+        sock = getattr(connection, "sock", None)  # urllib3 sets it before the TLS handshake
         if sock is not None:
             # The plain socket's shutdown, also under TLS: no SSL state is touched.
             with contextlib.suppress(OSError):
@@ -130,6 +142,9 @@ class Watchdog:
             _local.watch = previous
             with self._condition:
                 self._active.discard(watch)
+                connection, watch.connection = watch.connection, None
+                if connection is not None and connection._plutora_watch is watch:
+                    connection._plutora_watch = None
 
     def _start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="plutora-deadline", daemon=True)
@@ -181,28 +196,62 @@ class DeadlineRetry(Retry):
         return backoff
 
 
+def _claim(connection: Any, stage: str) -> None:
+    """Make ``connection`` the current watch's, or refuse to go on once it was cut off."""
+    watch = current_watch()
+    if watch is None:
+        return
+    connection._plutora_watch = watch
+    watch.connection = connection
+    if watch.tripped:
+        raise NewConnectionError(connection, f"the call's deadline passed before {stage}")
+
+
 class _WatchedHTTPConnection(HTTPConnection):
+    _plutora_watch: Watch | None = None
+
+    def connect(self) -> None:
+        _claim(self, "connecting")
+        super().connect()
+
     def request(self, *args: Any, **kwargs: Any) -> None:
-        watch = current_watch()
-        if watch is not None:
-            watch.connection = self
+        _claim(self, "sending")
         super().request(*args, **kwargs)
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
+    _plutora_watch: Watch | None = None
+
+    def connect(self) -> None:
+        _claim(self, "connecting")
+        super().connect()
+
     def request(self, *args: Any, **kwargs: Any) -> None:
-        watch = current_watch()
-        if watch is not None:
-            watch.connection = self
+        _claim(self, "sending")
         super().request(*args, **kwargs)
+
+
+def _release(connection: Any) -> None:
+    # Under the watchdog's lock: once back in the pool, no watch may cut it.
+    if connection is not None and connection._plutora_watch is not None:
+        with WATCHDOG._condition:
+            connection._plutora_watch = None
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
     ConnectionCls = _WatchedHTTPConnection
 
+    def _put_conn(self, conn: Any) -> None:
+        _release(conn)
+        super()._put_conn(conn)
+
 
 class _WatchedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _WatchedHTTPSConnection
+
+    def _put_conn(self, conn: Any) -> None:
+        _release(conn)
+        super()._put_conn(conn)
 
 
 _POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
@@ -220,5 +269,8 @@ class WatchedAdapter(HTTPAdapter):
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        manager.pool_classes_by_scheme = dict(_POOLS)
+        # A SOCKS manager has pools of its own: keep them (its requests are then bounded by
+        # the clipped timeouts only, not cut off at the deadline).
+        if manager.pool_classes_by_scheme is poolmanager.pool_classes_by_scheme:
+            manager.pool_classes_by_scheme = dict(_POOLS)
         return manager

@@ -236,7 +236,8 @@ class RefusalMemory:
         if record is None:
             return None
         try:
-            refusal = Refusal(**{**record["refusal"], "where": self.store.where})
+            fields = dict(record["refusal"])
+            refusal = Refusal(**{**fields, "where": fields.get("where") or self.store.where})
             salt = bytes.fromhex(str(record["salt"]))
             digest = str(record["digest"])
         except (KeyError, TypeError, ValueError):
@@ -252,7 +253,9 @@ class RefusalMemory:
         if self.lifetime <= 0:
             return
         salt = secrets.token_bytes(16)
-        stored = {key: value for key, value in asdict(refusal).items() if key != "where"}
+        stored = asdict(refusal)
+        if isinstance(self.store, FolderStore):  # a reader names the folder it read it from
+            del stored["where"]
         self.store.save(
             identity.who,
             {"refusal": stored, "salt": salt.hex(), "digest": self._digest(identity, salt)},

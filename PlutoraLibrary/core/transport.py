@@ -168,10 +168,13 @@ class Transport:
                     self._gate = SlotGate.for_config(self.config, credentials.client_id)
                     self._limiter_ready = True
         gate = self._gate
-        if gate is not None and not gate.acquire(
-            min(time.monotonic() + self.config.max_retry_wait, deadline.at)
-        ):
-            raise RateLimited.client_side(method, path, self.config.max_retry_wait)
+        if gate is None:
+            return
+        started = time.monotonic()
+        until = started + self.config.max_retry_wait
+        if not gate.acquire(min(until, deadline.at)):
+            waited = time.monotonic() - started
+            raise RateLimited.client_side(method, path, round(waited, 1), deadline.at < until)
 
     def call(
         self,
@@ -205,7 +208,7 @@ class Transport:
             status = response.status_code
             if status == 401 and not replayed:
                 # The server did not process it: renew the token (once) and send it again.
-                self.tokens.invalidate(token)
+                self.tokens.invalidate(token, deadline)
                 replayed = True
                 continue
             if status == 429:
@@ -221,6 +224,12 @@ class Transport:
                     self.sleep(wait)
                     continue
                 body = _json_or_none(response)
+                left = deadline.remaining()
+                cut_by_deadline = (
+                    wait is not None
+                    and wait <= self.config.max_retry_wait
+                    and waits < _MAX_429_WAITS
+                )
                 raise RateLimited(
                     method,
                     _shown(response.url),
@@ -231,6 +240,7 @@ class Transport:
                     waited=waited,
                     max_wait=self.config.max_retry_wait,
                     max_waits=_MAX_429_WAITS,
+                    deadline_left=left if cut_by_deadline else None,
                 )
             if not safe and status in _GATEWAY_STATUSES:
                 raise _gateway_outcome(method, response)
@@ -273,7 +283,7 @@ class Transport:
                     params=params,
                     json=json_body,
                     auth=BearerAuth(token),
-                    timeout=(self.timeout[0], deadline.read_timeout(self.timeout[1])),
+                    timeout=deadline.timeouts(*self.timeout),
                     allow_redirects=False,
                 )
         except requests.RequestException as error:

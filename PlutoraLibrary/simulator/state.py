@@ -54,8 +54,10 @@ class TokenGrant:
 class Fault:
     """A fault injected into the next ``remaining`` requests whose path matches ``pattern``.
 
-    ``stage`` "before": the request never reaches the API (nothing is processed);
-    "after": the API processes it, then the answer is replaced, delayed or dropped.
+    ``stage`` "before": the fault comes first; a status, rate limit or drop means the request
+    never reaches the API (nothing is processed), a delay holds it and then processes it, even
+    when the client gave up meanwhile; "after": the API processes it, then the answer is
+    replaced, delayed or dropped.
     """
 
     pattern: re.Pattern[str]

@@ -63,7 +63,7 @@ def test_numbers_out_of_range_name_the_setting_and_the_limit() -> None:
             "PLUTORA_MAX_RETRY_WAIT": "0",
         }
     )
-    assert "read_timeout (PLUTORA_READ_TIMEOUT) must be at most 86400 seconds" in problems[0]
+    assert "read_timeout (PLUTORA_READ_TIMEOUT) must be at most 86,400 seconds" in problems[0]
     assert "retries (PLUTORA_RETRIES) must be a whole number, not '2.5'." in problems
     assert any(p.startswith("rate_limit (PLUTORA_RATE_LIMIT) must be 0 or more") for p in problems)
     assert any(

@@ -8,8 +8,10 @@ lock for a minute while other processes waited for ever.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
+import socket
 import socketserver
 import subprocess
 import sys
@@ -102,19 +104,18 @@ def trickler() -> Iterator[_TrickleServer]:
 
 
 def _config(server: _TrickleServer, **options: object) -> PlutoraConfig:
-    return PlutoraConfig.from_env(
-        {},
-        auth_url=server.base + "/oauth/token",
-        api_url=server.base + "/api",
-        client_id="stub-client",
-        client_secret="stub-secret",
-        username="qa@example.com",
-        password="stub-password",
-        read_timeout=1,
-        deadline_seconds=2,
-        rate_limit=0,
-        **options,
-    )
+    settings: dict[str, object] = {
+        "auth_url": server.base + "/oauth/token",
+        "api_url": server.base + "/api",
+        "client_id": "stub-client",
+        "client_secret": "stub-secret",
+        "username": "qa@example.com",
+        "password": "stub-password",
+        "read_timeout": 1,
+        "deadline_seconds": 2,
+        "rate_limit": 0,
+    }
+    return PlutoraConfig.from_env({}, **{**settings, **options})
 
 
 def _timed(call: object) -> tuple[float, BaseException]:
@@ -175,12 +176,55 @@ def test_the_default_deadline_is_a_small_multiple_of_the_read_timeout() -> None:
 
 
 def test_the_watchdog_costs_no_thread_per_request(trickler: _TrickleServer) -> None:
+    from PlutoraLibrary.core.deadline import WATCHDOG
+
+    trickler.fast = ("/oauth/token", "/api/me")
     with PlutoraClient(_config(trickler)) as client:
-        client.transport.tokens.token()
-        before = threading.active_count()
-        for _ in range(3):
-            client.transport.tokens.token()
-    assert threading.active_count() <= before
+        client.transport.call("GET", "/me")
+        watchdog, before = WATCHDOG._thread, threading.active_count()
+        for _ in range(20):
+            assert client.transport.call("GET", "/me")["token_type"] == "bearer"
+        assert threading.active_count() == before
+    assert WATCHDOG._thread is watchdog
+    assert trickler.paths.count("/api/me") == 21
+
+
+def test_a_trickling_tls_handshake_is_cut_at_the_deadline(trickler: _TrickleServer) -> None:
+    # A server that answers the TLS ClientHello with a record header and then a byte at a
+    # time: the handshake happens before the request is sent, each byte restarts the socket
+    # timeout, and only the deadline ends it.
+    silent = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def trickle(connection: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            connection.recv(65536)  # the ClientHello
+            # A 16 KB handshake record holding a 12 KB ServerHello, sent a byte at a time.
+            connection.sendall(b"\x16\x03\x03\x40\x00" + b"\x02\x00\x30\x00")
+            for _ in range(200):
+                connection.sendall(b"\x00")
+                time.sleep(0.3)
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _ = silent.accept()
+                accepted.append(connection)
+                threading.Thread(target=trickle, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        port = silent.getsockname()[1]
+        api = f"https://127.0.0.1:{port}/api"
+        config = _config(trickler, read_timeout=30, retries=2, api_url=api)
+        with PlutoraClient(config) as client:
+            took, error = _timed(lambda: client.release("abc"))
+    finally:
+        silent.close()
+        for connection in accepted:
+            connection.close()
+    assert isinstance(error, DeadlineExceeded), error
+    assert took < 2 + MARGIN, took
 
 
 # -- the login lock ---------------------------------------------------------------------------
@@ -257,10 +301,12 @@ def test_a_holder_past_its_lease_is_taken_over(
     holder = _hold(_lock_path(sim, tmp_path))
     holder.send_signal(signal.SIGSTOP)
     try:
+        # Lease 4.5 s; the holder has held it 3 s when the waiter comes, which takes it over
+        # after about 1.5 s more and still has 2.5 s of its deadline to log in.
         config = config_for(
-            sim, run_state_dir=str(tmp_path), deadline_seconds=1.5, token_lock_timeout=1.9
+            sim, run_state_dir=str(tmp_path), deadline_seconds=4, token_lock_timeout=3.9
         )
-        time.sleep(1.0)  # the holder has held it a while already
+        time.sleep(3.0)
         with PlutoraClient(config) as client:
             assert client.current_user() == "qa.lead@example.com"
     finally:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -87,10 +89,10 @@ def test_the_same_credentials_are_recalled_other_ones_are_not(tmp_path: Path) ->
 
 
 def test_a_refusal_expires(tmp_path: Path) -> None:
-    memory = RefusalMemory.for_folder(tmp_path, lifetime=0.2)
-    memory.remember(_identity(), Refusal.now("LoginRejected", 400, "validation_error", "No", 0.2))
+    memory = RefusalMemory.for_folder(tmp_path, lifetime=60)
+    memory.remember(_identity(), Refusal.now("LoginRejected", 400, "validation_error", "No", 1))
     assert memory.recall(_identity()) is not None
-    time.sleep(0.3)
+    time.sleep(1.1)
     assert memory.recall(_identity()) is None
 
 
@@ -147,12 +149,12 @@ def test_new_credentials_get_their_one_attempt(refusing_sim: PlutoraSimulator) -
 def test_a_refusal_is_tried_again_after_the_memory_expires(
     refusing_sim: PlutoraSimulator, tmp_path: Path
 ) -> None:
-    config = _config(refusing_sim, "wrong", run_state_dir=str(tmp_path), refusal_memory_seconds=0.3)
+    config = _config(refusing_sim, "wrong", run_state_dir=str(tmp_path), refusal_memory_seconds=2)
     for _ in range(2):
         with PlutoraClient(config) as client, pytest.raises(LoginRejected):
             client.current_user()
     assert _attempts(refusing_sim) == 1
-    time.sleep(0.4)
+    time.sleep(2.1)
     forget_process_refusals()
     with PlutoraClient(config) as client, pytest.raises(LoginRejected):
         client.current_user()
@@ -170,22 +172,31 @@ def test_an_unlocked_account_works_again_after_the_memory_expires(
     }  # fmt: skip
     for _ in range(5):
         assert requests.post(refusing_sim.urls.plutora_token_url, data=form, timeout=10).ok is False
-    config = _config(refusing_sim, RIGHT, run_state_dir=str(tmp_path), refusal_memory_seconds=0.3)
+    config = _config(refusing_sim, RIGHT, run_state_dir=str(tmp_path), refusal_memory_seconds=2)
     with PlutoraClient(config) as client, pytest.raises(AccountLocked):
         client.current_user()
     refusing_sim.unlock_user(USER)
     with PlutoraClient(config) as client, pytest.raises(AccountLocked):
         client.current_user()  # still remembered: not sent
-    time.sleep(0.4)
+    assert _attempts(refusing_sim) == 6
+    time.sleep(2.1)
     forget_process_refusals()
     with PlutoraClient(config) as client:
         assert client.current_user() == USER
 
 
-def test_a_refusal_memory_of_zero_is_refused() -> None:
+def test_a_refusal_memory_of_zero_or_too_long_is_refused() -> None:
     from PlutoraLibrary.core import ConfigurationError
 
-    with pytest.raises(ConfigurationError, match="refusal_memory_seconds must be more than 0"):
+    for value in ("1e300", "inf"):
+        with pytest.raises(ConfigurationError, match="refusal_memory_seconds"):
+            PlutoraConfig.from_env({"PLUTORA_REFUSAL_MEMORY": value})
+    with pytest.raises(ConfigurationError, match="deadline_seconds"):
+        PlutoraConfig.from_env({"PLUTORA_DEADLINE": "1e12"})
+    with pytest.raises(
+        ConfigurationError,
+        match=r"refusal_memory_seconds \(PLUTORA_REFUSAL_MEMORY\) must be more than 0",
+    ):
         PlutoraConfig.from_env({"PLUTORA_REFUSAL_MEMORY": "0"})
 
 
@@ -204,3 +215,35 @@ def test_secret_texts_work_as_text_and_never_show() -> None:
     assert holds_secret(credentials)
     assert holds_secret(token)
     assert not holds_secret("plain text")
+
+
+def test_a_refusal_another_process_forgot_is_not_kept_by_this_one(
+    refusing_sim: PlutoraSimulator, tmp_path: Path
+) -> None:
+    # This process's copy only saves the slow hash: when another process deletes the shared
+    # record (Unlock Simulator User, or a fixed password that worked), the next call logs in.
+    config = _config(refusing_sim, "wrong", run_state_dir=str(tmp_path))
+    with PlutoraClient(config) as client, pytest.raises(LoginRejected):
+        client.current_user()
+    for record in tmp_path.glob("refusal-*.json"):
+        record.unlink()
+    with PlutoraClient(config) as client, pytest.raises(LoginRejected):
+        client.current_user()
+    assert _attempts(refusing_sim) == 2
+
+
+def test_two_clients_in_two_threads_without_a_folder_try_once(
+    refusing_sim: PlutoraSimulator,
+) -> None:
+    barrier = threading.Barrier(4)
+
+    def refused(_: int) -> bool:
+        with PlutoraClient(_config(refusing_sim, "wrong")) as client:
+            barrier.wait()
+            with pytest.raises(LoginRejected):
+                client.current_user()
+        return True
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(refused, range(4)))
+    assert _attempts(refusing_sim) == 1
