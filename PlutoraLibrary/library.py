@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from robot.api import logger as robot_logger
@@ -10,6 +11,8 @@ from robot.api.types import Secret
 from robotlibcore import HybridCore
 
 from . import __version__
+from .core.config import SECRET_NAMES
+from .core.settings import SETTINGS, Setting
 from .keywords.auth import AuthKeywords, reveal_secret
 from .keywords.context import PlutoraContext, Undone
 from .keywords.defects import DefectKeywords
@@ -20,6 +23,37 @@ from .keywords.schemas import SchemaKeywords
 from .keywords.simulator import SimulatorKeywords
 
 _IMPORT = "the PlutoraLibrary import"
+
+
+def _import_type(setting: Setting) -> Any:
+    """The type Robot converts an import argument to (``Secret | str`` for a secret)."""
+    if setting.secret:
+        return Secret | str | None
+    return setting.value_type | None
+
+
+#: The import arguments: one per setting of the table, in its order, all optional.
+_IMPORT_TYPES: dict[str, Any] = {name: _import_type(s) for name, s in SETTINGS.items()}
+_IMPORT_SIGNATURE = inspect.Signature(
+    [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    + [
+        inspect.Parameter(
+            name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=kind
+        )
+        for name, kind in _IMPORT_TYPES.items()
+    ]
+)
+
+
+def _settings_table() -> str:
+    """The settings table in libdoc's Robot format (indented as the class docstring)."""
+    rows = ["| =Argument= | =Environment variable= | =Default= | =What it does= |"]
+    for setting in SETTINGS.values():
+        doc = setting.doc.replace("|", "\\|")
+        rows.append(
+            f"| ``{setting.name}`` | ``{setting.env}`` | {setting.default_shown()} | {doc} |"
+        )
+    return "\n    ".join(rows)
 
 
 def _report(undone: list[Undone], scope: str) -> None:
@@ -42,8 +76,8 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
     or ``PLUTORA_AUTH_URL`` and ``PLUTORA_API_URL``, ``PLUTORA_CLIENT_ID``,
     ``PLUTORA_CLIENT_SECRET``, ``PLUTORA_USERNAME``, ``PLUTORA_PASSWORD``, the same with
     ``PLUTORA_TEST_`` for Plutora Test, and options such as ``PLUTORA_READ_TIMEOUT``.
-    Import arguments override them. Give secrets as ``Secret`` values so that they never
-    show in the log:
+    Import arguments override them; every setting is one (the settings table below). Give
+    secrets as ``Secret`` values so that they never show in the log:
 
     | *** Variables ***
     | ${CLIENT_SECRET: Secret}    %{PLUTORA_CLIENT_SECRET}
@@ -54,6 +88,8 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
     Importing does no network I/O: the first keyword that needs a token logs in. One client
     per product is reused by every test (library scope GLOBAL); `Close Plutora Connections`
     closes them.
+
+    SETTINGS_TABLE
 
     = Offline =
 
@@ -82,49 +118,15 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
     ROBOT_LIBRARY_DOC_FORMAT = "ROBOT"
     ROBOT_LISTENER_API_VERSION = 3
 
-    def __init__(
-        self,
-        region: str | None = None,
-        client_id: str | None = None,
-        client_secret: Secret | str | None = None,
-        username: str | None = None,
-        password: Secret | str | None = None,
-        auth_url: str | None = None,
-        api_url: str | None = None,
-        test_client_id: str | None = None,
-        test_client_secret: Secret | str | None = None,
-        test_username: str | None = None,
-        test_password: Secret | str | None = None,
-        test_auth_url: str | None = None,
-        test_api_url: str | None = None,
-        connect_timeout: float | None = None,
-        read_timeout: float | None = None,
-        validate_responses: bool | None = None,
-        log_body_limit: int | None = None,
-        script_name: str | None = None,
-        token_cache_dir: str | None = None,
-    ) -> None:
-        """Reads the environment, then applies the arguments given (see `Settings`)."""
+    def __init__(self, *args: Any, **settings: Any) -> None:
+        """Reads the environment, then applies the arguments given: every setting of the
+        settings table (`Settings`), e.g. ``region=uk``, ``read_timeout=60``, ``retries=0``,
+        ``client_secret=${CLIENT_SECRET}`` (a ``Secret``)."""
+        bound = _IMPORT_SIGNATURE.bind(self, *args, **settings)
         arguments: dict[str, Any] = {
-            "region": region,
-            "client_id": client_id,
-            "client_secret": reveal_secret(client_secret, "client_secret", _IMPORT),
-            "username": username,
-            "password": reveal_secret(password, "password", _IMPORT),
-            "auth_url": auth_url,
-            "api_url": api_url,
-            "test_client_id": test_client_id,
-            "test_client_secret": reveal_secret(test_client_secret, "test_client_secret", _IMPORT),
-            "test_username": test_username,
-            "test_password": reveal_secret(test_password, "test_password", _IMPORT),
-            "test_auth_url": test_auth_url,
-            "test_api_url": test_api_url,
-            "connect_timeout": connect_timeout,
-            "read_timeout": read_timeout,
-            "validate_responses": validate_responses,
-            "log_body_limit": log_body_limit,
-            "script_name": script_name,
-            "token_cache_dir": token_cache_dir,
+            name: reveal_secret(value, name, _IMPORT) if name in SECRET_NAMES else value
+            for name, value in bound.arguments.items()
+            if name != "self"
         }
         self.context = PlutoraContext(arguments)
         self.ROBOT_LIBRARY_LISTENER = self
@@ -140,6 +142,13 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 self,
             ]
         )
+
+    __doc__ = (__doc__ or "").replace("SETTINGS_TABLE", _settings_table())
+
+    # The import arguments are the settings table's: libdoc lists them all, and Robot
+    # converts each to its type (a test keeps the two in step).
+    __init__.__signature__ = _IMPORT_SIGNATURE  # type: ignore[attr-defined]
+    __init__.robot_types = _IMPORT_TYPES  # type: ignore[attr-defined]
 
     def _start_test(self, data: Any, result: Any) -> None:
         # Follow `Set Log Level` between tests: the core builds masked records only when read.

@@ -134,7 +134,7 @@ An Empty Body Is Named
 
 An Unknown Region Is Named When The Library Is Imported
     [Documentation]    Bad settings fail the import, naming the setting and the choices.
-    Run Keyword And Expect Error    *PLUTORA_REGION 'mars' is not a region*
+    Run Keyword And Expect Error    *region (PLUTORA_REGION) must be one of us, uk, au, eu, not 'mars'*
     ...    Import Library    PlutoraLibrary    region=mars
 
 A Malformed Filter Or An Unknown Operator Is Named

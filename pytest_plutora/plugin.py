@@ -37,64 +37,44 @@ from PlutoraLibrary.core import (
     Token,
 )
 from PlutoraLibrary.core.secret import holds_secret
+from PlutoraLibrary.core.settings import SETTINGS
 from PlutoraLibrary.core.validation import Schemas, shared_schemas
 from PlutoraLibrary.simulator import PlutoraSimulator, SimulatorConfig, SimulatorUrls
 from PlutoraLibrary.simulator.control_client import SimulatorControl
 from PlutoraLibrary.simulator_target import accepting, config_for_simulator
 
-#: (option, ini key, help): settings that are not secrets.
-_SETTINGS: list[tuple[str, str]] = [
-    ("region", "Plutora region: us, uk, au or eu"),
-    ("auth_url", "Plutora token URL (overrides the region)"),
-    ("api_url", "Plutora API base URL (overrides the region)"),
-    ("client_id", "Plutora API client id (not a secret)"),
-    ("username", "Plutora login e-mail (not a secret)"),
-    ("test_auth_url", "Plutora Test token URL"),
-    ("test_api_url", "Plutora Test API base URL"),
-    ("test_client_id", "Plutora Test API client id"),
-    ("test_username", "Plutora Test login e-mail"),
-    ("connect_timeout", "connect timeout in seconds"),
-    ("read_timeout", "read timeout in seconds"),
-    ("script_name", "sent as Plutora-Info: script.name=…"),
-    ("log_body_limit", "characters of each body in logs and reports"),
-    ("verify_tls", "true, false, or the path of a CA bundle"),
-    ("use_env_proxies", "use HTTPS_PROXY / NO_PROXY from the environment (true/false)"),
-    ("rate_limit", "client-side requests per window per client id (0: off)"),
-    ("rate_window_seconds", "the rate limit's window in seconds"),
-    ("max_retry_wait", "the longest Retry-After honoured, in seconds"),
-    ("retries", "retries of idempotent requests"),
-]
-_SECRET_NAMES = {
-    "PLUTORA_CLIENT_SECRET": "client_secret",
-    "PLUTORA_PASSWORD": "password",
-    "PLUTORA_TEST_CLIENT_SECRET": "test_client_secret",
-    "PLUTORA_TEST_PASSWORD": "test_password",
-}
+#: The settings pytest takes as options and ini keys: every one of the table but the secrets,
+#: which come from the environment or the secrets file only (a command line is seen by all).
+_OPTIONS = [setting for setting in SETTINGS.values() if not setting.secret]
+#: The names a secrets file may hold: the secret settings' environment variables.
+_SECRET_NAMES = {setting.env: name for name, setting in SETTINGS.items() if setting.secret}
 _SIM_URL = "plutora_sim_url"
 _SHARED_DIR = "plutora_shared_dir"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("plutora", "Plutora and Plutora Test APIs (pytest_plutora)")
-    for name, text in _SETTINGS:
-        flag = "--plutora-" + name.replace("_", "-")
-        group.addoption(flag, dest=f"plutora_{name}", default=None, help=f"{text}.")
-        parser.addini(f"plutora_{name}", f"{text}.", default=None)
+    for setting in _OPTIONS:
+        text = f"{setting.doc[:-1] if setting.doc.endswith('.') else setting.doc} ({setting.env})"
+        group.addoption(
+            setting.option, dest=setting.ini, default=None, metavar=setting.kind.upper(),
+            help=f"{text}.",
+        )  # fmt: skip
+        parser.addini(setting.ini, f"{text}.", default=None)
+    # Short forms of --plutora-validate-responses true / false.
     group.addoption(
         "--plutora-validate",
-        dest="plutora_validate",
-        action="store_true",
-        default=None,
+        dest="plutora_validate_responses",
+        action="store_const",
+        const="true",
         help="validate every answer against its JSON Schema (the default).",
     )
     group.addoption(
         "--plutora-no-validate",
-        dest="plutora_validate",
-        action="store_false",
+        dest="plutora_validate_responses",
+        action="store_const",
+        const="false",
         help="do not validate answers against their JSON Schemas.",
-    )
-    parser.addini(
-        "plutora_validate", "validate answers against their schemas.", type="bool", default=None
     )
     group.addoption(
         "--plutora-secrets-file",
@@ -125,32 +105,44 @@ def _setting(config: pytest.Config, name: str) -> Any:
     return value
 
 
+def _from_the_command_line(config: pytest.Config) -> dict[str, str]:
+    """Where each setting given to pytest came from, as an error names it."""
+    given: dict[str, str] = {}
+    for setting in _OPTIONS:
+        if config.getoption(setting.ini) is not None:
+            given[setting.name] = setting.option
+        elif config.getini(setting.ini):
+            given[setting.name] = f"ini {setting.ini}"
+    return given
+
+
 def _read_secrets(path: str) -> dict[str, str]:
-    """``KEY=value`` lines of a secrets file, as config arguments."""
+    """The ``NAME=value`` lines of a secrets file (read by python-dotenv: ``export``, quotes
+    and comments as a shell takes them), as config arguments."""
+    from dotenv import dotenv_values
+
     file = Path(path).expanduser()
     try:
         mode = file.stat().st_mode
-        lines = file.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
+        with file.open(encoding="utf-8") as stream:
+            values = dotenv_values(stream=stream, interpolate=False)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or type(error).__name__
         raise ConfigurationError(
-            [f"Cannot read the secrets file {str(file)!r}: {error.strerror}."]
+            [f"Cannot read the secrets file {str(file)!r}: {reason}."]
         ) from None
     problems = []
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         problems.append(f"The secrets file {str(file)!r} is readable by others: chmod 600 it.")
     secrets: dict[str, str] = {}
-    for number, line in enumerate(lines, start=1):
-        text = line.strip()
-        if not text or text.startswith("#"):
-            continue
-        key, sep, value = text.partition("=")
-        key = key.strip().removeprefix("export ").strip()
-        if not sep or key not in _SECRET_NAMES:
+    for key, value in values.items():
+        if key not in _SECRET_NAMES or value is None:
             problems.append(
-                f"{file.name} line {number}: expected one of {', '.join(_SECRET_NAMES)} = value."
+                f"{file.name}: {key!r} is not one of {', '.join(_SECRET_NAMES)} = value "
+                "(other settings are options or environment variables, not secrets)."
             )
             continue
-        secrets[_SECRET_NAMES[key]] = value.strip().strip("'\"")
+        secrets[_SECRET_NAMES[key]] = value
     if problems:
         raise ConfigurationError(problems)
     return secrets
@@ -158,24 +150,37 @@ def _read_secrets(path: str) -> dict[str, str]:
 
 def resolve_config(config: pytest.Config) -> PlutoraConfig:
     """The client configuration of this run, in this process (each xdist worker too)."""
-    arguments: dict[str, Any] = {name: _setting(config, name) for name, _ in _SETTINGS}
-    validate = config.getoption("plutora_validate")
-    arguments["validate_responses"] = (
-        validate if validate is not None else config.getini("plutora_validate")
-    )
+    arguments: dict[str, Any] = {s.name: _setting(config, s.name) for s in _OPTIONS}
     secrets_file = _setting(config, "secrets_file")
     if secrets_file:
         arguments.update(_read_secrets(str(secrets_file)))
     shared = getattr(config, "workerinput", {}).get(_SHARED_DIR) or config.stash.get(
         _shared_key, None
     )
-    if not os.environ.get("PLUTORA_TOKEN_CACHE_DIR"):  # the user's own folder wins
-        arguments["token_cache_dir"] = shared
-    resolved = PlutoraConfig.from_env(**arguments)
+    if arguments["token_cache_dir"] is None and not os.environ.get("PLUTORA_TOKEN_CACHE_DIR"):
+        arguments["token_cache_dir"] = shared  # the user's own folder wins
+    try:
+        resolved = PlutoraConfig.from_env(**arguments)
+    except ConfigurationError as error:
+        raise _naming_options(error, _from_the_command_line(config)) from None
     sim_url = getattr(config, "workerinput", {}).get(_SIM_URL) or config.stash.get(
         _sim_url_key, None
     )
     return config_for_simulator(sim_url, resolved) if sim_url else resolved
+
+
+def _naming_options(error: ConfigurationError, given: dict[str, str]) -> ConfigurationError:
+    """The error with each problem naming the option or ini key the value came from."""
+    problems = []
+    for problem in error.problems:
+        for name, source in given.items():
+            setting = SETTINGS[name]
+            prefix = f"{name} ({setting.env})"
+            if problem.startswith(prefix):
+                problem = f"{name} ({source})" + problem[len(prefix) :]
+                break
+        problems.append(problem)
+    return ConfigurationError(problems)
 
 
 _sim_key = pytest.StashKey[PlutoraSimulator]()

@@ -1,34 +1,23 @@
 """Configuration: regions to URLs, environment variables, explicit arguments, options.
 
-Arguments win over environment variables; explicit URLs win over the region. Every problem is
-reported at once in one :class:`ConfigurationError`. Reprs never show a secret.
-
-Environment variables::
-
-    PLUTORA_REGION (us, uk, au, eu)   PLUTORA_CLIENT_ID   PLUTORA_CLIENT_SECRET
-    PLUTORA_USERNAME   PLUTORA_PASSWORD   PLUTORA_AUTH_URL   PLUTORA_API_URL
-    PLUTORA_TEST_CLIENT_ID   PLUTORA_TEST_CLIENT_SECRET   PLUTORA_TEST_USERNAME
-    PLUTORA_TEST_PASSWORD   PLUTORA_TEST_AUTH_URL   PLUTORA_TEST_API_URL
-    PLUTORA_CONNECT_TIMEOUT   PLUTORA_READ_TIMEOUT   PLUTORA_VERIFY_TLS (true/false/CA file)
-    PLUTORA_USE_ENV_PROXIES   PLUTORA_SCRIPT_NAME   PLUTORA_LOG_BODY_LIMIT   PLUTORA_VALIDATE
-    PLUTORA_RATE_LIMIT   PLUTORA_RATE_WINDOW   PLUTORA_MAX_RETRY_WAIT   PLUTORA_RETRIES
-    PLUTORA_TOKEN_CACHE_DIR   PLUTORA_REFRESH_MARGIN   PLUTORA_DEADLINE
-    PLUTORA_TOKEN_LOCK_TIMEOUT   PLUTORA_REFUSAL_MEMORY   PLUTORA_STATE_DIR
+Every setting is defined once, in :mod:`.settings` (its argument, environment variable, kind,
+default and bounds); ``docs/settings.md`` lists them. Arguments win over environment
+variables; explicit URLs win over the region. Every problem is reported at once in one
+:class:`ConfigurationError`. Reprs never show a secret.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
-from urllib.parse import urlsplit
 
 from .errors import ConfigurationError, hide_library_frames
 from .reporting import mask_url
 from .secret import SecretText
+from .settings import SETTINGS, Setting, SettingProblem, options, product_settings
 
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
@@ -58,8 +47,6 @@ REGIONS: dict[str, tuple[str, str]] = {
 }
 #: Plutora Test has one host for every region.
 PLUTORA_TEST_URLS = ("https://oauthps.plutora.com/oauth/token", "https://apips.plutora.com")
-
-_SETTING_NAMES = ("client_id", "client_secret", "username", "password", "auth_url", "api_url")
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,38 +148,37 @@ class PlutoraConfig:
 
     plutora: ProductConfig
     plutora_test: ProductConfig
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
+    # The options, with the defaults of the settings table (a test keeps the two in step).
+    connect_timeout: float = SETTINGS["connect_timeout"].default
+    read_timeout: float = SETTINGS["read_timeout"].default
     #: True, False, or the path of a CA bundle.
-    verify_tls: bool | str = True
-    use_env_proxies: bool = True
+    verify_tls: bool | str = SETTINGS["verify_tls"].default
+    use_env_proxies: bool = SETTINGS["use_env_proxies"].default
     #: Sent as ``Plutora-Info: script.name=<name>`` when set.
-    script_name: str | None = None
+    script_name: str | None = SETTINGS["script_name"].default
     #: Bodies in logs and reports are cut after this many characters (0: no bodies).
-    log_body_limit: int = 1000
-    validate_responses: bool = True
+    log_body_limit: int = SETTINGS["log_body_limit"].default
+    validate_responses: bool = SETTINGS["validate_responses"].default
     #: Requests per window per client id, shared by the processes of a run; 0 switches it off.
-    rate_limit: int = 26000
-    rate_window_seconds: float = 3600.0
+    rate_limit: int = SETTINGS["rate_limit"].default
+    rate_window_seconds: float = SETTINGS["rate_window_seconds"].default
     #: The longest ``Retry-After`` honoured before raising :class:`RateLimited`.
-    max_retry_wait: float = 60.0
+    max_retry_wait: float = SETTINGS["max_retry_wait"].default
     #: Retries of idempotent requests on connection errors and 502/503/504.
-    retries: int = 3
+    retries: int = SETTINGS["retries"].default
     #: A folder where processes of one run share tokens (owner-only files, no password).
-    token_cache_dir: str | None = None
+    token_cache_dir: str | None = SETTINGS["token_cache_dir"].default
     #: A token is renewed this many seconds before it expires (at most half its lifetime).
-    refresh_margin_seconds: float = 120.0
-    #: The longest one call may take in all: every attempt, backoff, 429 wait, the token lock
-    #: and the login. None: 4 times ``read_timeout`` (a read timeout bounds one socket read only).
-    deadline_seconds: float | None = None
+    refresh_margin_seconds: float = SETTINGS["refresh_margin_seconds"].default
+    #: The longest one call may take in all. None: 4 times ``read_timeout``.
+    deadline_seconds: float | None = SETTINGS["deadline_seconds"].default
     #: The longest a process waits for another one's login (the token lock). None: the deadline.
-    token_lock_timeout: float | None = None
-    #: How long a refused login is remembered: the same user and credentials are not tried
-    #: again for this long by any process sharing the run's state (new credentials are).
-    refusal_memory_seconds: float = 3600.0
+    token_lock_timeout: float | None = SETTINGS["token_lock_timeout"].default
+    #: How long a refused login is not tried again with the same credentials.
+    refusal_memory_seconds: float = SETTINGS["refusal_memory_seconds"].default
     #: Where the run's processes share refused logins and the login lock when
     #: ``token_cache_dir`` is not set. The pytest plugin and the Robot library set it.
-    run_state_dir: str | None = None
+    run_state_dir: str | None = SETTINGS["run_state_dir"].default
 
     @property
     def call_deadline(self) -> float:
@@ -227,104 +213,82 @@ class PlutoraConfig:
     def from_env(cls, env: Mapping[str, str] | None = None, **arguments: Any) -> PlutoraConfig:
         """Read the environment (``os.environ`` unless given), then apply ``arguments``.
 
-        Arguments: ``region``, ``client_id``, ``client_secret``, ``username``, ``password``,
-        ``auth_url``, ``api_url``, the same with a ``test_`` prefix for Plutora Test, and any
-        option of this class (``read_timeout=60``, ``validate_responses=False``, …).
-        ``None`` arguments are ignored.
+        Arguments: the settings of :mod:`.settings` by name (``region``, ``client_id``, …,
+        ``test_client_id``, …, ``read_timeout=60``, ``validate_responses=False``, …), as values
+        or as text. ``None`` (and empty text) arguments are ignored.
         """
         # Rebound at once: no frame a traceback shows holds a secret as plain text.
         arguments = {
-            key: SecretText(value) if key in _SECRET_ARGUMENTS and isinstance(value, str) else value
+            key: SecretText(value) if key in SECRET_NAMES and isinstance(value, str) else value
             for key, value in arguments.items()
         }
         return _Builder(os.environ if env is None else env, arguments).build()
 
 
-_SECRET_ARGUMENTS = frozenset({"client_secret", "password", "test_client_secret", "test_password"})
-
-
-_OPTION_TYPES: dict[str, tuple[str, type]] = {
-    "connect_timeout": ("PLUTORA_CONNECT_TIMEOUT", float),
-    "read_timeout": ("PLUTORA_READ_TIMEOUT", float),
-    "verify_tls": ("PLUTORA_VERIFY_TLS", bool),
-    "use_env_proxies": ("PLUTORA_USE_ENV_PROXIES", bool),
-    "script_name": ("PLUTORA_SCRIPT_NAME", str),
-    "log_body_limit": ("PLUTORA_LOG_BODY_LIMIT", int),
-    "validate_responses": ("PLUTORA_VALIDATE", bool),
-    "rate_limit": ("PLUTORA_RATE_LIMIT", int),
-    "rate_window_seconds": ("PLUTORA_RATE_WINDOW", float),
-    "max_retry_wait": ("PLUTORA_MAX_RETRY_WAIT", float),
-    "retries": ("PLUTORA_RETRIES", int),
-    "token_cache_dir": ("PLUTORA_TOKEN_CACHE_DIR", str),
-    "refresh_margin_seconds": ("PLUTORA_REFRESH_MARGIN", float),
-    "deadline_seconds": ("PLUTORA_DEADLINE", float),
-    "token_lock_timeout": ("PLUTORA_TOKEN_LOCK_TIMEOUT", float),
-    "refusal_memory_seconds": ("PLUTORA_REFUSAL_MEMORY", float),
-    "run_state_dir": ("PLUTORA_STATE_DIR", str),
-}
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
+#: The settings that are secrets.
+SECRET_NAMES = frozenset(setting.name for setting in SETTINGS.values() if setting.secret)
 
 
 class _Builder:
     def __init__(self, env: Mapping[str, str], arguments: dict[str, Any]) -> None:
         self.env = env
-        self.arguments = {key: value for key, value in arguments.items() if value is not None}
+        self.arguments = {
+            key: value for key, value in arguments.items() if value is not None and value != ""
+        }
         self.problems: list[str] = []
 
-    def _get(self, argument: str, variable: str) -> Any:
-        if argument in self.arguments:
-            return self.arguments.pop(argument)
-        value = self.env.get(variable)
-        return value if value not in (None, "") else None
+    def _value(self, setting: Setting) -> Any:
+        """The setting's value from the arguments, else the environment, converted and
+        checked; None when not given (or wrong: the problem is kept)."""
+        if setting.name in self.arguments:
+            raw = self.arguments.pop(setting.name)
+        else:
+            raw = self.env.get(setting.env)
+            if raw is None or raw == "":
+                return None
+        try:
+            return setting.convert(raw)
+        except SettingProblem as problem:
+            self.problems.append(str(problem))
+            return None
 
     def build(self) -> PlutoraConfig:
-        region = self._get("region", "PLUTORA_REGION")
-        plutora = self._product(Product.PLUTORA, "", region)
-        plutora_test = self._product(Product.PLUTORA_TEST, "test_", region)
-        options = self._options()
+        region = self._value(SETTINGS["region"])
+        plutora = self._product(Product.PLUTORA, region)
+        plutora_test = self._product(Product.PLUTORA_TEST, region)
+        values = self._options()
         unknown = sorted(self.arguments)
         if unknown:
-            known = sorted(
-                {"region", *_SETTING_NAMES, *(f"test_{n}" for n in _SETTING_NAMES), *_OPTION_TYPES}
-            )
             self.problems.append(
-                f"Unknown setting(s) {', '.join(unknown)}; known settings: {', '.join(known)}."
+                f"Unknown setting(s) {', '.join(unknown)}; known settings: "
+                f"{', '.join(sorted(SETTINGS))} (see docs/settings.md)."
             )
         if self.problems:
             raise ConfigurationError(self.problems)
-        assert plutora is not None
-        assert plutora_test is not None
-        return PlutoraConfig(plutora=plutora, plutora_test=plutora_test, **options)
+        return PlutoraConfig(plutora=plutora, plutora_test=plutora_test, **values)
 
-    def _product(self, product: Product, prefix: str, region: Any) -> ProductConfig | None:
+    def _product(self, product: Product, region: str | None) -> ProductConfig:
         env = product.env_prefix
-        values = {name: self._get(prefix + name, env + name.upper()) for name in _SETTING_NAMES}
-        auth_url, api_url = values["auth_url"], values["api_url"]
+        prefix = "test_" if product is Product.PLUTORA_TEST else ""
+        values = {
+            setting.name.removeprefix(prefix): self._value(setting)
+            for setting in product_settings(product.value)
+            if setting.name != "region"
+        }
         if product is Product.PLUTORA_TEST:
             default_urls: tuple[str, str] | None = PLUTORA_TEST_URLS
-        elif region is None:
-            default_urls = None
-        elif str(region).lower() in REGIONS:
-            default_urls = REGIONS[str(region).lower()]
         else:
-            default_urls = None
-            self.problems.append(
-                f"PLUTORA_REGION {region!r} is not a region; use us, uk, au or eu, "
-                "or set PLUTORA_AUTH_URL and PLUTORA_API_URL."
-            )
-        token_url = auth_url or (default_urls[0] if default_urls else "")
-        base_url = (api_url or (default_urls[1] if default_urls else "")).rstrip("/")
-        for name, url in ((f"{env}AUTH_URL", token_url), (f"{env}API_URL", base_url)):
-            if url and urlsplit(url).scheme not in ("http", "https"):
-                self.problems.append(f"{name} {mask_url(url)!r} is not an http(s) URL.")
+            default_urls = REGIONS[region] if region is not None else None
+        token_url = values["auth_url"] or (default_urls[0] if default_urls else "")
+        base_url = (values["api_url"] or (default_urls[1] if default_urls else "")).rstrip("/")
         if base_url.lower().endswith("/oauth/token"):
             self.problems.append(
                 f"{env}API_URL {mask_url(base_url)!r} is a token URL; give the API's base URL "
                 "(e.g. https://usapi.plutora.com) and the token URL in "
                 f"{env}AUTH_URL."
             )
-        secrets = {name: values[name] for name in _SETTING_NAMES[:4]}
+        names = ("client_id", "client_secret", "username", "password")
+        secrets = {name: values[name] for name in names}
         given = [name for name, value in secrets.items() if value is not None]
         credentials = None
         if given and len(given) < 4:
@@ -333,72 +297,27 @@ class _Builder:
                 f"{product.label} credentials are incomplete: set {', '.join(missing_names)} too."
             )
         elif given:
-            credentials = Credentials(*(str(secrets[name]) for name in _SETTING_NAMES[:4]))
+            credentials = Credentials(*(str(secrets[name]) for name in names))
         return ProductConfig(product, token_url, base_url, credentials)
 
     def _options(self) -> dict[str, Any]:
-        options: dict[str, Any] = {}
-        for name, (variable, kind) in _OPTION_TYPES.items():
-            raw = self._get(name, variable)
-            if raw is None:
-                continue
-            value = self._convert(name, variable, kind, raw)
+        values: dict[str, Any] = {}
+        for setting in options():
+            value = self._value(setting)
             if value is not None:
-                options[name] = value
-        for name in ("token_cache_dir", "run_state_dir"):
-            if options.get(name):
-                self._check_folder(name, _OPTION_TYPES[name][0], str(options[name]))
-        if isinstance(options.get("verify_tls"), str):
-            self._check_ca_bundle(options["verify_tls"])
-        return options
+                values[setting.name] = value
+            if setting.kind == "folder" and value:
+                self._check_folder(setting, str(value))
+        if isinstance(values.get("verify_tls"), str):
+            self._check_ca_bundle(values["verify_tls"])
+        return values
 
-    def _convert(self, name: str, variable: str, kind: type, raw: Any) -> Any:
-        if kind is bool:
-            if isinstance(raw, bool):
-                return raw
-            text = str(raw).strip().lower()
-            if text in _TRUE:
-                return True
-            if text in _FALSE:
-                return False
-            if name == "verify_tls" and text:
-                return str(raw)  # a CA bundle path
-            self.problems.append(f"{name} ({variable}) must be true or false, not {raw!r}.")
-            return None
-        if kind is str:
-            return str(raw)
-        try:
-            number = kind(raw)
-        except (TypeError, ValueError, OverflowError):
-            whole = "a whole number" if kind is int else "a number"
-            self.problems.append(f"{name} ({variable}) must be {whole}, not {raw!r}.")
-            return None
-        example = _example(name, variable)
-        if not math.isfinite(number):
-            self.problems.append(
-                f"{name} ({variable}) must be a finite number, not {raw!r}{example}."
-            )
-            return None
-        low, high, unit = _RANGES.get(name, (None, None, ""))
-        if (low is not None and not number >= low) or (name in _MORE_THAN_ZERO and not number > 0):
-            least = "more than 0" if name in _MORE_THAN_ZERO else f"{_plain(low)} or more"
-            self.problems.append(
-                f"{name} ({variable}) must be {least}{unit}, not {raw!r}{example}."
-            )
-            return None
-        if high is not None and number > high:
-            self.problems.append(
-                f"{name} ({variable}) must be at most {_plain(high)}{unit}, not {raw!r}{example}."
-            )
-            return None
-        return number
-
-    def _check_folder(self, name: str, variable: str, path: str) -> None:
+    def _check_folder(self, setting: Setting, path: str) -> None:
         """A folder the run's processes share must be a folder this user can write, or be
         creatable in one (it is created on first use)."""
         problem = folder_problem(path)
         if problem:
-            self.problems.append(f"{name} ({variable}) {path!r} {problem}")
+            self.problems.append(f"{setting.name} ({setting.env}) {path!r} {problem}")
 
     def _check_ca_bundle(self, path: str) -> None:
         if not os.path.exists(path):
@@ -411,44 +330,6 @@ class _Builder:
                 f"verify_tls (PLUTORA_VERIFY_TLS) names a CA bundle {path!r} that this user "
                 "cannot read; fix its permissions or point to a readable copy."
             )
-
-
-#: (lowest, highest, unit) of each number setting: beyond these a value is a typo, or makes
-#: the standard library fail later (``time.sleep`` and socket timeouts overflow).
-_RANGES: dict[str, tuple[float | None, float | None, str]] = {
-    "connect_timeout": (None, 3600, " seconds"),
-    "read_timeout": (None, 86400, " seconds"),
-    "max_retry_wait": (None, 86400, " seconds"),
-    "rate_window_seconds": (None, 86400, " seconds"),
-    "refresh_margin_seconds": (0, 86400, " seconds"),
-    "rate_limit": (0, 10**9, ""),
-    "retries": (0, 100, ""),
-    "log_body_limit": (0, 10**9, ""),
-    "deadline_seconds": (None, 86400, " seconds"),
-    "token_lock_timeout": (None, 86400, " seconds"),
-    "refusal_memory_seconds": (None, 30 * 86400, " seconds"),
-}
-_MORE_THAN_ZERO = frozenset(
-    {
-        "connect_timeout", "read_timeout", "max_retry_wait", "rate_window_seconds",
-        "deadline_seconds", "token_lock_timeout", "refusal_memory_seconds",
-    }
-)  # fmt: skip
-
-
-def _plain(number: float | None) -> str:
-    """``2592000`` as ``2,592,000``, ``0.5`` as ``0.5``: no exponent in an error."""
-    if number is None:
-        return ""
-    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
-
-
-def _example(name: str, variable: str) -> str:
-    """``"; e.g. PLUTORA_READ_TIMEOUT=30"``: the default as an example (none without one)."""
-    default = next((f.default for f in fields(PlutoraConfig) if f.name == name), None)
-    if isinstance(default, bool) or not isinstance(default, (int, float)):
-        return ""
-    return f"; e.g. {variable}={default:g}"
 
 
 def shared_folder_error(config: PlutoraConfig, error: OSError) -> ConfigurationError:

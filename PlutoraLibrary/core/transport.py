@@ -19,7 +19,6 @@ all its attempts, backoffs, waits and the login: see :mod:`.deadline`.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import re
 import threading
@@ -29,7 +28,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    InvalidHeader,
+    NewConnectionError,
+    ReadTimeoutError,
+)
+from urllib3.util.retry import Retry
 
 from .. import __version__
 from .auth import BearerAuth, Token, TokenProvider
@@ -419,20 +424,19 @@ def _no_answer(
     return TransportError(f"{method} {shown} {kind} with no answer (retried where safe). {advice}")
 
 
+#: urllib3's parser of ``Retry-After`` (whole seconds or an HTTP date, as RFC 9110 has it).
+_RETRY_AFTER = Retry(0)
+
+
 def retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header (seconds or an HTTP date); None if absent or bad."""
+    """Seconds from a ``Retry-After`` header (seconds or an HTTP date, read by urllib3); None
+    if absent or not valid. Example: ``retry_after("7")`` → ``7.0``."""
     if value is None:
         return None
-    value = value.strip()
     try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return max(0.0, float(_RETRY_AFTER.parse_retry_after(value)))
+    except InvalidHeader:
         return None
-    return max(0.0, moment.timestamp() - time.time())
 
 
 def _json_or_none(response: requests.Response) -> Any:

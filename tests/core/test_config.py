@@ -116,12 +116,18 @@ def test_every_problem_is_listed_at_once() -> None:
         )
     problems = caught.value.problems
     text = str(caught.value)
-    assert "PLUTORA_REGION 'mars' is not a region" in text
+    assert (
+        "region (PLUTORA_REGION) must be one of us, uk, au, eu, not 'mars'. Or set "
+        "PLUTORA_AUTH_URL and PLUTORA_API_URL instead." in text
+    )
     assert (
         "Plutora credentials are incomplete: set PLUTORA_CLIENT_SECRET, PLUTORA_USERNAME, PLUTORA_PASSWORD"
         in text
     )
-    assert "PLUTORA_TEST_API_URL 'ftp://example.com' is not an http(s) URL" in text
+    assert (
+        "test_api_url (PLUTORA_TEST_API_URL) must be an http(s) URL with a host, e.g. "
+        "https://usapi.plutora.com, not 'ftp://example.com'." in text
+    )
     assert "read_timeout (PLUTORA_READ_TIMEOUT) must be a number, not 'soon'" in text
     assert "connect_timeout (PLUTORA_CONNECT_TIMEOUT) must be more than 0 seconds" in text
     assert "validate_responses (PLUTORA_VALIDATE) must be true or false" in text

@@ -344,4 +344,4 @@ def test_the_pytest_option_read_timeout_nan_is_one_clear_error(tmp_path: Path) -
     )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
-    assert "read_timeout (PLUTORA_READ_TIMEOUT) must be a finite number, not 'nan'" in output
+    assert "read_timeout (--plutora-read-timeout) must be a finite number, not 'nan'" in output

@@ -48,7 +48,7 @@ def test_command_line_wins_over_ini_over_environment(
         ["*REGION-URL https://usapi.plutora.com*", "*TIMEOUT 11.0*", "*VALIDATE True*"]
     )
     pytester.makeini(
-        "[pytest]\nplutora_region = uk\nplutora_read_timeout = 22\nplutora_validate = false\n"
+        "[pytest]\nplutora_region = uk\nplutora_read_timeout = 22\nplutora_validate_responses = false\n"
     )
     result = pytester.runpytest_subprocess("-s")
     result.stdout.fnmatch_lines(
@@ -75,8 +75,8 @@ def test_bad_settings_fail_with_every_problem(pytester: pytest.Pytester) -> None
     )
     result.stdout.fnmatch_lines(
         [
-            "*PLUTORA_REGION 'mars' is not a region*",
-            "*read_timeout (PLUTORA_READ_TIMEOUT) must be a number*",
+            "*region (--plutora-region) must be one of us, uk, au, eu, not 'mars'*",
+            "*read_timeout (--plutora-read-timeout) must be a number*",
         ]
     )
     assert _outcomes(result) == {"errors": 1}
