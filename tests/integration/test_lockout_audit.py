@@ -160,9 +160,9 @@ def test_a_token_cache_dir_of_the_users_own_wins_in_the_pytest_plugin(tmp_path: 
         (tests / "test_refused.py").write_text(PYTEST_MODULE, encoding="utf-8")
         env = _environment(urls, tmp_path, WRONG)
         env["PLUTORA_TOKEN_CACHE_DIR"] = str(tmp_path / "own-folder")
-        command = [sys.executable, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider", "-q"]
-        _run([*command, str(tests)], env, tmp_path)
+        command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
+        _run([*command, "-n", "2", str(tests)], env, tmp_path)
         assert list((tmp_path / "own-folder").glob("refusal-*.json"))
         # A second run that uses the same folder remembers the refusal: still one attempt.
-        _run([*command, str(tests)], env, tmp_path)
+        _run([*command, "-p", "no:xdist", str(tests)], env, tmp_path)
         assert _attempts(urls) == 1
