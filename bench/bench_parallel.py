@@ -132,7 +132,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 ]  # fmt: skip
                 if not shared:  # the plugin shares by itself: the baseline goes without it
                     pytest[-1:] = ["-p", "no:plutora", "baseline"]
-                seconds = _run(pytest, env, folder)
+                # The plugin's own run folder, not pabot's (a user's PLUTORA_TOKEN_CACHE_DIR
+                # wins in the plugin, and pabot's still holds a valid token).
+                seconds = _run(pytest, _environment(urls, None), folder)
                 figures[f"xdist_{'shared' if shared else 'unshared'}"] = {
                     **_grants(urls),
                     "seconds": round(seconds, 1),
