@@ -207,51 +207,45 @@ def _claim(connection: Any, stage: str) -> None:
         raise NewConnectionError(connection, f"the call's deadline passed before {stage}")
 
 
-class _WatchedHTTPConnection(HTTPConnection):
+class _Claiming:
+    """Connections that a call claims when it connects and when it sends (see :func:`_claim`)."""
+
     _plutora_watch: Watch | None = None
 
     def connect(self) -> None:
         _claim(self, "connecting")
-        super().connect()
+        super().connect()  # type: ignore[misc]
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         _claim(self, "sending")
-        super().request(*args, **kwargs)
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    _plutora_watch: Watch | None = None
-
-    def connect(self) -> None:
-        _claim(self, "connecting")
-        super().connect()
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _claim(self, "sending")
-        super().request(*args, **kwargs)
+class _WatchedHTTPConnection(_Claiming, HTTPConnection):
+    pass
 
 
-def _release(connection: Any) -> None:
-    # Under the watchdog's lock: once back in the pool, no watch may cut it.
-    if connection is not None and connection._plutora_watch is not None:
-        with WATCHDOG._condition:
-            connection._plutora_watch = None
+class _WatchedHTTPSConnection(_Claiming, HTTPSConnection):
+    pass
 
 
-class _WatchedHTTPPool(HTTPConnectionPool):
+class _Releasing:
+    """Pools that release a connection from its call's watch when it comes back."""
+
+    def _put_conn(self, conn: Any) -> None:
+        # Under the watchdog's lock: once back in the pool, no watch may cut it.
+        if conn is not None and conn._plutora_watch is not None:
+            with WATCHDOG._condition:
+                conn._plutora_watch = None
+        super()._put_conn(conn)  # type: ignore[misc]
+
+
+class _WatchedHTTPPool(_Releasing, HTTPConnectionPool):
     ConnectionCls = _WatchedHTTPConnection
 
-    def _put_conn(self, conn: Any) -> None:
-        _release(conn)
-        super()._put_conn(conn)
 
-
-class _WatchedHTTPSPool(HTTPSConnectionPool):
+class _WatchedHTTPSPool(_Releasing, HTTPSConnectionPool):
     ConnectionCls = _WatchedHTTPSConnection
-
-    def _put_conn(self, conn: Any) -> None:
-        _release(conn)
-        super()._put_conn(conn)
 
 
 _POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
