@@ -170,7 +170,7 @@ class PlutoraConfig:
     token_cache_dir: str | None = SETTINGS["token_cache_dir"].default
     #: A token is renewed this many seconds before it expires (at most half its lifetime).
     refresh_margin_seconds: float = SETTINGS["refresh_margin_seconds"].default
-    #: The longest one call may take in all. None: 4 times ``read_timeout``.
+    #: The longest one call may take. None: 4 times (connect_timeout + read_timeout).
     deadline_seconds: float | None = SETTINGS["deadline_seconds"].default
     #: The longest a process waits for another one's login (the token lock). None: the deadline.
     token_lock_timeout: float | None = SETTINGS["token_lock_timeout"].default
@@ -182,8 +182,14 @@ class PlutoraConfig:
 
     @property
     def call_deadline(self) -> float:
-        """Seconds one call may take in all. Example: ``config.call_deadline`` → ``120.0``."""
-        return self.deadline_seconds if self.deadline_seconds else 4 * self.read_timeout
+        """Seconds one call may take, not counting the waits a 429 or the client-side rate
+        limit asks for (bounded by ``max_retry_wait``). Default: 4 times (connect + read timeout).
+
+        Example: ``PlutoraConfig.from_env({}).call_deadline`` → ``140.0``
+        """
+        if self.deadline_seconds:
+            return self.deadline_seconds
+        return 4 * (self.connect_timeout + self.read_timeout)
 
     @property
     def lock_timeout(self) -> float:

@@ -62,6 +62,11 @@ class Deadline:
         """Seconds left (0 once passed)."""
         return max(0.0, self.at - time.monotonic())
 
+    def extend(self, seconds: float) -> None:
+        """Move the deadline on by ``seconds``: for a wait the server or the rate limit asked
+        for, which has bounds of its own (``max_retry_wait``)."""
+        self.at += seconds
+
     def passed(self) -> bool:
         """Whether the deadline has passed."""
         return time.monotonic() >= self.at

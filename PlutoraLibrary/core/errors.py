@@ -225,22 +225,12 @@ class RateLimited(ApiError):
         waited: float = 0.0,
         max_wait: float | None = None,
         max_waits: int | None = None,
-        deadline_left: float | None = None,
     ) -> None:
-        """``deadline_left``: set when the call's deadline, not ``max_retry_wait``, cut the
-        wait short (the seconds that were left of it)."""
         self.retry_after = retry_after
         self.waits = waits
         self.waited = waited
         wait = f"{retry_after:g} s" if retry_after is not None else "an unknown time"
-        if not sent and deadline_left is not None:
-            advice = (
-                "The client-side rate limit (rate_limit per rate_window_seconds, shared by the "
-                f"run's processes) stayed used up for {wait}, until the call's deadline "
-                "(deadline_seconds, PLUTORA_DEADLINE) ran out. Lower the number of parallel "
-                "processes, or raise deadline_seconds."
-            )
-        elif not sent:
+        if not sent:
             advice = (
                 "The client-side rate limit (rate_limit per rate_window_seconds, shared by the "
                 f"run's processes) stayed used up for {wait} (max_retry_wait). Lower the number "
@@ -255,11 +245,6 @@ class RateLimited(ApiError):
                 )
             elif retry_after is None:
                 why = "the answer gave no usable Retry-After, so the client did not wait"
-            elif deadline_left is not None:
-                why = (
-                    f"the server asks to wait {wait}, but only {deadline_left:.1f} s were left of "
-                    "the call's deadline (deadline_seconds, PLUTORA_DEADLINE)"
-                )
             else:
                 why = (
                     f"the server asks to wait {wait}, longer than allowed (max_retry_wait{allowed})"
@@ -275,16 +260,12 @@ class RateLimited(ApiError):
         self.status = 429
 
     @classmethod
-    def client_side(
-        cls, method: str, path: str, waited: float, by_deadline: bool = False
-    ) -> RateLimited:
+    def client_side(cls, method: str, path: str, waited: float) -> RateLimited:
         """The client-side limit gave no slot within ``waited`` seconds; nothing was sent.
-        ``by_deadline``: the call's deadline ended the wait, not ``max_retry_wait``.
 
         Example: ``raise RateLimited.client_side("GET", "/me", 60)``
         """
-        left = 0.0 if by_deadline else None
-        return cls(method, path, "", waited, None, sent=False, deadline_left=left)
+        return cls(method, path, "", waited, None, sent=False)
 
 
 def _times(count: int) -> str:

@@ -245,8 +245,9 @@ _TABLE: list[Setting] = [
             "A token is renewed this long before it expires (at most half its lifetime).",
             low=0, high=DAY),
     Setting("deadline_seconds", "seconds", "PLUTORA_DEADLINE", None,
-            "The longest one call may take in all: attempts, backoffs, waits and the login.",
-            above_zero=True, high=DAY, default_text="4 times read_timeout"),
+            "The longest one call may take: attempts, backoffs, the login and its lock (the "
+            "waits a 429 or the rate limit asks for come on top, bounded by max_retry_wait).",
+            above_zero=True, high=DAY, default_text="4 times (connect_timeout + read_timeout)"),
     Setting("token_lock_timeout", "seconds", "PLUTORA_TOKEN_LOCK_TIMEOUT", None,
             "The longest wait for another process's login as the same user.",
             above_zero=True, high=DAY, default_text="the deadline"),

@@ -13,8 +13,9 @@ A POST or PATCH whose answer was lost after sending (read timeout, dropped conne
 deadline, or a 502/503/504 from a gateway that may have passed it on) is never re-sent:
 :class:`OutcomeUnknown` is raised so the caller can check what happened.
 
-Every call has one total deadline (``deadline_seconds``, default 4 times ``read_timeout``) for
-all its attempts, backoffs, waits and the login: see :mod:`.deadline`.
+Every call has one total deadline (``deadline_seconds``, default 4 times the connect and read
+timeouts) for its attempts, backoffs and the login; the waits a 429 or the client-side rate
+limit asks for come on top (bounded by ``max_retry_wait``): see :mod:`.deadline`.
 """
 
 from __future__ import annotations
@@ -176,10 +177,11 @@ class Transport:
         if gate is None:
             return
         started = time.monotonic()
-        until = started + self.config.max_retry_wait
-        if not gate.acquire(min(until, deadline.at)):
-            waited = time.monotonic() - started
-            raise RateLimited.client_side(method, path, round(waited, 1), deadline.at < until)
+        acquired = gate.acquire(started + self.config.max_retry_wait)
+        waited = time.monotonic() - started
+        deadline.extend(waited)  # a wait of its own, bounded by max_retry_wait
+        if not acquired:
+            raise RateLimited.client_side(method, path, round(waited, 1))
 
     def call(
         self,
@@ -222,19 +224,13 @@ class Transport:
                     wait is not None
                     and wait <= self.config.max_retry_wait
                     and waits < _MAX_429_WAITS
-                    and wait < deadline.remaining()
                 ):
                     waits += 1
                     waited += wait
                     self.sleep(wait)
+                    deadline.extend(wait)  # asked for, and bounded by max_retry_wait
                     continue
                 body = _json_or_none(response)
-                left = deadline.remaining()
-                cut_by_deadline = (
-                    wait is not None
-                    and wait <= self.config.max_retry_wait
-                    and waits < _MAX_429_WAITS
-                )
                 raise RateLimited(
                     method,
                     _shown(response.url),
@@ -245,7 +241,6 @@ class Transport:
                     waited=waited,
                     max_wait=self.config.max_retry_wait,
                     max_waits=_MAX_429_WAITS,
-                    deadline_left=left if cut_by_deadline else None,
                 )
             if not safe and status in _GATEWAY_STATUSES:
                 raise _gateway_outcome(method, response)

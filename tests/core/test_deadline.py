@@ -172,8 +172,8 @@ def test_a_trickling_answer_to_a_write_is_an_unknown_outcome(trickler: _TrickleS
 
 
 def test_the_default_deadline_is_a_small_multiple_of_the_read_timeout() -> None:
-    assert PlutoraConfig.from_env({}).call_deadline == 120
-    assert PlutoraConfig.from_env({"PLUTORA_READ_TIMEOUT": "5"}).call_deadline == 20
+    assert PlutoraConfig.from_env({}).call_deadline == 140  # 4 x (5 + 30)
+    assert PlutoraConfig.from_env({"PLUTORA_READ_TIMEOUT": "5"}).call_deadline == 40
     assert PlutoraConfig.from_env({"PLUTORA_DEADLINE": "7"}).call_deadline == 7
     assert PlutoraConfig.from_env({"PLUTORA_DEADLINE": "7"}).lock_timeout == 7
     assert PlutoraConfig.from_env({"PLUTORA_TOKEN_LOCK_TIMEOUT": "3"}).lock_timeout == 3
