@@ -2,9 +2,10 @@
 
 ``read_timeout`` bounds each socket read: a server (or proxy) that trickles a byte every
 second keeps a request alive for ever. Here a call gets one :class:`Deadline` for all of its
-work (attempts, backoffs, 429 waits, the login), and every HTTP request sent under it is
-watched: when the deadline passes, one watchdog thread shuts the request's socket down, the
-blocked read returns, and urllib3 retries no more (:class:`DeadlineRetry`).
+work (attempts, backoffs, the login; a wait a 429 asks for moves it on), and every HTTP
+request sent under it is watched: when the deadline passes, one watchdog thread shuts the
+request's socket down, the blocked read returns, and urllib3 retries no more
+(:class:`DeadlineRetry`).
 
 Cost on the hot path: a set insertion and removal under an uncontended lock per request; the
 watchdog thread sleeps until the earliest deadline of the requests in flight.
