@@ -31,7 +31,7 @@ import requests
 from common import CLIENT_CPU, machine, pin, start_simulator, stop
 
 from PlutoraLibrary.core import PlutoraClient, PlutoraConfig, PlutoraTestClient
-from PlutoraLibrary.core.validation import SCHEMA_DIR, Schemas
+from PlutoraLibrary.core.validation import Schemas, schema_resources
 
 
 def _config(urls: dict[str, str]) -> PlutoraConfig:
@@ -118,10 +118,11 @@ def validation_against_parsing(urls: dict[str, str], repeats: int) -> dict[str, 
 
 def _pure_python_validator() -> Any:
     from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
 
-    documents = [json.loads(p.read_text()) for p in SCHEMA_DIR.glob("*.json")]
     registry: Registry[Any] = Registry().with_resources(
-        (doc["$id"], Resource.from_contents(doc)) for doc in documents
+        (uri, Resource.from_contents(doc, default_specification=DRAFT202012))
+        for uri, doc in schema_resources()
     )
     base = "https://robotframework-plutora.schemas/"
     schema = {

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
 
+from .. import contract
+
 
 class Operator(str, Enum):
     """Filter operators. Expressions spell ``LessOrEqual`` as ``LessOrEquals``; ``StartsWith``
@@ -55,23 +57,32 @@ class Operator(str, Enum):
         return found
 
 
-_OPERATOR_WORDS: dict[str, Operator] = {op.value.lower(): op for op in Operator}
-_OPERATOR_WORDS.update(
-    {
-        "=": Operator.EQUALS,
-        "==": Operator.EQUALS,
-        "!=": Operator.NOT_EQUALS,
-        "~": Operator.CONTAINS,
-        "!~": Operator.NOT_CONTAINS,
-        ">": Operator.GREATER_THAN,
-        ">=": Operator.GREATER_OR_EQUAL,
-        "<": Operator.LESS_THAN,
-        "<=": Operator.LESS_OR_EQUAL,
-        "lessorequals": Operator.LESS_OR_EQUAL,
-    }
-)
-_BODY_ONLY = {Operator.STARTS_WITH, Operator.NOT_WITHIN}
-_EXPRESSION_ONLY = {Operator.HAS_VALUE, Operator.HAS_NO_VALUE}
+def _contract_operators() -> tuple[
+    dict[str, Operator], set[Operator], set[Operator], dict[Operator, str]
+]:
+    """The words each operator answers to, which exist only in bodies or in expressions, and
+    how expressions spell those they spell otherwise: all from the contract (the simulator
+    reads the same lists)."""
+    words: dict[str, Operator] = {op.value.lower(): op for op in Operator}
+    spelled: dict[Operator, str] = {}
+    in_bodies = {Operator(name) for name in contract.search_operators()}
+    in_expressions: set[Operator] = set()
+    for name, spellings in contract.expression_operators().items():
+        canonical = next((s for s in spellings if s in Operator._value2member_map_), name)
+        operator = Operator(canonical)
+        in_expressions.add(operator)
+        if name != operator.value:
+            spelled[operator] = name
+        for word in (name, *spellings):
+            words[word.lower()] = operator
+    words["=="] = Operator.EQUALS  # a programmer's habit, never sent as such
+    missing = set(Operator) - in_bodies - in_expressions
+    if missing:  # the contract dropped an operator this enum still offers
+        raise ImportError(f"Operators not in the contract: {sorted(op.value for op in missing)}")
+    return words, in_bodies - in_expressions, in_expressions - in_bodies, spelled
+
+
+_OPERATOR_WORDS, _BODY_ONLY, _EXPRESSION_ONLY, _EXPRESSION_NAMES = _contract_operators()
 _LISTS = {Operator.IS_WITHIN, Operator.NOT_WITHIN}
 
 
@@ -201,7 +212,8 @@ class Expression:
     alternatives: tuple[tuple[str, ...], ...]
 
     def __and__(self, other: Expression) -> Expression:
-        # (a | b) & (c | d) = a&c | a&d | b&c | b&d: the API has no parentheses.
+        # (a | b) & (c | d) = a&c | a&d | b&c | b&d: sites older than the help page's
+        # parentheses understand the distributed form too.
         return Expression(
             tuple(left + right for left in self.alternatives for right in other.alternatives)
         )
@@ -211,9 +223,6 @@ class Expression:
 
     def __str__(self) -> str:
         return " OR ".join(" AND ".join(terms) for terms in self.alternatives)
-
-
-_EXPRESSION_NAMES = {Operator.LESS_OR_EQUAL: "LessOrEquals"}
 
 
 def term(field: str, operator: Operator | str, value: Any = None) -> Expression:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .. import contract
 from .client import ApiClient, path_segment
 from .config import Product
 from .errors import BusinessRuleViolation, OutcomeUnknown, PlutoraError, hide_library_frames
@@ -17,16 +18,12 @@ __tracebackhide__ = hide_library_frames
 
 log = logging.getLogger("PlutoraLibrary")
 
-#: Fields of a release the server sets or derives: dropped from a copy before POSTing.
-RELEASE_READ_ONLY = (
-    "id",
-    "lastModifiedDate",
-    "releaseType",
-    "releaseStatusType",
-    "releaseRiskLevel",
-    "organization",
-    "manager",
-    "parentRelease",
+#: Fields of a release the server sets or derives (``readOnly`` in the contract): dropped
+#: from a copy before POSTing.
+RELEASE_READ_ONLY = tuple(
+    name
+    for name in contract.properties("plutora", "Release")
+    if name not in contract.writable("plutora", "Release")
 )
 DEFAULT_PAGE_SIZE = 100
 
@@ -166,29 +163,22 @@ class PlutoraClient(ApiClient):
         return dict(created)
 
     def _check_copy_rules(self, source: Record, body: Record) -> None:
-        rules = []
+        # Only what the help pages state and real data shows is checked here. Whether a status
+        # is an end state is not in any answer (lookup items carry no such flag), so that rule
+        # is the server's: its 400 names it (BusinessRuleViolation).
         kind = str(body.get("plutoraReleaseType") or "")
         if kind.lower() == "enterprise":
-            rules.append("Enterprise releases cannot be created through the API.")
-        status_id = body.get("releaseStatusTypeId")
-        if status_id:
-            for status in self.lookup("ReleaseStatusType"):
-                if (
-                    str(status["id"]).lower() == str(status_id).lower()
-                    and status.get("isEndState") is True
-                ):
-                    rules.append(f"Release Status '{status['value']}' is an End State.")
-        if rules:
+            rule = "Enterprise releases cannot be created through the API."
             raise BusinessRuleViolation(
                 "POST",
                 "/releases",
                 0,
-                " ".join(rules),
-                messages={"internalServerValidationError": rules},
+                rule,
+                messages={"internalServerValidationError": [rule]},
                 advice=(
                     f"Checked before sending: the copy of {source['identifier']} would be refused. "
                     "Copy a Project (Integrated) or Independent release, or pass "
-                    "releaseStatusTypeId of a status that is not an end state."
+                    "plutoraReleaseType='Independent'."
                 ),
             )
 
@@ -255,11 +245,12 @@ class PlutoraClient(ApiClient):
     # -- environments, hosts, layers -----------------------------------------------------------
 
     def environments(self, filter: Expression | str | None = None) -> list[Record]:
-        """Every environment with its hosts. Example: ``client.environments()``."""
-        return self._list("environments", "environment", filter)
+        """Every environment as lists show it (id, name, url, status, …; its hosts come with
+        :meth:`environment`). Example: ``client.environments(where("status").equals("Active"))``."""
+        return self._list("environments", "environment-list-item", filter)
 
     def environment(self, environment_id: str) -> Record:
-        """One environment. Example: ``client.environment("…")``."""
+        """One environment with its hosts. Example: ``client.environment("…")["hosts"]``."""
         return dict(self._get(f"/environments/{path_segment(environment_id)}", "environment"))
 
     def hosts(self, filter: Expression | str | None = None) -> list[Record]:

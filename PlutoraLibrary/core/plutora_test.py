@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from .. import contract
 from .client import ApiClient, path_segment
 from .config import Product
 from .errors import (
@@ -25,18 +26,14 @@ __tracebackhide__ = hide_library_frames
 log = logging.getLogger("PlutoraLibrary")
 
 DEFAULT_PAGE_SIZE = 25
-#: The properties a PATCH may change, in the API's spelling.
-WRITABLE_DEFECT_FIELDS = (
-    "Name",
-    "Description",
-    "Status",
-    "Priority",
-    "Severity",
-    "AssignedTo",
-    "ReleaseId",
-    "Fields",
+#: The properties a PATCH may change, in the API's spelling (the contract's writable ones).
+WRITABLE_DEFECT_FIELDS = contract.writable("plutora-test", "Defect")
+#: The properties the server sets (``readOnly`` in the contract).
+READ_ONLY_DEFECT_FIELDS = tuple(
+    name
+    for name in contract.properties("plutora-test", "Defect")
+    if name not in WRITABLE_DEFECT_FIELDS
 )
-READ_ONLY_DEFECT_FIELDS = ("Id", "DisplayId", "CreatedDate", "LastModifiedDate")
 _LOOKUPS = ("Status", "Priority", "Severity")
 
 

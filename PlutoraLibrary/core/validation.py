@@ -20,28 +20,51 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 
+from .. import contract
 from .errors import SchemaMismatch, hide_library_frames
 from .reporting import MASK, SECRET_KEY, SECRETS
 
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
 SCHEMA_BASE = "https://robotframework-plutora.schemas/"
 
 
 def schema_names() -> list[str]:
-    """The shipped schemas, by name. Example: ``"release" in schema_names()``."""
-    return sorted(path.stem for path in SCHEMA_DIR.glob("*.json") if path.stem != "common")
+    """The shipped schemas, by name: every component of the two contracts
+    (``PlutoraLibrary/contract``) in kebab case. Example: ``"release" in schema_names()``."""
+    return contract.schema_names()
+
+
+def schema_resources() -> list[tuple[str, Any]]:
+    """The documents the shipped schemas resolve in, by URI: each contract whole, and an alias
+    ``{SCHEMA_BASE}<name>.json`` per shipped name. Any JSON Schema engine can register them;
+    e.g. ``referencing.Registry().with_resources((u, Resource.from_contents(d)) for u, d in
+    schema_resources())`` for the pure-Python ``jsonschema``."""
+    # Users' schema files keep ``$ref``-ing ``https://robotframework-plutora.schemas/release.json``.
+    resources: list[tuple[str, Any]] = [
+        (f"{SCHEMA_BASE}{api}.openapi.json", dict(contract.document(api))) for api in contract.APIS
+    ]
+    for name in contract.schema_names():
+        api, component = contract.component_for(name)
+        resources.append(
+            (
+                f"{SCHEMA_BASE}{name}.json",
+                {
+                    "$schema": _DRAFT,
+                    "$ref": f"{SCHEMA_BASE}{api}.openapi.json#/components/schemas/{component}",
+                },
+            )
+        )
+    return resources
 
 
 @lru_cache(maxsize=1)
 def _registry() -> jsonschema_rs.Registry:
-    resources = []
-    for path in SCHEMA_DIR.glob("*.json"):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((document["$id"], document))
-    return jsonschema_rs.Registry(resources)
+    return jsonschema_rs.Registry(schema_resources())
+
+
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 class Schemas:
@@ -83,7 +106,7 @@ class Schemas:
             }
         else:
             raise ValueError(f"shape must be 'one', 'list' or 'page', not {shape!r}")
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+        schema = {"$schema": _DRAFT, **schema}
         with self._lock:
             validator = jsonschema_rs.validator_for(schema, registry=_registry())
             self._validators[key] = validator

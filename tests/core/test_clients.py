@@ -105,24 +105,29 @@ def test_copy_release_posts_a_copy_with_the_changes(
     assert sim.counters()["requests"]["POST /plutora/api/releases"] == {"201": 1}
 
 
-@pytest.mark.parametrize(
-    ("kind", "status", "rule"),
-    [
-        ("Enterprise", "Draft", "Enterprise releases cannot be created"),
-        ("Integrated", "Complete", "Release Status 'Complete' is an End State"),
-    ],
-)
-def test_copy_rules_are_checked_before_sending(
-    client: PlutoraClient, sim: PlutoraSimulator, kind: str, status: str, rule: str
+def test_the_enterprise_rule_is_checked_before_sending(
+    client: PlutoraClient, sim: PlutoraSimulator
 ) -> None:
-    source = client.releases(
-        where("plutoraReleaseType").equals(kind) & where("status").equals(status)
-    )[0]
+    source = client.releases(where("plutoraReleaseType").equals("Enterprise"))[0]
     with pytest.raises(BusinessRuleViolation) as caught:
         client.copy_release(source["id"], name="x", identifier="RULES-1")
-    assert rule in str(caught.value)
+    assert "Enterprise releases cannot be created" in str(caught.value)
     assert "was not sent" in str(caught.value)
     assert "POST /plutora/api/releases" not in sim.counters()["requests"]
+
+
+def test_the_end_state_rule_is_the_servers(client: PlutoraClient, sim: PlutoraSimulator) -> None:
+    # No answer says which status is an end state (lookup items carry no such flag), so the
+    # client sends the copy and reports the server's refusal; nothing is created.
+    source = client.releases(
+        where("plutoraReleaseType").equals("Integrated") & where("status").equals("Complete")
+    )[0]
+    before = len(client.releases())
+    with pytest.raises(BusinessRuleViolation) as caught:
+        client.copy_release(source["id"], name="x", identifier="RULES-2")
+    assert "Release Status 'Complete' is an End State" in str(caught.value)
+    assert sim.counters()["requests"]["POST /plutora/api/releases"] == {"400": 1}
+    assert len(client.releases()) == before
 
 
 def test_copy_needs_a_new_name_and_identifier(client: PlutoraClient) -> None:

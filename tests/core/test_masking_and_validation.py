@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from PlutoraLibrary.core import SchemaMismatch, Schemas, schema_names
 from PlutoraLibrary.core.reporting import (
@@ -25,7 +26,7 @@ from PlutoraLibrary.core.reporting import (
     mask_url,
     truncate,
 )
-from PlutoraLibrary.core.validation import SCHEMA_BASE, SCHEMA_DIR
+from PlutoraLibrary.core.validation import SCHEMA_BASE, schema_resources
 from PlutoraLibrary.simulator.seed import build_seed
 
 
@@ -209,10 +210,10 @@ def _release() -> dict[str, Any]:
 
 def _reference_validator(name: str) -> jsonschema.Draft202012Validator:
     """The pure-Python reference implementation, over the same shipped files."""
-    resources = []
-    for path in SCHEMA_DIR.glob("*.json"):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((document["$id"], Resource.from_contents(document)))
+    resources = [
+        (uri, Resource.from_contents(document, default_specification=DRAFT202012))
+        for uri, document in schema_resources()
+    ]
     registry: Registry[Any] = Registry().with_resources(resources)
     return jsonschema.Draft202012Validator(
         {"$ref": f"{SCHEMA_BASE}{name}.json"}, registry=registry, format_checker=None

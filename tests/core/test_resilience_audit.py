@@ -89,7 +89,7 @@ def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_
     control.fault(path="/defects/", method="PATCH", kind="drop", stage="before", count=2)
     control.fault(path="/releases", method="GET", kind="status", status=503, count=6)
     control.fault(path="/api/", kind="rate_limit", retryAfter=1, count=4)
-    control.fault(path="/lookupfields/", kind="drop", count=3)
+    control.fault(path="/releases/[^/]+$", method="GET", kind="drop", count=3)  # the source
     # The copy's recovery lookup (a search) fails too: the copy is reported unknown.
     control.fault(path="/releases/filter$", method="POST", kind="status", status=502, count=2)
     control.fault(path="/releases/[^/]+$", method="GET", kind="status", status=401, count=1)
