@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -73,7 +73,7 @@ def path_of(api: Api) -> Path:
     return _HERE / f"{api}.openapi.json"
 
 
-@lru_cache(maxsize=None)
+@cache
 def document(api: Api) -> Mapping[str, Any]:
     """The parsed description of ``api``, shared by every caller: read it, never change it
     (copy it first, as Swagger does to set its server). Example:
@@ -164,12 +164,12 @@ def _schema_name(api: Api, content: Mapping[str, Any] | None) -> str | None:
     return str(ref.rsplit("/", 1)[1]) if ref.startswith("#/components/schemas/") else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def operations(api: Api) -> tuple[Operation, ...]:
     """Every operation of ``api`` in the contract's order. Example::
 
-        [f"{op.method} {op.path}" for op in operations("plutora-test")][:2]
-        # ['POST /oauth/token', 'GET /me']
+    [f"{op.method} {op.path}" for op in operations("plutora-test")][:2]
+    # ['POST /oauth/token', 'GET /me']
     """
     doc = document(api)
     shared = doc["components"].get("responses", {})
