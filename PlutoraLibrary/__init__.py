@@ -8,7 +8,7 @@ without importing Robot Framework at all.
 
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def __getattr__(name: str) -> Any:
