@@ -69,8 +69,10 @@ Changes Are Searched With Filters, Sort, Paging And Limit
 Environments, Hosts And Layers Show Their Stack Layers
     [Documentation]    The Swagger page: stackLayerID, stackLayer and stackLayerType on layers.
     ${environments}    Get Environments
-    Should Not Be Empty    ${environments}
-    ${hosts}    Get Hosts    environment_id=${environments}[0][id]
+    Should Match Schema    ${environments}    environment-list-item    shape=list
+    ${environment}    Get Environment    ${environments}[0][id]
+    Should Not Be Empty    ${environment}[hosts]
+    ${hosts}    Get Hosts    environment_id=${environment}[id]
     ${host}    Get Host    ${hosts}[0][id]
     ${layers}    Get Layers    ${host}[id]
     Should Be Equal    ${layers}[0][stackLayerType]    StackLayer

@@ -18,12 +18,23 @@ class EnvironmentKeywords:
 
     @keyword(tags=["environments"])
     def get_environments(self, filter: str | None = None) -> list[dict[str, Any]]:
-        """Returns every environment with its hosts and their layers.
+        """Returns every environment as lists show it: ``id``, ``name``, ``url``,
+        ``linkedSystem``, ``usageWorkItem``, ``status``, ``color`` (`Get Environment` for the
+        detail and its hosts).
 
         | ${environments} =    | Get Environments |
-        | ${sit} =             | Get Environments | \\`name\\` StartsWith \\`SIT\\` |
+        | ${sit} =             | Get Environments | \\`name\\` Contains \\`SIT\\` |
         """
         return self.context.plutora.environments(filter)
+
+    @keyword(tags=["environments"])
+    def get_environment(self, environment_id: str) -> dict[str, Any]:
+        """Returns one environment with every field and its hosts.
+
+        | ${environment} =    | Get Environment | ${environments}[0][id] |
+        | Should Not Be Empty | ${environment}[hosts] |
+        """
+        return self.context.plutora.environment(environment_id)
 
     @keyword(tags=["environments"])
     def get_hosts(
