@@ -77,6 +77,9 @@ Environments, Hosts And Layers Show Their Stack Layers
     ${layers}    Get Layers    ${host}[id]
     Should Be Equal    ${layers}[0][stackLayerType]    StackLayer
     Should Match Schema    ${layers}    layer    shape=list
+
+Lookup Fields Answer Their Values
+    [Documentation]    ``GET /lookupfields/{type}``: id, value, sortOrder and type.
     ${statuses}    Get Lookup Fields    ReleaseStatusType
     Should Match Schema    ${statuses}    lookup-item    shape=list
 
