@@ -95,9 +95,19 @@ def schema(api: Api, name: str) -> Mapping[str, Any]:
 
 
 def _resolved(api: Api, node: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``node`` with its ``$ref`` followed and its ``allOf`` parts' properties and required
+    lists merged in (how ``Release`` = ``ReleaseFields`` + what answers require is read)."""
     while "$ref" in node and node["$ref"].startswith("#/components/schemas/"):
         node = schema(api, node["$ref"].rsplit("/", 1)[1])
-    return node
+    if "allOf" not in node:
+        return node
+    props: dict[str, Any] = {}
+    needed: list[str] = []
+    for part in [*node["allOf"], node]:
+        part = part if part is node else _resolved(api, part)
+        props.update(part.get("properties", {}))
+        needed += [name for name in part.get("required", ()) if name not in needed]
+    return {**node, "properties": props, "required": needed}
 
 
 def properties(api: Api, name: str) -> tuple[str, ...]:
