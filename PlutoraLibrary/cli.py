@@ -8,6 +8,7 @@
 Example::
 
     plutora sim --port 8080 --seed 7
+    plutora sim --port 8080 --layout ports --tls    # token servers and APIs on 8081-8084
     PLUTORA_REGION=uk PLUTORA_CLIENT_ID=… plutora check
 """
 
@@ -26,6 +27,7 @@ from types import FrameType
 
 from .simulator import DEMO_API_KEYS, DEMO_USERS, PlutoraSimulator, SimulatorConfig
 from .simulator.config import SimulatorConfigError, load_config
+from .simulator.server import LAYOUTS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,6 +62,34 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="a Host name the control API and Swagger also answer (e.g. a container's "
         "service name); IP addresses and localhost always work. Repeatable.",
+    )
+    sim.add_argument(
+        "--layout",
+        choices=list(LAYOUTS),
+        default="one-port",
+        help="one-port (default): everything under --port; ports: also each token server and "
+        "API at the root of its own port (--port + 1 to + 4), as the real hosts are",
+    )
+    sim.add_argument(
+        "--ports",
+        default=None,
+        metavar="P1,P2,P3,P4",
+        help="with --layout ports: the ports of the Plutora token server, Plutora API, "
+        "Plutora Test token server and Plutora Test API (0 picks a free one)",
+    )
+    sim.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a certificate for 127.0.0.1, ::1, localhost and --host, made "
+        "on this machine; prints how to trust it",
+    )
+    sim.add_argument(
+        "--tls-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="with --tls: where the certificate is kept and reused "
+        "(default ~/.cache/plutora/simulator-tls)",
     )
     check = commands.add_parser(
         "check",
@@ -124,16 +154,25 @@ def run_token(args: argparse.Namespace) -> int:
 
 def _describe(sim: PlutoraSimulator) -> str:
     urls = sim.urls
+    how = f"seed {sim.config.seed}" + (", layout ports" if sim.layout == "ports" else "")
     lines = [
-        f"Plutora simulator ready on {urls.base} (seed {sim.config.seed})",
+        f"Plutora simulator ready on {urls.base} ({how})",
         f"  Plutora token URL:       {urls.plutora_token_url}",
         f"  Plutora API URL:         {urls.plutora_api_url}",
         f"  Plutora Test token URL:  {urls.plutora_test_token_url}",
         f"  Plutora Test API URL:    {urls.plutora_test_api_url}",
         f"  Swagger UI:              {urls.swagger_url}",
         f"  Control API:             {urls.control_url}",
-        "Credentials:",
     ]
+    certificate = sim.certificate
+    if certificate is not None:
+        made = "made" if certificate.created else "reused"
+        lines.append(
+            f"TLS: a certificate for {', '.join(certificate.names)} ({made}, kept in "
+            f"{certificate.folder}). Trust its authority {certificate.ca_file}:"
+        )
+        lines += [f"  {hint}" for hint in certificate.trust_hints(f"{urls.plutora_api_url}/me")]
+    lines.append("Credentials:")
     for key in sim.config.api_keys:
         secret = key.client_secret if key in DEMO_API_KEYS else "(from your settings file)"
         lines.append(f"  {key.product:<13} client_id={key.client_id}  client_secret={secret}")
@@ -152,6 +191,18 @@ def _sim_input_problem(args: argparse.Namespace) -> str | None:
             f"--port {args.port} is not a port: give a number from 1 to 65535, "
             "or 0 to pick a free one."
         )
+    if args.ports is not None:
+        if args.layout != "ports":
+            return "--ports needs --layout ports."
+        ports = _ports(args.ports)
+        if ports is None:
+            return (
+                f"--ports {args.ports} is not four ports: give P1,P2,P3,P4 (the Plutora token "
+                "server, Plutora API, Plutora Test token server, Plutora Test API), each from "
+                "1 to 65535 or 0 to pick a free one."
+            )
+    if args.tls_dir is not None and not args.tls:
+        return "--tls-dir needs --tls."
     ready: Path | None = args.ready_file
     if ready is not None:
         folder = ready.parent
@@ -170,6 +221,17 @@ def _sim_input_problem(args: argparse.Namespace) -> str | None:
                 "name a file in a folder of yours."
             )
     return None
+
+
+def _ports(text: str) -> tuple[int, ...] | None:
+    """``P1,P2,P3,P4`` as four ports, or None. Example: ``_ports("1,2,3,4") == (1, 2, 3, 4)``."""
+    try:
+        ports = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        return None
+    if len(ports) != 4 or not all(0 <= port <= 65535 for port in ports):
+        return None
+    return ports
 
 
 def _is_loopback(address: str) -> bool:
@@ -198,7 +260,14 @@ def run_simulator(args: argparse.Namespace) -> int:
         if args.seed is not None:
             config = config.with_changes(seed=args.seed)
         sim = PlutoraSimulator(
-            config, host=args.host, port=args.port, allowed_hosts=tuple(args.allow_host)
+            config,
+            host=args.host,
+            port=args.port,
+            allowed_hosts=tuple(args.allow_host),
+            layout=args.layout,
+            ports=_ports(args.ports) if args.ports is not None else None,
+            tls=args.tls,
+            tls_dir=args.tls_dir,
         ).start()
     except SimulatorConfigError as error:
         where = f"--config {args.config}: " if args.config else ""

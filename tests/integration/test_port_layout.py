@@ -5,8 +5,14 @@ needs nothing but its base URLs changed."""
 
 from __future__ import annotations
 
+import json
+import re
+import signal
 import socket
 import ssl
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -276,3 +282,65 @@ def test_a_port_in_use_is_named() -> None:
         assert sim.port is None
     finally:
         taken.close()
+
+
+# -- plutora sim --layout ports --tls ------------------------------------------------------------
+
+PLUTORA_SIM = [sys.executable, "-m", "PlutoraLibrary.cli", "sim"]
+
+
+def test_plutora_sim_serves_the_ports_layout_over_tls_and_says_how_to_trust_it(
+    tmp_path: Path,
+) -> None:
+    ready, tls = tmp_path / "ready.json", tmp_path / "tls"
+    options = ["--layout", "ports", "--tls", "--tls-dir", str(tls), "--ready-file", str(ready)]
+    process = subprocess.Popen(
+        [*PLUTORA_SIM, "--port", "0", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists():
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "plutora sim did not become ready"
+            time.sleep(0.02)
+        urls = json.loads(ready.read_text(encoding="utf-8"))
+        assert urls["ca_file"] == str(tls / "ca.pem")
+        assert re.fullmatch(r"https://127\.0\.0\.1:\d+", urls["plutora_api_url"])
+        token = _token(SimulatorUrls(**urls))
+        me = requests.get(
+            urls["plutora_api_url"] + "/me",
+            headers={"Authorization": f"bearer {token}"},
+            verify=urls["ca_file"],
+            timeout=10,
+        )
+        assert me.json() == USER["username"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        printed, _ = process.communicate(timeout=15)
+    assert f"Plutora API URL:         {urls['plutora_api_url']}\n" in printed
+    assert f"REQUESTS_CA_BUNDLE={tls / 'ca.pem'}" in printed
+    assert f"NODE_EXTRA_CA_CERTS={tls / 'ca.pem'}" in printed
+    assert f"curl --cacert {tls / 'ca.pem'} " in printed
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--ports", "1,2,3,4"], "--ports needs --layout ports."),
+        (["--layout", "ports", "--ports", "1,2"], "--ports 1,2 is not four ports"),
+        (["--layout", "ports", "--ports", "1,2,3,70000"], "is not four ports"),
+        (["--tls-dir", "/tmp/x"], "--tls-dir needs --tls."),  # noqa: S108
+    ],
+)
+def test_plutora_sim_refuses_ports_options_it_cannot_use(args: list[str], says: str) -> None:
+    result = subprocess.run(
+        [*PLUTORA_SIM, *args], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 2, result
+    assert result.stderr.strip().splitlines() == [
+        line for line in result.stderr.strip().splitlines() if line.startswith("plutora sim: ")
+    ]
+    assert says in result.stderr
