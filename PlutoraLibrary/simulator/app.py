@@ -32,15 +32,24 @@ from urllib.parse import parse_qsl, urlsplit
 from aiohttp import web
 
 from . import control, plutora_api, plutora_test_api, swagger
+from .backends import Fault, Invalid, NotFound, RulesBroken
 from .config import Product
 from .protocol import DENIED, RATE_LIMITED, ApiError, Call, Handler, Reply
-from .state import Fault, LoginRejected, SimulatorState
+from .query import QueryError, UnknownField
+from .routing import Route, Router, Server, api_router
+from .state import SimulatorState
+from .token_server import NO_STORE, is_form
 
 log = logging.getLogger("PlutoraLibrary.simulator")
 
 JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
-_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+#: What a backend or the query engine raises; each API renders it in its own error shape.
+BACKEND_ERRORS = (NotFound, Invalid, RulesBroken, QueryError, UnknownField)
+_RENDER_ERROR: dict[Product, Callable[[Exception], Reply]] = {
+    "plutora": plutora_api.render_error,
+    "plutora-test": plutora_test_api.render_error,
+}
 _REASONS = {
     401: DENIED["message"],
     403: DENIED["message"],
@@ -61,40 +70,6 @@ class BodyTooDeep(ValueError):
 
     def __init__(self) -> None:
         super().__init__(_TOO_DEEP)
-
-
-class Router:
-    """Matches a method and a path (split in segments, any case) to a handler."""
-
-    def __init__(self, routes: list[tuple[str, str, Handler]], prefix: str) -> None:
-        # Indexed by (segment count, first segment) so a request scans two or three routes.
-        self.routes: dict[tuple[int, str], list[Any]] = {}
-        for method, template, handler in routes:
-            parts = tuple(part for part in template.split("/") if part)
-            lowered = tuple(part.lower() for part in parts)
-            key = (len(parts), lowered[0] if parts else "")
-            name = f"{method} {prefix}{template}"  # the route as the counters name it
-            self.routes.setdefault(key, []).append((method, parts, lowered, handler, name))
-
-    def match(
-        self, method: str, segments: list[str]
-    ) -> tuple[Handler, dict[str, str], str] | list[str]:
-        """The handler, its path parameters and route ("GET /x/{id}"); or the methods allowed."""
-        allowed: list[str] = []
-        lowered = [segment.lower() for segment in segments]
-        candidates = self.routes.get((len(segments), lowered[0] if segments else ""), [])
-        for route_method, parts, low_parts, handler, name in candidates:
-            params: dict[str, str] = {}
-            for part, low_part, segment, low in zip(parts, low_parts, segments, lowered):  # noqa: B905
-                if part.startswith("{"):
-                    params[part[1:-1]] = segment
-                elif low_part != low:
-                    break
-            else:
-                if route_method == method:
-                    return handler, params, name
-                allowed.append(route_method)
-        return allowed
 
 
 def parse_form(text: str) -> Any:
@@ -187,11 +162,18 @@ class Simulation:
         self.host_names = frozenset(
             name.strip("[]").lower() for name in (host, *allowed_hosts) if name
         )
-        self.api_routers = {
-            "plutora": Router(plutora_api.ROUTES, "/plutora/api"),
-            "plutora-test": Router(plutora_test_api.ROUTES, "/plutora-test/api"),
+        #: One router per server of each product, from the contract's operations.
+        modules: tuple[tuple[Product, Any], ...] = (
+            ("plutora", plutora_api),
+            ("plutora-test", plutora_test_api),
+        )
+        servers: tuple[Server, ...] = ("token", "api")
+        self.routers: dict[tuple[Product, Server], Router[Route]] = {
+            (product, server): api_router(product, server, module.HANDLERS, module.BODIES)
+            for product, module in modules
+            for server in servers
         }
-        self.control_router = Router(control.ROUTES, "/_sim")
+        self.control_router: Router[Handler] = Router(control.ROUTES)
         # Delayed requests still running (kept referenced so that none is collected midway).
         self._unfinished: set[asyncio.Future[web.StreamResponse]] = set()
 
@@ -208,9 +190,8 @@ class Simulation:
                         return self._wrong_host(request, "Swagger UI")
                     page = swagger.api_page(request, product, rest[1:])
                     return page or self._no_resource(request)
-                return await self._product_call(request, product, rest, self._api)
-            if area == "oauth" and [s.lower() for s in segments[2:]] == ["token"]:
-                return await self._product_call(request, product, [], self._token)
+                return await self.serve(request, product, "api", rest)
+            return await self.serve(request, product, "token", segments[1:])
         if top == "_sim":
             return await self._control(request, segments[1:])
         if top in ("", "swagger", "swagger-ui", "openapi"):
@@ -277,6 +258,17 @@ class Simulation:
 
     # -- products: faults and counting around the token server and the APIs ------------------
 
+    async def serve(
+        self, request: web.Request, product: Product, server: Server, segments: list[str]
+    ) -> web.StreamResponse:
+        """Answer a request to one server (``token`` or ``api``) of ``product``, whose path
+        below that server's root is ``segments`` (``["releases", "…"]``): faults, routing,
+        whitelist, token, rate limit, body, handler and counting. A layout that serves each
+        server at the root of its own port calls this with the whole path's segments.
+        """
+        inner = self._api if server == "api" else self._token
+        return await self._product_call(request, product, segments, inner)
+
     async def _product_call(
         self,
         request: web.Request,
@@ -337,7 +329,7 @@ class Simulation:
         """Whose request this is: the token's owner, or the username of a login form."""
         if "Authorization" in request.headers:
             return self.state.token_owner(request.headers["Authorization"])
-        if request.method == "POST" and request.content_type == FORM_TYPE:
+        if request.method == "POST" and is_form(request.headers.get("Content-Type")):
             form = dict(parse_qsl((await request.read()).decode("utf-8", "replace")))
             return (form.get("username") or "").lower() or None
         return None
@@ -385,84 +377,109 @@ class Simulation:
     # -- token servers -------------------------------------------------------------------------
 
     async def _token(
-        self, request: web.Request, product: Product, _segments: list[str]
+        self, request: web.Request, product: Product, segments: list[str]
     ) -> tuple[Reply, str]:
-        route = f"{request.method} /{product}/oauth/token"
-        if request.method != "POST":
-            message = f"The requested resource does not support http method '{request.method}'."
-            return Reply(405, {"message": message}, {"Allow": "POST"}), route
+        match = self.routers[(product, "token")].match(request.method, segments)
+        if isinstance(match, list):
+            return self._unrouted(request, match), f"{request.method} (no route)"
+        route, params = match
         if not self.state.ip_allowed(_client_ip(request)):
-            return Reply(403, DENIED), route
+            return Reply(403, DENIED), route.name
         raw = await request.read()
-        if request.content_type != FORM_TYPE:
-            return Reply(400, {"error": "unsupported_grant_type"}, dict(_NO_STORE)), route
-        try:
-            form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
-        except UnicodeDecodeError:
-            return Reply(400, {"error": "invalid_request"}, dict(_NO_STORE)), route
-        if form.get("grant_type") != "password":
-            return Reply(400, {"error": "unsupported_grant_type"}, dict(_NO_STORE)), route
-        try:
-            grant = self.state.grant_token(
-                product,
-                form.get("client_id"),
-                form.get("client_secret"),
-                form.get("username"),
-                form.get("password"),
-            )
-        except LoginRejected as rejected:
-            refusal = {"error": rejected.error, "error_description": rejected.description}
-            return Reply(400, refusal, dict(_NO_STORE)), route
-        body: dict[str, Any] = {
-            "access_token": grant.access_token,
-            "token_type": "bearer",
-            "expires_in": self.state.settings.token_lifetime[product],
-            "refresh_token": grant.refresh_token,
-        }
-        return Reply(200, body, dict(_NO_STORE)), route
+        form: dict[str, str] | None = None
+        if is_form(request.headers.get("Content-Type")):
+            try:
+                form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+            except UnicodeDecodeError:
+                return Reply(400, {"error": "invalid_request"}, dict(NO_STORE)), route.name
+        call = Call(
+            self.state, request.method, request.path, params, {}, form, None, _url_of(request)
+        )
+        return route.handler(call), route.name
 
     # -- APIs ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _unrouted(request: web.Request, allowed: list[str]) -> Reply:
+        """404 for a path no operation has; 405 (with ``Allow``) for another method."""
+        if allowed:
+            message = f"The requested resource does not support http method '{request.method}'."
+            return Reply(405, {"message": message}, {"Allow": ", ".join(allowed)})
+        message = f"No HTTP resource was found that matches the request URI '{request.url}'."
+        return Reply(404, {"message": message})
 
     async def _api(
         self, request: web.Request, product: Product, segments: list[str]
     ) -> tuple[Reply, str]:
         state = self.state
-        match = self.api_routers[product].match(request.method, segments)
+        match = self.routers[(product, "api")].match(request.method, segments)
         if isinstance(match, list):
-            route = f"{request.method} (no route)"
-            if match:
-                message = f"The requested resource does not support http method '{request.method}'."
-                return Reply(405, {"message": message}, {"Allow": ", ".join(match)}), route
-            message = f"No HTTP resource was found that matches the request URI '{request.url}'."
-            return Reply(404, {"message": message}), route
-        handler, params, name = match
-        route = name
+            return self._unrouted(request, match), f"{request.method} (no route)"
+        route, params = match
+        name = route.name
         if not state.ip_allowed(_client_ip(request)):
-            return Reply(403, DENIED), route
+            return Reply(403, DENIED), name
         grant = state.authenticate(product, request.headers.get("Authorization"))
         if grant is None:
-            return Reply(401, DENIED, {"WWW-Authenticate": "Bearer"}), route
+            return Reply(401, DENIED, {"WWW-Authenticate": "Bearer"}), name
         wait = state.take_rate_slot(grant.client_id)
         if wait is not None:
-            return Reply(429, RATE_LIMITED, {"Retry-After": str(wait)}), route
+            return Reply(429, RATE_LIMITED, {"Retry-After": str(wait)}), name
         try:
-            body = await self._body(request, product)
+            body, problems = await self._body(request, product, route)
             query = (
                 {key.lower(): value for key, value in request.query.items()}
                 if request.query_string
                 else {}
             )
             call = Call(
-                state, request.method, request.path, params, query, body, grant, _url_of(request)
+                state,
+                request.method,
+                request.path,
+                params,
+                query,
+                body,
+                grant,
+                _url_of(request),
+                problems,
             )
             with state.lock:
-                return handler(call), route
+                return route.handler(call), name
         except ApiError as error:
-            return error.reply, route
+            return error.reply, name
+        except BACKEND_ERRORS as error:
+            return _RENDER_ERROR[product](error), name
 
-    async def _body(self, request: web.Request, product: Product) -> Any:
+    async def _body(
+        self, request: web.Request, product: Product, route: Route
+    ) -> tuple[Any, dict[str, list[str]] | None]:
+        """The request's body, parsed, bound and validated against the operation's request
+        schema (only when there is a body); and the problems the handler merges with its
+        own (None when there are none, or they were answered here already)."""
         if request.method not in ("POST", "PUT", "PATCH"):
-            return None
+            return None, None
+        body = await self._parsed_body(request, product)
+        spec = route.body
+        if spec is None:
+            return body, None
+        if body is None:
+            if isinstance(spec.default, dict):
+                return dict(spec.default), None
+            raise ApiError(
+                400,
+                _RENDER_ERROR[product](Invalid({spec.prefix or "body": [spec.message]})).payload,
+            )
+        validator = route.validator
+        if validator is None:
+            return body, None
+        body, problems = validator.bind(body, form=is_form(request.headers.get("Content-Type")))
+        if not problems:
+            return body, None
+        if not spec.merge or validator.root_key in problems:
+            raise ApiError(400, _RENDER_ERROR[product](Invalid(problems)).payload)
+        return body, problems
+
+    async def _parsed_body(self, request: web.Request, product: Product) -> Any:
         try:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
@@ -517,7 +534,7 @@ class Simulation:
                 )
                 return _json_response(Reply(405, {"message": message}))
             return self._no_resource(request)
-        handler, params, _name = match
+        handler, params = match
         try:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:

@@ -1,7 +1,7 @@
 """Settings of the Plutora simulator: demo credentials, limits, token lifetimes, seed.
 
-Everything has a default that mirrors the real service (see ``../shared/plutora-api.md``);
-a TOML file given to ``plutora sim --config FILE`` overrides any part of it.
+Everything has a default that mirrors the real service (``docs/api-contract.md``); a TOML
+file given to ``plutora sim --config FILE`` overrides any part of it.
 """
 
 from __future__ import annotations
@@ -92,6 +92,9 @@ class SimulatorConfig:
     token_lifetime_plutora_test: int = 82800
     rate_limit: int = 26000
     rate_window_seconds: float = 3600.0
+    #: Requests per second per API key past which the APIs answer 429 (0: no such limit, the
+    #: default: the vendor's scripts throttle to 6/s, but no source says what the service does).
+    rate_limit_per_second: int = 0
     #: Addresses and CIDR ranges allowed to call; empty means every caller is allowed.
     ip_whitelist: tuple[str, ...] = ()
     lock_after_failed_logins: int = 5
@@ -134,6 +137,16 @@ class SimulatorConfig:
                     f"{name} must be a whole number of at least 1, at most {most:.0f}, "
                     f"not {value!r}."
                 )
+        per_second = self.rate_limit_per_second
+        if (
+            not isinstance(per_second, int)
+            or isinstance(per_second, bool)
+            or not 0 <= per_second <= MAX_RATE_LIMIT
+        ):
+            problems.append(
+                f"rate_limit_per_second must be a whole number from 0 (no limit) to "
+                f"{MAX_RATE_LIMIT}, not {per_second!r}."
+            )
         window = self.rate_window_seconds
         if (
             not isinstance(window, (int, float))
@@ -222,6 +235,7 @@ def load_config(path: str | Path, base: SimulatorConfig | None = None) -> Simula
         [rate_limit]
         requests = 300
         window_seconds = 60
+        per_second = 6        # 0 (the default): no per-second limit
         [token_lifetime]
         plutora = 1199
         [[api_keys]]
@@ -285,13 +299,17 @@ def config_from_mapping(
         if "plutora_test" in lifetimes:
             changes["token_lifetime_plutora_test"] = lifetimes["plutora_test"]
     limit = data.get("rate_limit", {})
-    if not isinstance(limit, dict) or set(limit) - {"requests", "window_seconds"}:
-        problems.append(f"{source}: [rate_limit] takes only 'requests' and 'window_seconds'.")
+    if not isinstance(limit, dict) or set(limit) - {"requests", "window_seconds", "per_second"}:
+        problems.append(
+            f"{source}: [rate_limit] takes only 'requests', 'window_seconds' and 'per_second'."
+        )
     else:
         if "requests" in limit:
             changes["rate_limit"] = limit["requests"]
         if "window_seconds" in limit:
             changes["rate_window_seconds"] = limit["window_seconds"]
+        if "per_second" in limit:
+            changes["rate_limit_per_second"] = limit["per_second"]
     for key, kind, fields in (
         ("api_keys", ApiKey, ("client_id", "client_secret", "product")),
         ("users", UserAccount, ("username", "password", "product")),

@@ -46,21 +46,11 @@ def _object(call: Call) -> dict[str, Any]:
 def overview(call: Call) -> Reply:
     state = call.state
     with state.lock:
-        data = state.data
         return Reply(
             200,
             {
                 "settings": state.settings.describe(),
-                "records": {
-                    "releases": len(data.releases),
-                    "changes": len(data.changes),
-                    "defects": len(data.defects),
-                    "environments": len(data.environments),
-                    "hosts": len(data.hosts),
-                    "layers": len(data.layers),
-                    "systems": len(data.systems),
-                    "organizations": len(data.organizations),
-                },
+                "records": state.record_counts(),
                 "lockedUsers": sorted(f"{product}:{user}" for product, user in state.locked),
                 "faults": [fault.describe() for fault in state.faults],
             },

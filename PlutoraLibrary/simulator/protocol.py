@@ -6,15 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .state import SimulatorState, TokenGrant
+from .backends import TokenGrant
+from .state import SimulatorState
 
 DENIED = {"message": "Authorization has been denied for this request."}
 RATE_LIMITED = {"message": "API request limit exceeded."}
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
-    """One request as a handler sees it: path parameters, query (lower-case keys) and body."""
+    """One request as a handler sees it: path parameters, query (lower-case keys) and body
+    (bound to the contract's spelling and types), with what the request's validation found
+    wrong in the body (``problems``: model-state key -> messages) when the handler merges
+    those with its own."""
 
     state: SimulatorState
     method: str
@@ -25,6 +29,7 @@ class Call:
     grant: TokenGrant | None
     #: The request's URL without query, built only when a handler asks (Location headers).
     url_of: Callable[[], str]
+    problems: dict[str, list[str]] | None = None
 
     @property
     def url(self) -> str:
@@ -32,7 +37,7 @@ class Call:
         return self.url_of()
 
 
-@dataclass
+@dataclass(slots=True)
 class Reply:
     """A handler's answer: status, JSON payload (``None`` with 204: no body) and headers."""
 

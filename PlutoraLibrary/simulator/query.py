@@ -1,8 +1,10 @@
 """The simulator's query engine: ``filter=`` expressions, search filters, sorting, paging.
 
-It reproduces the contract's section 4 (and the defect search of section 6). Problems in a
-query are reported as :class:`QueryError` (a 400 from the API) or, for a property the entity
-does not have, :class:`UnknownField` (the contract's documented 500).
+It reproduces the "Filter And Paginate API Calls" help page (and the defect search of the
+Plutora Test API). The operators come from the contract (``SearchOperator`` and
+``ExpressionOperator``). Problems in a query are reported as :class:`QueryError` (a 400 from
+the API) or, for a property the entity does not have, :class:`UnknownField` (the documented
+500).
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from .. import contract
+
 Record = dict[str, Any]
 Getter = Callable[[Record], Any]
+Test = Callable[[Record], bool]
 
 
 class QueryError(ValueError):
@@ -35,45 +40,28 @@ class UnknownField(LookupError):
         super().__init__(self.message)
 
 
-# Operators of ``filter=`` expressions (names and symbols), and of search bodies.
-EXPRESSION_OPERATORS = {
-    "equals": "Equals",
-    "=": "Equals",
-    "notequals": "NotEquals",
-    "!=": "NotEquals",
-    "contains": "Contains",
-    "~": "Contains",
-    "notcontains": "NotContains",
-    "!~": "NotContains",
-    "greaterthan": "GreaterThan",
-    ">": "GreaterThan",
-    "greaterorequal": "GreaterOrEqual",
-    ">=": "GreaterOrEqual",
-    "lessthan": "LessThan",
-    "<": "LessThan",
-    "lessorequals": "LessOrEqual",
-    "<=": "LessOrEqual",
-    "iswithin": "IsWithin",
-    "hasvalue": "HasValue",
-    "hasnovalue": "HasNoValue",
-}
-SEARCH_OPERATORS = {
-    name.lower(): name
-    for name in (
-        "Equals",
-        "NotEquals",
-        "Contains",
-        "NotContains",
-        "GreaterThan",
-        "GreaterOrEqual",
-        "LessThan",
-        "LessOrEqual",
-        "StartsWith",
-        "IsWithin",
-        "NotWithin",
-    )
-}
+def _search_operators() -> dict[str, str]:
+    return {name.lower(): name for name in contract.search_operators()}
+
+
+def _expression_operators() -> dict[str, str]:
+    """Every spelling of an expression operator (any case) -> the operator it means, named
+    as search bodies name it (``LessOrEquals`` is the search operator ``LessOrEqual``)."""
+    spellings: dict[str, str] = {}
+    search = set(contract.search_operators())
+    for name, others in contract.expression_operators().items():
+        meaning = next((other for other in others if other in search), name)
+        for spelling in (name, *others):
+            spellings[spelling.lower()] = meaning
+    return spellings
+
+
+#: Operators of search bodies, by lower-case name (from the contract's ``SearchOperator``).
+SEARCH_OPERATORS: dict[str, str] = _search_operators()
+#: Operators of ``filter=`` expressions, by lower-case name or symbol (``ExpressionOperator``).
+EXPRESSION_OPERATORS: dict[str, str] = _expression_operators()
 _VALUELESS = {"HasValue", "HasNoValue"}
+_NEGATIVE = {"NotEquals", "NotContains", "NotWithin"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +80,10 @@ class Entity:
 
 
 def entity(name: str, fields: Iterable[str], aliases: dict[str, str] | None = None) -> Entity:
-    """Describe an entity whose properties are plain keys of its records."""
+    """Describe an entity whose properties are plain keys of its records.
+
+    Example: ``entity("Host", contract.properties("plutora", "Host"))``.
+    """
     getters: dict[str, Getter] = {}
     for key in fields:
         getters[key.lower()] = _key_getter(key)
@@ -110,15 +101,26 @@ def _key_getter(key: str) -> Getter:
 
 # -- values ------------------------------------------------------------------------------
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$")
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$")
+_FRACTION_RE = re.compile(r"^(.*?\.\d{6})\d*(.*)$")
+#: The help page's "Maintained Date Formats" besides ISO 8601: YYYY/MM/DD, MM/DD/YYYY and
+#: DD-MM-YYYY (the separator tells the last two apart).
+_FILTER_DATE_FORMATS = (
+    (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), (3, 1, 2)),
+    (re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$"), (3, 2, 1)),
+)
 
 
 def parse_date(text: str) -> datetime | None:
-    """An ISO 8601 date in either of the API's styles, as an aware datetime; else None."""
-    if not _DATE_RE.match(text):
+    """An ISO 8601 date in either of the API's styles, as an aware datetime; else None.
+
+    Example: ``parse_date("2017-01-09T03:17:38.9137257+00:00").year`` is 2017.
+    """
+    if not _ISO_RE.match(text):
         return None
     text = text.replace("Z", "+00:00")
-    match = re.match(r"^(.*?\.\d{6})\d*(.*)$", text)
+    match = _FRACTION_RE.match(text)
     if match:  # Python takes at most six fraction digits; the API sends seven.
         text = match.group(1) + match.group(2)
     try:
@@ -126,6 +128,31 @@ def parse_date(text: str) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def parse_filter_date(text: str) -> datetime | None:
+    """A date a filter compares with: ISO 8601, or one of the help page's formats
+    (``YYYY/MM/DD``, ``MM/DD/YYYY``, ``DD-MM-YYYY``, at midnight UTC); else None.
+
+    Example: ``parse_filter_date("31-12-2016") == parse_filter_date("2016-12-31")``.
+    """
+    moment = parse_date(text)
+    if moment is not None:
+        return moment
+    for pattern, (year, month, day) in _FILTER_DATE_FORMATS:
+        match = pattern.match(text)
+        if match:
+            try:
+                parts = match.groups()
+                return datetime(
+                    int(parts[year - 1]),
+                    int(parts[month - 1]),
+                    int(parts[day - 1]),
+                    tzinfo=timezone.utc,
+                )
+            except ValueError:  # 31/02/2020 and the like
+                return None
+    return None
 
 
 def _coerce(field_value: Any, raw: Any, name: str) -> Any:
@@ -141,9 +168,13 @@ def _coerce(field_value: Any, raw: Any, name: str) -> Any:
         except (TypeError, ValueError):
             raise QueryError("value", f"The value '{raw}' of '{name}' is not a number.") from None
     if isinstance(field_value, str) and parse_date(field_value) is not None:
-        moment = parse_date(str(raw))
+        moment = parse_filter_date(str(raw))
         if moment is None:
-            raise QueryError("value", f"The value '{raw}' of '{name}' is not an ISO 8601 date.")
+            raise QueryError(
+                "value",
+                f"The value '{raw}' of '{name}' is not a date: write YYYY-MM-DD, YYYY/MM/DD, "
+                "MM/DD/YYYY, DD-MM-YYYY or an ISO 8601 date and time.",
+            )
         return moment
     return str(raw).casefold()
 
@@ -164,11 +195,12 @@ def _split_list(raw: Any) -> list[Any]:
     return [part.strip() for part in str(raw).split(",")]
 
 
-def predicate(entity: Entity, name: str, operator: str, raw: Any) -> Callable[[Record], bool]:
+def predicate(entity: Entity, name: str, operator: str, raw: Any) -> Test:
     """A test of one record: ``property operator value`` with the contract's semantics.
 
     String comparisons ignore case; numbers and dates compare as such; a record whose
     property is null matches only the negative operators and ``HasNoValue``.
+    Example: ``predicate(RELEASES, "name", "Contains", "portal")(record)``.
     """
     get = entity.getter(name)
     if operator == "HasValue":
@@ -177,7 +209,7 @@ def predicate(entity: Entity, name: str, operator: str, raw: Any) -> Callable[[R
         return lambda record: get(record) in (None, "", [])
     if raw is None:
         raise QueryError("value", f"The operator '{operator}' on '{name}' needs a value.")
-    negative = operator in ("NotEquals", "NotContains", "NotWithin")
+    negative = operator in _NEGATIVE
 
     def test(record: Record) -> bool:
         value = get(record)
@@ -217,29 +249,56 @@ def predicate(entity: Entity, name: str, operator: str, raw: Any) -> Callable[[R
 
 # -- filter= expressions ----------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r"\s*(?:`([^`]*)`|(!=|!~|>=|<=|=|~|>|<)|([A-Za-z]+)|(\S))")
+
+def _token_pattern() -> re.Pattern[str]:
+    symbols = sorted((s for s in EXPRESSION_OPERATORS if not s.isalpha()), key=len, reverse=True)
+    operators = "|".join(re.escape(symbol) for symbol in symbols)
+    return re.compile(rf"\s*(?:`([^`]*)`|({operators})|([A-Za-z]+)|([()])|(\S))")
 
 
-def parse_expression(entity: Entity, text: str) -> Callable[[Record], bool]:
-    """Compile a ``filter=`` expression such as ``\\`name\\` Contains \\`Portal\\` AND ...``."""
+_TOKEN_RE = _token_pattern()
+_OPERATOR_NAMES = ", ".join(
+    f"{name} ({others[0]})" if others and not others[0].isalpha() else name
+    for name, others in contract.expression_operators().items()
+)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
     tokens: list[tuple[str, str]] = []
     for match in _TOKEN_RE.finditer(text):
-        quoted, symbol, word, other = match.groups()
+        quoted, symbol, word, bracket, other = match.groups()
         if quoted is not None:
             tokens.append(("quoted", quoted))
         elif symbol is not None:
             tokens.append(("op", symbol))
         elif word is not None:
             tokens.append(("word", word))
+        elif bracket is not None:
+            tokens.append(("bracket", bracket))
         elif other is not None:
             raise QueryError(
                 "filter",
                 f"Unexpected '{other}' in the filter. Write terms as `field` Operator `value`, "
-                "joined by AND or OR.",
+                "joined by AND or OR, grouped with parentheses.",
             )
+    return tokens
+
+
+def parse_expression(entity: Entity, text: str) -> Test:
+    """Compile a ``filter=`` expression such as
+    ``(`name` ~ `Portal` OR `name` ~ `CRM`) AND `parentReleaseId` !∅``.
+
+    Terms are ``field Operator value`` (``HasValue``/``!∅`` and ``HasNoValue``/``∅`` take no
+    value), joined by ``AND`` (binding tighter) and ``OR``, grouped by parentheses; names and
+    keywords in any case. Raises :class:`QueryError` or :class:`UnknownField`.
+    """
+    tokens = _tokens(text)
     if not tokens:
         raise QueryError("filter", "The filter is empty. Write `field` Operator `value`.")
     position = 0
+
+    def peek() -> tuple[str, str] | None:
+        return tokens[position] if position < len(tokens) else None
 
     def take() -> tuple[str, str]:
         nonlocal position
@@ -248,8 +307,19 @@ def parse_expression(entity: Entity, text: str) -> Callable[[Record], bool]:
         position += 1
         return tokens[position - 1]
 
-    def term() -> Callable[[Record], bool]:
+    def keyword(word: str) -> bool:
+        token = peek()
+        return token is not None and token[0] == "word" and token[1].lower() == word
+
+    def term() -> Test:
         kind, name = take()
+        if kind == "bracket" and name == "(":
+            inner = alternatives()
+            closing = peek()
+            if closing != ("bracket", ")"):
+                raise QueryError("filter", "A '(' in the filter has no matching ')'.")
+            take()
+            return inner
         if kind != "quoted":
             raise QueryError(
                 "filter", f"Expected a `field` in backticks but found '{name}' in the filter."
@@ -258,10 +328,7 @@ def parse_expression(entity: Entity, text: str) -> Callable[[Record], bool]:
         operator = EXPRESSION_OPERATORS.get(op_text.lower())
         if operator is None:
             raise QueryError(
-                "filter",
-                f"Unknown operator '{op_text}'. Use one of: Equals (=), NotEquals (!=), "
-                "Contains (~), NotContains (!~), GreaterThan (>), GreaterOrEqual (>=), "
-                "LessThan (<), LessOrEquals (<=), IsWithin, HasValue, HasNoValue.",
+                "filter", f"Unknown operator '{op_text}'. Use one of: {_OPERATOR_NAMES}."
             )
         raw = None
         if operator not in _VALUELESS:
@@ -272,25 +339,35 @@ def parse_expression(entity: Entity, text: str) -> Callable[[Record], bool]:
                 )
         return predicate(entity, name, operator, raw)
 
-    def conjunction() -> Callable[[Record], bool]:
+    def conjunction() -> Test:
         nonlocal position
         parts = [term()]
-        while position < len(tokens) and tokens[position] == ("word", tokens[position][1]):
-            if tokens[position][1].lower() != "and":
-                break
+        while keyword("and"):
             position += 1
             parts.append(term())
+        if len(parts) == 1:
+            return parts[0]
         return lambda record: all(part(record) for part in parts)
 
-    alternatives = [conjunction()]
-    while position < len(tokens):
-        kind, word = take()
-        if kind != "word" or word.lower() != "or":
-            raise QueryError(
-                "filter", f"Expected AND or OR between terms but found '{word}' in the filter."
-            )
-        alternatives.append(conjunction())
-    return lambda record: any(test(record) for test in alternatives)
+    def alternatives() -> Test:
+        nonlocal position
+        parts = [conjunction()]
+        while keyword("or"):
+            position += 1
+            parts.append(conjunction())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda record: any(part(record) for part in parts)
+
+    whole = alternatives()
+    if position < len(tokens):
+        _, word = tokens[position]
+        if word == ")":
+            raise QueryError("filter", "A ')' in the filter has no matching '('.")
+        raise QueryError(
+            "filter", f"Expected AND or OR between terms but found '{word}' in the filter."
+        )
+    return whole
 
 
 # -- search bodies -----------------------------------------------------------------------------
@@ -307,7 +384,10 @@ class SearchFilter:
 
 
 def field_of(body: dict[str, Any], *names: str) -> Any:
-    """A property of a JSON body whatever its case (ASP.NET binding ignores case)."""
+    """A property of a JSON body whatever its case (ASP.NET binding ignores case).
+
+    Example: ``field_of({"PageSize": 5}, "recordsPerPage", "pageSize")`` is 5.
+    """
     wanted = {name.lower() for name in names}
     for key, value in body.items():
         if key.lower() in wanted:
@@ -316,7 +396,11 @@ def field_of(body: dict[str, Any], *names: str) -> Any:
 
 
 def parse_search_filters(raw: Any, operators: dict[str, str]) -> list[SearchFilter]:
-    """Read ``searchFilters`` (either spelling of its keys) into :class:`SearchFilter` items."""
+    """Read ``searchFilters`` (either spelling of its keys) into :class:`SearchFilter` items.
+
+    Example: ``parse_search_filters([{"property": "name", "direction": "ASC"}],
+    SEARCH_OPERATORS)``.
+    """
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -406,7 +490,10 @@ def page_size(raw: Any, default: int, where: str, maximum: int = 100) -> int:
 
 
 def whole_number(raw: Any, default: int, where: str, low: int, high: int) -> int:
-    """A validated whole number in ``low..high`` from a body or query value."""
+    """A validated whole number in ``low..high`` from a body or query value.
+
+    Example: ``whole_number("7", 0, "pageNum", 0, 10**9)`` is 7.
+    """
     if raw is None or raw == "":
         return default
     if isinstance(raw, bool):

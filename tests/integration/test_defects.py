@@ -74,14 +74,14 @@ def test_filters_combine_and_ignore_case(plutora_test: Api) -> None:
     ("body", "fragment"),
     [
         ({"RecordsPerPage": 101}, "RecordsPerPage must be between 1 and 100"),
-        ({"PageNum": -1}, "PageNum must be between 0"),
+        ({"PageNum": -1}, "PageNum must be at least 0"),
         (
             {"SearchFilters": [{"Property": "Colour", "Operator": "Equals", "Value": "x"}]},
             "no property 'Colour'",
         ),
         (
             {"SearchFilters": [{"Property": "Name", "Operator": "Like", "Value": "x"}]},
-            "Unknown operator 'Like'",
+            "The value 'Like' is not valid for SearchFilters[0].Operator; use one of Equals",
         ),
     ],
 )

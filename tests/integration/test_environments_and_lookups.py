@@ -12,11 +12,13 @@ STACK_LAYERS = {"Application", "Database", "Middleware", "Network", "Operating S
 def test_environments_hold_hosts_with_layers_on_every_stack_layer(plutora: Api) -> None:
     environments = plutora.get("/environments").json()
     assert len(environments) == 10
-    for environment in environments:
+    for item in environments:
+        environment = plutora.get(f"/environments/{item['id']}").json()
         layers = [layer for host in environment["hosts"] for layer in host["layers"]]
         assert {layer["stackLayer"] for layer in layers} == STACK_LAYERS
-    one = environments[0]
-    assert plutora.get(f"/environments/{one['id']}").json() == one
+        assert {key: environment[key] for key in ("id", "name", "url", "color")} == {
+            key: item[key] for key in ("id", "name", "url", "color")
+        }
 
 
 def test_a_host_and_its_layers(plutora: Api) -> None:
@@ -35,7 +37,8 @@ def test_a_host_and_its_layers(plutora: Api) -> None:
 
 
 def test_hosts_can_be_filtered_by_environment(plutora: Api) -> None:
-    environment = plutora.get("/environments").json()[3]
+    item = plutora.get("/environments").json()[3]
+    environment = plutora.get(f"/environments/{item['id']}").json()
     hosts = plutora.get(f"/hosts?filter=`environmentID` = `{environment['id']}`").json()
     assert {h["id"] for h in hosts} == {h["id"] for h in environment["hosts"]}
 
@@ -55,8 +58,7 @@ def test_lookup_field_types_and_values(plutora: Api) -> None:
     values = plutora.get("/lookupfields/releasestatustype").json()
     assert [v["sortOrder"] for v in values] == list(range(len(values)))
     assert all(v["type"] == "ReleaseStatusType" for v in values)
-    end_states = {v["value"] for v in values if v["isEndState"]}
-    assert end_states == {"Complete", "Cancelled"}
+    assert all(set(v) == {"id", "value", "sortOrder", "type"} for v in values)
 
 
 @pytest.mark.parametrize("entity", ["organizations", "systems"])
@@ -76,6 +78,9 @@ def test_a_system_has_the_contract_fields(plutora: Api) -> None:
         "organizationId",
         "organization",
         "description",
+        "isAllowEdit",
+        "inMyOrganization",
+        "additionalInformation",
     }
     organization = plutora.get("/organizations").json()[0]
     assert set(organization) == {"id", "name", "type"}

@@ -203,7 +203,8 @@ def test_delete_removes_a_release(plutora: Api) -> None:
 
 
 def test_a_release_with_children_cannot_be_deleted(plutora: Api) -> None:
-    child = plutora.get("/releases?filter=" + quote("`parentReleaseId` HasValue")).json()[0]
+    item = plutora.get("/releases?filter=" + quote("`parentReleaseId` HasValue")).json()[0]
+    child = plutora.get(f"/releases/{item['id']}").json()
     answer = plutora.delete(f"/releases/{child['parentReleaseId']}")
     assert answer.status_code == 400
     assert "child release" in answer.json()["modelState"]["internalServerValidationError"][0]
@@ -226,7 +227,7 @@ def test_a_change_has_every_contract_field(plutora: Api) -> None:
         "organizationId", "organization", "changeTypeId", "changeType", "changeDeliveryRiskId",
         "changeDeliveryRisk", "expectedDeliveryDate", "changeThemeId", "changeTheme",
         "description", "descriptionSimple", "lastModifiedDate", "lastModifiedBy",
-        "additionalInformation", "stakeholders", "systems", "deliveryReleases",
+        "additionalInformation", "stakeholders", "systems", "deliveryReleases", "assignedToId",
     }  # fmt: skip
     assert plutora.get(f"/changes/{change['id']}").json() == change
 

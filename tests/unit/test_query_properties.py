@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from PlutoraLibrary.simulator.plutora_api import RELEASES
+from PlutoraLibrary.simulator.backends.releases import RELEASES
 from PlutoraLibrary.simulator.query import (
     SEARCH_OPERATORS,
     QueryError,

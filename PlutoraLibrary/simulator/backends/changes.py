@@ -1,0 +1,127 @@
+"""Changes: creating (the next ``changeId``), replacing and deleting."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from ... import contract
+from ..query import entity
+from ..seed import SeedData, iso_precise
+from .catalogue import CatalogueBackend
+from .clock import Clock
+from .errors import ModelState
+from .records import Record, Records, objects, reference, text
+
+#: The lookups a change refers to: field name -> lookup type.
+CHANGE_LOOKUPS = {
+    "changePriority": "ChangePriority",
+    "changeStatus": "ChangeStatus",
+    "changeType": "ChangeType",
+    "changeDeliveryRisk": "ChangeDeliveryRisk",
+    "changeTheme": "ChangeTheme",
+}
+_REQUIRED_LOOKUPS = ("changePriority", "changeStatus", "changeType")
+#: The ``…Name`` spellings of the display names (the ``named`` setting).
+NAMED = {name + "Name": name for name in CHANGE_LOOKUPS}
+#: Every field of a stored change: the contract's, with the display names as ``classic``.
+CHANGE_FIELDS = tuple(
+    name for name in contract.properties("plutora", "Change") if name not in NAMED
+)
+CHANGES = entity(
+    "Change",
+    CHANGE_FIELDS,
+    {
+        "status": "changeStatus",
+        "priority": "changePriority",
+        "type": "changeType",
+        "theme": "changeTheme",
+        "deliveryRisk": "changeDeliveryRisk",
+        **NAMED,
+    },
+)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+class ChangesBackend:
+    """The site's changes. A new change gets the next ``changeId`` (numbers are never
+    reused); ``PUT`` keeps ``changeId`` and ``raisedDate``. Example::
+
+        changes = ChangesBackend(seed, catalogue, clock)
+        change = changes.create(body, ModelState("change"), username="qa.lead@example.com")
+        change["changeId"]  # 301 on a fresh site
+    """
+
+    def __init__(self, seed: SeedData, catalogue: CatalogueBackend, clock: Clock) -> None:
+        self.catalogue = catalogue
+        self.clock = clock
+        self.records = Records("Change", CHANGES)
+        self._last_number = 0
+        self.reset(seed)
+
+    def reset(self, seed: SeedData) -> None:
+        """Hold the changes of a freshly seeded site."""
+        self.records.load(seed.changes)
+        self._last_number = max((c["changeId"] for c in seed.changes.values()), default=0)
+
+    def get(self, change_id: str) -> Record:
+        """A change by id (any case), or :class:`NotFound`."""
+        return self.records.get(change_id)
+
+    def create(self, body: Record, model: ModelState, username: str) -> Record:
+        """``POST /changes``: the new change (raised now by ``username``), or :class:`Invalid`."""
+        change = self._from_body(body, model, username)
+        self._last_number += 1
+        change["id"] = str(uuid.uuid4())
+        change["changeId"] = self._last_number
+        change["raisedDate"] = change["lastModifiedDate"]
+        stored: Record = {name: change.get(name) for name in CHANGE_FIELDS}
+        self.records.by_id[stored["id"]] = stored
+        return stored
+
+    def update(self, change_id: str, body: Record, model: ModelState, username: str) -> Record:
+        """``PUT /changes/{id}``: replace a change's writable fields (an ``id`` in the body
+        must be the one in the path)."""
+        current = self.get(change_id)
+        body_id = body.get("id")
+        if body_id not in (None, "") and str(body_id).lower() != current["id"]:
+            model.add("id", "The id in the body does not match the id in the URL.")
+        change = self._from_body(body, model, username)
+        for name in ("id", "changeId", "raisedDate"):
+            change[name] = current[name]
+        current.clear()
+        current.update({name: change.get(name) for name in CHANGE_FIELDS})
+        return current
+
+    def delete(self, change_id: str) -> None:
+        """``DELETE /changes/{id}``."""
+        del self.records.by_id[self.get(change_id)["id"]]
+
+    def _from_body(self, body: Record, model: ModelState, username: str) -> Record:
+        catalogue = self.catalogue
+        change: Record = {"name": text(body, "name")}
+        for name, kind in CHANGE_LOOKUPS.items():
+            required = name in _REQUIRED_LOOKUPS
+            item = reference(body, model, name + "Id", catalogue.lookup_by_id(kind), required)
+            change[name + "Id"] = item["id"] if item else None
+            change[name] = item["value"] if item else None
+        score = body.get("businessValueScore")
+        change["businessValueScore"] = score if isinstance(score, (int, float)) else 0
+        raised_by = reference(body, model, "raisedById", catalogue.people, False)
+        change["raisedById"] = raised_by["id"] if raised_by else None
+        change["raisedBy"] = raised_by["name"] if raised_by else None
+        organization = reference(
+            body, model, "organizationId", catalogue.organizations.by_id, False
+        )
+        change["organizationId"] = organization["id"] if organization else None
+        change["organization"] = organization["name"] if organization else None
+        change["expectedDeliveryDate"] = text(body, "expectedDeliveryDate")
+        description = text(body, "description") or ""
+        change["description"] = description
+        change["descriptionSimple"] = _TAGS.sub("", description)
+        for name in ("additionalInformation", "stakeholders", "systems", "deliveryReleases"):
+            change[name] = objects(body, name)
+        model.check()
+        change["lastModifiedDate"] = iso_precise(self.clock.moment())
+        change["lastModifiedBy"] = username
+        return change

@@ -1,0 +1,186 @@
+"""Plutora Test defects: search, read, and the PATCH delta (all or nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ... import contract
+from ..query import Entity, SearchFilter, apply_filters, field_of
+from ..seed import SeedData, iso_precise
+from .catalogue import CatalogueBackend
+from .clock import Clock
+from .errors import ModelState, NotFound
+from .records import GUID, Record
+
+DEFECT_FIELDS = contract.properties("plutora-test", "Defect")
+#: What a PATCH may change, and what it may not (the contract's ``readOnly`` marks).
+WRITABLE = contract.writable("plutora-test", "Defect")
+READ_ONLY = tuple(name for name in DEFECT_FIELDS if name not in WRITABLE)
+LOOKUP_OF = {"Status": "DefectStatus", "Priority": "DefectPriority", "Severity": "DefectSeverity"}
+
+
+def _value_of(key: str) -> Any:
+    def get(defect: Record) -> Any:
+        item = defect.get(key)
+        return item.get("Value") if isinstance(item, dict) else None
+
+    return get
+
+
+def _plain(key: str) -> Any:
+    return lambda defect: defect.get(key)
+
+
+#: Search filters name a defect's plain fields, and its lookups by their value.
+DEFECTS = Entity(
+    "Defect",
+    {
+        key.lower(): (_value_of(key) if key in LOOKUP_OF else _plain(key))
+        for key in DEFECT_FIELDS
+        if key != "Fields"
+    },
+)
+SEARCHABLE = tuple(key for key in DEFECT_FIELDS if key != "Fields")
+
+
+class DefectsBackend:
+    """The site's defects. A PATCH changes only the properties named, all or nothing.
+
+    Example::
+
+        defects = DefectsBackend(seed, catalogue, clock)
+        defects.search([], page=0, size=25)[1]      # 1000 on a default site
+        defects.patch(defect_id, {"Name": "Triaged"}, ModelState())
+    """
+
+    def __init__(self, seed: SeedData, catalogue: CatalogueBackend, clock: Clock) -> None:
+        self.catalogue = catalogue
+        self.clock = clock
+        self.by_id: dict[str, Record] = {}
+        self._by_display_id: dict[str, Record] = {}
+        self.reset(seed)
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def reset(self, seed: SeedData) -> None:
+        """Hold the defects of a freshly seeded site."""
+        self.by_id = seed.defects
+        self._by_display_id = {d["DisplayId"].lower(): d for d in seed.defects.values()}
+
+    def get(self, defect_id: str) -> Record:
+        """A defect by id, or :class:`NotFound`."""
+        defect = self.by_id.get(defect_id.lower())
+        if defect is None:
+            raise NotFound(f"Defect '{defect_id}' was not found.")
+        return defect
+
+    def by_display_id(self, display_id: str) -> Record:
+        """A defect by its display id (``DEF-0001``, any case), or :class:`NotFound`."""
+        defect = self._by_display_id.get(display_id.lower())
+        if defect is None:
+            raise NotFound(f"Defect '{display_id}' was not found.")
+        return defect
+
+    def search(
+        self, filters: Sequence[SearchFilter], page: int, size: int
+    ) -> tuple[list[Record], int]:
+        """One page of the defects matching ``filters`` (sorted as they say), and how many
+        match in all."""
+        matched = apply_filters(DEFECTS, self.by_id.values(), filters)
+        return matched[page * size : (page + 1) * size], len(matched)
+
+    def patch(self, defect_id: str, delta: Record, model: ModelState) -> Record:
+        """``PATCH /defects/{id}``: change the properties ``delta`` names. Read-only and
+        unknown properties, values of the wrong kind and unknown lookup values are each a
+        problem in ``model``; with any problem nothing changes (:class:`Invalid`)."""
+        defect = self.get(defect_id)
+        changes: Record = {}
+        writable = {name.lower(): name for name in WRITABLE}
+        read_only = {name.lower(): name for name in READ_ONLY}
+        for key, value in delta.items():
+            name = writable.get(key.lower())
+            if key.lower() in read_only:
+                model.add(
+                    key, f"Property '{read_only[key.lower()]}' is read-only and cannot be changed."
+                )
+            elif name is None:
+                model.add(
+                    key,
+                    f"Property '{key}' does not exist on a defect. "
+                    f"Writable properties: {', '.join(WRITABLE)}.",
+                )
+            elif model.has(name):
+                continue  # the request's validation already said what is wrong with it
+            elif name == "Name":
+                if not isinstance(value, str) or not value.strip():
+                    model.add(name, "Name must be a non-empty string.")
+                else:
+                    changes[name] = value
+            elif name == "ReleaseId":
+                if value is not None and (not isinstance(value, str) or not GUID.match(value)):
+                    model.add(name, f"ReleaseId must be a GUID or null, not {value!r}.")
+                else:
+                    changes[name] = value.lower() if isinstance(value, str) else None
+            elif name in LOOKUP_OF:
+                kind = LOOKUP_OF[name]
+                item = _lookup_item(self.catalogue.lookups[kind], value)
+                if item is None:
+                    allowed = ", ".join(entry["value"] for entry in self.catalogue.lookups[kind])
+                    shown = (
+                        field_of(value, "Value") or field_of(value, "Id")
+                        if isinstance(value, dict)
+                        else value
+                    )
+                    model.add(name, f"{name} '{shown}' is not known; use one of {allowed}.")
+                else:
+                    changes[name] = {"Id": item["id"], "Value": item["value"]}
+            elif name == "Fields":
+                fields = _merged_fields(defect.get("Fields") or [], value)
+                if fields is None:
+                    model.add(name, "Fields must be a list of objects with a Name and a Value.")
+                else:
+                    changes[name] = fields
+            else:  # Description, AssignedTo and any other text the contract makes writable
+                if value is not None and not isinstance(value, str):
+                    model.add(name, f"{name} must be a string or null.")
+                else:
+                    changes[name] = value
+        model.check()
+        defect.update(changes)
+        defect["LastModifiedDate"] = iso_precise(self.clock.moment())
+        return defect
+
+
+def _lookup_item(items: list[Record], value: Any) -> Record | None:
+    if isinstance(value, dict):
+        wanted_id = field_of(value, "Id")
+        wanted_value = field_of(value, "Value")
+    else:
+        wanted_id, wanted_value = None, value
+    for item in items:
+        if isinstance(wanted_id, str) and item["id"] == wanted_id.lower():
+            return item
+        if isinstance(wanted_value, str) and item["value"].lower() == wanted_value.lower():
+            return item
+    return None
+
+
+def _merged_fields(current: list[Record], value: Any) -> list[Record] | None:
+    if not isinstance(value, list):
+        return None
+    merged = [dict(item) for item in current]
+    for item in value:
+        name = field_of(item, "Name") if isinstance(item, dict) else None
+        new = field_of(item, "Value") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not name or isinstance(new, (dict, list)):
+            return None
+        text = None if new is None else str(new)
+        for existing in merged:
+            if existing["Name"].lower() == name.lower():
+                existing["Value"] = existing["StringValue"] = text
+                break
+        else:
+            merged.append({"Name": name, "Value": text, "StringValue": text})
+    return merged

@@ -1,0 +1,99 @@
+"""One entity type's records, keyed by lower-case id in creation order, with its queries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from ..query import Entity, SearchFilter, apply_filters, parse_expression
+from .errors import ModelState, NotFound
+
+Record = dict[str, Any]
+GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+class Records:
+    """The records of one entity type (``label`` names it in a 404) and how queries read them.
+
+    Example::
+
+        hosts = Records("Host", entity("Host", ["id", "name"]))
+        hosts.load(seed.hosts)
+        hosts.get("6f1c…")          # or NotFound("Host '6f1c…' was not found.")
+        hosts.select("`name` ~ `dev1`")
+    """
+
+    def __init__(self, label: str, entity: Entity) -> None:
+        self.label = label
+        self.entity = entity
+        self.by_id: dict[str, Record] = {}
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.by_id.values())
+
+    def load(self, records: dict[str, Record]) -> None:
+        """Hold ``records`` (keyed by lower-case id) from now on."""
+        self.by_id = records
+
+    def get(self, record_id: str) -> Record:
+        """The record with ``record_id`` (any case), or :class:`NotFound`."""
+        record = self.by_id.get(record_id.lower())
+        if record is None:
+            raise NotFound(f"{self.label} '{record_id}' was not found.")
+        return record
+
+    def select(self, expression: str | None) -> list[Record]:
+        """Every record, or those a ``filter=`` expression matches (QueryError, UnknownField)."""
+        if expression is None:
+            return list(self.by_id.values())
+        test = parse_expression(self.entity, expression)
+        return [record for record in self.by_id.values() if test(record)]
+
+    def search(self, filters: Sequence[SearchFilter]) -> list[Record]:
+        """Records matching every search filter, sorted as the filters say."""
+        return apply_filters(self.entity, self.by_id.values(), filters)
+
+
+def reference(
+    body: Record, model: ModelState, name: str, known: dict[str, Record], required: bool
+) -> Record | None:
+    """The record a body's ``name`` (an id) refers to, or None; a missing required id, an id
+    that is no GUID or one that refers to nothing is added to ``model`` (unless the request's
+    validation already found a problem with that field)."""
+    if model.has(name):
+        return None
+    value = body.get(name)
+    if value in (None, ""):
+        if required:
+            model.add(name, f"The {name} field is required.")
+        return None
+    if not isinstance(value, str) or not GUID.match(value):
+        model.add(name, f"The value '{value}' of {name} is not a valid id (GUID).")
+        return None
+    item = known.get(value.lower())
+    if item is None:
+        model.add(name, f"No record with id '{value}' exists for {name}.")
+    return item
+
+
+def text(body: Record, name: str) -> str | None:
+    """A text field of a validated body (None when absent or not text)."""
+    value = body.get(name)
+    return value if isinstance(value, str) else None
+
+
+def objects(body: Record, name: str) -> list[Record]:
+    """A list-of-objects field of a validated body, copied (empty when absent or malformed)."""
+    value = body.get(name)
+    if not isinstance(value, list):
+        return []
+    return [dict(item) for item in value if isinstance(item, dict)]
+
+
+def by_id(items: Iterable[Record]) -> dict[str, Record]:
+    """Items keyed by their lower-case ``id``."""
+    return {item["id"].lower(): item for item in items}

@@ -1,0 +1,164 @@
+"""The simulator's split: routes from the contract, backends with their own state and reset,
+request bodies bound and validated against the contract's request schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from PlutoraLibrary import contract
+from PlutoraLibrary.simulator import SimulatorConfig, plutora_api, plutora_test_api
+from PlutoraLibrary.simulator.backends import Invalid, ModelState, NotFound, RulesBroken
+from PlutoraLibrary.simulator.routing import api_router, unrouted
+from PlutoraLibrary.simulator.state import SimulatorState
+from PlutoraLibrary.simulator.validation import RequestValidator
+from tests.conftest import Api
+
+MODULES = {"plutora": plutora_api, "plutora-test": plutora_test_api}
+
+
+# -- routes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("api", contract.APIS)
+def test_every_operation_has_a_handler_and_every_handler_an_operation(api: contract.Api) -> None:
+    missing, extra = unrouted(api, MODULES[api].HANDLERS)
+    assert missing == [], f"contract operations of {api} no handler answers"
+    assert extra == [], f"handlers of {api} no contract operation routes to"
+
+
+@pytest.mark.parametrize("api", contract.APIS)
+def test_every_operation_is_routed_by_its_contract_path(api: contract.Api) -> None:
+    module = MODULES[api]
+    for operation in contract.operations(api):
+        server = "token" if operation.path == "/oauth/token" else "api"
+        router = api_router(api, server, module.HANDLERS, module.BODIES)
+        segments = [
+            "3f2a7c1e-0000-4000-8000-000000000000" if part.startswith("{") else part.upper()
+            for part in operation.path.split("/")
+            if part
+        ]
+        match = router.match(operation.method, segments)
+        assert not isinstance(match, list), f"{operation.method} {operation.path}"
+        route, _params = match
+        assert route.operation == operation
+        assert route.handler is module.HANDLERS[operation.operation_id]
+
+
+@pytest.mark.parametrize("api", contract.APIS)
+def test_every_operation_with_a_body_says_how_it_is_read(api: contract.Api) -> None:
+    for operation in contract.operations(api):
+        if operation.request_schema and operation.path != "/oauth/token":
+            assert operation.operation_id in MODULES[api].BODIES, operation.operation_id
+
+
+def test_a_path_of_the_contract_with_another_method_is_a_405(plutora: Api) -> None:
+    answer = plutora.call("PATCH", "/releases")
+    assert answer.status_code == 405
+    assert set(answer.headers["Allow"].split(", ")) == {"GET", "POST"}
+
+
+# -- backends ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def state() -> SimulatorState:
+    return SimulatorState(SimulatorConfig(defect_count=50))
+
+
+def _release_body(state: SimulatorState, **changes: Any) -> dict[str, Any]:
+    source = next(
+        r
+        for r in state.releases.records
+        if r["plutoraReleaseType"] == "Independent" and r["releaseStatusType"] == "Draft"
+    )
+    return {**source, "identifier": "NEW-1", "name": "New", **changes}
+
+
+def test_the_releases_backend_keeps_its_rules_without_http(state: SimulatorState) -> None:
+    created = state.releases.create(_release_body(state), ModelState("release"))
+    assert state.releases.get(created["id"].upper()) is created
+    with pytest.raises(RulesBroken) as broken:
+        state.releases.create(_release_body(state, identifier="new-1"), ModelState("release"))
+    assert broken.value.messages == ["Identifier 'new-1' is already in use."]
+    state.releases.delete(created["id"])
+    with pytest.raises(NotFound):
+        state.releases.get(created["id"])
+
+
+def test_the_binder_and_the_backend_report_problems_together(state: SimulatorState) -> None:
+    model = ModelState("release", {"release.name": ["The name field is required."]})
+    body = _release_body(state, organizationId="00000000-0000-4000-8000-000000000000")
+    with pytest.raises(Invalid) as invalid:
+        state.releases.create(body, model)
+    assert set(invalid.value.problems) == {"release.name", "release.organizationId"}
+
+
+def test_each_backend_resets_to_the_seed(state: SimulatorState) -> None:
+    created = state.releases.create(_release_body(state), ModelState("release"))
+    defect = next(iter(state.defects.by_id.values()))
+    state.defects.patch(defect["Id"], {"Name": "Renamed"}, ModelState())
+    state.update_settings({"rateLimitPerSecond": 6})
+    state.advance_clock(60)
+    state.reset()
+    with pytest.raises(NotFound):
+        state.releases.get(created["id"])
+    assert state.defects.get(defect["Id"])["Name"] != "Renamed"
+    assert state.settings.rate_limit_per_second == 0
+    assert state.clock_offset == 0
+    assert state.record_counts()["defects"] == 50
+
+
+def test_the_change_numbers_are_never_reused(state: SimulatorState) -> None:
+    ids = {
+        kind: state.catalogue.lookups[kind][0]["id"]
+        for kind in ("ChangeStatus", "ChangePriority", "ChangeType")
+    }
+    body = {"name": "x", "changeStatusId": ids["ChangeStatus"], "changePriorityId": ids["ChangePriority"], "changeTypeId": ids["ChangeType"]}  # fmt: skip
+    first = state.changes.create(body, ModelState("change"), "qa.lead@example.com")
+    state.changes.delete(first["id"])
+    second = state.changes.create(body, ModelState("change"), "qa.lead@example.com")
+    assert (first["changeId"], second["changeId"]) == (301, 302)
+
+
+# -- request validation ------------------------------------------------------------------------
+
+
+def test_a_body_is_bound_as_aspnet_binds_it() -> None:
+    validator = RequestValidator("plutora", "ReleaseInput", "release")
+    body, problems = validator.bind(
+        {"IDENTIFIER": 7, "plutoraReleaseType": "independent", "releaseTypeId": ""}, form=False
+    )
+    assert body["identifier"] == "7"
+    assert body["plutoraReleaseType"] == "Independent"
+    assert body["releaseTypeId"] is None
+    assert problems["release.name"] == ["The name field is required."]
+
+
+def test_a_form_body_is_converted_to_the_schemas_types() -> None:
+    validator = RequestValidator("plutora", "SearchBody")
+    body, problems = validator.bind({"recordsPerPage": "5", "pageNum": "0"}, form=True)
+    assert body == {"recordsPerPage": 5, "pageNum": 0}
+    assert problems == {}
+    _body, problems = validator.bind({"recordsPerPage": "five"}, form=True)
+    assert problems == {"recordsPerPage": ["recordsPerPage must be a whole number, not 'five'."]}
+
+
+def test_a_form_post_is_validated_like_json(plutora: Api) -> None:
+    answer = plutora.post("/changes", data={"name": "x", "businessValueScore": "500"})
+    assert answer.status_code == 400
+    assert set(answer.json()["modelState"]) == {
+        "change.changeStatusId",
+        "change.changePriorityId",
+        "change.changeTypeId",
+        "change.businessValueScore",
+    }
+
+
+def test_a_body_is_validated_only_where_there_is_one(plutora: Api) -> None:
+    # GET and DELETE bodies are not read (some scripts send their login form on a GET).
+    assert plutora.get("/me", data="grant_type=password", headers=FORM).status_code == 200
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
