@@ -1,16 +1,45 @@
-"""The interactive Swagger page, served offline from the assets of ``swagger-ui-bundle``."""
+"""The interactive Swagger pages, made from the contract and served offline.
+
+Each API's page shows its contract (``PlutoraLibrary/contract/<api>.openapi.json``) as this
+simulator serves it: ``servers`` name the simulator's own URLs (the token operation its token
+server), and every "Try it out" is prefilled with an example that works here — the demo
+credentials in ``POST /oauth/token`` (only in the served copy: the shipped contract never
+carries them), ids of records that exist in this simulator right now in paths and in the
+bodies of ``PUT`` and ``POST``, and the contract's own examples elsewhere (search bodies,
+``filter=`` expressions, dates). A successful login in the page authorizes the page with its
+token, so the next "Try it out" is logged in.
+
+The assets come from ``swagger-ui-bundle``, whose Swagger UI (4.x) reads OpenAPI 3.0 only:
+the page loads a 3.0 rendition of the 3.1 description (:func:`for_swagger_ui`), and tools get
+the 3.1 description itself.
+
+URLs (every path in any case)::
+
+    /swagger                                   both APIs in one page
+    /{api}/api/swagger, …/swagger/ui/index     one API's page
+    /{api}/api/swagger/docs/v1, /openapi/{api}.json   the OpenAPI 3.1 description served
+    /openapi/{api}.swagger-ui.json             its OpenAPI 3.0 rendition, for the page
+    /swagger-ui/*                              the assets
+"""
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from swagger_ui_bundle import swagger_ui_path
 
-from .config import Product
-from .openapi import plutora_spec, plutora_test_spec
+from .. import contract
+from .config import DEMO_API_KEYS, DEMO_USERS, Product
+from .seed import END_STATE_STATUSES
+from .state import SimulatorState
+
+__all__ = ["api_page", "described", "for_swagger_ui", "root"]
 
 _ASSETS = {
     "swagger-ui.css": "text/css",
@@ -18,7 +47,9 @@ _ASSETS = {
     "swagger-ui-standalone-preset.js": "application/javascript",
     "favicon-32x32.png": "image/png",
 }
-_TITLES = {"plutora": "Plutora API", "plutora-test": "Plutora Test API"}
+_TITLES: dict[Product, str] = {"plutora": "Plutora API", "plutora-test": "Plutora Test API"}
+_METHODS = ("get", "put", "post", "delete", "patch")
+_PRODUCTS: dict[str, Product] = {"plutora": "plutora", "plutora-test": "plutora-test"}
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -33,11 +64,26 @@ _PAGE = """<!DOCTYPE html>
   <script src="/swagger-ui/swagger-ui-bundle.js"></script>
   <script src="/swagger-ui/swagger-ui-standalone-preset.js"></script>
   <script>
+    // A login answered in the page authorizes the page: the next "Try it out" sends it.
+    function authorizeWithToken(response) {{
+      try {{
+        var path = new URL(response.url, window.location.href).pathname;
+        if (response.status === 200 && /\\/oauth\\/token$/i.test(path)) {{
+          var body = response.body || JSON.parse(response.text);
+          if (body && body.access_token) {{
+            window.ui.preauthorizeApiKey("bearer", "bearer " + body.access_token);
+          }}
+        }}
+      }} catch (ignored) {{}}
+      return response;
+    }}
     window.ui = SwaggerUIBundle({{
       urls: {urls},
       dom_id: "#swagger-ui",
       deepLinking: true,
       persistAuthorization: true,
+      validatorUrl: null,
+      responseInterceptor: authorizeWithToken,
       presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
       layout: "StandaloneLayout"
     }});
@@ -46,51 +92,315 @@ _PAGE = """<!DOCTYPE html>
 </html>
 """
 
+_HOW_TO = (
+    "\n\n**On this simulator**: open *Authentication*, `POST /oauth/token`, *Try it out*, "
+    "*Execute*: the demo credentials are filled in, and the page authorizes itself with the "
+    "token it gets (or paste `bearer <access token>` into *Authorize*). Every other operation's "
+    "*Try it out* is prefilled with an example that works on this simulator's data."
+)
+
 
 @lru_cache(maxsize=8)
 def _asset(name: str) -> bytes:
     return (Path(str(swagger_ui_path)) / name).read_bytes()
 
 
-def _spec_url(product: Product) -> str:
-    return f"/{product}/api/swagger/docs/v1"
+def _state_of(request: web.Request) -> SimulatorState | None:
+    from .app import STATE_KEY  # app imports this module: imported here, not at the top
+
+    return request.app.get(STATE_KEY)
 
 
-def _page(title: str, products: tuple[Product, ...]) -> web.Response:
-    urls = json.dumps([{"url": _spec_url(p), "name": _TITLES[p]} for p in products])
+# -- the description served ---------------------------------------------------------------------
+
+
+def described(request: web.Request, product: Product) -> dict[str, Any]:
+    """The OpenAPI 3.1 description of ``product`` as this simulator serves it: its own server
+    URLs (seen from the caller: the scheme and ``Host`` it used), the demo credentials as the
+    token operation's example, and examples made of this simulator's records.
+
+    Example: ``described(request, "plutora")["servers"]`` is
+    ``[{"url": "http://127.0.0.1:8080/plutora/api", …}]``.
+    """
+    origin = f"{request.scheme}://{request.host}"
+    state = _state_of(request)
+    doc = copy.deepcopy(dict(contract.document(product)))
+    doc["info"] = {**doc["info"], "description": doc["info"].get("description", "") + _HOW_TO}
+    doc["servers"] = [{"url": f"{origin}/{product}/api", "description": "this simulator"}]
+    samples = _Samples(state, product) if state is not None else None
+    for path, item in doc["paths"].items():
+        for method in _METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            if "servers" in operation:  # the token operation: on the product's token server
+                operation["servers"] = [
+                    {"url": f"{origin}/{product}", "description": "this simulator's token server"}
+                ]
+            if samples is not None:
+                samples.fill(doc, path, method, operation)
+    return doc
+
+
+class _Samples:
+    """Examples for one served description, taken from the simulator's records."""
+
+    def __init__(self, state: SimulatorState, product: Product) -> None:
+        self.product = product
+        self.config = state.config
+        with state.lock:
+            self.records = {
+                name: self._pick(name, list(records.values()))
+                for name, records in _collections(state).items()
+            }
+
+    @staticmethod
+    def _pick(name: str, records: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """A copy of the record an example shows: for releases one that may be updated,
+        copied and deleted (Independent, not in an end state, no child release); else the
+        first."""
+        if name == "releases":
+            parents = {r.get("parentReleaseId") for r in records}
+            for record in records:
+                if (
+                    record.get("plutoraReleaseType") == "Independent"
+                    and record.get("releaseStatusType") not in END_STATE_STATUSES
+                    and record.get("id") not in parents
+                ):
+                    return copy.deepcopy(record)
+        return copy.deepcopy(records[0]) if records else None
+
+    def fill(self, doc: dict[str, Any], path: str, method: str, operation: dict[str, Any]) -> None:
+        """Set the examples of one operation of ``doc`` (in place)."""
+        segments = [segment for segment in path.split("/") if segment]
+        record = self.records.get(segments[0].lower()) if segments else None
+        if path.lower() == "/oauth/token":
+            self._login(doc, operation)
+            return
+        if record is None:
+            return
+        parameters = operation.get("parameters", [])
+        for index, parameter in enumerate(parameters):
+            if "$ref" in parameter:  # shared: set the example on this operation's own copy
+                parameter = copy.deepcopy(_resolve(doc, parameter["$ref"]))
+                parameters[index] = parameter
+            if parameter.get("in") == "path" and "example" not in parameter:
+                value = _field(record, parameter["name"])
+                if value is not None:
+                    parameter["example"] = value
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if media is None or "example" in media or "examples" in media:
+            return
+        body = {name: record[name] for name in self._fields(media["schema"]) if name in record}
+        if method == "post":  # a new record, copied from this one
+            body.pop("id", None)
+            if "identifier" in body:
+                body["identifier"] = f"{body['identifier']}-COPY"[:50]
+            if "name" in body:
+                body["name"] = f"Copy of {body['name']}"[:255]
+        if body:
+            media["example"] = body
+
+    def _fields(self, schema: Mapping[str, Any]) -> tuple[str, ...]:
+        """The fields a client may send in a body of ``schema`` (not read-only)."""
+        ref = str(schema.get("$ref", ""))
+        if ref.startswith("#/components/schemas/"):
+            return contract.writable(self.product, ref.rsplit("/", 1)[1])
+        return tuple(schema.get("properties", {}))
+
+    def _login(self, doc: dict[str, Any], operation: dict[str, Any]) -> None:
+        key = next(
+            (k for k in DEMO_API_KEYS if k.product == self.product and k in self.config.api_keys),
+            None,
+        )
+        user = next(
+            (u for u in DEMO_USERS if u.product == self.product and u in self.config.users), None
+        )
+        if key is None or user is None:  # the demo credentials are not accepted here
+            return
+        form = {
+            "grant_type": "password",
+            "client_id": key.client_id,
+            "client_secret": key.client_secret,
+            "username": user.username,
+            "password": user.password,
+        }
+        media = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]
+        media["example"] = form
+        # Swagger UI fills a form's fields from its properties' examples.
+        schema = media["schema"]
+        if "$ref" in schema:
+            schema = media["schema"] = copy.deepcopy(_resolve(doc, schema["$ref"]))
+        for name, value in form.items():
+            if name in schema.get("properties", {}):
+                schema["properties"][name] = {**schema["properties"][name], "examples": [value]}
+
+
+def _collections(state: SimulatorState) -> dict[str, Mapping[str, dict[str, Any]]]:
+    """The records behind each path's first segment (``/releases/{id}``: the releases)."""
+    return {
+        "releases": state.releases.records.by_id,
+        "changes": state.changes.records.by_id,
+        "environments": state.environments.environments.by_id,
+        "hosts": state.environments.hosts.by_id,
+        "layers": state.environments.layers.by_id,
+        "organizations": state.catalogue.organizations.by_id,
+        "systems": state.catalogue.systems.by_id,
+        "defects": state.defects.by_id,
+    }
+
+
+def _resolve(doc: Mapping[str, Any], ref: str) -> Any:
+    node: Any = doc
+    for part in ref.lstrip("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def _field(record: Mapping[str, Any], name: str) -> Any:
+    """``record``'s value for a path parameter (``id`` is ``Id`` in Plutora Test)."""
+    lowered = name.lower()
+    return next((value for key, value in record.items() if key.lower() == lowered), None)
+
+
+# -- OpenAPI 3.1 to 3.0, for the bundled Swagger UI -------------------------------------------
+
+_SUBSCHEMA = ("items", "additionalProperties", "not", "contains", "propertyNames")
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+
+
+def for_swagger_ui(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """An OpenAPI 3.0.3 rendition of a 3.1 description, for Swagger UI 4 (which renders
+    nothing of a 3.1 one): ``null`` in a type becomes ``nullable``, ``const`` a
+    one-value ``enum``, a schema's ``examples`` its ``example``, numeric exclusive bounds
+    boolean ones. What 3.0 cannot say is left for Swagger UI to ignore.
+
+    Example::
+
+        for_swagger_ui({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {
+            "T": {"type": ["string", "null"], "examples": ["x"]}}}})["components"]
+        # {'schemas': {'T': {'type': 'string', 'nullable': True, 'example': 'x'}}}
+    """
+    converted: dict[str, Any] = _document30(doc)
+    converted["openapi"] = "3.0.3"
+    converted.pop("jsonSchemaDialect", None)
+    converted.pop("webhooks", None)
+    return converted
+
+
+def _document30(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_document30(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "schema":
+            out[key] = _schema30(value)
+        elif key == "schemas" and isinstance(value, dict):  # components.schemas
+            out[key] = {name: _schema30(item) for name, item in value.items()}
+        elif key in ("example", "examples") or key.startswith("x-"):
+            out[key] = value  # data, not description
+        else:
+            out[key] = _document30(value)
+    return out
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null" and len(schema) == 1
+
+
+def _schema30(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    nullable = False
+    for key, value in node.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: _schema30(item) for name, item in value.items()}
+        elif key in _SUBSCHEMA and isinstance(value, dict):
+            out[key] = _schema30(value)
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            branches = [_schema30(item) for item in value if not _is_null(item)]
+            nullable = nullable or len(branches) < len(value)
+            if len(branches) == 1 and key != "allOf":
+                out["allOf"] = branches
+            elif branches:
+                out[key] = branches
+        elif key == "type" and isinstance(value, list):
+            types = [kind for kind in value if kind != "null"]
+            nullable = nullable or len(types) < len(value)
+            if len(types) == 1:
+                out["type"] = types[0]
+            elif types:
+                out["anyOf"] = [{"type": kind} for kind in types]
+        elif key == "type" and value == "null":  # only null: 3.0 has no such type
+            nullable = True
+            out["enum"] = [None]
+        elif key == "const":
+            out["enum"] = [value]
+        elif key == "examples" and isinstance(value, list):
+            if value and "example" not in node:
+                out["example"] = value[0]
+        elif key in ("exclusiveMinimum", "exclusiveMaximum") and not isinstance(value, bool):
+            out["minimum" if key == "exclusiveMinimum" else "maximum"] = value
+            out[key] = True
+        elif key in ("$schema", "$id", "$comment"):
+            continue
+        else:
+            out[key] = value
+    if nullable:
+        out["nullable"] = True
+    return out
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+def _ui_spec_url(product: Product) -> str:
+    return f"/openapi/{product}.swagger-ui.json"
+
+
+def _page(title: str, products: Iterable[Product]) -> web.Response:
+    urls = json.dumps([{"url": _ui_spec_url(p), "name": _TITLES[p]} for p in products])
     return web.Response(text=_PAGE.format(title=title, urls=urls), content_type="text/html")
 
 
-def spec_for(request: web.Request, product: Product) -> dict[str, object]:
-    """The OpenAPI description of ``product`` with this server's own base URL."""
-    base = f"{request.scheme}://{request.host}/{product}/api"
-    return plutora_spec(base) if product == "plutora" else plutora_test_spec(base)
-
-
 def api_page(request: web.Request, product: Product, rest: list[str]) -> web.StreamResponse | None:
-    """``{api}/swagger`` (also ``/swagger/ui/index``) and ``{api}/swagger/docs/v1``; else None."""
+    """``{api}/swagger`` (also ``/swagger/ui/index``): the page of one API;
+    ``{api}/swagger/docs/v1``: its OpenAPI 3.1 description; else None (404).
+
+    Example: ``api_page(request, "plutora", ["docs", "v1"])`` answers the description.
+    """
     lowered = [segment.lower() for segment in rest]
     if lowered == ["docs", "v1"]:
-        return web.json_response(spec_for(request, product))
+        return web.json_response(described(request, product))
     if lowered in ([], ["ui", "index"], ["index.html"]):
         return _page(_TITLES[product], (product,))
     return None
 
 
 def root(request: web.Request, segments: list[str]) -> web.StreamResponse | None:
-    """``/`` and ``/swagger``: both APIs in one page; ``/swagger-ui/*``: the assets."""
+    """``/`` (a redirect) and ``/swagger``: both APIs in one page; ``/openapi/{api}.json``
+    and ``/openapi/{api}.swagger-ui.json``: the descriptions; ``/swagger-ui/*``: the assets;
+    else None (404).
+
+    Example: ``root(request, ["openapi", "plutora.json"])`` answers the 3.1 description.
+    """
     lowered = [segment.lower() for segment in segments]
     if not lowered:
         raise web.HTTPFound("/swagger")
     if lowered in (["swagger"], ["swagger", "ui", "index"]):
         return _page("Plutora simulator", ("plutora", "plutora-test"))
-    if (
-        lowered[0] == "openapi"
-        and len(lowered) == 2
-        and lowered[1] in ("plutora.json", "plutora-test.json")
-    ):
-        product: Product = "plutora" if lowered[1] == "plutora.json" else "plutora-test"
-        return web.json_response(spec_for(request, product))
+    if lowered[0] == "openapi" and len(lowered) == 2:
+        name, _, kind = lowered[1].partition(".")
+        product = _PRODUCTS.get(name)
+        if product is not None and kind == "json":
+            return web.json_response(described(request, product))
+        if product is not None and kind == "swagger-ui.json":
+            return web.json_response(for_swagger_ui(described(request, product)))
+        return None
     if lowered[0] == "swagger-ui" and len(segments) == 2 and segments[1] in _ASSETS:
         return web.Response(
             body=_asset(segments[1]),
