@@ -60,7 +60,8 @@ class Certificate:
     created: bool
 
     def server_context(self) -> ssl.SSLContext:
-        """A TLS context for serving with this certificate (TLS 1.2 or newer)."""
+        """A TLS context for serving with this certificate (TLS 1.2 or newer). Example:
+        ``web.SockSite(runner, sock, ssl_context=certificate.server_context())``."""
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(self.cert_file, self.key_file)
