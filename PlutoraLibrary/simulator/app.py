@@ -34,7 +34,7 @@ from aiohttp import web
 from . import control, plutora_api, plutora_test_api, swagger
 from .backends import Fault, Invalid, NotFound, RulesBroken
 from .config import Product
-from .protocol import DENIED, RATE_LIMITED, ApiError, Call, Handler, Reply
+from .protocol import DENIED, NO_BODY, RATE_LIMITED, ApiError, Call, Handler, Reply
 from .query import QueryError, UnknownField
 from .routing import Route, Router, Server, api_router
 from .state import SimulatorState
@@ -130,7 +130,8 @@ def parse_json(raw: bytes) -> Any:
 
 
 def _json_response(reply: Reply) -> web.Response:
-    if reply.status == 204 or (reply.payload is None and reply.status != 200):
+    payload = reply.payload
+    if payload is NO_BODY or reply.status == 204 or (payload is None and reply.status != 200):
         return web.Response(status=reply.status, headers=reply.headers)
     text = json.dumps(reply.payload, separators=(",", ":"), ensure_ascii=False)
     return web.Response(

@@ -15,13 +15,12 @@ from .backends import Invalid, ModelState, NotFound, RulesBroken
 from .backends.changes import NAMED
 from .backends.environments import LIST_ITEM_SOURCES
 from .backends.records import Records
-from .protocol import Call, Handler, Reply, invalid, not_found, server_error
+from .protocol import NO_BODY, Call, Handler, Reply, invalid, not_found, server_error
 from .query import (
     SEARCH_OPERATORS,
     QueryError,
     UnknownField,
     field_of,
-    page_size,
     parse_search_filters,
     whole_number,
 )
@@ -74,13 +73,20 @@ def list_answer(call: Call, records: Records, render: Render) -> Reply:
     if "pagenum" not in call.query:
         return Reply(200, [render(record) for record in selected])
     page = whole_number(call.query["pagenum"], 0, "pageNum", 0, 10**9)
-    size = page_size(
-        call.query.get("recordsperpage"),
-        DEFAULT_RECORDS_PER_PAGE,
-        "recordsPerPage",
-        MAX_RECORDS_PER_PAGE,
-    )
+    size = records_per_page(call.query.get("recordsperpage"))
     return Reply(200, paged(selected, page, size, render))
+
+
+def records_per_page(raw: Any) -> int:
+    """The page size a list or search answers with: 0 or none given is the default (100), as
+    the vendor's own templates send ``recordsPerPage: 0`` with ``pageNum: 0``; more than 100
+    is capped at 100 ("the maximum number of records returned will be 100 per page"); a
+    negative number or one that is not whole is a 400.
+
+    Example: ``records_per_page("500")`` is 100.
+    """
+    size = whole_number(raw, 0, "recordsPerPage", 0, 10**9)
+    return min(size, MAX_RECORDS_PER_PAGE) if size else DEFAULT_RECORDS_PER_PAGE
 
 
 def paged(records: list[Record], page: int, size: int, render: Render) -> Record:
@@ -100,12 +106,7 @@ def search_answer(call: Call, records: Records, render: Render) -> Reply:
     body = call.body
     filters = parse_search_filters(field_of(body, "searchFilters"), SEARCH_OPERATORS)
     page = whole_number(field_of(body, "pageNum", "page"), 0, "pageNum", 0, 10**9)
-    size = page_size(
-        field_of(body, "recordsPerPage", "pageSize"),
-        DEFAULT_RECORDS_PER_PAGE,
-        "recordsPerPage",
-        MAX_RECORDS_PER_PAGE,
-    )
+    size = records_per_page(field_of(body, "recordsPerPage", "pageSize"))
     limit = whole_number(field_of(body, "limit"), DEFAULT_LIMIT, "limit", 1, DEFAULT_LIMIT)
     matched = records.search(filters)
     return Reply(200, paged(matched[:limit], page, size, render))
@@ -150,15 +151,17 @@ def create_release(call: Call) -> Reply:
 
 
 def update_release(call: Call) -> Reply:
-    """``PUT /releases/{id}``: replace a release's writable fields."""
-    release = call.state.releases.update(call.params["id"], call.body, _model(call, "release"))
-    return Reply(200, RELEASE(release))
+    """``PUT /releases/{id}``: replace a release's writable fields; 204 with no body (the
+    vendor's Cypress suite, CSV-proj-import.js "PUT returns 204")."""
+    call.state.releases.update(call.params["id"], call.body, _model(call, "release"))
+    return Reply(204)
 
 
 def delete_release(call: Call) -> Reply:
-    """``DELETE /releases/{id}``."""
+    """``DELETE /releases/{id}``: 200 with no body (the vendor's Cypress suite: "TODO: This
+    should return 204!")."""
     call.state.releases.delete(call.params["id"])
-    return Reply(204)
+    return Reply(200, NO_BODY)
 
 
 # -- changes ----------------------------------------------------------------------------------
@@ -192,15 +195,18 @@ def create_change(call: Call) -> Reply:
 
 
 def update_change(call: Call) -> Reply:
-    """``PUT /changes/{id}``: replace a change's writable fields."""
+    """``PUT /changes/{id}``: replace a change's writable fields; 200 with the change (the
+    vendor's Cypress suite, unlike releases)."""
     model = _model(call, "change")
     change = call.state.changes.update(call.params["id"], call.body, model, _username(call))
     return Reply(200, change_view(call)(change))
 
 
 def delete_change(call: Call) -> Reply:
+    """``DELETE /changes/{id}``: 200 with no body, also for an id no change has (the
+    vendor's Cypress suite: "TODO: This should return 404!")."""
     call.state.changes.delete(call.params["id"])
-    return Reply(204)
+    return Reply(200, NO_BODY)
 
 
 # -- environments, hosts, layers, lookups, organizations, systems ----------------------------------

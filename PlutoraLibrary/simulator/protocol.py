@@ -39,11 +39,17 @@ class Call:
 
 @dataclass(slots=True)
 class Reply:
-    """A handler's answer: status, JSON payload (``None`` with 204: no body) and headers."""
+    """A handler's answer: status, JSON payload and headers. A 204, or any other status
+    whose payload is None but a 200, has no body; ``Reply(200, NO_BODY)`` is a 200 with none
+    (a 200 whose payload is None is the JSON ``null``)."""
 
     status: int
     payload: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+
+
+#: The payload of an answer without a body whatever its status (``DELETE`` answers 200 so).
+NO_BODY: Any = object()
 
 
 Handler = Callable[[Call], Reply]

@@ -2,6 +2,9 @@
 
 Before a body is validated it is bound the way the real service's model binder would:
 
+- **read-only properties are ignored** (``readOnly`` in the contract: ids, dates and names
+  the server sets), as the service ignores them in a body; a copy of a GET answer is a
+  valid body;
 - **property names ignore case** (``Identifier`` is ``identifier``): keys are renamed to the
   contract's spelling, at every level the schema describes;
 - **values are converted to the property's type** where Json.NET (JSON bodies) or the form
@@ -65,6 +68,7 @@ class _Node:
     minimum: float | None = None
     maximum: float | None = None
     description: str = ""
+    read_only: bool = False
 
 
 def _merge(api: contract.Api, node: Mapping[str, Any], into: _Node, depth: int) -> None:
@@ -93,6 +97,7 @@ def _merge(api: contract.Api, node: Mapping[str, Any], into: _Node, depth: int) 
         if limit in node:
             setattr(into, limit, node[limit])
     into.description = into.description or str(node.get("description", ""))
+    into.read_only = into.read_only or bool(node.get("readOnly", False))
     for name, child in node.get("properties", {}).items():
         target = into.properties.setdefault(name, _Node())
         into.names[name.lower()] = name
@@ -185,6 +190,7 @@ class RequestValidator:
         #: Other names the service reads for a property's values (lower case -> the value).
         self.aliases = {name: dict(values) for name, values in (aliases or {}).items()}
         self._node: _Node | None = None
+        self._read_only: frozenset[str] = frozenset()
         self._validator: Any = None
 
     def __repr__(self) -> str:
@@ -196,6 +202,9 @@ class RequestValidator:
         if self._node is None:
             node = _Node()
             _merge(self.api, contract.schema(self.api, self.schema_name), node, 0)
+            self._read_only = frozenset(
+                name for name, child in node.properties.items() if child.read_only
+            )
             self._node = node
         return self._node
 
@@ -226,8 +235,13 @@ class RequestValidator:
         ):
             return bound, {self.root_key: [self.root_message]}
         problems: dict[str, list[str]] = {}
+        checked = bound
+        if isinstance(bound, dict) and self._read_only:
+            # What only answers carry (ids, dates the server sets) is ignored in a body, as
+            # the service ignores it; the backend still reads an ``id`` to match the URL's.
+            checked = {k: v for k, v in bound.items() if k not in self._read_only}
         try:
-            for error in self._compiled().iter_errors(bound):
+            for error in self._compiled().iter_errors(checked):
                 key, message = self._explain(error)
                 messages = problems.setdefault(key, [])
                 if message not in messages:

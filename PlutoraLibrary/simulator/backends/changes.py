@@ -82,11 +82,11 @@ class ChangesBackend:
     def update(self, change_id: str, body: Record, model: ModelState, username: str) -> Record:
         """``PUT /changes/{id}``: replace a change's writable fields (an ``id`` in the body
         must be the one in the path)."""
-        current = self.get(change_id)
         body_id = body.get("id")
-        if body_id not in (None, "") and str(body_id).lower() != current["id"]:
+        if body_id not in (None, "") and str(body_id).lower() != change_id.lower():
             model.add("id", "The id in the body does not match the id in the URL.")
-        change = self._from_body(body, model, username)
+        change = self._from_body(body, model, username)  # a bad body is a 400 before any 404
+        current = self.get(change_id)
         for name in ("id", "changeId", "raisedDate"):
             change[name] = current[name]
         current.clear()
@@ -94,8 +94,9 @@ class ChangesBackend:
         return current
 
     def delete(self, change_id: str) -> None:
-        """``DELETE /changes/{id}``."""
-        del self.records.by_id[self.get(change_id)["id"]]
+        """``DELETE /changes/{id}``; an id no change has is no error (the service answers 200
+        all the same, as the vendor's Cypress suite notes)."""
+        self.records.by_id.pop(change_id.lower(), None)
 
     def _from_body(self, body: Record, model: ModelState, username: str) -> Record:
         catalogue = self.catalogue
@@ -116,6 +117,9 @@ class ChangesBackend:
         change["organizationId"] = organization["id"] if organization else None
         change["organization"] = organization["name"] if organization else None
         change["expectedDeliveryDate"] = text(body, "expectedDeliveryDate")
+        # A user of the site (the simulator has no user list to check it against).
+        assigned = text(body, "assignedToId")
+        change["assignedToId"] = assigned.lower() if assigned else None
         description = text(body, "description") or ""
         change["description"] = description
         change["descriptionSimple"] = _TAGS.sub("", description)
