@@ -2,13 +2,19 @@
 
 The data is large enough to page through (260 releases, 300 changes, 1,000 defects) and
 covers every release type, every status (end states included), parent/child releases,
-every stack layer and both date styles the real API sends.
+every stack layer and both date styles the real API sends. Records are built with every
+field of the contract's detail schema (``Release``, ``Change``, ``Environment``, ``System``…).
+
+Fields added after the first seeds (environment lookups, system flags, custom fields of
+systems, change assignees) are drawn after everything else, so that a seed still gives the
+same releases, changes, defects and ids as before.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -41,8 +47,40 @@ LOOKUP_VALUES: dict[str, tuple[str, list[str]]] = {
         ["Application", "Database", "Middleware", "Network", "Operating System"],
     ),
 }
-#: Release statuses that are end states: a release in one cannot be POSTed.
+#: Lookup types added with issue 13 (the REST API Primer, CSV-proj-import.js, jira-plutora.js
+#: and the vendor's Cypress suite read them); the primer's own values come first ("Dev",
+#: "Active", "HTTPS").
+LATER_LOOKUP_VALUES: dict[str, tuple[str, list[str]]] = {
+    "UsedForWorkItem": (
+        "What an environment is used for",
+        ["Dev", "SIT", "UAT", "Performance", "Staging", "DR", "Production"],
+    ),
+    "EnvironmentStatus": (
+        "Status of an environment",
+        ["Active", "Standby", "Inactive", "Decommissioned"],
+    ),
+    "EnvironmentMapConnectivityType": (
+        "How two environments of an environment map connect",
+        ["HTTPS", "HTTP", "TCP", "JDBC", "SOAP", "SFTP"],
+    ),
+    "StakeholderRole": (
+        "Role of a stakeholder",
+        ["Business Owner", "Release Manager", "Project Manager", "Developer", "Tester"],
+    ),
+    "SystemRoleDependencyType": (
+        "How a system takes part in a release",
+        ["Code Implementation", "Interface Change", "Testing Support", "No Change"],
+    ),
+}
+LOOKUP_VALUES.update(LATER_LOOKUP_VALUES)
+#: Release statuses that are end states on the seeded site: a release in one cannot be POSTed.
+#: Only the releases backend knows it; no answer of the API says which statuses these are.
 END_STATE_STATUSES = frozenset({"Complete", "Cancelled"})
+#: The environment names of the seed, each with what it is used for.
+_USED_FOR = {
+    "DEV": "Dev", "SIT": "SIT", "UAT": "UAT", "PERF": "Performance", "STAGING": "Staging",
+    "DR": "DR", "PROD": "Production",
+}  # fmt: skip
 
 DEFECT_STATUSES = ["New", "Open", "In Progress", "Resolved", "Closed", "Reopened"]
 DEFECT_PRIORITIES = ["Low", "Medium", "High", "Critical"]
@@ -136,7 +174,7 @@ class _Builder:
         return self.rng.choice(self.data.lookups[kind])
 
     def build(self) -> SeedData:
-        self.lookups()
+        self.lookups(kind for kind in LOOKUP_VALUES if kind not in LATER_LOOKUP_VALUES)
         self.people()
         self.organizations()
         self.systems()
@@ -144,17 +182,20 @@ class _Builder:
         self.changes()
         self.environments()
         self.defects()
+        # Drawn last, so that the data above is what it was before these fields existed.
+        self.lookups(LATER_LOOKUP_VALUES)
+        self.environment_lookups()
+        self.system_fields()
+        self.change_assignees()
         return self.data
 
-    def lookups(self) -> None:
-        for kind, (_description, values) in LOOKUP_VALUES.items():
-            items = []
-            for order, value in enumerate(values):
-                item: Record = {"id": self.guid(), "value": value, "sortOrder": order, "type": kind}
-                if kind == "ReleaseStatusType":
-                    item["isEndState"] = value in END_STATE_STATUSES
-                items.append(item)
-            self.data.lookups[kind] = items
+    def lookups(self, kinds: Iterable[str]) -> None:
+        for kind in kinds:
+            _description, values = LOOKUP_VALUES[kind]
+            self.data.lookups[kind] = [
+                {"id": self.guid(), "value": value, "sortOrder": order, "type": kind}
+                for order, value in enumerate(values)
+            ]
 
     def people(self) -> None:
         for name in _PEOPLE:
@@ -180,6 +221,9 @@ class _Builder:
                 "organizationId": org["id"],
                 "organization": org["name"],
                 "description": f"{name} supplied by {vendor}.",
+                "isAllowEdit": False,  # what the vendor's Cypress suite reads for an API user
+                "inMyOrganization": False,
+                "additionalInformation": [],
             }
             self.data.systems[system["id"]] = system
 
@@ -240,13 +284,9 @@ class _Builder:
     def additional_information(self) -> list[Record]:
         if self.rng.random() < 0.4:
             return []
+        guid = self.guid()
         return [
-            {
-                "id": self.guid(),
-                "name": "Budget Code",
-                "type": "FreeText",
-                "text": f"BC-{self.rng.randint(100, 999)}",
-            }
+            custom_field(guid, "Budget Code", "Release", text=f"BC-{self.rng.randint(100, 999)}")
         ]
 
     def changes(self) -> None:
@@ -326,7 +366,10 @@ class _Builder:
                 "vendor": system["vendor"],
                 "linkedSystemId": system["id"],
                 "linkedSystem": system["name"],
-                "usageWorkItem": name.rstrip("0123456789"),
+                "environmentMgr": None,  # these five: environment_lookups()
+                "usageWorkItemId": None,
+                "usageWorkItem": _USED_FOR[name.rstrip("0123456789")],
+                "environmentStatusId": None,
                 "environmentStatus": "Active" if name != "DR" else "Standby",
                 "color": f"#{self.rng.getrandbits(24):06x}",
                 "isSharedEnvironment": name in ("SIT1", "UAT1", "PERF"),
@@ -363,6 +406,36 @@ class _Builder:
                 self.data.hosts[host["id"]] = host
             environment["hosts"] = hosts
             self.data.environments[environment["id"]] = environment
+
+    def environment_lookups(self) -> None:
+        for environment in self.data.environments.values():
+            used_for = self.lookup("UsedForWorkItem", environment["usageWorkItem"])
+            status = self.lookup("EnvironmentStatus", environment["environmentStatus"])
+            environment["usageWorkItemId"] = used_for["id"]
+            environment["environmentStatusId"] = status["id"]
+            environment["environmentMgr"] = self.rng.choice(self.data.people)["name"]
+
+    def system_fields(self) -> None:
+        mine = {org["id"] for org in list(self.data.organizations.values())[:3]}
+        tiers = ["Gold", "Silver", "Bronze"]
+        for system in self.data.systems.values():
+            system["inMyOrganization"] = system["organizationId"] in mine
+            tier = self.rng.choice(tiers)
+            system["additionalInformation"] = [
+                custom_field(self.guid(), "Support Tier", "System", text=tier),
+                custom_field(
+                    self.guid(),
+                    "Go-Live",
+                    "System",
+                    data_type="DatePicker",
+                    date=iso_plain(self.moment(2000, 0).replace(hour=0, minute=0, second=0)),
+                ),
+            ]
+
+    def change_assignees(self) -> None:
+        for change in self.data.changes.values():
+            assignee = self.rng.choice([*self.data.people, None])
+            change["assignedToId"] = assignee["id"] if assignee else None
 
     def defects(self) -> None:
         statuses = {value: self.guid() for value in DEFECT_STATUSES}
@@ -406,6 +479,22 @@ def _defect_lookup(values: dict[str, str], kind: str) -> list[Record]:
         {"id": guid, "value": value, "sortOrder": order, "type": kind}
         for order, (value, guid) in enumerate(values.items())
     ]
+
+
+def custom_field(
+    guid: str, name: str, entity: str, data_type: str = "FreeText", **value: Any
+) -> Record:
+    """An ``additionalInformation`` item: which value property is set depends on its
+    ``dataType`` (``text`` for FreeText, ``date`` for DatePicker, …); the others are null.
+
+    Example: ``custom_field(guid, "Budget Code", "Release", text="BC-123")``.
+    """
+    item: Record = {"id": guid, "name": name, "type": entity, "dataType": data_type}
+    for key in (
+        "text", "time", "date", "number", "decimal", "dateTime", "listItem", "multiListItem"
+    ):  # fmt: skip
+        item[key] = value.get(key)
+    return item
 
 
 def _field(name: str, value: str) -> Record:

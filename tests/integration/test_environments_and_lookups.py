@@ -84,3 +84,79 @@ def test_a_system_has_the_contract_fields(plutora: Api) -> None:
     }
     organization = plutora.get("/organizations").json()[0]
     assert set(organization) == {"id", "name", "type"}
+
+
+def test_environment_list_items_and_details_have_the_primers_shapes(plutora: Api) -> None:
+    items = plutora.get("/environments").json()
+    assert all(
+        set(item) == {"id", "name", "url", "linkedSystem", "usageWorkItem", "status", "color"}
+        for item in items
+    )
+    used_for = {i["id"]: i["value"] for i in plutora.get("/lookupfields/UsedForWorkItem").json()}
+    statuses = {i["id"]: i["value"] for i in plutora.get("/lookupfields/EnvironmentStatus").json()}
+    for item in items:
+        detail = plutora.get(f"/environments/{item['id']}").json()
+        assert (
+            used_for[detail["usageWorkItemId"]] == detail["usageWorkItem"] == item["usageWorkItem"]
+        )
+        assert (
+            statuses[detail["environmentStatusId"]] == detail["environmentStatus"] == item["status"]
+        )
+        assert detail["environmentMgr"]
+
+
+def test_environments_can_be_filtered_on_their_status(plutora: Api) -> None:
+    standby = plutora.get("/environments?filter=`status` = `Standby`")
+    assert standby.status_code == 200, standby.text
+    assert [item["name"] for item in standby.json()] == ["DR"]
+    active = plutora.get("/environments?filter=`environmentStatus` = `active`").json()
+    assert len(active) == 9
+
+
+@pytest.mark.parametrize(
+    ("kind", "first"),
+    [
+        ("UsedForWorkItem", "Dev"),
+        ("EnvironmentStatus", "Active"),
+        ("EnvironmentMapConnectivityType", "HTTPS"),
+        ("StakeholderRole", "Business Owner"),
+        ("SystemRoleDependencyType", "Code Implementation"),
+    ],
+)
+def test_the_lookup_types_third_party_clients_read_exist(
+    plutora: Api, kind: str, first: str
+) -> None:
+    # The primer's values (restApiLibrary primerImplementations.py looks up "Dev", "Active",
+    # "HTTPS"); CSV-proj-import.js reads StakeholderRole, the vendor's Cypress suite every one.
+    values = plutora.get(f"/lookupfields/{kind.lower()}").json()
+    assert values[0]["value"] == first
+    assert [v["sortOrder"] for v in values] == list(range(len(values)))
+    assert all(set(v) == {"id", "value", "sortOrder", "type"} and v["type"] == kind for v in values)
+    assert kind in {t["name"] for t in plutora.get("/lookupfields").json()}
+
+
+CUSTOM_FIELD_KEYS = {
+    "id", "name", "type", "dataType", "text", "time", "date", "number", "decimal", "dateTime",
+    "listItem", "multiListItem",
+}  # fmt: skip
+
+
+def test_systems_carry_edit_flags_and_custom_fields(plutora: Api) -> None:
+    systems = plutora.get("/systems").json()
+    assert all(system["isAllowEdit"] is False for system in systems)
+    assert {system["inMyOrganization"] for system in systems} == {True, False}
+    for system in systems:
+        assert system["additionalInformation"]
+        for field in system["additionalInformation"]:
+            assert set(field) == CUSTOM_FIELD_KEYS
+            assert field["type"] == "System"
+            value = {"FreeText": "text", "DatePicker": "date"}[field["dataType"]]
+            assert field[value] is not None
+
+
+def test_release_custom_fields_name_their_entity_and_data_type(plutora: Api) -> None:
+    for item in plutora.get("/releases?pageNum=0&recordsPerPage=20").json()["resultSet"]:
+        for field in plutora.get(f"/releases/{item['id']}").json()["additionalInformation"]:
+            assert set(field) == CUSTOM_FIELD_KEYS
+            assert (field["type"], field["dataType"]) == ("Release", "FreeText")
+            assert field["text"].startswith("BC-")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from PlutoraLibrary import contract
 from PlutoraLibrary.simulator.seed import END_STATE_STATUSES, LOOKUP_VALUES, build_seed
 
 
@@ -74,3 +75,34 @@ def test_both_date_styles_occur() -> None:
     assert len(release["implementationDate"]) == 19  # 2016-12-31T00:00:00
     assert release["lastModifiedDate"].endswith("+00:00")
     assert "." in release["lastModifiedDate"]
+
+
+def test_records_carry_every_field_of_the_contracts_detail_schema() -> None:
+    data = build_seed(1)
+    for records, schema in (
+        (data.releases, "Release"),
+        (data.environments, "Environment"),
+        (data.hosts, "Host"),
+        (data.layers, "Layer"),
+        (data.systems, "System"),
+        (data.organizations, "Organization"),
+    ):
+        for record in records.values():
+            assert set(record) == set(contract.properties("plutora", schema)), schema
+    named = {name for name in contract.properties("plutora", "Change") if name.endswith("Name")}
+    for change in data.changes.values():
+        assert set(change) == set(contract.properties("plutora", "Change")) - named
+    for defect in data.defects.values():
+        assert set(defect) == set(contract.properties("plutora-test", "Defect"))
+
+
+def test_lookup_items_say_nothing_of_end_states() -> None:
+    for items in build_seed(1).lookups.values():
+        assert all(set(item) == {"id", "value", "sortOrder", "type"} for item in items)
+
+
+def test_fields_added_later_leave_the_earlier_data_as_it_was() -> None:
+    # Ids, names and dates of a seed stay what they were before issue 13 added fields.
+    data = build_seed(1)
+    release = next(iter(data.releases.values()))
+    assert (release["identifier"], release["id"][:8]) == ("ENT-2025.001", "63db01fc")
