@@ -105,6 +105,10 @@ class _Session(requests.Session):
     def merge_environment_settings(  # type: ignore[override]
         self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
     ) -> dict[str, Any]:
+        if verify is None and self.verify is not True:
+            # A configured CA file (or False) is the user's word: requests would otherwise let
+            # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's verify (psf/requests#3829).
+            verify = self.verify
         if proxies:  # explicit per-request proxies: nothing to cache
             return dict(super().merge_environment_settings(url, proxies, stream, verify, cert))
         parts = urlsplit(str(url))

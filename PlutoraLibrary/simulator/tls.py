@@ -75,7 +75,7 @@ class Certificate:
         return [
             f"Python requests:   REQUESTS_CA_BUNDLE={ca}",
             f"Python ssl, httpx: SSL_CERT_FILE={ca}",
-            f"this library:      PLUTORA_VERIFY_TLS={ca} (where REQUESTS_CA_BUNDLE is unset)",
+            f"this library:      PLUTORA_VERIFY_TLS={ca}",
             f"Node.js:           NODE_EXTRA_CA_CERTS={ca}",
             f"curl:              curl --cacert {ca} {example_url}",
         ]

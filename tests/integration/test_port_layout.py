@@ -206,11 +206,6 @@ def test_the_client_needs_only_its_urls_and_the_ca(
         assert len(plutora.releases()) >= 260  # the seed, and a copy another test made
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE win over session.verify "
-    "(psf/requests#3829), so PLUTORA_VERIFY_TLS is not used where either is set",
-)
 def test_plutora_verify_tls_wins_over_a_ca_bundle_of_the_environment(
     ports_sim: PlutoraSimulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
