@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -144,14 +146,16 @@ def test_the_help_pages_manual_flow_works_with_curl(tmp_path: Path) -> None:
         assert status == 200
         auth = f"Authorization: bearer {json.loads(body)['access_token']}"
         assert curl("-H", auth, urls["plutora_api_url"] + "/me") == (200, '"qa.lead@example.com"')
-        status, body = curl("-H", auth, urls["plutora_api_url"] + "/releases")
-        releases = json.loads(body)
-        assert status == 200
-        source = next(
-            r
-            for r in releases
-            if r["plutoraReleaseType"] == "Independent" and r["releaseStatusType"] == "Draft"
-        )
+
+        def independent(status: str) -> dict[str, Any]:
+            # List items carry no status: the filter finds them, as on a real site.
+            expression = f"`plutoraReleaseType` Equals `Independent` AND `releaseStatusType` Equals `{status}`"
+            query = "?filter=" + quote(expression)
+            code, body = curl("-H", auth, urls["plutora_api_url"] + "/releases" + query)
+            assert code == 200
+            return dict(json.loads(body)[0])
+
+        source = independent("Draft")
         status, body = curl("-H", auth, f"{urls['plutora_api_url']}/releases/{source['id']}")
         release = json.loads(body)
         copy = {
@@ -171,11 +175,7 @@ def test_the_help_pages_manual_flow_works_with_curl(tmp_path: Path) -> None:
         )
         assert status == 201
         assert json.loads(body)["name"].endswith(" Copy")
-        ended = next(
-            r
-            for r in releases
-            if r["plutoraReleaseType"] == "Independent" and r["releaseStatusType"] == "Complete"
-        )
+        ended = independent("Complete")
         _, body = curl("-H", auth, f"{urls['plutora_api_url']}/releases/{ended['id']}")
         ended_copy = {**json.loads(body), "identifier": "ENDED-COPY"}
         status, body = curl(
