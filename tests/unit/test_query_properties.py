@@ -42,6 +42,8 @@ OPERATORS = [
     "IsWithin",
     "HasValue",
     "HasNoValue",
+    "∅",
+    "!∅",
     "Bogus",
 ]
 
@@ -108,3 +110,29 @@ def test_any_search_filters_value_is_read_or_refused_clearly(raw: Any) -> None:
 def test_or_of_a_term_and_its_negation_matches_everything() -> None:
     test = parse_expression(RELEASES, "`name` ~ `a` OR `name` !~ `a`")
     assert all(test(record) for record in RECORDS)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(FIELDS[:5]),
+            st.sampled_from(OPERATORS[:-1]),
+            st.text(alphabet="abc0129-T:/,", max_size=12),
+        ),
+        min_size=2,
+        max_size=3,
+    ),
+    st.sampled_from(["AND", "OR"]),
+)
+@settings(max_examples=200)
+def test_parentheses_around_a_term_or_the_whole_change_nothing(
+    terms: list[tuple[str, str, str]], join: str
+) -> None:
+    texts = [_term(*term) for term in terms]
+    plain = f" {join} ".join(texts)
+    wrapped = "( " + f" {join} ".join(f"({text})" for text in texts) + " )"
+    try:
+        expected = [record for record in RECORDS if parse_expression(RELEASES, plain)(record)]
+    except (QueryError, UnknownField):
+        return
+    assert [record for record in RECORDS if parse_expression(RELEASES, wrapped)(record)] == expected
