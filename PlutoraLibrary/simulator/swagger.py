@@ -125,7 +125,12 @@ def described(request: web.Request, product: Product) -> dict[str, Any]:
     origin = f"{request.scheme}://{request.host}"
     state = _state_of(request)
     doc = copy.deepcopy(dict(contract.document(product)))
-    doc["info"] = {**doc["info"], "description": doc["info"].get("description", "") + _HOW_TO}
+    info = doc["info"]
+    doc["info"] = {
+        **info,
+        "title": f"{info['title']} (simulated)",
+        "description": info.get("description", "") + _HOW_TO,
+    }
     doc["servers"] = [{"url": f"{origin}/{product}/api", "description": "this simulator"}]
     samples = _Samples(state, product) if state is not None else None
     for path, item in doc["paths"].items():
