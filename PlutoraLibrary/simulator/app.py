@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl, urlsplit
 from aiohttp import web
 
 from . import control, plutora_api, plutora_test_api, swagger
-from .backends import Fault, Invalid, NotFound, RulesBroken
+from .backends import Fault, Invalid, NotFound, RulesBroken, TokenGrant
 from .config import Product
 from .protocol import DENIED, NO_BODY, RATE_LIMITED, ApiError, Call, Handler, Reply
 from .query import QueryError, UnknownField
@@ -129,18 +129,20 @@ def parse_json(raw: bytes) -> Any:
     return value
 
 
+_JSON_HEADERS = {"Content-Type": f"{JSON_TYPE}; charset=utf-8"}
+#: The methods whose body is read (a GET's or DELETE's body is ignored, as some scripts send one).
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
 def _json_response(reply: Reply) -> web.Response:
-    payload = reply.payload
-    if payload is NO_BODY or reply.status == 204 or (payload is None and reply.status != 200):
-        return web.Response(status=reply.status, headers=reply.headers)
-    text = json.dumps(reply.payload, separators=(",", ":"), ensure_ascii=False)
-    return web.Response(
-        status=reply.status,
-        text=text,
-        content_type=JSON_TYPE,
-        charset="utf-8",
-        headers=reply.headers,
-    )
+    body = reply.encoded
+    if body is None:
+        payload = reply.payload
+        if payload is NO_BODY or reply.status == 204 or (payload is None and reply.status != 200):
+            return web.Response(status=reply.status, headers=reply.headers)
+        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    headers = {**reply.headers, **_JSON_HEADERS} if reply.headers else _JSON_HEADERS
+    return web.Response(status=reply.status, body=body, headers=headers)
 
 
 def _client_ip(request: web.Request) -> str | None:
@@ -177,8 +179,26 @@ class Simulation:
         self.control_router: Router[Handler] = Router(control.ROUTES)
         # Delayed requests still running (kept referenced so that none is collected midway).
         self._unfinished: set[asyncio.Future[web.StreamResponse]] = set()
+        #: (method, path) -> where dispatch sent it, for paths of a product's servers: a path
+        #: seen before costs one look-up instead of splitting and matching again.
+        self._seen: dict[tuple[str, str], tuple[Product, Server, list[str]]] = {}
+        self._matches: dict[tuple[str, str], tuple[Route, dict[str, str]]] = {}
+        self._inner: dict[
+            Server, Callable[[web.Request, Product, list[str]], Awaitable[tuple[Reply, str]]]
+        ] = {"api": self._api, "token": self._token}
 
     async def dispatch(self, request: web.Request) -> web.StreamResponse:
+        seen = self._seen.get((request.method, request.path))
+        if seen is not None:
+            if (
+                seen[1] == "api"
+                and not self.state.faults.queued
+                and (request.method not in _BODY_METHODS)
+            ):
+                reply, route = self._api_now(request, seen[0], seen[2])
+                self.state.count_request(route, reply.status)
+                return _json_response(reply)
+            return await self._product_call(request, seen[0], seen[2], self._inner[seen[1]])
         segments = [segment for segment in request.path.split("/") if segment]
         top = segments[0].lower() if segments else ""
         if top in ("plutora", "plutora-test") and len(segments) >= 2:
@@ -191,7 +211,9 @@ class Simulation:
                         return self._wrong_host(request, "Swagger UI")
                     page = swagger.api_page(request, product, rest[1:])
                     return page or self._no_resource(request)
+                self._remember(request, product, "api", rest)
                 return await self.serve(request, product, "api", rest)
+            self._remember(request, product, "token", segments[1:])
             return await self.serve(request, product, "token", segments[1:])
         if top == "_sim":
             return await self._control(request, segments[1:])
@@ -200,6 +222,29 @@ class Simulation:
                 return self._wrong_host(request, "Swagger UI")
             return swagger.root(request, segments) or self._no_resource(request)
         return self._no_resource(request)
+
+    def _remember(
+        self, request: web.Request, product: Product, server: Server, segments: list[str]
+    ) -> None:
+        if len(self._seen) >= 4096:  # ids make paths many; keep the memory bounded
+            self._seen.clear()
+        self._seen[(request.method, request.path)] = (product, server, segments)
+
+    def _match(
+        self, request: web.Request, product: Product, server: Server, segments: list[str]
+    ) -> tuple[Route, dict[str, str]] | list[str]:
+        """The route of a request (remembered by method and path), or the methods its path
+        allows."""
+        key = (request.method, request.path)
+        found = self._matches.get(key)
+        if found is None:
+            match = self.routers[(product, server)].match(request.method, segments)
+            if isinstance(match, list):
+                return match
+            if len(self._matches) >= 4096:
+                self._matches.clear()
+            found = self._matches[key] = match
+        return found
 
     # -- who may reach the control API and Swagger ----------------------------------------------
 
@@ -267,8 +312,7 @@ class Simulation:
         whitelist, token, rate limit, body, handler and counting. A layout that serves each
         server at the root of its own port calls this with the whole path's segments.
         """
-        inner = self._api if server == "api" else self._token
-        return await self._product_call(request, product, segments, inner)
+        return await self._product_call(request, product, segments, self._inner[server])
 
     async def _product_call(
         self,
@@ -277,6 +321,8 @@ class Simulation:
         segments: list[str],
         inner: Callable[[web.Request, Product, list[str]], Awaitable[tuple[Reply, str]]],
     ) -> web.StreamResponse:
+        if not self.state.faults.queued:  # the common case: nothing injected
+            return await self._answer(request, product, segments, inner, None)
         user = await self._caller(request) if self.state.faults_for_users() else None
         fault = self.state.take_fault(request.method, request.path, user)
         if fault is not None and fault.stage == "before" and fault.kind == "delay":
@@ -380,7 +426,7 @@ class Simulation:
     async def _token(
         self, request: web.Request, product: Product, segments: list[str]
     ) -> tuple[Reply, str]:
-        match = self.routers[(product, "token")].match(request.method, segments)
+        match = self._match(request, product, "token", segments)
         if isinstance(match, list):
             return self._unrouted(request, match), f"{request.method} (no route)"
         route, params = match
@@ -412,44 +458,81 @@ class Simulation:
     async def _api(
         self, request: web.Request, product: Product, segments: list[str]
     ) -> tuple[Reply, str]:
+        admitted = self._admit(request, product, segments)
+        if isinstance(admitted[0], Reply):
+            return admitted
+        route, params, grant = admitted
+        body = problems = None
+        if request.method in _BODY_METHODS:
+            try:
+                body, problems = await self._body(request, product, route)
+            except ApiError as error:
+                return error.reply, route.name
+        return self._handle(request, product, route, params, grant, body, problems), route.name
+
+    def _api_now(
+        self, request: web.Request, product: Product, segments: list[str]
+    ) -> tuple[Reply, str]:
+        """:meth:`_api` for a request without a body to read: the same steps, none awaited
+        (most reads take this way, a few coroutines fewer each)."""
+        admitted = self._admit(request, product, segments)
+        if isinstance(admitted[0], Reply):
+            return admitted
+        route, params, grant = admitted
+        return self._handle(request, product, route, params, grant, None, None), route.name
+
+    def _admit(
+        self, request: web.Request, product: Product, segments: list[str]
+    ) -> tuple[Route, dict[str, str], TokenGrant] | tuple[Reply, str]:
+        """Routing (404, 405), the whitelist (403), the token (401) and the rate limit (429):
+        the route, its path parameters and the caller's grant; or the refusal and its route."""
         state = self.state
-        match = self.routers[(product, "api")].match(request.method, segments)
+        match = self._match(request, product, "api", segments)
         if isinstance(match, list):
             return self._unrouted(request, match), f"{request.method} (no route)"
         route, params = match
         name = route.name
-        if not state.ip_allowed(_client_ip(request)):
+        if state.settings.ip_whitelist and not state.ip_allowed(_client_ip(request)):
             return Reply(403, DENIED), name
-        grant = state.authenticate(product, request.headers.get("Authorization"))
-        if grant is None:
-            return Reply(401, DENIED, {"WWW-Authenticate": "Bearer"}), name
-        wait = state.take_rate_slot(grant.client_id)
+        authorization = request.headers.get("Authorization")
+        with state.lock:
+            grant = state.auth.authenticate(product, authorization)
+            if grant is None:
+                return Reply(401, DENIED, {"WWW-Authenticate": "Bearer"}), name
+            wait = state.limits.take_rate_slot(grant.client_id)
         if wait is not None:
             return Reply(429, RATE_LIMITED, {"Retry-After": str(wait)}), name
+        return route, params, grant
+
+    def _handle(
+        self,
+        request: web.Request,
+        product: Product,
+        route: Route,
+        params: dict[str, str],
+        grant: TokenGrant,
+        body: Any,
+        problems: dict[str, list[str]] | None,
+    ) -> Reply:
+        """The handler's answer, run with the state lock held; what a backend raised, in the
+        product's error shape."""
+        state = self.state
+        query = (
+            {key.lower(): value for key, value in request.query.items()}
+            if request.query_string
+            else {}
+        )
+        call = Call(
+            state, request.method, request.path, params, query, body, grant, _url_of(request),
+            problems,
+        )  # fmt: skip
         try:
-            body, problems = await self._body(request, product, route)
-            query = (
-                {key.lower(): value for key, value in request.query.items()}
-                if request.query_string
-                else {}
-            )
-            call = Call(
-                state,
-                request.method,
-                request.path,
-                params,
-                query,
-                body,
-                grant,
-                _url_of(request),
-                problems,
-            )
             with state.lock:
-                return route.handler(call), name
+                return route.handler(call)
         except ApiError as error:
-            return error.reply, name
+            return error.reply
         except BACKEND_ERRORS as error:
-            return _RENDER_ERROR[product](error), name
+            return _RENDER_ERROR[product](error)
 
     async def _body(
         self, request: web.Request, product: Product, route: Route
@@ -457,7 +540,7 @@ class Simulation:
         """The request's body, parsed, bound and validated against the operation's request
         schema (only when there is a body); and the problems the handler merges with its
         own (None when there are none, or they were answered here already)."""
-        if request.method not in ("POST", "PUT", "PATCH"):
+        if request.method not in _BODY_METHODS:
             return None, None
         body = await self._parsed_body(request, product)
         spec = route.body

@@ -25,7 +25,7 @@ from .query import (
     whole_number,
 )
 from .routing import BodySpec
-from .shapes import Render, shape_of
+from .shapes import Render, encoded, shape_of
 from .token_server import token_handler
 
 Record = dict[str, Any]
@@ -137,7 +137,8 @@ def list_releases(call: Call) -> Reply:
 
 
 def get_release(call: Call) -> Reply:
-    return Reply(200, RELEASE(call.state.releases.get(call.params["id"])))
+    records = call.state.releases.records
+    return Reply(200, encoded=encoded(records, records.get(call.params["id"]), RELEASE))
 
 
 def search_releases(call: Call) -> Reply:
@@ -177,7 +178,9 @@ def list_changes(call: Call) -> Reply:
 
 
 def get_change(call: Call) -> Reply:
-    return Reply(200, change_view(call)(call.state.changes.get(call.params["id"])))
+    records = call.state.changes.records
+    change = records.get(call.params["id"])
+    return Reply(200, encoded=encoded(records, change, change_view(call)))
 
 
 def search_changes(call: Call) -> Reply:
@@ -225,7 +228,8 @@ def getter(records: Callable[[Call], Records], render: Render) -> Handler:
     """A plain ``GET /{entity}/{id}`` handler (404 for an unknown id)."""
 
     def handler(call: Call) -> Reply:
-        return Reply(200, render(records(call).get(call.params["id"])))
+        found = records(call)
+        return Reply(200, encoded=encoded(found, found.get(call.params["id"]), render))
 
     return handler
 

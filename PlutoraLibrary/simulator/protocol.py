@@ -46,6 +46,8 @@ class Reply:
     status: int
     payload: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    #: The payload already encoded as JSON (UTF-8), when a handler had it at hand.
+    encoded: bytes | None = None
 
 
 #: The payload of an answer without a body whatever its status (``DELETE`` answers 200 so).

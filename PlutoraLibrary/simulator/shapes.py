@@ -13,11 +13,13 @@ Example::
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
 from .. import contract
+from .backends.records import Records
 
 Record = dict[str, Any]
 Render = Callable[[Record], Record]
@@ -97,3 +99,17 @@ def shape_of(
     if name is None:
         raise LookupError(f"The {api} contract gives {operation_id} no record schema.")
     return shape(api, name, tuple(sorted((sources or {}).items())), exclude)
+
+
+def encoded(records: Records, record: Record, render: Render) -> bytes:
+    """``render(record)`` as UTF-8 JSON, kept in ``records.answers`` until the records change:
+    reading the same unchanged record again costs a dictionary look-up.
+
+    Example: ``encoded(state.releases.records, release, RELEASE)``.
+    """
+    key = (id(render), record["id"])
+    body = records.answers.get(key)
+    if body is None:
+        text = json.dumps(render(record), separators=(",", ":"), ensure_ascii=False)
+        body = records.answers[key] = text.encode("utf-8")
+    return body

@@ -35,11 +35,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-import jsonschema_rs
+from typing import TYPE_CHECKING, Any
 
 from .. import contract
+
+if TYPE_CHECKING:
+    import jsonschema_rs
 
 _BASE = "https://plutora-simulator.invalid/"
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -162,6 +163,8 @@ def _bound(value: Any, node: _Node | None, form: bool) -> Any:
 
 @lru_cache(maxsize=1)
 def _registry() -> jsonschema_rs.Registry:
+    import jsonschema_rs  # on the first body validated: start-up does not wait for it
+
     return jsonschema_rs.Registry(
         [(f"{_BASE}{api}.openapi.json", dict(contract.document(api))) for api in contract.APIS]
     )
@@ -210,6 +213,8 @@ class RequestValidator:
 
     def _compiled(self) -> Any:
         if self._validator is None:
+            import jsonschema_rs
+
             ref = f"{_BASE}{self.api}.openapi.json#/components/schemas/{self.schema_name}"
             self._validator = jsonschema_rs.validator_for({"$ref": ref}, registry=_registry())
         return self._validator

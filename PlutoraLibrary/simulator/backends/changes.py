@@ -76,7 +76,7 @@ class ChangesBackend:
         change["changeId"] = self._last_number
         change["raisedDate"] = change["lastModifiedDate"]
         stored: Record = {name: change.get(name) for name in CHANGE_FIELDS}
-        self.records.by_id[stored["id"]] = stored
+        self.records.add(stored)
         return stored
 
     def update(self, change_id: str, body: Record, model: ModelState, username: str) -> Record:
@@ -91,12 +91,13 @@ class ChangesBackend:
             change[name] = current[name]
         current.clear()
         current.update({name: change.get(name) for name in CHANGE_FIELDS})
+        self.records.changed()
         return current
 
     def delete(self, change_id: str) -> None:
         """``DELETE /changes/{id}``; an id no change has is no error (the service answers 200
         all the same, as the vendor's Cypress suite notes)."""
-        self.records.by_id.pop(change_id.lower(), None)
+        self.records.remove(change_id)
 
     def _from_body(self, body: Record, model: ModelState, username: str) -> Record:
         catalogue = self.catalogue

@@ -28,6 +28,12 @@ class Records:
         self.label = label
         self.entity = entity
         self.by_id: dict[str, Record] = {}
+        #: Grows with every change to these records (a new, replaced or deleted record).
+        self.version = 0
+        #: Answers the HTTP layer rendered from these records (encoded JSON by renderer and
+        #: id), dropped whenever the records change, so an unchanged record is not rendered
+        #: and encoded again for every read.
+        self.answers: dict[tuple[int, str], bytes] = {}
 
     def __len__(self) -> int:
         return len(self.by_id)
@@ -38,6 +44,24 @@ class Records:
     def load(self, records: dict[str, Record]) -> None:
         """Hold ``records`` (keyed by lower-case id) from now on."""
         self.by_id = records
+        self.changed()
+
+    def changed(self) -> None:
+        """Say that a record was added, replaced or deleted: rendered answers are stale."""
+        self.version += 1
+        self.answers.clear()
+
+    def add(self, record: Record) -> None:
+        """Hold one more record (by its ``id``)."""
+        self.by_id[record["id"].lower()] = record
+        self.changed()
+
+    def remove(self, record_id: str) -> Record | None:
+        """Forget the record with ``record_id`` (any case); the record, or None."""
+        record = self.by_id.pop(record_id.lower(), None)
+        if record is not None:
+            self.changed()
+        return record
 
     def get(self, record_id: str) -> Record:
         """The record with ``record_id`` (any case), or :class:`NotFound`."""

@@ -76,7 +76,7 @@ class ReleasesBackend:
         release["id"] = str(uuid.uuid4())
         release["lastModifiedDate"] = iso_precise(self.clock.moment())
         stored: Record = {name: release.get(name) for name in RELEASE_FIELDS}
-        self.records.by_id[stored["id"]] = stored
+        self.records.add(stored)
         self._identifiers[stored["identifier"].casefold()] = stored["id"]
         return stored
 
@@ -102,6 +102,7 @@ class ReleasesBackend:
         self._identifiers.pop(current["identifier"].casefold(), None)
         current.clear()
         current.update({name: release.get(name) for name in RELEASE_FIELDS})
+        self.records.changed()
         self._identifiers[current["identifier"].casefold()] = current["id"]
         return current
 
@@ -116,7 +117,7 @@ class ReleasesBackend:
                     "and cannot be deleted."
                 ]
             )
-        del self.records.by_id[release["id"]]
+        self.records.remove(release["id"])
         self._identifiers.pop(release["identifier"].casefold(), None)
 
     def _check_identifier(self, release: Record, rules: list[str], own_id: str | None) -> None:
