@@ -162,3 +162,24 @@ def test_a_body_is_validated_only_where_there_is_one(plutora: Api) -> None:
 
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def test_every_writable_field_of_a_release_is_kept_as_sent(plutora: Api) -> None:
+    # The writable set is the contract's (fields not readOnly): each one a POST sets is what
+    # the release then carries; the read-only ones are derived (display names, dates, id).
+    item = plutora.get(
+        "/releases?filter=`plutoraReleaseType` = `Independent` AND `status` = `Draft`"
+    )
+    source = plutora.get(f"/releases/{item.json()[0]['id']}").json()
+    body = {name: source[name] for name in contract.writable("plutora", "Release")}
+    body |= {"identifier": "RT-1", "name": "Round trip", "summary": "s", "location": "L"}
+    created = plutora.post("/releases", json=body)
+    assert created.status_code == 201, created.text
+    kept = plutora.get(f"/releases/{created.json()['id']}").json()
+    assert {name: kept[name] for name in body} == body
+    derived = set(contract.properties("plutora", "Release")) - set(body)
+    assert kept["releaseStatusType"] == source["releaseStatusType"]
+    assert derived == {
+        "id", "releaseType", "releaseStatusType", "releaseRiskLevel", "organization", "manager",
+        "parentRelease", "lastModifiedDate",
+    }  # fmt: skip

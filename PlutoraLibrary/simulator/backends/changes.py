@@ -24,6 +24,8 @@ CHANGE_LOOKUPS = {
 _REQUIRED_LOOKUPS = ("changePriority", "changeStatus", "changeType")
 #: The ``…Name`` spellings of the display names (the ``named`` setting).
 NAMED = {name + "Name": name for name in CHANGE_LOOKUPS}
+#: What a body sets (the fields not ``readOnly``); the others the server derives.
+WRITABLE = contract.writable("plutora", "Change")
 #: Every field of a stored change: the contract's, with the display names as ``classic``.
 CHANGE_FIELDS = tuple(
     name for name in contract.properties("plutora", "Change") if name not in NAMED
@@ -101,7 +103,9 @@ class ChangesBackend:
 
     def _from_body(self, body: Record, model: ModelState, username: str) -> Record:
         catalogue = self.catalogue
-        change: Record = {"name": text(body, "name")}
+        # A writable field the contract adds is taken as sent; those below are read with care.
+        change: Record = {name: body.get(name) for name in WRITABLE}
+        change["name"] = text(body, "name")
         for name, kind in CHANGE_LOOKUPS.items():
             required = name in _REQUIRED_LOOKUPS
             item = reference(body, model, name + "Id", catalogue.lookup_by_id(kind), required)

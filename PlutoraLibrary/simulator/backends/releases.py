@@ -14,6 +14,8 @@ from .records import Record, Records, objects, reference, text
 
 #: Every field of a release, in the contract's order (``GET /releases/{id}``).
 RELEASE_FIELDS = contract.properties("plutora", "Release")
+#: What a body sets (the fields not ``readOnly``); the others the server derives.
+WRITABLE = contract.writable("plutora", "Release")
 #: What filters and sorts may name: every field, and the help page's short names.
 RELEASES = entity(
     "Release",
@@ -131,7 +133,9 @@ class ReleasesBackend:
         exist), display names derived from them, defaults filled in. Raises
         :class:`Invalid` with the request's and the references' problems together."""
         catalogue = self.catalogue
-        release: Record = {
+        # A writable field the contract adds is taken as sent; those below are read with care.
+        release: Record = {name: body.get(name) for name in WRITABLE}
+        release |= {
             "identifier": text(body, "identifier"),
             "name": text(body, "name"),
             "summary": text(body, "summary"),
