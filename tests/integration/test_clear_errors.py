@@ -18,6 +18,7 @@ from PlutoraLibrary.core import (
     PlutoraConfig,
     RateLimited,
     TransportError,
+    where,
 )
 from PlutoraLibrary.core.errors import NotFound, ServerError
 from PlutoraLibrary.simulator import PlutoraSimulator
@@ -45,11 +46,11 @@ def _client(sim: PlutoraSimulator, **changes: str) -> PlutoraClient:
 
 
 def _copyable(client: PlutoraClient) -> dict[str, object]:
-    return next(
-        r
-        for r in client.releases()
-        if r["plutoraReleaseType"] != "Enterprise" and r["releaseStatusType"] != "Closed"
-    )
+    # List items carry no status; the filter picks a release whose copy the server accepts.
+    return client.releases(
+        where("plutoraReleaseType").is_within(["Integrated", "Independent"])
+        & where("releaseStatusType").equals("Draft")
+    )[0]
 
 
 # -- item 5 and 11: 429 ----------------------------------------------------------------------

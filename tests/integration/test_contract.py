@@ -56,7 +56,7 @@ def test_the_shipped_schema_names_are_the_contracts_components() -> None:
     # A user's Should Match Schema ... release-list-item reads the contract's ReleaseListItem.
     assert contract.component_for("release-list-item") == ("plutora", "ReleaseListItem")
     assert contract.component_for("defect") == ("plutora-test", "Defect")
-    with pytest.raises(KeyError, match="known schemas: .*release"):
+    with pytest.raises(KeyError, match=r"known schemas: .*release"):
         contract.component_for("releases")
 
 
