@@ -65,9 +65,10 @@ class ReleaseKeywords:
         """Copies a release as the vendor's help page does: reads it, changes the name, the
         identifier and any field given, and POSTs it. Returns the new release.
 
-        Fails before sending with ``BusinessRuleViolation`` for an Enterprise release or a
-        status in an end state. If the answer is lost, the copy is looked up by its
-        identifier: it is never POSTed twice.
+        Fails with ``BusinessRuleViolation`` for an Enterprise release before sending, and
+        with the server's refusal (the same error, naming the rule) for a status in an end
+        state, which no answer tells beforehand. If the answer is lost, the copy is looked up
+        by its identifier: it is never POSTed twice.
 
         | ${copy} =    | Copy Release | ${source}[id] | name=R1 copy | identifier=R1-COPY |
         | ${copy} =    | Copy Release | ${source}[id] | R2 copy | R2-COPY | location=Berlin |
