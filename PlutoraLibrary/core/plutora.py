@@ -133,10 +133,10 @@ class PlutoraClient(ApiClient):
     def copy_release(self, source_id: str, **changes: Any) -> Record:
         """Copy a release as the help page does: GET it, change it, POST it.
 
-        ``changes`` must give at least a new ``name`` and a new ``identifier``. Before anything
-        is sent, the copy rules are checked (not an Enterprise release, status not an end
-        state). If the answer to the POST is lost, the copy is looked up by its identifier:
-        the POST is never sent twice.
+        ``changes`` must give at least a new ``name`` and a new ``identifier``. An Enterprise
+        release is refused before anything is sent; a status in an end state is refused by the
+        server (``BusinessRuleViolation`` either way). If the answer to the POST is lost, the
+        copy is looked up by its identifier: the POST is never sent twice.
 
         Example: ``client.copy_release(source["id"], name="R1 copy", identifier="R1-COPY")``
         """
