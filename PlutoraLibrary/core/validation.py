@@ -11,7 +11,9 @@ never the engine's own text, which repeats the failing value even under a secret
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +58,25 @@ def schema_resources() -> list[tuple[str, Any]]:
                 },
             )
         )
+    # The building blocks of the schema files shipped before 0.2.0, for users' files that
+    # ``$ref`` them (``common.json#/$defs/guid``).
+    blocks = {"guid", "guidOrNull", "date", "dateOrNull", "textOrNull", "objects"}
+    resources.append(
+        (
+            f"{SCHEMA_BASE}common.json",
+            {
+                "$schema": _DRAFT,
+                "$defs": {
+                    name: {
+                        "$ref": f"{SCHEMA_BASE}plutora.openapi.json#/components/schemas/"
+                        + name[0].upper()
+                        + name[1:]
+                    }
+                    for name in sorted(blocks)
+                },
+            },
+        )
+    )
     return resources
 
 
@@ -88,9 +109,11 @@ class Schemas:
         if validator is not None:
             return validator
         if name not in schema_names():
+            close = difflib.get_close_matches(_kebab(name), schema_names(), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
             raise ValueError(
-                f"There is no shipped schema named {name!r}; "
-                f"known schemas: {', '.join(schema_names())}."
+                f"There is no shipped schema named {name!r}.{hint} "
+                f"Known schemas: {', '.join(schema_names())}."
             )
         item = {"$ref": f"{SCHEMA_BASE}{name}.json"}
         if shape == "one":
@@ -175,6 +198,11 @@ class Schemas:
 def shared_schemas() -> Schemas:
     """The process-wide :class:`Schemas`: every client shares its compiled validators."""
     return Schemas()
+
+
+def _kebab(name: str) -> str:
+    """``ReleaseListItem`` or ``release_list_item`` as ``release-list-item``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).replace("_", "-").lower()
 
 
 def json_path(parts: list[Any]) -> str:

@@ -333,9 +333,29 @@ def test_values_under_secret_keys_never_appear_in_a_mismatch() -> None:
     assert caught.value.actual == "***"
 
 
-def test_an_unknown_schema_name_lists_the_known_ones() -> None:
-    with pytest.raises(ValueError, match=r"known schemas: .*release"):
+def test_an_unknown_schema_name_suggests_the_closest_and_lists_the_known_ones() -> None:
+    with pytest.raises(ValueError, match=r"Did you mean 'release'\? Known schemas: .*release"):
         Schemas().validate({}, "relase")
+    with pytest.raises(ValueError, match=r"Did you mean 'release-list-item'\?"):
+        Schemas().validate({}, "ReleaseListItem")
+
+
+def test_a_users_file_of_the_old_layout_still_resolves_the_building_blocks(
+    tmp_path: Path,
+) -> None:
+    # Files written for 0.1.0 referenced common.json's $defs; they resolve in the contract.
+    path = tmp_path / "ids.json"
+    path.write_text(
+        json.dumps(
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "items": {"$ref": "https://robotframework-plutora.schemas/common.json#/$defs/guid"},
+            }
+        )
+    )
+    Schemas().validate_file(["6678d6bb-0000-4000-8000-000000000001"], path)
+    with pytest.raises(SchemaMismatch, match=r"\$\[0\]: expected a string matching"):
+        Schemas().validate_file(["R-1"], path)
 
 
 def test_a_users_schema_file_can_reference_the_shipped_ones(tmp_path: Path) -> None:
