@@ -248,8 +248,9 @@ def component_for(name: str) -> tuple[Api, str]:
 
 
 def evidence_problems(api: Api) -> list[str]:
-    """Every operation, schema property and schema of ``api`` whose ``x-evidence`` is missing
-    or malformed, one line each (empty when every one says where it is known from).
+    """Every operation, parameter, schema and field of ``api`` (nested ones too: the items of
+    a list, the properties of an inline object) whose ``x-evidence`` is missing or malformed,
+    one line each; empty when every one says where it is known from.
     Example: ``assert evidence_problems("plutora") == []``."""
     problems: list[str] = []
 
@@ -264,11 +265,28 @@ def evidence_problems(api: Api) -> list[str]:
             elif kind == "client" and not _CLIENT.match(str(entry)):
                 problems.append(f"{where}: {entry!r} does not name owner/repo/path")
 
+    def fields(where: str, node: Mapping[str, Any]) -> None:
+        # Inline structure only: a $ref names a component, which is checked on its own.
+        for prop, value in node.get("properties", {}).items():
+            check(f"{where}.{prop}", value.get("x-evidence"))
+            fields(f"{where}.{prop}", value)
+        if isinstance(node.get("items"), Mapping):
+            fields(f"{where}[]", node["items"])
+        for key in ("anyOf", "oneOf", "allOf"):
+            for part in node.get(key, ()):
+                fields(where, part)
+
+    doc = document(api)
     for op in operations(api):
         check(f"{op.method} {op.path}", list(op.evidence))
-    for name, node in document(api)["components"]["schemas"].items():
+        item = doc["paths"][op.path]
+        for parameter in [
+            *item.get("parameters", ()),
+            *item[op.method.lower()].get("parameters", ()),
+        ]:
+            check(f"{op.method} {op.path} ?{parameter['name']}", parameter.get("x-evidence"))
+    for name, node in doc["components"]["schemas"].items():
         if node.get("x-evidence") is None and "properties" not in node:
             check(f"schema {name}", node.get("x-evidence"))
-        for prop, value in node.get("properties", {}).items():
-            check(f"{name}.{prop}", value.get("x-evidence"))
+        fields(name, node)
     return problems
