@@ -127,7 +127,14 @@ def undeclared(api: contract.Api, node: Mapping[str, Any], value: Any, where: st
                 merged.setdefault(prop, {}).update(schema)
         node = {"title": node.get("title", where), "type": "object", "properties": merged}
     found: list[str] = []
-    if isinstance(value, dict) and "properties" in node:
+    if isinstance(value, dict) and "properties" not in node:
+        extra = node.get("additionalProperties")
+        if isinstance(extra, Mapping):  # a map, such as modelState: its values are described
+            for key, item in value.items():
+                found += undeclared(api, extra, item, f"{where}[{key}]")
+        elif value:  # an object whose fields the contract does not name at all
+            found.append(f"{where} (an object of undescribed fields: {sorted(value)})")
+    elif isinstance(value, dict) and "properties" in node:
         label = node.get("title", where)
         for prop, item in value.items():
             schema = node["properties"].get(prop)
@@ -136,7 +143,7 @@ def undeclared(api: contract.Api, node: Mapping[str, Any], value: Any, where: st
             else:
                 found += undeclared(api, schema, item, f"{where}.{prop}")
     elif isinstance(value, list) and "items" in node:
-        for item in value[:3]:
+        for item in value:
             found += undeclared(api, node["items"], item, f"{where}[]")
     return found
 
@@ -160,7 +167,7 @@ def _reads(plutora: Api) -> Iterator[tuple[str, str, Any]]:
         whole = plutora.get(f"/{entity}")
         yield "GET", f"/{entity}", whole
         yield "GET", f"/{entity}", plutora.get(f"/{entity}?pageNum=0&recordsPerPage=5")
-        for record in whole.json()[:2]:
+        for record in whole.json()[:5]:
             yield "GET", f"/{entity}/{{id}}", plutora.get(f"/{entity}/{record['id']}")
     for entity in ("releases", "changes"):
         yield "POST", f"/{entity}/filter", plutora.post(f"/{entity}/filter", json={})
@@ -172,6 +179,81 @@ def _reads(plutora: Api) -> Iterator[tuple[str, str, Any]]:
     for lookup in types.json():
         yield "GET", "/lookupfields/{type}", plutora.get(f"/lookupfields/{lookup['name']}")
     yield "GET", "/me", plutora.get("/me")
+
+
+def _writes_and_errors(plutora: Api) -> Iterator[tuple[str, str, int, Any]]:
+    """(method, contract path, status, answer) for the writes and refusals of the Plutora API."""
+    releases = plutora.get("/releases?filter=" + "`plutoraReleaseType` Equals `Independent`")
+    source = plutora.get(f"/releases/{releases.json()[0]['id']}").json()
+    copy = {**source, "name": "Crawled copy", "identifier": "CRAWL-1"}
+    yield "POST", "/releases", 201, plutora.post("/releases", json=copy)
+    yield "POST", "/releases", 400, plutora.post("/releases", json={"name": ""})
+    yield (
+        "POST",
+        "/releases",
+        415,
+        plutora.post("/releases", data="x", headers={"Content-Type": "text/plain"}),
+    )
+    yield (
+        "GET",
+        "/releases/{id}",
+        404,
+        plutora.get("/releases/00000000-0000-4000-8000-000000000000"),
+    )
+    yield "GET", "/releases", 500, plutora.get("/releases?filter=`nope` Equals `1`")
+    yield "GET", "/me", 401, plutora.call("GET", "/me", auth=False)
+    change = plutora.get(f"/changes/{plutora.get('/changes').json()[0]['id']}").json()
+    yield (
+        "PUT",
+        "/changes/{id}",
+        200,
+        plutora.put(f"/changes/{change['id']}", json={**change, "name": "Crawled"}),
+    )
+    created = {**change, "name": "Crawled new"}
+    yield "POST", "/changes", 201, plutora.post("/changes", json=created)
+
+
+def test_writes_and_refusals_send_only_fields_of_the_contract(
+    plutora: Api, plutora_test: Api
+) -> None:
+    problems: list[str] = []
+    for method, path, status, answer in _writes_and_errors(plutora):
+        assert answer.status_code == status, f"{method} {path}: {answer.status_code} {answer.text}"
+        schema = _schema_of("plutora", method, path, status)
+        problems += undeclared("plutora", schema, answer.json(), f"{method} {path} {status}")
+    token = plutora_test.login()
+    schema = _schema_of("plutora-test", "POST", "/oauth/token", 200)
+    problems += undeclared("plutora-test", schema, token.json(), "token")
+    refused = plutora_test.login(password="wrong-password-1")
+    schema = _schema_of("plutora-test", "POST", "/oauth/token", 400)
+    problems += undeclared("plutora-test", schema, refused.json(), "token 400")
+    defect = plutora_test.post("/defects/search", json={"RecordsPerPage": 1}).json()["Data"][
+        "ResultSet"
+    ][0]
+    for method, path, status, answer in [
+        (
+            "PATCH",
+            "/defects/{id}",
+            200,
+            plutora_test.patch(f"/defects/{defect['Id']}", json={"Name": "Crawled"}),
+        ),
+        (
+            "PATCH",
+            "/defects/{id}",
+            400,
+            plutora_test.patch(f"/defects/{defect['Id']}", json={"Id": "x"}),
+        ),
+        (
+            "GET",
+            "/defects/{id}",
+            404,
+            plutora_test.get("/defects/00000000-0000-4000-8000-000000000000"),
+        ),
+    ]:
+        assert answer.status_code == status, f"{method} {path}: {answer.status_code} {answer.text}"
+        schema = _schema_of("plutora-test", method, path, status)
+        problems += undeclared("plutora-test", schema, answer.json(), f"{method} {path} {status}")
+    assert sorted(set(problems)) == [], json.dumps(sorted(set(problems)), indent=1)
 
 
 def test_the_default_simulator_sends_only_fields_of_the_contract(
