@@ -369,12 +369,34 @@ def test_jira_plutora_latest_entity_filter_with_records_per_page_zero(
 
 # ---------------------------------------------------------------- pullrequest-to-change.js
 
+#: The tenant's custom fields of a change as the script's two bodies list them (l.461-518 and
+#: l.584-641, the same four items): id, name and dataType; every value but JIRA ID's text is
+#: null. The simulator's site defines no custom fields of changes and keeps the items as sent,
+#: so the tenant's field ids are sent as they are.
+PR_CUSTOM_FIELDS = [
+    ("8e125ef5-7626-e811-a980-fc49c3e38ffc", "JIRA ID", "FreeText"),
+    ("a15b4092-a978-e811-a982-f2cb536a8f94", "LEAD TIME", "Number"),
+    ("a35b4092-a978-e811-a982-f2cb536a8f94", "TOUCH TIME", "Number"),
+    ("a25b4092-a978-e811-a982-f2cb536a8f94", "WAIT TIME", "Number"),
+]
+#: The lookup values the script names (changePriorities["Medium Priority"], changeStatuses
+#: ["Draft"], pullRequestChangeType["Pull Request"], deliveryRisks['Low'], changeThemes
+#: ["Competitiveness"]) and the simulator's value that stands for each on its site.
+PR_LOOKUPS = {
+    "ChangePriority": ("Medium Priority", "Medium"),
+    "ChangeStatus": ("Draft", "New"),
+    "ChangeType": ("Pull Request", "Enhancement"),
+    "ChangeDeliveryRisk": ("Low", "Low"),
+    "ChangeTheme": ("Competitiveness", "Customer Experience"),
+}
+
 
 def _plutora_request(
     sim: PlutoraSimulator, token: str, method: str, apipath: str, data: str | None = None
 ) -> Answer:
     # pullrequest-to-change.js plutora.plutoraRequest() (l.94-154): path '/' + apipath, headers
-    # Authorization: bearer, Content-Length (0 without data), Content-Type: application/json.
+    # Authorization: bearer, Content-Length (Buffer.byteLength(data), or 0 without data),
+    # Content-Type: application/json; req.write(data) or req.write('').
     body = data.encode("utf-8") if data else b""
     headers = {
         "Authorization": "bearer " + token,
@@ -384,43 +406,87 @@ def _plutora_request(
     return send(api_url(sim) + "/" + apipath, method, headers, body)
 
 
-def test_pullrequest_to_change_creates_and_updates_a_change(sim: PlutoraSimulator) -> None:
-    # pullrequest-to-change.js run() (l.700-730): the urf-8 token, getAllChanges() (l.368:
-    # apipath '/changes', so the path is '//changes'), five lookups reduced by value, then
-    # mapPullRequestsToChanges(): createNewChange() (POST changes) for a new pull request,
-    # updateChange() (PUT changes/{id}) and getChangeByID() (GET changes/{id}) for a known one.
-    issued = urf8_token(sim)
-    assert issued.status == 200, issued.text
-    token = issued.json()["access_token"]
-    listing = _plutora_request(sim, token, "GET", "/changes")
-    assert listing.status == 200, listing.text
-    existing = listing.json()
-    by_name = {change["name"]: change for change in existing}  # reduce by obj['name']
-    assert by_name
-    lookups = {
-        kind: lookup_by_value(_plutora_request(sim, token, "GET", "lookupfields/" + kind))
-        for kind in (
-            "ChangeType",
-            "ChangeDeliveryRisk",
-            "ChangeTheme",
-            "ChangePriority",
-            "ChangeStatus",
-        )
+def _resolved(answer: Answer) -> Any:
+    # plutoraRequest()'s 'end' handler: a body with a 2xx status is JSON.parse()d and resolved
+    # (a body that is not JSON throws there, outside the promise, and ends the job); a body
+    # with any other status is rejected; no body at all resolves {} ("in the case PUT returns
+    # no response").
+    if not answer.body:
+        return {}
+    assert 200 <= answer.status < 300, answer.text  # reject(body)
+    return answer.json()
+
+
+def _pull_request(title: str) -> dict[str, Any]:
+    # What GET https://api.github.com/repos/plutora/c1/pulls (getPullRequests(), l.278) gives
+    # for one pull request, reduced to the fields the script reads.
+    return {
+        "title": title,
+        "body": "https://jira.example.com/browse/" + title.split(" ")[0],
+        "created_at": "2019-03-01T10:00:00Z",
+        "updated_at": "2019-03-02T11:30:00Z",
+        "merge_commit_sha": "e5bd3914e2e596debea16f433f57875b5b90bcd6",
+        "commits_url": "https://api.github.com/repos/plutora/c1/pulls/7/commits",
+        "review_comments_url": "https://api.github.com/repos/plutora/c1/pulls/7/comments",
+        "user": {"login": "octocat"},
+        "base": {"repo": {"name": "c1"}},
     }
 
-    def first(kind: str) -> dict[str, Any]:
-        # The script names its tenant's values ("Pull Request", "Medium Priority", "Draft"...);
-        # the replay takes the simulator's first value of each type.
-        return next(iter(lookups[kind].values()))
 
-    known = _plutora_request(sim, token, "GET", f"changes/{existing[0]['id']}").json()
-    additional = [
+def _description(pull_request: dict[str, Any]) -> str:
+    # mapPullRequestsToChanges(): the description lines joined with '' (l.425-434, l.572-580).
+    return "".join(
+        [
+            f"Repository Name: {pull_request['base']['repo']['name']} <br>",
+            f"User: {pull_request['user']['login']}<br>",
+            f"Updated in GitHub at {pull_request['updated_at']} <br>",
+            f"Commit ID: {pull_request['merge_commit_sha']} <br>",
+            f"View Commits at {pull_request['commits_url']} <br>",
+            f"View comments at {pull_request['review_comments_url']} <br>",
+            f"JIRA link: {pull_request['body']} <br>",
+        ]
+    )
+
+
+def _pr_tenant(sim: PlutoraSimulator) -> dict[str, Any]:
+    # The tenant's records the script names by GUID, taken from the simulator's own site (its
+    # catalogue, not through the API: the script sends no request for them).
+    catalogue = sim.state.catalogue
+    people = list(catalogue.people.values())
+    role = catalogue.lookup_value("StakeholderRole", "Release Manager")
+    system = next(system for system in catalogue.systems if system["name"] == "Identity Service")
+    organization = next(org for org in catalogue.organizations if org["type"] == "Division")
+    return {
+        "raisedBy": people[0],  # "Boba Fett", 89982734-…
+        "organization": organization,  # "Mobile and Online Banking", 3c31ad6f-…
+        "stakeholder": {  # "Richard Winslow" as "Release Manager" (l.519-534)
+            "userId": people[1]["id"],
+            "user": people[1]["name"],
+            "groupId": None,
+            "group": "",
+            "stakeholderRoleIds": [role["id"]],
+            "stakeholderRoles": role["value"],
+            "responsible": False,
+            "accountable": False,
+            "informed": False,
+            "consulted": False,
+        },
+        "system": {  # "Authorization Server", f0cb0cb4-… (l.535-541)
+            "systemId": system["id"],
+            "name": system["name"],
+            "systemRoleType": "Impact",
+        },
+    }
+
+
+def _pr_additional_information(jira_id: str) -> list[dict[str, Any]]:
+    return [
         {
-            "id": "8e125ef5-7626-e811-a980-fc49c3e38ffc",
-            "name": "JIRA ID",
+            "id": field_id,
+            "name": name,
             "type": "Change",
-            "dataType": "FreeText",
-            "text": "PLUT-42",
+            "dataType": data_type,
+            "text": jira_id if name == "JIRA ID" else None,  # `${JIRAid}`
             "time": None,
             "date": None,
             "number": None,
@@ -429,67 +495,119 @@ def test_pullrequest_to_change_creates_and_updates_a_change(sim: PlutoraSimulato
             "listItem": None,
             "multiListItem": None,
         }
+        for field_id, name, data_type in PR_CUSTOM_FIELDS
     ]
-    new_change = {  # newChangeInfo (l.500-600), tenant GUIDs replaced
-        "id": None,
-        "name": "PLUT-42 Add pull request sync",
-        "changeId": None,
-        "changePriorityId": first("ChangePriority")["id"],
-        "changePriority": first("ChangePriority")["value"],
-        "changeStatusId": first("ChangeStatus")["id"],
-        "changeStatus": first("ChangeStatus")["value"],
-        "businessValueScore": None,
-        "raisedById": known["raisedById"],
-        "raisedBy": known["raisedBy"],
-        "raisedDate": "2019-03-01T10:00:00Z",  # pullRequest.created_at
-        "organizationId": known["organizationId"],
-        "organization": known["organization"],
-        "changeTypeId": first("ChangeType")["id"],
-        "changeType": first("ChangeType")["value"],
-        "changeDeliveryRiskId": first("ChangeDeliveryRisk")["id"],
-        "changeDeliveryRisk": first("ChangeDeliveryRisk")["value"],
-        "expectedDeliveryDate": "2018-04-24T00:00:00",
-        "changeThemeId": first("ChangeTheme")["id"],
-        "changeTheme": first("ChangeTheme")["value"],
-        "description": "Repository Name: c1 <br>User: octocat<br>",
-        "descriptionSimple": "",
-        "lastModifiedDate": None,
-        "lastModifiedBy": None,
-        "additionalInformation": additional,
-        "stakeholders": [],
-        "systems": [],
-        "deliveryReleases": [],
-        "comments": [],
-    }
-    created = _plutora_request(sim, token, "POST", "changes", json_body(new_change))
-    assert created.status == 201, created.text
-    assert created.json()["id"]  # createdChange.id -> PUT changes/{id}/linkedChanges (not served)
 
-    update = {  # updateInfo (l.610-690) for a change whose name already exists
-        "id": known["id"],
-        "additionalInformation": additional,
-        "stakeholders": [],
-        "systems": [],
-        "deliveryReleases": [],
-        "comments": [],
-        "name": known["name"],
-        "changePriorityId": first("ChangePriority")["id"],
-        "changeStatusId": first("ChangeStatus")["id"],
-        "businessValueScore": None,
-        "raisedById": known["raisedById"],
-        "organizationId": known["organizationId"],
-        "changeTypeId": first("ChangeType")["id"],
-        "changeDeliveryRiskId": first("ChangeDeliveryRisk")["id"],
-        "expectedDeliveryDate": None,
-        "changeThemeId": first("ChangeTheme")["id"],
-        "description": "Repository Name: c1 <br>",
-    }
-    updated = _plutora_request(sim, token, "PUT", f"changes/{known['id']}", json_body(update))
-    # "if (body) {...} else resolve({}) // in the case PUT returns no response": either a 2xx
-    # JSON body or none will do for this script.
-    assert 200 <= updated.status < 300, updated.text
-    if updated.body:
-        updated.json()
-    found = _plutora_request(sim, token, "GET", f"changes/{known['id']}")
-    assert found.status == 200
-    assert isinstance(found.json()["additionalInformation"], list)  # additionalInformation[0].text
+
+def test_pullrequest_to_change_creates_and_updates_changes(sim: PlutoraSimulator) -> None:
+    # pullrequest-to-change.js run() (l.705-732): the urf-8 token, getPullRequests() (GitHub,
+    # two pull requests here: one whose title no change has, one titled as an existing change),
+    # getAllChanges() (l.368: apipath '/changes', so the path is '//changes', reduced by name
+    # and by id), the five lookups reduced by value, then mapPullRequestsToChanges() (l.410).
+    issued = urf8_token(sim)
+    assert issued.status == 200, issued.text
+    token = issued.json()["access_token"]
+    listing = _plutora_request(sim, token, "GET", "/changes")
+    assert listing.status == 200, listing.text
+    existing = _resolved(listing)
+    assert isinstance(existing, list)  # allExistingChangesName.reduce(...)
+    by_name = {change["name"]: change for change in existing}  # map[obj['name']] = obj
+    assert all(change["id"] for change in existing)  # map[obj['id']] = obj
+    lookups: dict[str, dict[str, dict[str, Any]]] = {}
+    for kind in (
+        "ChangeType",
+        "ChangeDeliveryRisk",
+        "ChangeTheme",
+        "ChangePriority",
+        "ChangeStatus",
+    ):
+        answer = _plutora_request(sim, token, "GET", "lookupfields/" + kind)
+        lookups[kind] = lookup_by_value(answer)  # data.reduce((map, obj) => map[obj.value] = obj)
+
+    def pick(kind: str) -> dict[str, Any]:
+        _tenant_value, site_value = PR_LOOKUPS[kind]
+        return lookups[kind][site_value]  # e.g. changePriorities["Medium Priority"].id
+
+    tenant = _pr_tenant(sim)
+    known_change = existing[0]
+    pull_requests = [
+        _pull_request("PLUT-42 Sync pull requests to changes"),
+        _pull_request(known_change["name"]),
+    ]
+    assert pull_requests[0]["title"] not in by_name
+    for pull_request in pull_requests:  # asyncForEach(pullRequests, ...)
+        jira_id = pull_request["title"].split(" ")[0]  # let JIRAid = title.split(' ')[0]
+        if pull_request["title"] not in by_name:
+            new_change_info = {  # newChangeInfo (l.436-544)
+                "id": None,
+                "name": pull_request["title"],
+                "changeId": None,
+                "changePriorityId": pick("ChangePriority")["id"],
+                "changePriority": pick("ChangePriority")["value"],
+                "changeStatusId": pick("ChangeStatus")["id"],
+                "changeStatus": pick("ChangeStatus")["value"],
+                "businessValueScore": None,
+                "raisedById": tenant["raisedBy"]["id"],
+                "raisedBy": tenant["raisedBy"]["name"],
+                "raisedDate": pull_request["created_at"],
+                "organizationId": tenant["organization"]["id"],
+                "organization": tenant["organization"]["name"],
+                "changeTypeId": pick("ChangeType")["id"],
+                "changeType": pick("ChangeType")["value"],
+                "changeDeliveryRiskId": pick("ChangeDeliveryRisk")["id"],
+                "changeDeliveryRisk": pick("ChangeDeliveryRisk")["value"],
+                "expectedDeliveryDate": "2018-04-24T00:00:00",
+                "changeThemeId": pick("ChangeTheme")["id"],
+                "changeTheme": pick("ChangeTheme")["value"],
+                "description": _description(pull_request),
+                "descriptionSimple": "",
+                "lastModifiedDate": None,
+                "lastModifiedBy": None,
+                "additionalInformation": _pr_additional_information(jira_id),
+                "stakeholders": [tenant["stakeholder"]],
+                "systems": [tenant["system"]],
+                "deliveryReleases": [],
+                "comments": [],
+            }
+            answer = _plutora_request(sim, token, "POST", "changes", json_body(new_change_info))
+            assert answer.status == 201, answer.text
+            created = _resolved(answer)  # createdChange
+            # updateChangesLinkedChanges(createdChange.id, …): PUT changes/{id}/linkedChanges
+            # (not served by the simulator, not replayed) needs the new change's id.
+            assert created["id"]
+        else:
+            change_id = by_name[pull_request["title"]]["id"]
+            update_info = {  # updateInfo (l.582-678)
+                "id": change_id,
+                "additionalInformation": _pr_additional_information(jira_id),
+                "stakeholders": [tenant["stakeholder"]],
+                "systems": [tenant["system"]],
+                "deliveryReleases": [],
+                "comments": [],
+                "name": pull_request["title"],
+                "changePriorityId": pick("ChangePriority")["id"],
+                "changeStatusId": pick("ChangeStatus")["id"],
+                "businessValueScore": None,
+                "raisedById": tenant["raisedBy"]["id"],
+                "organizationId": tenant["organization"]["id"],
+                "changeTypeId": pick("ChangeType")["id"],
+                "changeDeliveryRiskId": pick("ChangeDeliveryRisk")["id"],
+                "expectedDeliveryDate": None,
+                "changeThemeId": pick("ChangeTheme")["id"],
+                "description": _description(pull_request),
+            }
+            # updateChange() (l.352-365) catches a rejection and only logs it, so a refused PUT
+            # would go unnoticed by the job: the replay requires the 2xx the live site gave.
+            answer = _plutora_request(
+                sim, token, "PUT", f"changes/{change_id}", json_body(update_info)
+            )
+            assert 200 <= answer.status < 300, answer.text
+            _resolved(answer)
+            # getChangeByID() (l.310-320), then `if (JIRAid ===
+            # foundChange.additionalInformation[0].text)` decides whether the linked changes
+            # are updated (PUT changes/{id}/linkedChanges with foundChange.id: not served).
+            found_answer = _plutora_request(sim, token, "GET", f"changes/{change_id}")
+            assert found_answer.status == 200, found_answer.text
+            found = _resolved(found_answer)
+            assert found["additionalInformation"][0]["text"] == jira_id
+            assert found["id"] == change_id

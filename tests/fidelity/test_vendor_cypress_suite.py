@@ -6,13 +6,16 @@ and is the only public source that asserts status codes of writes. Its commands
 (``cypress/support/api/legacy-commands.js``) send every request with
 ``cypress/support/api/common.js`` ``standardApiHeaders``: ``Content-Type:
 application/x-www-form-urlencoded`` and ``FromInternalProxy: true``; Cypress then encodes an
-object body as a form (``qs.stringify``; a GET or DELETE carries an empty one) and adds
-``Authorization: Bearer <token>``. Field checks written ``expect(x).not.eq(null)`` also pass for
+object body as a form (``qs.stringify``) and adds ``Authorization: Bearer <token>``. Most
+commands build the body from a fixed template of the test's data (:func:`command_body`), so a
+GET or DELETE carries whatever of it the test passed: usually nothing, ``id=<guid>`` for an
+environment read. Field checks written ``expect(x).not.eq(null)`` also pass for
 a missing field, so only ``status`` and ``eq`` checks are replayed as assertions.
 
 The suite creates an Enterprise release and expects 201; the seeds (the vendor's help pages)
 forbid it. Issue 13 keeps the seeds' rule: :func:`test_an_enterprise_post_follows_the_seeds`
-asserts it and the other release tests use an Independent release.
+asserts it; the other release tests create an Independent release, and the update replays
+PUT a seeded Enterprise release with the suite's Enterprise bodies.
 """
 
 from __future__ import annotations
@@ -176,23 +179,84 @@ def test_create_release(sim: PlutoraSimulator) -> None:
     assert call(sim, "POST", "/releases", token, {"name": ""}).status == 400
 
 
+#: legacy-commands.js cy.releases (l.287-343): the body is built from this fixed template of the
+#: test's ``data`` (except for POST .../filters); ``data.token`` goes to ``auth.bearer``. A key
+#: the data lacks is ``undefined`` and ``qs.stringify`` leaves it out, so a key the template does
+#: not name (the suite's typo ``releaseProjectTyp``, releases.js l.438) is never sent.
+RELEASES_TEMPLATE = [
+    "id", "identifier", "name", "summary", "releaseTypeId", "location", "releaseStatusTypeId",
+    "releaseRiskLevelId", "implementationDate", "displayColor", "organizationId", "managerId",
+    "parentReleaseId", "parentRelease", "plutoraReleaseType", "releaseProjectType", "systemId",
+    "systemRoleType", "systemRoleDependencyTypeId", "startDate", "endDate", "workItemNameID",
+    "userId", "groupId", "stakeholderRoleIds", "responsible", "accountable", "informed",
+    "consulted", "title", "status", "description", "activityDependencyType", "type",
+    "assignedToID", "assignedWorkItemID", "forecastDate",
+]  # fmt: skip
+#: legacy-commands.js cy.environments (l.157-183): the same, for /environments.
+ENVIRONMENTS_TEMPLATE = [
+    "id", "name", "description", "url", "vendor", "linkedSystemId", "environmentMgr",
+    "usageWorkItemId", "environmentStatusId", "environmentStatus", "color", "isSharedEnvironment",
+    "hosts",
+]  # fmt: skip
+
+
+def command_body(template: list[str], data: dict[str, Any]) -> dict[str, Any]:
+    """The body a legacy command sends for ``data``: the template's keys that ``data`` has, in
+    the template's order (``token`` is not among them)."""
+    return {key: data[key] for key in template if key in data}
+
+
 def test_update_release(sim: PlutoraSimulator) -> None:
-    # releases.js 'Update Release' (l.362-460): PUT -> 204; only id, identifier and name -> 400;
-    # an unknown id in URL and body -> 404; a body id other than the URL's -> 400; no token 401.
+    # releases.js 'Update Release' (l.363-450) on the Enterprise release of beforeEach (here a
+    # seeded one: the simulator refuses the POST, see test_an_enterprise_post_follows_the_seeds),
+    # each body through cy.releases' template: PUT -> 204; only id, identifier and name -> 400;
+    # an unknown id in URL and body -> 404; a body id other than the URL's (the body with the
+    # 'releaseProjectTyp' typo, so no releaseProjectType is sent) -> 400; {token: ''} -> 401.
     token = auth(sim)
-    data = release_data(sim, token, "release-upd " + uuid.uuid4().hex)
-    release_id = call(sim, "POST", "/releases", token, data).json()["id"]
-    update = {**data, "id": release_id, "name": "updated name", "summary": "updated summary",
-              "location": "Nowhere", "displayColor": "#999999", "releaseProjectType": "NotIsProject"}  # fmt: skip
-    answer = call(sim, "PUT", f"/releases/{release_id}", token, update)
+    listing = call(sim, "GET", "/releases", token).json()
+    release_id = next(r["id"] for r in listing if r["plutoraReleaseType"] == "Enterprise")
+    _, organization = admin(sim, token)
+    date_now = "2026-03-01T10:00:00.000Z"  # new Date().toISOString()
+    release_name = "updated name " + date_now
+
+    def updated(**changes: Any) -> dict[str, Any]:
+        data = {
+            "token": token,
+            "id": release_id,
+            "identifier": release_name,
+            "name": release_name,
+            "summary": "updated summary",
+            "releaseTypeId": lookup(sim, token, "ReleaseType")["id"],
+            "location": "Nowhere",
+            "releaseStatusTypeId": lookup(sim, token, "ReleaseStatusType")["id"],
+            "releaseRiskLevelId": lookup(sim, token, "ReleaseRiskLevel")["id"],
+            "implementationDate": date_now,
+            "displayColor": "#999999",
+            "organizationId": organization,
+            "plutoraReleaseType": "Enterprise",
+            "releaseProjectType": "NotIsProject",
+            **changes,
+        }
+        return command_body(RELEASES_TEMPLATE, data)
+
+    answer = call(sim, "PUT", f"/releases/{release_id}", token, updated())
     assert answer.status == 204, answer.text
     assert answer.body == b""
-    partial = {"id": release_id, "identifier": data["identifier"], "name": "updated name"}
+    partial = command_body(
+        RELEASES_TEMPLATE,
+        {"token": token, "id": release_id, "identifier": release_name, "name": release_name},
+    )
     assert call(sim, "PUT", f"/releases/{release_id}", token, partial).status == 400
-    unknown = "93b05dc9-5286-49bb-9632-13240dc1f8e6"
-    assert call(sim, "PUT", f"/releases/{unknown}", token, {**update, "id": unknown}).status == 404
-    assert call(sim, "PUT", f"/releases/{uuid.uuid4()}", token, update).status == 400
-    assert call(sim, "PUT", f"/releases/{release_id}", "").status == 401
+    unknown = "93b05dc9-5286-49bb-9632-13240dc1f8e6"  # "non-existing guid"
+    answer = call(sim, "PUT", f"/releases/{unknown}", token, updated(id=unknown))
+    assert answer.status == 404, answer.text
+    typo = updated()
+    del typo["releaseProjectType"]  # 'releaseProjectTyp': 'NotIsProject' is not in the template
+    assert "releaseProjectTyp" not in typo
+    answer = call(sim, "PUT", f"/releases/{uuid.uuid4()}", token, typo)
+    assert answer.status == 400, answer.text
+    empty = command_body(RELEASES_TEMPLATE, {"token": ""})
+    assert call(sim, "PUT", f"/releases/{release_id}", "", empty).status == 401
 
 
 def test_delete_release(sim: PlutoraSimulator) -> None:
@@ -340,14 +404,18 @@ def test_organizations_filter(sim: PlutoraSimulator) -> None:
 
 
 def test_retrieve_an_environment(sim: PlutoraSimulator) -> None:
-    # environments.js 'Admin - Retrieve Environment' (l.134-162): linkedSystemId, linkedSystem
-    # (the system's name), usageWorkItemId, environmentStatusId; an unknown GUID 404. (The suite
-    # creates the environment first; POST /environments is not served by the simulator, so the
-    # replay reads a seeded one.)
+    # environments.js 'Admin - Retrieve Environment' (l.134-162): cy.environments('GET',
+    # `/${environmentId}`, {token, id: environmentId}), so the GET carries the form body
+    # id=<the same id>; 200 with linkedSystemId, linkedSystem (the system's name),
+    # usageWorkItemId, environmentStatusId; GET /<uuid> with id=<another uuid> 404; {token: ''}
+    # 401. (The suite creates the environment first; POST /environments is not served by the
+    # simulator, so the replay reads a seeded one.)
     token = auth(sim)
     environment_id = call(sim, "GET", "/environments", token).json()[0]["id"]
-    answer = call(sim, "GET", f"/environments/{environment_id}", token)
-    assert answer.status == 200
+    body = command_body(ENVIRONMENTS_TEMPLATE, {"token": token, "id": environment_id})
+    assert body == {"id": environment_id}
+    answer = call(sim, "GET", f"/environments/{environment_id}", token, body)
+    assert answer.status == 200, answer.text
     detail = answer.json()
     system = call(sim, "GET", f"/systems/{detail['linkedSystemId']}", token).json()
     assert detail["linkedSystem"] == system["name"]
@@ -359,7 +427,10 @@ def test_retrieve_an_environment(sim: PlutoraSimulator) -> None:
     statuses = {item["id"] for item in status_answer.json()}
     assert detail["usageWorkItemId"] in used_for
     assert detail["environmentStatusId"] in statuses
-    assert call(sim, "GET", f"/environments/{uuid.uuid4()}", token).status == 404
+    other = command_body(ENVIRONMENTS_TEMPLATE, {"token": token, "id": str(uuid.uuid4())})
+    assert call(sim, "GET", f"/environments/{uuid.uuid4()}", token, other).status == 404
+    empty = command_body(ENVIRONMENTS_TEMPLATE, {"token": ""})
+    assert call(sim, "GET", f"/environments/{environment_id}", "", empty).status == 401
 
 
 def test_retrieve_a_system(sim: PlutoraSimulator) -> None:
