@@ -14,7 +14,11 @@ Before a body is validated it is bound the way the real service's model binder w
   ``Project`` for the release type ``Integrated``, that value), and ``""`` null for a
   property that may be null and is not free text (ids, dates). Form bodies carry only
   strings, so this is what lets a form express numbers and booleans at all; a value that
-  cannot be converted stays as sent and fails validation with a clear message.
+  cannot be converted stays as sent and fails validation with a clear message;
+- **dates bind as Json.NET binds a .NET ``DateTime``** (a schema marked ``x-binds-as:
+  DateTime``): ISO 8601 with or without a time, seconds, fraction and offset; a date alone
+  is midnight (``2026-01-01`` is ``2026-01-01T00:00:00``) and a time without seconds gets
+  them (``T10:30`` is ``T10:30:00``), so what is stored and answered is the full form.
 
 Then the body is validated with ``jsonschema-rs`` against the operation's request schema (each
 validator compiled on first use) and every violation becomes one line of the API's usual 400:
@@ -34,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +50,17 @@ if TYPE_CHECKING:
 _BASE = "https://plutora-simulator.invalid/"
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+#: What Json.NET binds to a ``DateTime``: an ISO 8601 date, alone or with a time (seconds,
+#: fraction and offset optional).
+_DATE_TIME = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?)?$"
+)
+#: How a date-time property's message names the forms it takes.
+DATE_FORMS = (
+    "ISO 8601: a date (2026-01-01, read as 2026-01-01T00:00:00) or a date and time, with or "
+    "without seconds, fraction and offset (2026-01-01T10:30, 2026-01-01T10:30:00, "
+    "2026-01-01T10:30:00.1234567+02:00)"
+)
 _TYPE_WORDS = {
     "string": "a string",
     "integer": "a whole number",
@@ -70,6 +86,7 @@ class _Node:
     maximum: float | None = None
     description: str = ""
     read_only: bool = False
+    date_time: bool = False  # bound as a .NET DateTime (``x-binds-as: DateTime``)
 
 
 def _merge(api: contract.Api, node: Mapping[str, Any], into: _Node, depth: int) -> None:
@@ -99,6 +116,7 @@ def _merge(api: contract.Api, node: Mapping[str, Any], into: _Node, depth: int) 
             setattr(into, limit, node[limit])
     into.description = into.description or str(node.get("description", ""))
     into.read_only = into.read_only or bool(node.get("readOnly", False))
+    into.date_time = into.date_time or node.get("x-binds-as") == "DateTime"
     for name, child in node.get("properties", {}).items():
         target = into.properties.setdefault(name, _Node())
         into.names[name.lower()] = name
@@ -124,8 +142,12 @@ def _json_type(value: Any) -> str:
     return "string"
 
 
-def _bound(value: Any, node: _Node | None, form: bool) -> Any:
-    """``value`` with names and types bound as the service's binder would (see the module)."""
+Path = tuple[str | int, ...]
+
+
+def _bound(value: Any, node: _Node | None, form: bool, misfits: list[Path], path: Path) -> Any:
+    """``value`` with names and types bound as the service's binder would (see the module);
+    the path of each date no ``DateTime`` binds from is added to ``misfits``."""
     if node is None:
         return value
     if isinstance(value, dict):
@@ -134,14 +156,25 @@ def _bound(value: Any, node: _Node | None, form: bool) -> Any:
         bound: dict[str, Any] = {}
         for key, item in value.items():
             name = node.names.get(str(key).lower(), str(key))
-            bound[name] = _bound(item, node.properties.get(name), form)
+            bound[name] = _bound(item, node.properties.get(name), form, misfits, (*path, name))
         return bound
     if isinstance(value, list):
-        return [_bound(item, node.items, form) for item in value] if node.items else value
+        if not node.items:
+            return value
+        return [
+            _bound(item, node.items, form, misfits, (*path, index))
+            for index, item in enumerate(value)
+        ]
     types = node.types
     if isinstance(value, str):
         if value == "" and "null" in types and (form or not node.free_text):
             return None
+        if node.date_time:
+            moment = _date_time(value)
+            if moment is None:
+                misfits.append(path)
+                return value
+            return moment
         if node.enum:
             for member in node.enum:
                 if isinstance(member, str) and member.lower() == value.lower():
@@ -159,6 +192,23 @@ def _bound(value: Any, node: _Node | None, form: bool) -> Any:
     if number and "string" in types and not types & {"integer", "number"}:
         return str(value)  # Json.NET writes a number into a string property
     return value
+
+
+def _date_time(text: str) -> str | None:
+    """``text`` in the full form a ``DateTime`` is answered in, when Json.NET would bind it
+    (``2026-01-01`` gives ``2026-01-01T00:00:00``); None when it would not (``2026-02-30``,
+    ``01/02/2026``). Example: ``_date_time("2026-01-01T10:30+02:00")`` is
+    ``"2026-01-01T10:30:00+02:00"``."""
+    match = _DATE_TIME.match(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    hour, minute, second = hour or "00", minute or "00", second or "00"
+    try:
+        datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+    except ValueError:  # no such day or time
+        return None
+    return f"{year}-{month}-{day}T{hour}:{minute}:{second}{fraction or ''}{zone or ''}"
 
 
 @lru_cache(maxsize=1)
@@ -229,7 +279,8 @@ class RequestValidator:
 
         Example: ``validator.bind({"recordsPerPage": "many"}, form=False)[1]``.
         """
-        bound = _bound(body, self.node, form)
+        misfits: list[Path] = []
+        bound = _bound(body, self.node, form, misfits, ())
         if self.aliases and isinstance(bound, dict):
             for name, values in self.aliases.items():
                 value = bound.get(name)
@@ -253,6 +304,13 @@ class RequestValidator:
                     messages.append(message)
         except ValueError:  # nested deeper than the validator recurses (still within 256)
             return bound, {self.root_key: ["The body is nested too deeply to be validated."]}
+        for path in misfits:  # dates of the right look that are no day or time (2026-02-30)
+            key = self._key(list(path))
+            if key not in problems and not (path and path[0] in self._read_only):
+                sent: Any = bound
+                for part in path:
+                    sent = sent[part]
+                problems[key] = [_not_a_date(_where(list(path)), sent)]
         return bound, problems
 
     # -- messages -------------------------------------------------------------------------
@@ -340,9 +398,13 @@ def _one_of(where: str, value: Any, options: Any) -> str:
 def _pattern(where: str, value: Any, pattern: str, node: _Node | None) -> str:
     if "[0-9A-Fa-f]{8}" in pattern or "[0-9a-fA-F]{8}" in pattern:
         return f"{where} must be a GUID, not {_shown(value)}."
-    if pattern.startswith("^\\d{4}-") or (node is not None and "ISO 8601" in node.description):
-        return f"The value {_shown(value)} is not a valid date for {where} (ISO 8601)."
+    if node is not None and node.date_time:
+        return _not_a_date(where, value)
     return f"The value {_shown(value)} of {where} does not have the expected form."
+
+
+def _not_a_date(where: str, value: Any) -> str:
+    return f"The value {_shown(value)} is not a valid date for {where}; send {DATE_FORMS}."
 
 
 def _alternatives(where: str, value: Any, context: Any, node: _Node | None) -> str:

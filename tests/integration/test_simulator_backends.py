@@ -183,3 +183,49 @@ def test_every_writable_field_of_a_release_is_kept_as_sent(plutora: Api) -> None
         "id", "releaseType", "releaseStatusType", "releaseRiskLevel", "organization", "manager",
         "parentRelease", "lastModifiedDate",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("2026-01-01", "2026-01-01T00:00:00"),
+        ("2026-01-01T10:30", "2026-01-01T10:30:00"),
+        ("2026-01-01T10:30:05", "2026-01-01T10:30:05"),
+        ("2026-01-01T10:30:05Z", "2026-01-01T10:30:05Z"),
+        ("2026-01-01T10:30:05.1234567+02:00", "2026-01-01T10:30:05.1234567+02:00"),
+    ],
+)
+def test_a_date_binds_as_json_net_binds_a_datetime(sent: str, kept: str) -> None:
+    # A date alone is midnight, as Json.NET binds a DateTime; what is kept is the full form.
+    validator = RequestValidator("plutora", "ReleaseInput", "release")
+    body, problems = validator.bind({"implementationDate": sent}, form=False)
+    assert body["implementationDate"] == kept
+    assert "release.implementationDate" not in problems
+
+
+@pytest.mark.parametrize("sent", ["01/02/2026", "2026-02-30", "2026-01-01T25:00", "soon"])
+def test_a_date_json_net_cannot_bind_is_refused_naming_the_forms(sent: str) -> None:
+    validator = RequestValidator("plutora", "ReleaseInput", "release")
+    _body, problems = validator.bind({"implementationDate": sent}, form=False)
+    (message,) = problems["release.implementationDate"]
+    assert message.startswith(f"The value '{sent}' is not a valid date for implementationDate")
+    assert "a date (2026-01-01, read as 2026-01-01T00:00:00)" in message
+
+
+def test_a_release_posted_with_a_date_alone_is_answered_at_midnight(plutora: Api) -> None:
+    item = plutora.get(
+        "/releases?filter=`plutoraReleaseType` = `Independent` AND `status` = `Draft`"
+    )
+    source = plutora.get(f"/releases/{item.json()[0]['id']}").json()
+    body = {**source, "identifier": "DATE-1", "name": "Dated", "implementationDate": "2026-01-01"}
+    created = plutora.post("/releases", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["implementationDate"] == "2026-01-01T00:00:00"
+    form = {
+        key: value
+        for key, value in {**body, "identifier": "DATE-2"}.items()
+        if isinstance(value, str)
+    }
+    assert plutora.post("/releases", data=form).json()["implementationDate"] == (
+        "2026-01-01T00:00:00"
+    )
