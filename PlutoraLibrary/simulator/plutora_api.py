@@ -15,24 +15,20 @@ from .backends import Invalid, ModelState, NotFound, RulesBroken
 from .backends.changes import NAMED
 from .backends.environments import LIST_ITEM_SOURCES
 from .backends.records import Records
+from .parameters import WholeNumber, body_property, query_parameter
 from .protocol import NO_BODY, Call, Handler, Reply, invalid, not_found, server_error
-from .query import (
-    SEARCH_OPERATORS,
-    QueryError,
-    UnknownField,
-    field_of,
-    parse_search_filters,
-    whole_number,
-)
+from .query import SEARCH_OPERATORS, QueryError, UnknownField, field_of, parse_search_filters
 from .routing import BodySpec
 from .shapes import Render, encoded, shape_of
 from .token_server import token_handler
 
 Record = dict[str, Any]
 
-DEFAULT_RECORDS_PER_PAGE = 100
-MAX_RECORDS_PER_PAGE = 100
-DEFAULT_LIMIT = 10_000
+#: Paging of search bodies, as the contract's ``SearchBody`` describes it: ``pageNum`` from
+#: 0, ``recordsPerPage`` 0 for the default page size and capped at 100, ``limit`` 1-10,000.
+SEARCH_PAGE = body_property("plutora", "SearchBody", "pageNum")
+SEARCH_SIZE = body_property("plutora", "SearchBody", "recordsPerPage")
+SEARCH_LIMIT = body_property("plutora", "SearchBody", "limit")
 
 RELEASE_ITEM = shape_of("plutora", "listReleases")
 RELEASE = shape_of("plutora", "getRelease")
@@ -67,26 +63,26 @@ def render_error(error: Exception) -> Reply:
 # -- shared list machinery -----------------------------------------------------------------
 
 
-def list_answer(call: Call, records: Records, render: Render) -> Reply:
-    """A GET list: ``filter=`` applied; a plain array, or the paged shape with ``pageNum``."""
+def paging_of(operation_id: str) -> tuple[WholeNumber, WholeNumber]:
+    """The ``pageNum`` and ``recordsPerPage`` query parameters of a list operation, as the
+    contract describes them. Example: ``paging_of("listReleases")[1].cap`` is 100."""
+    return (
+        query_parameter("plutora", operation_id, "pageNum"),
+        query_parameter("plutora", operation_id, "recordsPerPage"),
+    )
+
+
+def list_answer(
+    call: Call, records: Records, render: Render, paging: tuple[WholeNumber, WholeNumber]
+) -> Reply:
+    """A GET list: ``filter=`` applied; a plain array, or the paged shape with ``pageNum``
+    (paged as the operation's ``paging`` parameters say: see :func:`paging_of`)."""
     selected = records.select(call.query.get("filter"))
     if "pagenum" not in call.query:
         return Reply(200, [render(record) for record in selected])
-    page = whole_number(call.query["pagenum"], 0, "pageNum", 0, 10**9)
-    size = records_per_page(call.query.get("recordsperpage"))
+    page = paging[0].read(call.query["pagenum"])
+    size = paging[1].read(call.query.get("recordsperpage"))
     return Reply(200, paged(selected, page, size, render))
-
-
-def records_per_page(raw: Any) -> int:
-    """The page size a list or search answers with: 0 or none given is the default (100), as
-    the vendor's own templates send ``recordsPerPage: 0`` with ``pageNum: 0``; more than 100
-    is capped at 100 ("the maximum number of records returned will be 100 per page"); a
-    negative number or one that is not whole is a 400.
-
-    Example: ``records_per_page("500")`` is 100.
-    """
-    size = whole_number(raw, 0, "recordsPerPage", 0, 10**9)
-    return min(size, MAX_RECORDS_PER_PAGE) if size else DEFAULT_RECORDS_PER_PAGE
 
 
 def paged(records: list[Record], page: int, size: int, render: Render) -> Record:
@@ -105,9 +101,9 @@ def search_answer(call: Call, records: Records, render: Render) -> Reply:
     """``POST /{releases|changes}/filter`` with either spelling of the body."""
     body = call.body
     filters = parse_search_filters(field_of(body, "searchFilters"), SEARCH_OPERATORS)
-    page = whole_number(field_of(body, "pageNum", "page"), 0, "pageNum", 0, 10**9)
-    size = records_per_page(field_of(body, "recordsPerPage", "pageSize"))
-    limit = whole_number(field_of(body, "limit"), DEFAULT_LIMIT, "limit", 1, DEFAULT_LIMIT)
+    page = SEARCH_PAGE.read(field_of(body, "pageNum", "page"))
+    size = SEARCH_SIZE.read(field_of(body, "recordsPerPage", "pageSize"))
+    limit = SEARCH_LIMIT.read(field_of(body, "limit"))
     matched = records.search(filters)
     return Reply(200, paged(matched[:limit], page, size, render))
 
@@ -132,8 +128,14 @@ def me(call: Call) -> Reply:
 # -- releases ---------------------------------------------------------------------------------
 
 
+_RELEASE_PAGING = paging_of("listReleases")
+_CHANGE_PAGING = paging_of("listChanges")
+
+
 def list_releases(call: Call) -> Reply:
-    return list_answer(call, call.state.releases.records, RELEASE_ITEM)
+    """``GET /releases``: list items (six fields), ``filter=`` and paging. Example:
+    ``GET /releases?pageNum=0&recordsPerPage=10`` answers ``{"resultSet": [...], ...}``."""
+    return list_answer(call, call.state.releases.records, RELEASE_ITEM, _RELEASE_PAGING)
 
 
 def get_release(call: Call) -> Reply:
@@ -174,7 +176,8 @@ def change_view(call: Call) -> Render:
 
 
 def list_changes(call: Call) -> Reply:
-    return list_answer(call, call.state.changes.records, change_view(call))
+    """``GET /changes``: whole changes, ``filter=`` and paging (as ``GET /releases``)."""
+    return list_answer(call, call.state.changes.records, change_view(call), _CHANGE_PAGING)
 
 
 def get_change(call: Call) -> Reply:
@@ -215,11 +218,13 @@ def delete_change(call: Call) -> Reply:
 # -- environments, hosts, layers, lookups, organizations, systems ----------------------------------
 
 
-def lister(records: Callable[[Call], Records], render: Render) -> Handler:
-    """A plain ``GET /{entity}`` handler (``filter=``, both list shapes)."""
+def lister(operation_id: str, records: Callable[[Call], Records], render: Render) -> Handler:
+    """A plain ``GET /{entity}`` handler (``filter=``, both list shapes, paged as the
+    operation's parameters say). Example: ``lister("listHosts", _hosts, HOST)``."""
+    paging = paging_of(operation_id)
 
     def handler(call: Call) -> Reply:
-        return list_answer(call, records(call), render)
+        return list_answer(call, records(call), render, paging)
 
     return handler
 
@@ -279,16 +284,16 @@ HANDLERS: dict[str, Handler] = {
     "getChange": get_change,
     "updateChange": update_change,
     "deleteChange": delete_change,
-    "listEnvironments": lister(_environments, ENVIRONMENT_ITEM),
+    "listEnvironments": lister("listEnvironments", _environments, ENVIRONMENT_ITEM),
     "getEnvironment": getter(_environments, ENVIRONMENT),
-    "listHosts": lister(_hosts, HOST),
+    "listHosts": lister("listHosts", _hosts, HOST),
     "getHost": getter(_hosts, HOST),
     "getLayer": getter(_layers, LAYER),
     "listLookupfields": list_lookup_types,
     "getLookupFieldValues": get_lookup,
-    "listOrganizations": lister(_organizations, ORGANIZATION),
+    "listOrganizations": lister("listOrganizations", _organizations, ORGANIZATION),
     "getOrganization": getter(_organizations, ORGANIZATION),
-    "listSystems": lister(_systems, SYSTEM),
+    "listSystems": lister("listSystems", _systems, SYSTEM),
     "getSystem": getter(_systems, SYSTEM),
 }
 

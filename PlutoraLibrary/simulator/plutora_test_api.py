@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from .backends import Invalid, ModelState, NotFound, RulesBroken
 from .backends.defects import SEARCHABLE, WRITABLE
+from .parameters import body_property
 from .plutora_api import me
 from .protocol import Call, Handler, Reply, envelope, test_failure
-from .query import (
-    SEARCH_OPERATORS,
-    QueryError,
-    UnknownField,
-    field_of,
-    page_size,
-    parse_search_filters,
-    whole_number,
-)
+from .query import SEARCH_OPERATORS, QueryError, UnknownField, field_of, parse_search_filters
 from .routing import BodySpec
 from .shapes import shape
 from .token_server import token_handler
 
-DEFAULT_PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100
+#: Paging of a defect search, as the contract's ``DefectSearch`` describes it: ``PageNum``
+#: from 0, ``RecordsPerPage`` 0 for the default page size (25) and capped at 100.
+SEARCH_PAGE = body_property("plutora-test", "DefectSearch", "PageNum")
+SEARCH_SIZE = body_property("plutora-test", "DefectSearch", "RecordsPerPage")
 #: A defect as every answer carries it (inside the envelope's ``Data``).
 DEFECT = shape("plutora-test", "Defect")
 
@@ -49,10 +44,8 @@ def search_defects(call: Call) -> Reply:
     """``POST /defects/search``: filters, sort, ``PageNum`` and ``RecordsPerPage`` (25)."""
     body = call.body
     filters = parse_search_filters(field_of(body, "SearchFilters"), SEARCH_OPERATORS)
-    page = whole_number(field_of(body, "PageNum"), 0, "PageNum", 0, 10**9)
-    size = page_size(
-        field_of(body, "RecordsPerPage"), DEFAULT_PAGE_SIZE, "RecordsPerPage", MAX_PAGE_SIZE
-    )
+    page = SEARCH_PAGE.read(field_of(body, "PageNum"))
+    size = SEARCH_SIZE.read(field_of(body, "RecordsPerPage"))
     chunk, total = call.state.defects.search(filters, page, size)
     data = {
         "ResultSet": [DEFECT(defect) for defect in chunk],

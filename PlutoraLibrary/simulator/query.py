@@ -482,28 +482,3 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     if isinstance(comparable, datetime):
         return (2, comparable.timestamp())
     return (3, str(comparable))
-
-
-def page_size(raw: Any, default: int, where: str, maximum: int = 100) -> int:
-    """A validated records-per-page value (1..maximum)."""
-    return whole_number(raw, default, where, 1, maximum)
-
-
-def whole_number(raw: Any, default: int, where: str, low: int, high: int) -> int:
-    """A validated whole number in ``low..high`` from a body or query value.
-
-    Example: ``whole_number("7", 0, "pageNum", 0, 10**9)`` is 7.
-    """
-    if raw is None or raw == "":
-        return default
-    if isinstance(raw, bool):
-        raise QueryError(where, f"{where} must be a whole number, not {raw!r}.")
-    try:
-        number = int(raw) if not isinstance(raw, float) or raw.is_integer() else None
-    except (TypeError, ValueError):
-        number = None
-    if number is None:
-        raise QueryError(where, f"{where} must be a whole number, not '{raw}'.")
-    if not low <= number <= high:
-        raise QueryError(where, f"{where} must be between {low} and {high}, not {number}.")
-    return number

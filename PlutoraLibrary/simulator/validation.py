@@ -43,6 +43,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .. import contract
+from .parameters import cap_note, rule_of
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -84,6 +85,9 @@ class _Node:
     free_text: bool = True  # a string with no pattern, format or enum
     minimum: float | None = None
     maximum: float | None = None
+    default: Any = None
+    cap: float | None = None  # x-cap: larger numbers are lowered to it, not refused
+    zero_is_default: bool = False  # x-zero-is-default: 0 means the default
     description: str = ""
     read_only: bool = False
     date_time: bool = False  # bound as a .NET DateTime (``x-binds-as: DateTime``)
@@ -111,9 +115,11 @@ def _merge(api: contract.Api, node: Mapping[str, Any], into: _Node, depth: int) 
         into.types.add(_json_type(node["const"]))
     if "pattern" in node or "format" in node or "enum" in node or "const" in node:
         into.free_text = False
-    for limit in ("minimum", "maximum"):
+    for limit in ("minimum", "maximum", "default"):
         if limit in node:
             setattr(into, limit, node[limit])
+    into.cap = node.get("x-cap", into.cap)
+    into.zero_is_default = into.zero_is_default or bool(node.get("x-zero-is-default", False))
     into.description = into.description or str(node.get("description", ""))
     into.read_only = into.read_only or bool(node.get("readOnly", False))
     into.date_time = into.date_time or node.get("x-binds-as") == "DateTime"
@@ -381,8 +387,12 @@ def _shown(value: Any) -> str:
 
 
 def _range(where: str, value: Any, node: _Node | None) -> str:
-    low = node.minimum if node else None
-    high = node.maximum if node else None
+    if node is None:
+        return f"The value {_shown(value)} is out of range for {where}."
+    if "integer" in node.types:
+        rule = rule_of(node.minimum, node.maximum, node.default, node.zero_is_default)
+        return f"{where} must be {rule}, not {_shown(value)}{cap_note(node.cap)}."
+    low, high = node.minimum, node.maximum
     if low is not None and high is not None:
         return f"{where} must be between {low:g} and {high:g}, not {_shown(value)}."
     if low is not None:

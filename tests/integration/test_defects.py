@@ -73,8 +73,12 @@ def test_filters_combine_and_ignore_case(plutora_test: Api) -> None:
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
-        ({"RecordsPerPage": 101}, "RecordsPerPage must be between 1 and 100"),
-        ({"PageNum": -1}, "PageNum must be at least 0"),
+        (
+            {"RecordsPerPage": -1},
+            "RecordsPerPage must be a whole number from 0 (meaning the default, 25) up, not -1; "
+            "more than 100 is capped at 100.",
+        ),
+        ({"PageNum": -1}, "PageNum must be a whole number from 0 up, not -1."),
         (
             {"SearchFilters": [{"Property": "Colour", "Operator": "Equals", "Value": "x"}]},
             "no property 'Colour'",
@@ -92,6 +96,16 @@ def test_a_bad_search_fails_in_the_envelope(
     assert answer["Status"] == "Fail"
     assert answer["Data"] is None
     assert fragment in answer["Messages"][0]
+
+
+@pytest.mark.parametrize(("asked", "answered"), [(0, 25), (101, 100), (5000, 100), (7, 7)])
+def test_a_page_size_of_0_is_the_default_and_more_than_100_is_capped(
+    plutora_test: Api, asked: int, answered: int
+) -> None:
+    # As on Plutora: the seeds say "at most 100 per page" of both APIs, and an unset int binds
+    # to 0 (docs/contract-decisions.md, the simulator faithful to evidence).
+    data = _search(plutora_test, {"RecordsPerPage": asked})["Data"]
+    assert (data["RecordsPerPage"], len(data["ResultSet"])) == (answered, answered)
 
 
 def test_get_a_defect_by_id_and_by_display_id(plutora_test: Api) -> None:

@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
-from PlutoraLibrary.simulator import PlutoraSimulator
+from PlutoraLibrary import contract
+from PlutoraLibrary.simulator import PlutoraSimulator, plutora_api, plutora_test_api
 from tests.conftest import Api, Control
 
 
@@ -93,6 +94,64 @@ def test_bad_paging_is_a_400_naming_the_parameter(plutora: Api, query: str, fiel
     answer = plutora.get(f"/releases?{query}")
     assert answer.status_code == 400
     assert field in answer.json()["modelState"]
+
+
+@pytest.mark.parametrize(
+    ("where", "sent", "message"),
+    [
+        (
+            "query",
+            "pageNum=0&recordsPerPage=-1",
+            "recordsPerPage must be a whole number from 0 (meaning the default, 100) up, not -1; "
+            "more than 100 is capped at 100.",
+        ),
+        ("query", "pageNum=first", "pageNum must be a whole number from 0 up, not 'first'."),
+        (
+            "body",
+            {"recordsPerPage": -1},
+            "recordsPerPage must be a whole number from 0 (meaning the default, 100) up, not -1; "
+            "more than 100 is capped at 100.",
+        ),
+        ("body", {"limit": 0}, "limit must be a whole number from 1 to 10000, not 0."),
+        (
+            "body",
+            {"pageSize": -2},
+            "recordsPerPage must be a whole number from 0 (meaning the default, 100) up, not -2; "
+            "more than 100 is capped at 100.",
+        ),
+    ],
+)
+def test_a_paging_refusal_says_what_is_accepted(
+    plutora: Api, where: str, sent: Any, message: str
+) -> None:
+    if where == "query":
+        answer = plutora.get(f"/releases?{sent}")
+    else:
+        answer = plutora.post("/releases/filter", json=sent)
+    assert answer.status_code == 400, answer.text
+    assert message in [text for texts in answer.json()["modelState"].values() for text in texts]
+
+
+def test_paging_rules_are_the_contracts() -> None:
+    # Defaults, minimums and caps are read from the contract, for queries and bodies alike.
+    for operation in contract.operations("plutora"):
+        if operation.operation_id.startswith("list") and operation.method == "GET":
+            spec = contract.document("plutora")["paths"][operation.path]["get"]
+            schemas = {p["name"]: p["schema"] for p in spec.get("parameters", ())}
+            if "recordsPerPage" not in schemas:
+                continue
+            page, size = plutora_api.paging_of(operation.operation_id)
+            assert (size.minimum, size.default, size.cap) == (
+                schemas["recordsPerPage"]["minimum"],
+                schemas["recordsPerPage"]["default"],
+                schemas["recordsPerPage"]["x-cap"],
+            )
+            assert (page.minimum, page.default) == (0, 0)
+    body = contract.schema("plutora", "SearchBody")["properties"]
+    assert plutora_api.SEARCH_LIMIT.maximum == body["limit"]["maximum"] == 10_000
+    assert plutora_api.SEARCH_SIZE.cap == body["recordsPerPage"]["x-cap"]
+    defects = contract.schema("plutora-test", "DefectSearch")["properties"]
+    assert plutora_test_api.SEARCH_SIZE.default == defects["RecordsPerPage"]["default"] == 25
 
 
 @pytest.mark.parametrize(("asked", "answered"), [("0", 100), ("101", 100), ("5000", 100), ("7", 7)])
