@@ -332,7 +332,7 @@ def test_jira_plutora_pages_a_filter_until_an_empty_page(sim: PlutoraSimulator) 
         "value": "2018-10-01T00:00:00.000Z",  # __TESTING_DATE_FROM__ as Date.toISOString()
         "operator": "GreaterOrEqual",
     }
-    body = {"searchFilters": [since], "recordsPerPage": 50, "pageNum": 0}
+    body: dict[str, Any] = {"searchFilters": [since], "recordsPerPage": 50, "pageNum": 0}
     first = adapter_write(sim, token, "POST", "/releases/filter", json_body(body))
     assert first.status == 200, first.text
     results = first.json()
