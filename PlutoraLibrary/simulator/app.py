@@ -43,7 +43,6 @@ from .token_server import NO_STORE, is_form
 log = logging.getLogger("PlutoraLibrary.simulator")
 
 JSON_TYPE = "application/json"
-FORM_TYPE = "application/x-www-form-urlencoded"
 #: What a backend or the query engine raises; each API renders it in its own error shape.
 BACKEND_ERRORS = (NotFound, Invalid, RulesBroken, QueryError, UnknownField)
 _RENDER_ERROR: dict[Product, Callable[[Exception], Reply]] = {
@@ -542,7 +541,7 @@ class Simulation:
         own (None when there are none, or they were answered here already)."""
         if request.method not in _BODY_METHODS:
             return None, None
-        body = await self._parsed_body(request, product)
+        body = await self._parsed_body(request, product, route)
         spec = route.body
         if spec is None:
             return body, None
@@ -563,7 +562,9 @@ class Simulation:
             raise ApiError(400, _RENDER_ERROR[product](Invalid(problems)).payload)
         return body, problems
 
-    async def _parsed_body(self, request: web.Request, product: Product) -> Any:
+    async def _parsed_body(self, request: web.Request, product: Product, route: Route) -> Any:
+        """The body parsed as its media type says, when the operation takes that media type
+        (its ``requestBody`` content in the contract); 415 naming those otherwise."""
         try:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
@@ -574,23 +575,25 @@ class Simulation:
         media = request.content_type
         if "Content-Type" not in request.headers:
             media = "application/octet-stream"
-        if media == FORM_TYPE:
+        taken = route.operation.request_types or (JSON_TYPE,)
+        if media in taken and media.endswith("x-www-form-urlencoded"):
             try:
                 return parse_form(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 raise self._bad_body(product, "The form body is not valid UTF-8.") from None
             except BodyTooDeep as error:
                 raise self._bad_body(product, str(error)) from None
-        if media in (JSON_TYPE, "text/json") or (
-            media.startswith("application/") and media.endswith("+json")
-        ):
+        if media in taken and (media.endswith("/json") or media.endswith("+json")):
             try:
                 return parse_json(raw)
             except BodyTooDeep as error:
                 raise self._bad_body(product, str(error)) from None
             except (UnicodeDecodeError, ValueError) as error:
                 raise self._bad_body(product, f"The body is not valid JSON: {error}.") from None
-        message = f"The request entity's media type '{media}' is not supported for this resource."
+        message = (
+            f"The request entity's media type '{media}' is not supported for this resource; "
+            f"it takes {', '.join(taken)}."
+        )
         raise ApiError(415, {"message": message})
 
     @staticmethod

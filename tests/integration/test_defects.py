@@ -221,5 +221,6 @@ def test_auth_and_media_type_behave_as_on_plutora(plutora_test: Api, plutora: Ap
     )
     assert answer.status_code == 415
     assert answer.json() == {
-        "message": "The request entity's media type 'text/plain' is not supported for this resource."
+        "message": "The request entity's media type 'text/plain' is not supported for this "
+        "resource; it takes application/json, text/json, application/x-www-form-urlencoded."
     }
