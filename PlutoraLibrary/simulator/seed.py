@@ -6,8 +6,8 @@ every stack layer and both date styles the real API sends. Records are built wit
 field of the contract's detail schema (``Release``, ``Change``, ``Environment``, ``System``…).
 
 Fields added after the first seeds (environment lookups, system flags, custom fields of
-systems, change assignees) are drawn after everything else, so that a seed still gives the
-same releases, changes, defects and ids as before.
+systems, change assignees, stakeholders' roles) are drawn after everything else, so that a
+seed still gives the same releases, changes, defects, ids and names as before.
 """
 
 from __future__ import annotations
@@ -187,6 +187,7 @@ class _Builder:
         self.environment_lookups()
         self.system_fields()
         self.change_assignees()
+        self.change_stakeholder_roles()
         return self.data
 
     def lookups(self, kinds: Iterable[str]) -> None:
@@ -320,21 +321,24 @@ class _Builder:
                     {
                         "userId": person["id"],
                         "user": person["name"],
+                        "groupId": None,
+                        "group": "",
+                        "stakeholderRoleIds": [],  # these two: change_stakeholder_roles()
+                        "stakeholderRoles": "",
                         "responsible": self.rng.random() < 0.5,
                         "accountable": self.rng.random() < 0.3,
-                        "consulted": self.rng.random() < 0.3,
                         "informed": True,
+                        "consulted": self.rng.random() < 0.3,
                     }
                     for person in self.rng.sample(self.data.people, self.rng.randint(0, 3))
                 ],
                 "systems": [
-                    {"systemId": system["id"], "system": system["name"], "impact": "Minor"}
+                    {"systemId": system["id"], "name": system["name"], "systemRoleType": "Impact"}
                     for system in self.rng.sample(systems, self.rng.randint(0, 2))
                 ],
                 "deliveryReleases": [
                     {
                         "releaseId": release["id"],
-                        "releaseIdentifier": release["identifier"],
                         "targetRelease": True,
                         "actualDeliveryRelease": False,
                     }
@@ -436,6 +440,13 @@ class _Builder:
         for change in self.data.changes.values():
             assignee = self.rng.choice([*self.data.people, None])
             change["assignedToId"] = assignee["id"] if assignee else None
+
+    def change_stakeholder_roles(self) -> None:
+        for change in self.data.changes.values():
+            for stakeholder in change["stakeholders"]:
+                role = self.pick_lookup("StakeholderRole")
+                stakeholder["stakeholderRoleIds"] = [role["id"]]
+                stakeholder["stakeholderRoles"] = role["value"]
 
     def defects(self) -> None:
         statuses = {value: self.guid() for value in DEFECT_STATUSES}

@@ -75,7 +75,7 @@ class SimulatorState:
         seed = build_seed(config.seed, config.defect_count)
         self.catalogue = CatalogueBackend(seed)
         self.releases = ReleasesBackend(seed, self.catalogue, self.clock)
-        self.changes = ChangesBackend(seed, self.catalogue, self.clock)
+        self.changes = ChangesBackend(seed, self.catalogue, self.clock, self.releases.records)
         self.environments = EnvironmentsBackend(seed)
         self.defects = DefectsBackend(seed, self.catalogue, self.clock)
 

@@ -296,6 +296,74 @@ def test_a_change_is_assigned_to_a_user_or_to_no_one(plutora: Api) -> None:
     assert cleared.json()["assignedToId"] is None
 
 
+def _change_body(plutora: Api, **more: Any) -> dict[str, Any]:
+    return {
+        "name": "With sub-objects",
+        "changeStatusId": _lookup(plutora, "ChangeStatus", "New"),
+        "changePriorityId": _lookup(plutora, "ChangePriority", "High"),
+        "changeTypeId": _lookup(plutora, "ChangeType", "Tech Debt"),
+        **more,
+    }
+
+
+def test_a_changes_sub_objects_are_stored_as_the_contract_shapes_them(plutora: Api) -> None:
+    # pullrequest-to-change.js sends stakeholders and systems copied from a GET answer;
+    # jira-plutora.js and the vendor's Cypress suite send deliveryReleases {releaseId, …}.
+    seeded = next(c for c in plutora.get("/changes").json() if c["stakeholders"] and c["systems"])
+    stakeholder, system = seeded["stakeholders"][0], seeded["systems"][0]
+    assert list(stakeholder) == [
+        "userId", "user", "groupId", "group", "stakeholderRoleIds", "stakeholderRoles",
+        "responsible", "accountable", "informed", "consulted",
+    ]  # fmt: skip
+    assert list(system) == ["systemId", "name", "systemRoleType"]
+    release = plutora.get("/releases").json()[0]
+    role = _lookup(plutora, "StakeholderRole", "Tester")
+    body = _change_body(
+        plutora,
+        stakeholders=[
+            {**stakeholder, "user": "ignored", "stakeholderRoleIds": [role.upper()], "extra": 1}
+        ],
+        systems=[{"systemId": system["systemId"], "systemRoleType": "Impact"}],
+        deliveryReleases=[{"releaseId": release["id"], "targetRelease": True}],
+    )
+    created = plutora.post("/changes", json=body)
+    assert created.status_code == 201, created.text
+    change = plutora.get(f"/changes/{created.json()['id']}").json()
+    assert change["stakeholders"] == [
+        {**stakeholder, "stakeholderRoleIds": [role], "stakeholderRoles": "Tester"}
+    ]
+    assert change["systems"] == [system]  # the name from the systemId
+    assert change["deliveryReleases"] == [
+        {"releaseId": release["id"], "targetRelease": True, "actualDeliveryRelease": None}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("more", "key"),
+    [
+        ({"systems": [{"name": "CRM"}]}, "change.systems[0].systemId"),
+        (
+            {"systems": [{"systemId": "00000000-0000-4000-8000-000000000000"}]},
+            "change.systems[0].systemId",
+        ),
+        ({"stakeholders": [{"responsible": "maybe"}]}, "change.stakeholders[0].responsible"),
+        (
+            {"stakeholders": [{"stakeholderRoleIds": ["00000000-0000-4000-8000-000000000000"]}]},
+            "change.stakeholders[0].stakeholderRoleIds[0]",
+        ),
+        (
+            {"deliveryReleases": [{"releaseId": "00000000-0000-4000-8000-000000000000"}]},
+            "change.deliveryReleases[0].releaseId",
+        ),
+        ({"deliveryReleases": [{"targetRelease": True}]}, "change.deliveryReleases[0].releaseId"),
+    ],
+)
+def test_a_changes_sub_objects_are_validated(plutora: Api, more: dict[str, Any], key: str) -> None:
+    answer = plutora.post("/changes", json=_change_body(plutora, **more))
+    assert answer.status_code == 400, answer.text
+    assert list(answer.json()["modelState"]) == [key]
+
+
 def test_a_form_encoded_release_is_created_like_a_json_one(plutora: Api) -> None:
     # The vendor's Cypress suite form-encodes every write.
     source = _find_release(plutora, "Independent", "Draft")

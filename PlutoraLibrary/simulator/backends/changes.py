@@ -26,6 +26,11 @@ _REQUIRED_LOOKUPS = ("changePriority", "changeStatus", "changeType")
 NAMED = {name + "Name": name for name in CHANGE_LOOKUPS}
 #: What a body sets (the fields not ``readOnly``); the others the server derives.
 WRITABLE = contract.writable("plutora", "Change")
+#: The fields of a change's sub-objects, in the contract's order.
+STAKEHOLDER_FIELDS = contract.properties("plutora", "ChangeStakeholder")
+SYSTEM_FIELDS = contract.properties("plutora", "ChangeSystem")
+DELIVERY_RELEASE_FIELDS = contract.properties("plutora", "ChangeDeliveryRelease")
+CUSTOM_FIELD_FIELDS = contract.properties("plutora", "AdditionalInformation")
 #: Every field of a stored change: the contract's, with the display names as ``classic``.
 CHANGE_FIELDS = tuple(
     name for name in contract.properties("plutora", "Change") if name not in NAMED
@@ -54,9 +59,17 @@ class ChangesBackend:
         change["changeId"]  # 301 on a fresh site
     """
 
-    def __init__(self, seed: SeedData, catalogue: CatalogueBackend, clock: Clock) -> None:
+    def __init__(
+        self,
+        seed: SeedData,
+        catalogue: CatalogueBackend,
+        clock: Clock,
+        releases: Records | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self.clock = clock
+        #: The site's releases, which ``deliveryReleases`` refer to (none: any id is taken).
+        self.releases = releases
         self.records = Records("Change", CHANGES)
         self._last_number = 0
         self.reset(seed)
@@ -128,9 +141,58 @@ class ChangesBackend:
         description = text(body, "description") or ""
         change["description"] = description
         change["descriptionSimple"] = _TAGS.sub("", description)
-        for name in ("additionalInformation", "stakeholders", "systems", "deliveryReleases"):
-            change[name] = objects(body, name)
+        change["additionalInformation"] = objects(
+            body, "additionalInformation", CUSTOM_FIELD_FIELDS
+        )
+        change["stakeholders"] = self._stakeholders(body, model)
+        change["systems"] = self._systems(body, model)
+        change["deliveryReleases"] = self._delivery_releases(body, model)
         model.check()
         change["lastModifiedDate"] = iso_precise(self.clock.moment())
         change["lastModifiedBy"] = username
         return change
+
+    def _stakeholders(self, body: Record, model: ModelState) -> list[Record]:
+        """``stakeholders`` as stored: the user's name and the roles' values from their ids
+        (each must exist), the group's name empty without a group (as answers show it)."""
+        catalogue = self.catalogue
+        roles = catalogue.lookup_by_id("StakeholderRole")
+        items = objects(body, "stakeholders", STAKEHOLDER_FIELDS)
+        for index, item in enumerate(items):
+            where = f"stakeholders[{index}]"
+            user = reference(item, model, "userId", catalogue.people, False, where)
+            item["userId"] = user["id"] if user else None
+            item["user"] = user["name"] if user else None
+            reference(item, model, "groupId", {}, False, where)  # the site has no groups
+            item["groupId"], item["group"] = None, ""
+            found = []
+            for number, role_id in enumerate(item["stakeholderRoleIds"] or []):
+                name = f"stakeholderRoleIds[{number}]"
+                role = reference({name: role_id}, model, name, roles, True, where)
+                if role is not None:
+                    found.append(role)
+            item["stakeholderRoleIds"] = [role["id"] for role in found]
+            item["stakeholderRoles"] = ", ".join(role["value"] for role in found)
+        return items
+
+    def _systems(self, body: Record, model: ModelState) -> list[Record]:
+        """``systems`` as stored: each system's name from its ``systemId`` (which must exist)."""
+        items = objects(body, "systems", SYSTEM_FIELDS)
+        for index, item in enumerate(items):
+            where = f"systems[{index}]"
+            system = reference(item, model, "systemId", self.catalogue.systems.by_id, True, where)
+            item["systemId"] = system["id"] if system else item["systemId"]
+            item["name"] = system["name"] if system else None
+        return items
+
+    def _delivery_releases(self, body: Record, model: ModelState) -> list[Record]:
+        """``deliveryReleases`` as stored: each ``releaseId`` must be a release of the site."""
+        items = objects(body, "deliveryReleases", DELIVERY_RELEASE_FIELDS)
+        known = self.releases.by_id if self.releases is not None else None
+        for index, item in enumerate(items):
+            where = f"deliveryReleases[{index}]"
+            if known is None:
+                continue
+            release = reference(item, model, "releaseId", known, True, where)
+            item["releaseId"] = release["id"] if release else item["releaseId"]
+        return items

@@ -83,24 +83,35 @@ class Records:
 
 
 def reference(
-    body: Record, model: ModelState, name: str, known: dict[str, Record], required: bool
+    body: Record,
+    model: ModelState,
+    name: str,
+    known: dict[str, Record],
+    required: bool,
+    where: str = "",
 ) -> Record | None:
     """The record a body's ``name`` (an id) refers to, or None; a missing required id, an id
     that is no GUID or one that refers to nothing is added to ``model`` (unless the request's
-    validation already found a problem with that field)."""
-    if model.has(name):
+    validation already found a problem with that field). ``where`` is the path of ``body``
+    inside the request's body, for a sub-object (``systems[0]``).
+
+    Example: ``reference(item, model, "systemId", catalogue.systems.by_id, True,
+    "systems[0]")`` may add ``change.systems[0].systemId``.
+    """
+    key = f"{where}.{name}" if where else name
+    if model.has(key):
         return None
     value = body.get(name)
     if value in (None, ""):
         if required:
-            model.add(name, f"The {name} field is required.")
+            model.add(key, f"The {name} field is required.")
         return None
     if not isinstance(value, str) or not GUID.match(value):
-        model.add(name, f"The value '{value}' of {name} is not a valid id (GUID).")
+        model.add(key, f"The value '{value}' of {key} is not a valid id (GUID).")
         return None
     item = known.get(value.lower())
     if item is None:
-        model.add(name, f"No record with id '{value}' exists for {name}.")
+        model.add(key, f"No record with id '{value}' exists for {key}.")
     return item
 
 
@@ -110,12 +121,17 @@ def text(body: Record, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def objects(body: Record, name: str) -> list[Record]:
-    """A list-of-objects field of a validated body, copied (empty when absent or malformed)."""
+def objects(body: Record, name: str, fields: Sequence[str] | None = None) -> list[Record]:
+    """A list-of-objects field of a validated body (empty when absent or malformed), each
+    item copied with the ``fields`` its schema has, in the contract's order (all it has when
+    ``fields`` is None). Example: ``objects(body, "systems", SYSTEM_FIELDS)``."""
     value = body.get(name)
     if not isinstance(value, list):
         return []
-    return [dict(item) for item in value if isinstance(item, dict)]
+    items = [item for item in value if isinstance(item, dict)]
+    if fields is None:
+        return [dict(item) for item in items]
+    return [{field: item.get(field) for field in fields} for item in items]
 
 
 def by_id(items: Iterable[Record]) -> dict[str, Record]:

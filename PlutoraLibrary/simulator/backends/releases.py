@@ -29,6 +29,8 @@ RELEASE_TYPES = {
     "project": "Integrated",
     "independent": "Independent",
 }
+#: The fields of a custom field's value (``additionalInformation`` items).
+CUSTOM_FIELDS = contract.properties("plutora", "AdditionalInformation")
 PROJECT_TYPES = {"Enterprise": "None", "Integrated": "IsProject"}
 DEFAULT_COLOR = "#4a90d9"
 
@@ -177,6 +179,6 @@ class ReleasesBackend:
         release["releaseProjectType"] = text(body, "releaseProjectType") or PROJECT_TYPES.get(
             release["plutoraReleaseType"] or "", "NotIsProject"
         )
-        release["additionalInformation"] = objects(body, "additionalInformation")
+        release["additionalInformation"] = objects(body, "additionalInformation", CUSTOM_FIELDS)
         model.check()
         return release
