@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .config import PRODUCTS, UserAccount
+from .parameters import shown
 from .protocol import ApiError, Call, Handler, Reply
 from .query import field_of
 from .state import FAULT_KINDS, Fault, ProtectedUser
@@ -78,7 +79,7 @@ def _product(value: Any, required: bool) -> Any:
     if value is None and not required:
         return None
     if value not in PRODUCTS:
-        raise _bad(f"product must be one of {', '.join(PRODUCTS)}, not {value!r}.")
+        raise _bad(f"product must be one of {', '.join(PRODUCTS)}, not {shown(value)}.")
     return value
 
 
@@ -162,7 +163,7 @@ def add_fault(call: Call) -> Reply:
             problems.append(f"path is not a valid regular expression: {error}")
     kind = field_of(body, "kind")
     if kind not in FAULT_KINDS:
-        problems.append(f"kind must be one of {', '.join(FAULT_KINDS)}, not {kind!r}")
+        problems.append(f"kind must be one of {', '.join(FAULT_KINDS)}, not {shown(kind)}")
     count = field_of(body, "count")
     count = 1 if count is None else count
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import contract
 from .parameters import cap_note, rule_of
+from .parameters import shown as _shown
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -187,8 +188,8 @@ def _bound(value: Any, node: _Node | None, form: bool, misfits: list[Path], path
                     return member
         if types and "string" not in types:
             text = value.strip()
-            if "integer" in types and _INTEGER.match(text):
-                return int(text)
+            if types & {"integer", "number"} and _INTEGER.match(text):
+                return int(text)  # "42" is 42, for a number property too (not 42.0)
             if "number" in types and _NUMBER.match(text):
                 return float(text)
             if "boolean" in types and text.lower() in ("true", "false"):
@@ -379,11 +380,6 @@ def _types(types: Any) -> str:
     words = [_TYPE_WORDS.get(str(t), str(t)) for t in types]
     words.sort(key=lambda word: word == "null")
     return " or ".join(words)
-
-
-def _shown(value: Any) -> str:
-    text = f"'{value}'" if isinstance(value, str) else repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _range(where: str, value: Any, node: _Node | None) -> str:

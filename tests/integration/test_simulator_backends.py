@@ -229,3 +229,41 @@ def test_a_release_posted_with_a_date_alone_is_answered_at_midnight(plutora: Api
     assert plutora.post("/releases", data=form).json()["implementationDate"] == (
         "2026-01-01T00:00:00"
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"name": True}, "name must be a string, not true."),
+        ({"name": None}, "name must be a string, not null."),
+        ({"name": {"a": 1}}, 'name must be a string, not {"a": 1}.'),
+        ({"name": [1.5, False]}, "name must be a string, not [1.5, false]."),
+    ],
+)
+def test_a_value_is_spelled_as_json_in_a_message(body: dict[str, Any], message: str) -> None:
+    validator = RequestValidator("plutora", "ChangeInput", "change")
+    _body, problems = validator.bind(body, form=False)
+    assert problems["change.name"] == [message]
+
+
+def test_a_forms_whole_number_binds_as_a_whole_number(plutora: Api) -> None:
+    # "42" for a number property is 42, as the form binder reads it: not 42.0.
+    validator = RequestValidator("plutora", "ChangeInput", "change")
+    body, _problems = validator.bind({"businessValueScore": "42"}, form=True)
+    assert body["businessValueScore"] == 42
+    assert isinstance(body["businessValueScore"], int)
+    _body, problems = validator.bind({"businessValueScore": "101"}, form=True)
+    assert problems["change.businessValueScore"] == [
+        "businessValueScore must be between 0 and 100, not 101."
+    ]
+    ids = {
+        name: next(iter(plutora.get(f"/lookupfields/{kind}").json()))["id"]
+        for name, kind in (
+            ("changeStatusId", "ChangeStatus"),
+            ("changePriorityId", "ChangePriority"),
+            ("changeTypeId", "ChangeType"),
+        )
+    }
+    created = plutora.post("/changes", data={"name": "Form", "businessValueScore": "42", **ids})
+    assert created.status_code == 201, created.text
+    assert '"businessValueScore":42,' in created.text

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import contract
+from ..parameters import shown as spelled
 from ..query import Entity, SearchFilter, apply_filters, field_of
 from ..seed import SeedData, iso_precise
 from .catalogue import CatalogueBackend
@@ -120,7 +121,7 @@ class DefectsBackend:
                     changes[name] = value
             elif name == "ReleaseId":
                 if value is not None and (not isinstance(value, str) or not GUID.match(value)):
-                    model.add(name, f"ReleaseId must be a GUID or null, not {value!r}.")
+                    model.add(name, f"ReleaseId must be a GUID or null, not {spelled(value)}.")
                 else:
                     changes[name] = value.lower() if isinstance(value, str) else None
             elif name in LOOKUP_OF:
