@@ -267,3 +267,106 @@ def test_a_forms_whole_number_binds_as_a_whole_number(plutora: Api) -> None:
     created = plutora.post("/changes", data={"name": "Form", "businessValueScore": "42", **ids})
     assert created.status_code == 201, created.text
     assert '"businessValueScore":42,' in created.text
+
+
+# -- writable fields, generated from the contract ------------------------------------------------
+
+
+def _resolved(api: contract.Api, node: dict[str, Any]) -> dict[str, Any]:
+    """A property's schema with its $ref followed and its nullable branch dropped."""
+    while True:
+        ref = str(node.get("$ref", ""))
+        if ref:
+            node = {**contract.schema(api, ref.rsplit("/", 1)[1]), **node, "$ref": ""}
+            node.pop("$ref")
+            continue
+        branches = [b for b in node.get("anyOf", ()) if b.get("type") != "null"]
+        if len(branches) == 1 and "anyOf" in node:
+            node = {**{k: v for k, v in node.items() if k != "anyOf"}, **branches[0]}
+            continue
+        return node
+
+
+def _plain_value(api: contract.Api, node: dict[str, Any], name: str, turn: int) -> Any:
+    """A value the contract allows for a plain field (None: not plain, e.g. an id or a list)."""
+    node = _resolved(api, node)
+    kinds = node.get("type", "string")
+    kinds = [kinds] if isinstance(kinds, str) else [k for k in kinds if k != "null"]
+    if "enum" in node:
+        members = [m for m in node["enum"] if m is not None]
+        return members[-1 - turn % len(members)]
+    if "pattern" in node and "[0-9A-Fa-f]{8}" in node["pattern"]:
+        return None  # a reference: resolved to a display name, not kept as sent
+    if node.get("x-binds-as") == "DateTime":
+        return f"2026-03-0{4 + turn}T05:06:07"
+    if kinds[0] in ("integer", "number"):
+        return int(node.get("minimum", 0)) + 7 + turn
+    if kinds[0] == "boolean":
+        return turn % 2 == 0
+    if kinds[0] == "string":
+        return f"rt{turn} {name}"[: node.get("maxLength", 255)]
+    return None
+
+
+def _plain_fields(api: contract.Api, schema_name: str) -> list[str]:
+    fields = contract.document(api)["components"]["schemas"][schema_name]["properties"]
+    return [
+        name
+        for name in contract.writable(api, schema_name)
+        if _plain_value(api, fields[name], name, 0) is not None
+    ]
+
+
+_WRITABLE_PLAIN = [
+    *(("releases", "ReleaseFields", name) for name in _plain_fields("plutora", "ReleaseFields")),
+    *(("changes", "ChangeFields", name) for name in _plain_fields("plutora", "ChangeFields")),
+]
+
+
+def _minimal_body(plutora: Api, entity: str) -> dict[str, Any]:
+    def first(kind: str, value: str | None = None) -> str:
+        items = plutora.get(f"/lookupfields/{kind}").json()
+        return next(i["id"] for i in items if value is None or i["value"] == value)
+
+    if entity == "releases":
+        return {
+            "identifier": "RT-BASE",
+            "name": "Round trip",
+            "implementationDate": "2026-05-01T00:00:00",
+            "releaseStatusTypeId": first("ReleaseStatusType", "Draft"),
+            "plutoraReleaseType": "Independent",
+        }
+    return {
+        "name": "Round trip",
+        "changeStatusId": first("ChangeStatus"),
+        "changePriorityId": first("ChangePriority"),
+        "changeTypeId": first("ChangeType"),
+    }
+
+
+@pytest.mark.parametrize(("entity", "schema_name", "name"), _WRITABLE_PLAIN)
+def test_a_writable_plain_field_round_trips(
+    plutora: Api, entity: str, schema_name: str, name: str
+) -> None:
+    # Generated from the contract: every writable field that is no reference and no list is
+    # kept as a POST and a PUT send it, so a field added to the contract needs no code.
+    node = contract.document("plutora")["components"]["schemas"][schema_name]["properties"][name]
+    sent = _plain_value("plutora", node, name, 0)
+    created = plutora.post(f"/{entity}", json={**_minimal_body(plutora, entity), name: sent})
+    assert created.status_code == 201, created.text
+    record_id = created.json()["id"]
+    assert plutora.get(f"/{entity}/{record_id}").json()[name] == sent
+    again = _plain_value("plutora", node, name, 1)
+    body = {**_minimal_body(plutora, entity), name: again}
+    assert plutora.put(f"/{entity}/{record_id}", json=body).status_code in (200, 204)
+    assert plutora.get(f"/{entity}/{record_id}").json()[name] == again
+
+
+def test_the_round_trip_covers_the_plain_fields() -> None:
+    assert {name for entity, _s, name in _WRITABLE_PLAIN if entity == "releases"} == {
+        "identifier", "name", "summary", "location", "implementationDate", "displayColor",
+        "plutoraReleaseType", "releaseProjectType",
+    }  # fmt: skip
+    assert {name for entity, _s, name in _WRITABLE_PLAIN if entity == "changes"} >= {
+        "name", "businessValueScore", "expectedDeliveryDate", "description",
+    }  # fmt: skip
