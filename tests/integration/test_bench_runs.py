@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -36,6 +38,8 @@ def test_the_simulator_benchmark_runs_and_reports_every_figure(tmp_path: Path) -
     assert "| **ratio** |" in report.read_text()
 
 
+@pytest.mark.slow
+@pytest.mark.parallel  # bench_parallel runs pabot and xdist
 def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -> None:
     report = tmp_path / "benchmarks.md"
     subprocess.run(
