@@ -297,12 +297,7 @@ HANDLERS: dict[str, Handler] = {
     "getSystem": getter(_systems, SYSTEM),
 }
 
-_RELEASE_BODY = BodySpec(
-    "release",
-    "A release object is required in the body.",
-    merge=True,
-    aliases={"plutoraReleaseType": {"project": "Integrated"}},  # the UI's name of Integrated
-)
+_RELEASE_BODY = BodySpec("release", "A release object is required in the body.", merge=True)
 _CHANGE_BODY = BodySpec("change", "A change object is required in the body.", merge=True)
 _SEARCH_BODY = BodySpec(
     "", "The body must be a JSON object with searchFilters.", default={}, merge=False

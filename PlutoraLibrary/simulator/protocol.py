@@ -70,11 +70,6 @@ def invalid(model_state: dict[str, list[str]]) -> ApiError:
     return ApiError(400, {"message": "The request is invalid.", "modelState": model_state})
 
 
-def business_rule(*messages: str) -> ApiError:
-    """A broken business rule: 400 with ``modelState.internalServerValidationError``."""
-    return invalid({"internalServerValidationError": list(messages)})
-
-
 def not_found(message: str) -> ApiError:
     """The Plutora API's 404 for an unknown id."""
     return ApiError(404, {"message": message})

@@ -44,8 +44,6 @@ class BodySpec:
     message: str = ""
     default: Any = None
     merge: bool = False
-    #: Other names the service reads for a property's values: property -> {alias: value}.
-    aliases: Mapping[str, Mapping[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -135,9 +133,7 @@ def api_router(
         spec = bodies.get(operation.operation_id)
         validator = None
         if spec is not None and operation.request_schema and server == "api":
-            validator = RequestValidator(
-                api, operation.request_schema, spec.prefix, spec.message, spec.aliases
-            )
+            validator = RequestValidator(api, operation.request_schema, spec.prefix, spec.message)
         route = Route(
             operation=operation,
             handler=handlers.get(operation.operation_id) or _not_simulated(operation),

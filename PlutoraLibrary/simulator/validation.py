@@ -10,8 +10,9 @@ Before a body is validated it is bound the way the real service's model binder w
 - **values are converted to the property's type** where Json.NET (JSON bodies) or the form
   binder (form bodies) converts them: a number sent for a string property becomes a string,
   ``"5"`` for an integer property 5, ``"true"`` for a boolean ``True``, an enum value in any
-  case the enum's own spelling (and a value the service reads under another name, such as
-  ``Project`` for the release type ``Integrated``, that value), and ``""`` null for a
+  case the enum's own spelling (and a value the service reads under another name, which the
+  contract lists as ``x-input-aliases``: ``Project`` for the release type ``Integrated``,
+  that value), and ``""`` null for a
   property that may be null and is not free text (ids, dates). Form bodies carry only
   strings, so this is what lets a form express numbers and booleans at all; a value that
   cannot be converted stays as sent and fails validation with a clear message;
@@ -89,9 +90,10 @@ class _Node:
     default: Any = None
     cap: float | None = None  # x-cap: larger numbers are lowered to it, not refused
     zero_is_default: bool = False  # x-zero-is-default: 0 means the default
-    description: str = ""
     read_only: bool = False
     date_time: bool = False  # bound as a .NET DateTime (``x-binds-as: DateTime``)
+    #: Other names the service reads for values (``x-input-aliases``), by lower-case alias.
+    aliases: dict[str, Any] = field(default_factory=dict)
 
 
 def _merge(api: contract.Api, node: Mapping[str, Any], into: _Node, depth: int) -> None:
@@ -121,9 +123,10 @@ def _merge(api: contract.Api, node: Mapping[str, Any], into: _Node, depth: int) 
             setattr(into, limit, node[limit])
     into.cap = node.get("x-cap", into.cap)
     into.zero_is_default = into.zero_is_default or bool(node.get("x-zero-is-default", False))
-    into.description = into.description or str(node.get("description", ""))
     into.read_only = into.read_only or bool(node.get("readOnly", False))
     into.date_time = into.date_time or node.get("x-binds-as") == "DateTime"
+    for alias, value in node.get("x-input-aliases", {}).items():
+        into.aliases[str(alias).lower()] = value
     for name, child in node.get("properties", {}).items():
         target = into.properties.setdefault(name, _Node())
         into.names[name.lower()] = name
@@ -182,6 +185,8 @@ def _bound(value: Any, node: _Node | None, form: bool, misfits: list[Path], path
                 misfits.append(path)
                 return value
             return moment
+        if node.aliases and value.lower() in node.aliases:
+            return node.aliases[value.lower()]
         if node.enum:
             for member in node.enum:
                 if isinstance(member, str) and member.lower() == value.lower():
@@ -241,14 +246,11 @@ class RequestValidator:
         schema_name: str,
         prefix: str = "",
         root_message: str = "",
-        aliases: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.api = api
         self.schema_name = schema_name
         self.prefix = prefix
         self.root_message = root_message or f"The body must be a JSON object ({schema_name})."
-        #: Other names the service reads for a property's values (lower case -> the value).
-        self.aliases = {name: dict(values) for name, values in (aliases or {}).items()}
         self._node: _Node | None = None
         self._read_only: frozenset[str] = frozenset()
         self._validator: Any = None
@@ -288,11 +290,6 @@ class RequestValidator:
         """
         misfits: list[Path] = []
         bound = _bound(body, self.node, form, misfits, ())
-        if self.aliases and isinstance(bound, dict):
-            for name, values in self.aliases.items():
-                value = bound.get(name)
-                if isinstance(value, str) and value.lower() in values:
-                    bound[name] = values[value.lower()]
         if _json_type(bound) not in self.node.types and not (
             isinstance(bound, dict) and "object" in self.node.types
         ):

@@ -370,3 +370,28 @@ def test_the_round_trip_covers_the_plain_fields() -> None:
     assert {name for entity, _s, name in _WRITABLE_PLAIN if entity == "changes"} >= {
         "name", "businessValueScore", "expectedDeliveryDate", "description",
     }  # fmt: skip
+
+
+def test_input_aliases_are_the_contracts() -> None:
+    # "Project" is read as "Integrated" because the contract says so (x-input-aliases), in
+    # any case; no list of release types is kept in the simulator.
+    aliases = contract.schema("plutora", "ReleaseFields")["properties"]["plutoraReleaseType"][
+        "x-input-aliases"
+    ]
+    assert aliases == {"Project": "Integrated"}
+    validator = RequestValidator("plutora", "ReleaseInput", "release")
+    for sent in ("Project", "PROJECT", "integrated"):
+        body, problems = validator.bind({"plutoraReleaseType": sent}, form=False)
+        assert body["plutoraReleaseType"] == "Integrated"
+        assert "release.plutoraReleaseType" not in problems
+    _body, problems = validator.bind({"plutoraReleaseType": "Program"}, form=False)
+    assert problems["release.plutoraReleaseType"] == [
+        "The value 'Program' is not valid for plutoraReleaseType; "
+        "use one of Enterprise, Integrated, Independent."
+    ]
+
+
+def test_a_defect_delta_names_exactly_the_writable_properties_of_a_defect() -> None:
+    assert contract.properties("plutora-test", "DefectDelta") == contract.writable(
+        "plutora-test", "Defect"
+    )

@@ -22,13 +22,6 @@ RELEASES = entity(
     RELEASE_FIELDS,
     {"status": "releaseStatusType", "type": "releaseType", "riskLevel": "releaseRiskLevel"},
 )
-#: Spellings of ``plutoraReleaseType`` a body may use, and what each is stored as.
-RELEASE_TYPES = {
-    "enterprise": "Enterprise",
-    "integrated": "Integrated",
-    "project": "Integrated",
-    "independent": "Independent",
-}
 #: The fields of a custom field's value (``additionalInformation`` items).
 CUSTOM_FIELDS = contract.properties("plutora", "AdditionalInformation")
 PROJECT_TYPES = {"Enterprise": "None", "Integrated": "IsProject"}
@@ -164,18 +157,8 @@ class ReleasesBackend:
         parent = reference(body, model, "parentReleaseId", self.records.by_id, False)
         release["parentReleaseId"] = parent["id"] if parent else None
         release["parentRelease"] = parent["identifier"] if parent else None
-        sent = body.get("plutoraReleaseType")
-        release["plutoraReleaseType"] = RELEASE_TYPES.get(str(sent).lower()) if sent else None
-        if release["plutoraReleaseType"] is None and not model.has("plutoraReleaseType"):
-            if sent in (None, ""):
-                model.add("plutoraReleaseType", "The plutoraReleaseType field is required.")
-            else:
-                allowed = ", ".join(sorted(set(RELEASE_TYPES.values())))
-                model.add(
-                    "plutoraReleaseType",
-                    f"The value '{sent}' is not valid for plutoraReleaseType; "
-                    f"use one of {allowed}.",
-                )
+        # Bound and validated already: one of the contract's enum (Project read as Integrated).
+        release["plutoraReleaseType"] = text(body, "plutoraReleaseType")
         release["releaseProjectType"] = text(body, "releaseProjectType") or PROJECT_TYPES.get(
             release["plutoraReleaseType"] or "", "NotIsProject"
         )
