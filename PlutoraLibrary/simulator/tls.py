@@ -24,12 +24,10 @@ import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from filelock import FileLock
+if TYPE_CHECKING:  # cryptography (and filelock) are imported where a certificate is made or
+    from cryptography import x509  # checked: a simulator without --tls loads neither
 
 __all__ = ["Certificate", "certificate_for", "default_folder"]
 
@@ -101,6 +99,8 @@ def _wanted(names: Iterable[str]) -> tuple[str, ...]:
 
 
 def _general_names(names: Iterable[str]) -> list[x509.GeneralName]:
+    from cryptography import x509
+
     general: list[x509.GeneralName] = []
     for name in names:
         address = _parsed(name)
@@ -109,6 +109,8 @@ def _general_names(names: Iterable[str]) -> list[x509.GeneralName]:
 
 
 def _constraints(names: Iterable[str]) -> list[x509.GeneralName]:
+    from cryptography import x509
+
     subtrees: list[x509.GeneralName] = []
     for name in names:
         address = _parsed(name)
@@ -121,6 +123,11 @@ def _constraints(names: Iterable[str]) -> list[x509.GeneralName]:
 
 def _make(names: tuple[str, ...]) -> tuple[bytes, bytes, bytes]:
     """A new authority and a server certificate it signed: (ca.pem, server.pem, key.pem)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
     now = datetime.datetime.now(datetime.timezone.utc)
     start, end = now - datetime.timedelta(days=1), now + _LIFETIME
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -200,6 +207,9 @@ def _make(names: tuple[str, ...]) -> tuple[bytes, bytes, bytes]:
 
 def _still_good(ca_file: Path, cert_file: Path, key_file: Path, names: tuple[str, ...]) -> bool:
     """Whether the files in place are a pair that covers ``names`` for another week."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
     try:
         ca = x509.load_pem_x509_certificate(ca_file.read_bytes())
         server = x509.load_pem_x509_certificate(cert_file.read_bytes())
@@ -233,6 +243,8 @@ def certificate_for(folder: Path, names: Iterable[str] = ()) -> Certificate:
         certificate = certificate_for(Path("/tmp/sim-tls"), ["127.0.0.1"])
         certificate.names      # ('127.0.0.1', '::1', 'localhost')
     """
+    from filelock import FileLock
+
     folder = Path(folder).expanduser()
     wanted = _wanted(names)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)

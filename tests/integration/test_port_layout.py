@@ -339,3 +339,16 @@ def test_plutora_sim_refuses_ports_options_it_cannot_use(args: list[str], says: 
         line for line in result.stderr.strip().splitlines() if line.startswith("plutora sim: ")
     ]
     assert says in result.stderr
+
+
+def test_a_simulator_without_tls_loads_no_cryptography() -> None:
+    # simulator/tls.py imports cryptography (and filelock) only to make or check a
+    # certificate: start-up without --tls does not pay for them.
+    code = (
+        "import sys, PlutoraLibrary.simulator, PlutoraLibrary.simulator.tls;"
+        "print(sorted(m for m in ('cryptography', 'filelock') if m in sys.modules))"
+    )
+    printed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert printed.strip() == "[]"
