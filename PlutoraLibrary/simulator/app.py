@@ -187,6 +187,9 @@ class Simulation:
         ] = {"api": self._api, "token": self._token}
 
     async def dispatch(self, request: web.Request) -> web.StreamResponse:
+        """The answer to any request of the one-port layout: a product's token server or API
+        (by the path's first segments), Swagger, or the control API. Example: ``GET
+        /plutora/api/Releases`` reaches the Plutora API's ``listReleases``."""
         seen = self._seen.get((request.method, request.path))
         if seen is not None:
             if (

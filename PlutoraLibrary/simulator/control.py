@@ -45,6 +45,8 @@ def _object(call: Call) -> dict[str, Any]:
 
 
 def overview(call: Call) -> Reply:
+    """``GET /_sim``: settings, record counts, locked users and queued faults. Example:
+    ``{"records": {"releases": 260, ...}, "lockedUsers": ["plutora:temp@example.com"]}``."""
     state = call.state
     with state.lock:
         return Reply(
@@ -59,16 +61,21 @@ def overview(call: Call) -> Reply:
 
 
 def reset(call: Call) -> Reply:
+    """``POST /_sim/reset``: the seeded site again; ``{"tokens": true}`` also forgets
+    issued tokens. Example body: ``{"tokens": false}``."""
     body = _object(call)
     call.state.reset(tokens=bool(field_of(body, "tokens")))
     return Reply(200, {"message": "The simulator was reset to its seeded state."})
 
 
 def get_settings(call: Call) -> Reply:
+    """``GET /_sim/settings``: the settings now. Example: ``{"rateLimit": 26000, ...}``."""
     return Reply(200, call.state.settings.describe())
 
 
 def put_settings(call: Call) -> Reply:
+    """``PUT /_sim/settings``: change the settings named, all or none (400 listing every
+    problem). Example body: ``{"ipWhitelist": ["127.0.0.1"], "rateLimitPerSecond": 6}``."""
     try:
         return Reply(200, call.state.update_settings(_object(call)))
     except ValueError as error:
@@ -84,6 +91,9 @@ def _product(value: Any, required: bool) -> Any:
 
 
 def add_user(call: Call) -> Reply:
+    """``POST /_sim/users``: add or replace a throw-away user (201); 403 for a user of the
+    simulator's own settings. Example body: ``{"username": "temp@example.com",
+    "password": "x", "product": "plutora"}``."""
     body = _object(call)
     username, password = field_of(body, "username"), field_of(body, "password")
     if not isinstance(username, str) or not username or not isinstance(password, str):
@@ -97,6 +107,8 @@ def add_user(call: Call) -> Reply:
 
 
 def unlock_user(call: Call) -> Reply:
+    """``POST /_sim/users/unlock``: unlock a user of one product or both. Example body:
+    ``{"username": "temp@example.com"}`` answers ``{"wasLocked": true, ...}``."""
     body = _object(call)
     username = field_of(body, "username")
     if not isinstance(username, str) or not username:
@@ -110,6 +122,8 @@ def unlock_user(call: Call) -> Reply:
 
 
 def expire_tokens(call: Call) -> Reply:
+    """``POST /_sim/tokens/expire``: every issued token (of ``user`` only) expires now.
+    Example body: ``{"user": "temp@example.com"}`` answers ``{"expired": 2}``."""
     user = field_of(_object(call), "user")
     if user is not None and (not isinstance(user, str) or not user):
         raise _bad('user must be a username: {"user": "temp@example.com"}, or left out for all.')
@@ -117,11 +131,15 @@ def expire_tokens(call: Call) -> Reply:
 
 
 def issued_tokens(call: Call) -> Reply:
+    """``GET /_sim/tokens/issued``: every access and refresh token issued, in order (for
+    secret scans of test artifacts)."""
     with call.state.lock:
         return Reply(200, list(call.state.issued_tokens))
 
 
 def get_clock(call: Call) -> Reply:
+    """``GET /_sim/clock``: the simulator's time and how far it was advanced. Example:
+    ``{"now": "2026-01-01T10:00:00+00:00", "offsetSeconds": 3600.0}``."""
     moment = call.state.now()
     return Reply(
         200,
@@ -133,6 +151,8 @@ def get_clock(call: Call) -> Reply:
 
 
 def advance_clock(call: Call) -> Reply:
+    """``POST /_sim/clock/advance``: move the clock forward (at most 10 years). Example
+    body: ``{"seconds": 3600}``."""
     seconds = field_of(_object(call), "seconds")
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
         raise _bad('Give the seconds to move the clock forward: {"seconds": 3600}.')
@@ -144,6 +164,7 @@ def advance_clock(call: Call) -> Reply:
 
 
 def list_faults(call: Call) -> Reply:
+    """``GET /_sim/faults``: the faults still queued, each with its id and what is left."""
     with call.state.lock:
         return Reply(200, [fault.describe() for fault in call.state.faults])
 
@@ -213,6 +234,7 @@ def add_fault(call: Call) -> Reply:
 
 
 def clear_faults(call: Call) -> Reply:
+    """``DELETE /_sim/faults``: forget every queued fault (204)."""
     call.state.clear_faults()
     return Reply(204)
 
@@ -228,11 +250,14 @@ def remove_fault(call: Call) -> Reply:
 
 
 def get_counters(call: Call) -> Reply:
+    """``GET /_sim/counters``: grants, denials, logins, requests per route and status, 429s.
+    Example: ``counters["requests"]["GET /plutora/api/releases"]["200"]``."""
     with call.state.lock:
         return Reply(200, call.state.counters.describe())
 
 
 def reset_counters(call: Call) -> Reply:
+    """``POST /_sim/counters/reset``: every counter back to zero (204)."""
     call.state.reset_counters()
     return Reply(204)
 

@@ -139,11 +139,15 @@ def list_releases(call: Call) -> Reply:
 
 
 def get_release(call: Call) -> Reply:
+    """``GET /releases/{id}``: the release with every field (404 for an unknown id)."""
     records = call.state.releases.records
     return Reply(200, encoded=encoded(records, records.get(call.params["id"]), RELEASE))
 
 
 def search_releases(call: Call) -> Reply:
+    """``POST /releases/filter``: a search body (either spelling) answered as a page of
+    list items. Example body: ``{"searchFilters": [{"property": "name", "operator":
+    "Contains", "value": "CRM"}], "recordsPerPage": 0, "pageNum": 0}``."""
     return search_answer(call, call.state.releases.records, RELEASE_ITEM)
 
 
@@ -181,12 +185,14 @@ def list_changes(call: Call) -> Reply:
 
 
 def get_change(call: Call) -> Reply:
+    """``GET /changes/{id}``: the change, with the display names the setting chooses."""
     records = call.state.changes.records
     change = records.get(call.params["id"])
     return Reply(200, encoded=encoded(records, change, change_view(call)))
 
 
 def search_changes(call: Call) -> Reply:
+    """``POST /changes/filter``: as :func:`search_releases`, answering whole changes."""
     return search_answer(call, call.state.changes.records, change_view(call))
 
 
@@ -240,10 +246,15 @@ def getter(records: Callable[[Call], Records], render: Render) -> Handler:
 
 
 def list_lookup_types(call: Call) -> Reply:
+    """``GET /lookupfields``: the lookup types, ``[{"name": "ReleaseStatusType",
+    "description": ...}, ...]``."""
     return Reply(200, call.state.catalogue.lookup_types())
 
 
 def get_lookup(call: Call) -> Reply:
+    """``GET /lookupfields/{type}``: the type's values in sort order (any case of the type).
+    Example: ``GET /lookupfields/releasestatustype`` answers ``[{"id": ..., "value":
+    "Draft", "sortOrder": 0, "type": "ReleaseStatusType"}, ...]``."""
     items = call.state.catalogue.lookup(call.params["type"])
     return Reply(200, [LOOKUP_ITEM(item) for item in items])
 

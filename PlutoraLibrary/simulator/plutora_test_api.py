@@ -57,10 +57,13 @@ def search_defects(call: Call) -> Reply:
 
 
 def get_defect(call: Call) -> Reply:
+    """``GET /defects/{id}``: the defect in the envelope (a 404 ``Fail`` when unknown)."""
     return Reply(200, envelope(DEFECT(call.state.defects.get(call.params["id"]))))
 
 
 def get_defect_by_display_id(call: Call) -> Reply:
+    """``GET /defects/GetByDisplayId/{displayId}``: a one-item array in the envelope.
+    Example: ``GET /defects/GetByDisplayId/DEF-0001``."""
     defect = call.state.defects.by_display_id(call.params["displayId"])
     return Reply(200, envelope([DEFECT(defect)]))
 

@@ -155,25 +155,37 @@ class SeedData:
 
 
 class _Builder:
+    """Builds one site from one random generator: every draw happens in a fixed order, so a
+    new field is drawn in a step after the others (see :meth:`build`) and a seed's earlier
+    records stay as they were. Example: ``_Builder(7).build().releases``."""
+
     def __init__(self, seed: int, defect_count: int = 1000) -> None:
         self.rng = random.Random(seed)
         self.defect_count = defect_count
         self.data = SeedData()
 
     def guid(self) -> str:
+        """A version-4 GUID from the seed's generator (not ``uuid4``: the same seed, the same
+        ids). Example: ``"3f2a7c1e-…"``."""
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def moment(self, days_before: int, days_after: int) -> datetime:
+        """A moment up to ``days_before`` before and ``days_after`` after :data:`ANCHOR`."""
         offset = self.rng.uniform(-days_before, days_after)
         return ANCHOR + timedelta(days=offset)
 
     def lookup(self, kind: str, value: str) -> Record:
+        """The item of lookup ``kind`` whose value is ``value``. Example:
+        ``self.lookup("ReleaseStatusType", "Draft")["id"]``."""
         return next(item for item in self.data.lookups[kind] if item["value"] == value)
 
     def pick_lookup(self, kind: str) -> Record:
+        """A random item of lookup ``kind`` (one draw)."""
         return self.rng.choice(self.data.lookups[kind])
 
     def build(self) -> SeedData:
+        """Every collection, in the order of the draws: the first seeds' steps, then the steps
+        of fields added later (never insert a step before these: ids and names would change)."""
         self.lookups(kind for kind in LOOKUP_VALUES if kind not in LATER_LOOKUP_VALUES)
         self.people()
         self.organizations()
@@ -191,6 +203,7 @@ class _Builder:
         return self.data
 
     def lookups(self, kinds: Iterable[str]) -> None:
+        """The values of each lookup type in ``kinds``, ``{id, value, sortOrder, type}``."""
         for kind in kinds:
             _description, values = LOOKUP_VALUES[kind]
             self.data.lookups[kind] = [
@@ -199,19 +212,23 @@ class _Builder:
             ]
 
     def people(self) -> None:
+        """The site's people (managers, raisers, assignees): ``{id, name, email}``."""
         for name in _PEOPLE:
             email = name.lower().replace(" ", ".") + "@example.com"
             self.data.people.append({"id": self.guid(), "name": name, "email": email})
 
     def organizations(self) -> None:
+        """Six organizations ``{id, name, type}`` (Company, Division, Department)."""
         for name, kind in _ORGANIZATIONS:
             org = {"id": self.guid(), "name": name, "type": kind}
             self.data.organizations[org["id"]] = org
 
     def org(self) -> Record:
+        """A random organization (one draw)."""
         return self.rng.choice(list(self.data.organizations.values()))
 
     def systems(self) -> None:
+        """Fifteen systems, their flags and custom fields filled in by :meth:`system_fields`."""
         for name, vendor in _SYSTEMS:
             org = self.org()
             system = {
@@ -229,6 +246,8 @@ class _Builder:
             self.data.systems[system["id"]] = system
 
     def releases(self) -> None:
+        """260 releases: 20 Enterprise, 140 Integrated (most with an Enterprise parent), 100
+        Independent, each type in every status. Example identifier: ``PRJ-2026.001``."""
         statuses = LOOKUP_VALUES["ReleaseStatusType"][1]
         plan = [("Enterprise", 20), ("Integrated", 140), ("Independent", 100)]
         enterprise_ids: list[str] = []
@@ -283,6 +302,7 @@ class _Builder:
                     enterprise_ids.append(release["id"])
 
     def additional_information(self) -> list[Record]:
+        """A release's custom fields: none, or a FreeText "Budget Code" (``BC-123``)."""
         if self.rng.random() < 0.4:
             return []
         guid = self.guid()
@@ -291,6 +311,8 @@ class _Builder:
         ]
 
     def changes(self) -> None:
+        """300 changes, ``changeId`` 1-300, with stakeholders, systems and delivery releases
+        (the stakeholders' roles: :meth:`change_stakeholder_roles`)."""
         releases = list(self.data.releases.values())
         systems = list(self.data.systems.values())
         for number in range(1, 301):
@@ -358,6 +380,8 @@ class _Builder:
             self.data.changes[change["id"]] = change
 
     def environments(self) -> None:
+        """Ten environments (``DEV1`` … ``PROD``), their hosts and the hosts' layers: every
+        environment covers every stack layer."""
         stack_layers = self.data.lookups["StackLayer"]
         systems = list(self.data.systems.values())
         for number, name in enumerate(_ENVIRONMENTS):
@@ -412,6 +436,8 @@ class _Builder:
             self.data.environments[environment["id"]] = environment
 
     def environment_lookups(self) -> None:
+        """Drawn later: each environment's ``usageWorkItemId``, ``environmentStatusId`` (from
+        the names it was given) and ``environmentMgr``."""
         for environment in self.data.environments.values():
             used_for = self.lookup("UsedForWorkItem", environment["usageWorkItem"])
             status = self.lookup("EnvironmentStatus", environment["environmentStatus"])
@@ -420,6 +446,8 @@ class _Builder:
             environment["environmentMgr"] = self.rng.choice(self.data.people)["name"]
 
     def system_fields(self) -> None:
+        """Drawn later: ``inMyOrganization`` and two custom fields per system (Support Tier,
+        Go-Live)."""
         mine = {org["id"] for org in list(self.data.organizations.values())[:3]}
         tiers = ["Gold", "Silver", "Bronze"]
         for system in self.data.systems.values():
@@ -437,11 +465,14 @@ class _Builder:
             ]
 
     def change_assignees(self) -> None:
+        """Drawn later: each change's ``assignedToId`` (a person, or None)."""
         for change in self.data.changes.values():
             assignee = self.rng.choice([*self.data.people, None])
             change["assignedToId"] = assignee["id"] if assignee else None
 
     def change_stakeholder_roles(self) -> None:
+        """Drawn later: each stakeholder's role, a ``StakeholderRole`` value (one per
+        stakeholder, as ``pullrequest-to-change.js`` shows)."""
         for change in self.data.changes.values():
             for stakeholder in change["stakeholders"]:
                 role = self.pick_lookup("StakeholderRole")
@@ -449,6 +480,8 @@ class _Builder:
                 stakeholder["stakeholderRoles"] = role["value"]
 
     def defects(self) -> None:
+        """``defect_count`` defects ``DEF-0001`` …: six statuses, four priorities, four
+        severities, most linked to a release."""
         statuses = {value: self.guid() for value in DEFECT_STATUSES}
         priorities = {value: self.guid() for value in DEFECT_PRIORITIES}
         severities = {value: self.guid() for value in DEFECT_SEVERITIES}

@@ -35,6 +35,7 @@ def token_handler(product: Product) -> Handler:
     """The handler of ``getToken`` for ``product``'s token server."""
 
     def grant(call: Call) -> Reply:
+        """``POST /oauth/token``: the password grant, or OAuth's error (400)."""
         form: Any = call.body
         if not isinstance(form, dict) or form.get("grant_type") != "password":
             return Reply(400, {"error": "unsupported_grant_type"}, dict(NO_STORE))

@@ -115,6 +115,10 @@ class ChangesBackend:
         self.records.remove(change_id)
 
     def _from_body(self, body: Record, model: ModelState, username: str) -> Record:
+        """The stored fields a validated body gives: every writable field as sent, then the
+        references resolved (each id must exist) and the display names derived; the
+        sub-objects as the contract shapes them. Raises :class:`Invalid` with the request's
+        and the references' problems together."""
         catalogue = self.catalogue
         # A writable field the contract adds is taken as sent; those below are read with care.
         change: Record = {name: body.get(name) for name in WRITABLE}
