@@ -34,11 +34,13 @@ __all__ = [
     "EVIDENCE_KINDS",
     "Api",
     "Operation",
+    "Paging",
     "component_for",
     "document",
     "evidence_problems",
     "expression_operators",
     "operations",
+    "paging",
     "path_of",
     "properties",
     "required",
@@ -126,6 +128,24 @@ def writable(api: Api, name: str) -> tuple[str, ...]:
     Example: ``"Id" not in writable("plutora-test", "Defect")``."""
     props = _resolved(api, schema(api, name)).get("properties", {})
     return tuple(key for key, value in props.items() if not value.get("readOnly", False))
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How many records a page of ``api`` holds: ``default`` when none (or 0) is asked for,
+    at most ``cap`` (the server caps a larger number)."""
+
+    default: int
+    cap: int
+
+
+def paging(api: Api) -> Paging:
+    """The page sizes of ``api``'s searches. Example: ``paging("plutora-test").default == 25``."""
+    body, field = (
+        ("SearchBody", "recordsPerPage") if api == "plutora" else ("DefectSearch", "RecordsPerPage")
+    )
+    rule = schema(api, body)["properties"][field]
+    return Paging(default=int(rule["default"]), cap=int(rule["x-cap"]))
 
 
 def search_operators(api: Api = "plutora") -> tuple[str, ...]:

@@ -186,10 +186,15 @@ def search_body(
     """A whole search body. Example: ``search_body([SearchFilter("name", "~", "x")], 0, 50)``."""
     if page < 0:
         raise ValueError(f"The page number starts at 0, not {page}.")
-    if not 1 <= page_size <= 100:
-        raise ValueError(f"The page size must be from 1 to 100, not {page_size}.")
-    if limit is not None and not 1 <= limit <= 10_000:
-        raise ValueError(f"The limit must be from 1 to 10,000, not {limit}.")
+    cap = contract.paging("plutora-test" if style == "pascal" else "plutora").cap
+    if not 1 <= page_size <= cap:
+        raise ValueError(
+            f"The page size must be from 1 to {cap} (the server caps a page at {cap}), "
+            f"not {page_size}."
+        )
+    most = int(contract.schema("plutora", "SearchBody")["properties"]["limit"]["maximum"])
+    if limit is not None and not 1 <= limit <= most:
+        raise ValueError(f"The limit must be from 1 to {most:,}, not {limit}.")
     items = [item.body(style) for item in filters]
     if style == "pascal":
         return {"SearchFilters": items, "PageNum": page, "RecordsPerPage": page_size}

@@ -25,7 +25,9 @@ RELEASE_READ_ONLY = tuple(
     for name in contract.properties("plutora", "Release")
     if name not in contract.writable("plutora", "Release")
 )
-DEFAULT_PAGE_SIZE = 100
+#: Records per page unless asked otherwise, and the most a page holds (the contract's).
+DEFAULT_PAGE_SIZE = contract.paging("plutora").default
+MAX_PAGE_SIZE = contract.paging("plutora").cap
 
 
 class PlutoraClient(ApiClient):
@@ -49,8 +51,11 @@ class PlutoraClient(ApiClient):
     def _page(
         self, entity: str, schema: str, filter: Expression | str | None, page: int, size: int
     ) -> Page:
-        if not 1 <= size <= 100:
-            raise ValueError(f"The page size must be from 1 to 100, not {size}.")
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ValueError(
+                f"The page size must be from 1 to {MAX_PAGE_SIZE} (the server caps a page at "
+                f"{MAX_PAGE_SIZE}), not {size}."
+            )
         params: dict[str, Any] = {"pageNum": page, "recordsPerPage": size}
         if filter is not None:
             params["filter"] = str(filter)

@@ -25,7 +25,8 @@ __tracebackhide__ = hide_library_frames
 
 log = logging.getLogger("PlutoraLibrary")
 
-DEFAULT_PAGE_SIZE = 25
+#: Defects per page unless asked otherwise (the contract's default).
+DEFAULT_PAGE_SIZE = contract.paging("plutora-test").default
 #: The properties a PATCH may change, in the API's spelling (the contract's writable ones).
 WRITABLE_DEFECT_FIELDS = contract.writable("plutora-test", "Defect")
 #: The properties the server sets (``readOnly`` in the contract).
@@ -66,7 +67,9 @@ class PlutoraTestClient(ApiClient):
         return Page.from_defects(_data(envelope, dict, where), page, page_size, where)
 
     def iter_defects(
-        self, filters: Iterable[SearchFilter] = (), page_size: int = 100
+        self,
+        filters: Iterable[SearchFilter] = (),
+        page_size: int = contract.paging("plutora-test").cap,
     ) -> Iterator[Record]:
         """Every matching defect, fetched page by page as you iterate (constant memory).
 
