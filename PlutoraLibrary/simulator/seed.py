@@ -339,6 +339,7 @@ class _Builder:
                 "lastModifiedDate": iso_precise(modified),
                 "lastModifiedBy": self.rng.choice(self.data.people)["name"],
                 "additionalInformation": [],
+                "comments": [],  # no public source shows a comment's fields: none seeded
                 "stakeholders": [
                     {
                         "userId": person["id"],

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from PlutoraLibrary.simulator import PlutoraSimulator
 from tests.fidelity.wire import PASSWORD, PLUTORA_CLIENT, USERNAME, api_url, send, token_url
 
@@ -145,12 +143,6 @@ def test_delete_entity_expects_200(sim: PlutoraSimulator) -> None:
     assert answer.status == 200, answer.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the simulator's change answers carry no 'comments' (plutoraGuiPy indexes it; "
-    "pullrequest-to-change.js and jira-plutora.js send comments: [] in bodies copied from "
-    "such answers), so the script stops with KeyError: 'comments' before its POST",
-)
 def test_copy_a_change_posts_the_get_body(sim: PlutoraSimulator) -> None:
     # plutoraGuiPy.py main (l.760-775) with -c /changes/<id>: GET it (raw_get, res.text),
     # json.loads(..., object_pairs_hook=OrderedDict), then updateChangesPlutoraDB(is_copy=True)

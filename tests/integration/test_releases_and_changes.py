@@ -237,6 +237,7 @@ def test_a_change_has_every_contract_field(plutora: Api) -> None:
         "changeDeliveryRisk", "expectedDeliveryDate", "changeThemeId", "changeTheme",
         "description", "descriptionSimple", "lastModifiedDate", "lastModifiedBy",
         "additionalInformation", "stakeholders", "systems", "deliveryReleases", "assignedToId",
+        "comments",
     }  # fmt: skip
     assert plutora.get(f"/changes/{change['id']}").json() == change
 

@@ -148,6 +148,8 @@ class ChangesBackend:
         change["additionalInformation"] = objects(
             body, "additionalInformation", CUSTOM_FIELD_FIELDS
         )
+        # Kept as sent (no source shows a comment's fields); none is an empty list.
+        change["comments"] = list(body.get("comments") or [])
         change["stakeholders"] = self._stakeholders(body, model)
         change["systems"] = self._systems(body, model)
         change["deliveryReleases"] = self._delivery_releases(body, model)
