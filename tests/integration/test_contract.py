@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from PlutoraLibrary import contract
+from PlutoraLibrary.core import validation
 from PlutoraLibrary.core.validation import Schemas
 from PlutoraLibrary.simulator import PlutoraSimulator
 from tests.conftest import Api
@@ -60,20 +62,53 @@ def test_the_shipped_schema_names_are_the_contracts_components() -> None:
         contract.component_for("releases")
 
 
-def test_changing_a_field_in_the_contract_changes_what_the_client_accepts() -> None:
-    # One edit: the client compiles its validators from the contract, nothing else.
-    item = contract.schema("plutora", "ReleaseListItem")
-    assert set(item["properties"]) == set(contract.properties("plutora", "ReleaseListItem"))
+def _clear_contract_caches() -> None:
+    contract.document.cache_clear()
+    contract.operations.cache_clear()
+    contract._names.cache_clear()
+    validation._registry.cache_clear()
+
+
+def test_changing_a_field_in_the_contract_is_one_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Edit one field of a copy of the contract: the client's validation and the contract's
+    # readers follow, with nothing else changed.
+    edited = json.loads(contract.path_of("plutora").read_text(encoding="utf-8"))
+    rtype = edited["components"]["schemas"]["PlutoraReleaseType"]
+    rtype["enum"] = [*rtype["enum"], "Big"]
+    edited["components"]["schemas"]["ReleaseFields"]["properties"]["codeName"] = {
+        "type": "string",
+        "x-evidence": ["decided: a field only this test adds"],
+    }
+    (tmp_path / "plutora.openapi.json").write_text(json.dumps(edited), encoding="utf-8")
+    (tmp_path / "plutora-test.openapi.json").write_text(
+        contract.path_of("plutora-test").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     record = {
         "id": "6678d6bb-0000-4000-8000-000000000001",
         "identifier": "R1",
         "name": "R1",
         "implementationDate": "2026-06-30T00:00:00",
         "displayColor": "#fff",
-        "plutoraReleaseType": "Independent",
+        "plutoraReleaseType": "Big",
     }
-    assert Schemas().mismatches(record, "release-list-item") == []
-    assert Schemas().mismatches({**record, "plutoraReleaseType": "Big"}, "release-list-item")
+    assert (
+        Schemas().mismatches({**record, "plutoraReleaseType": "Independent"}, "release-list-item")
+        == []
+    )
+    assert Schemas().mismatches(record, "release-list-item")  # the shipped contract refuses it
+    real = contract.path_of
+    monkeypatch.setattr(contract, "path_of", lambda api: tmp_path / real(api).name)
+    _clear_contract_caches()
+    try:
+        assert Schemas().mismatches(record, "release-list-item") == []
+        assert Schemas().mismatches({**record, "plutoraReleaseType": 3}, "release-list-item")
+        assert "codeName" in contract.writable("plutora", "Release")
+        assert contract.evidence_problems("plutora") == []
+    finally:
+        monkeypatch.undo()
+        _clear_contract_caches()
 
 
 # -- the crawl ----------------------------------------------------------------------------------
