@@ -1,5 +1,5 @@
 """The Swagger pages in a real browser (headless Chromium, driven over the DevTools protocol
-with aiohttp's WebSocket client): both APIs' pages render every tag of the contract with no
+with aiohttp's WebSocket client, ``tools/browser.py``): both APIs' pages render every tag of the contract with no
 console error and no request leaving the machine, and "Try it out" logs in with the
 prefilled demo credentials, after which the page's next call is authorized.
 
@@ -10,34 +10,21 @@ page is saved as ``/tmp/swagger.png`` for a look.
 from __future__ import annotations
 
 import asyncio
-import base64
-import itertools
 import json
-import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
 from PlutoraLibrary import contract
 from PlutoraLibrary.simulator import PlutoraSimulator
+from tools.browser import BROWSER, INSTALL_HINT, chromium, with_page
+from tools.browser import Page as BrowserPage
 
-BROWSER = next(
-    (
-        found
-        for name in ("chromium", "chromium-browser", "google-chrome")
-        if (found := shutil.which(name))
-    ),
-    None,
-)
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(BROWSER is None, reason="no Chromium: apt-get install -y chromium"),
+    pytest.mark.skipif(BROWSER is None, reason=INSTALL_HINT),
 ]
 SCREENSHOT = Path("/tmp/swagger.png")  # noqa: S108 (a fixed place to look at, by design)
 
@@ -45,115 +32,20 @@ SCREENSHOT = Path("/tmp/swagger.png")  # noqa: S108 (a fixed place to look at, b
 @pytest.fixture(scope="module")
 def devtools() -> Iterator[str]:
     """A headless Chromium; yields its DevTools HTTP address."""
-    assert BROWSER is not None
-    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
-        browser = subprocess.Popen(
-            [
-                BROWSER,
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--remote-debugging-port=0",
-                f"--user-data-dir={profile}",
-                "--window-size=1280,1600",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert browser.stderr is not None
-            for line in browser.stderr:
-                found = re.search(r"DevTools listening on ws://([^/]+)/", line)
-                if found:
-                    yield f"http://{found.group(1)}"
-                    break
-            else:
-                pytest.fail("Chromium started without a DevTools address")
-        finally:
-            browser.terminate()
-            try:
-                browser.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                browser.kill()
+    with chromium() as address:
+        yield address
 
 
-class Page:
-    """One browser tab, over the DevTools protocol: commands, and the errors it logged."""
-
-    def __init__(self, socket: aiohttp.ClientWebSocketResponse) -> None:
-        self.socket = socket
-        self.ids = itertools.count(1)
-        self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.reader = asyncio.ensure_future(self._read())
-
-    async def _read(self) -> None:
-        async for message in self.socket:
-            event = json.loads(message.data)
-            if "id" in event and event["id"] in self.waiting:
-                self.waiting.pop(event["id"]).set_result(event)
-                continue
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
-                self.errors.append(
-                    " ".join(
-                        str(arg.get("value", arg.get("description"))) for arg in params["args"]
-                    )
-                )
-            elif method == "Runtime.exceptionThrown":
-                self.errors.append(params["exceptionDetails"].get("text", "exception"))
-            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-                self.errors.append(params["entry"]["text"])
-            elif method == "Network.requestWillBeSent":
-                self.requests.append(params["request"]["url"])
-
-    async def send(self, method: str, **params: Any) -> dict[str, Any]:
-        number = next(self.ids)
-        answer: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self.waiting[number] = answer
-        await self.socket.send_json({"id": number, "method": method, "params": params})
-        result = await asyncio.wait_for(answer, 30)
-        assert "error" not in result, result
-        return result.get("result", {})
-
-    async def evaluate(self, expression: str) -> Any:
-        result = await self.send("Runtime.evaluate", expression=expression, returnByValue=True)
-        return result["result"].get("value")
-
-    async def wait_for(self, expression: str, seconds: float = 20) -> Any:
-        for _ in range(int(seconds * 10)):
-            value = await self.evaluate(expression)
-            if value:
-                return value
-            await asyncio.sleep(0.1)
-        pytest.fail(f"The page never showed: {expression}; errors: {self.errors}")
+class Page(BrowserPage):
+    """A tab that opens a Swagger page and waits for its operations."""
 
     async def open(self, url: str) -> None:
-        await self.send("Page.navigate", url=url)
+        await self.navigate(url)
         await self.wait_for("document.querySelectorAll('.opblock-tag').length > 0")
-
-    async def screenshot(self, path: Path) -> None:
-        shot = await self.send("Page.captureScreenshot", format="png")
-        path.write_bytes(base64.b64decode(shot["data"]))
 
 
 async def _with_page(devtools: str, work: Any) -> Any:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{devtools}/json/list") as listing:
-            targets = [t for t in await listing.json() if t["type"] == "page"]
-        async with session.ws_connect(targets[0]["webSocketDebuggerUrl"], max_msg_size=0) as socket:
-            page = Page(socket)
-            for domain in ("Runtime", "Log", "Page", "Network"):
-                await page.send(f"{domain}.enable")
-            try:
-                return await work(page)
-            finally:
-                page.reader.cancel()
+    return await with_page(devtools, work, Page)
 
 
 TAGS_SHOWN = "[...document.querySelectorAll('.opblock-tag')].map(e => e.dataset.tag)"
