@@ -130,19 +130,28 @@ class PlutoraContext:
 
     def switch_user(self, switch: UserSwitch) -> None:
         """Use another user (or, with no username, the configured one) for the switch's
-        product until its owner ends."""
+        product until its owner ends.
+
+        Example: ``context.switch_user(UserSwitch(Product.PLUTORA, "temp@example.com", pw, "test"))``
+        """
         self.scopes.push(switch)
 
     def inject(self, fault: InjectedFault) -> None:
         """Remember a fault queued on the simulator in use, to remove it if no request used it
-        by the end of its owner."""
+        by the end of its owner.
+
+        Example: ``context.inject(InjectedFault(fault["id"], "test", "503 on GET /me"))``
+        """
         self.scopes.push(fault)
 
     def end_scope(self, owner: str) -> list[Undone]:
         """Undo what lasted until the end of ``owner`` (``test``, a suite's full name):
         user switches, injected faults that no request used (else they would hit whatever runs
         next) and changed simulator settings (put back, the latest change first). Returns what
-        was undone on the simulator."""
+        was undone on the simulator.
+
+        Example: ``context.end_scope("test")`` (the library's listener, when a test ends)
+        """
         control = self._control
         undone = []
         try:
@@ -170,7 +179,10 @@ class PlutoraContext:
 
     def remember_settings(self, owner: str, before: dict[str, Any], changed: Any) -> None:
         """Keep the values ``before`` of the settings named in ``changed`` (any case), to put
-        them back when ``owner`` ends."""
+        them back when ``owner`` ends.
+
+        Example: ``context.remember_settings("test", control.settings(), ["rateLimit"])``
+        """
         names = {str(name).lower() for name in changed}
         previous = {name: value for name, value in before.items() if name.lower() in names}
         if previous:
