@@ -341,19 +341,20 @@ def test_faults_and_settings_end_with_their_test_or_suite_and_the_log_says_so(
         for m in root.iter("msg")
         if (m.text or "").startswith("End of")
     ]
-    # In the test's log: its unused fault, then its settings put back, the latest change first.
-    # The suite's log is closed by then: its unused fault is among the run's warnings.
+    # In the test's log: what it set, undone from one stack, the latest change first (the
+    # settings, then the unused fault). The suite's log is closed by then: its unused fault is
+    # among the run's warnings.
     assert said[:3] == [
-        (
-            "INFO",
-            "End of the test: Removed an injected fault no request used, so that it cannot hit "
-            "what runs next: status 403 on any method /me$ (before, count 3).",
-        ),
         (
             "INFO",
             "End of the test: Put the simulator settings back: rateLimit=12345, rateWindowSeconds=3600.0.",
         ),
         ("INFO", "End of the test: Put the simulator settings back: rateLimit=26000."),
+        (
+            "INFO",
+            "End of the test: Removed an injected fault no request used, so that it cannot hit "
+            "what runs next: status 403 on any method /me$ (before, count 3).",
+        ),
     ]
     warning = (
         "WARN",
