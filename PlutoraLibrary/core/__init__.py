@@ -40,7 +40,7 @@ from .errors import (
 from .filters import Direction, Expression, Operator, SearchFilter, term, where
 from .paging import Page
 from .plutora import PlutoraClient
-from .plutora_test import PlutoraTestClient
+from .test_management import PlutoraTestClient
 from .validation import Schemas, schema_names
 
 __all__ = [

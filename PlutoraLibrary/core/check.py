@@ -12,7 +12,7 @@ from .config import PlutoraConfig, Product
 from .errors import ConfigurationError, PlutoraError, SchemaMismatch
 from .filters import SearchFilter
 from .plutora import PlutoraClient
-from .plutora_test import PlutoraTestClient
+from .test_management import PlutoraTestClient
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ from robot.api.types import Secret
 
 from ..core import Credentials, Product, TokenProvider
 from ..core.transport import new_session
-from .context import PlutoraContext, UserSwitch, current_scope, reveal
+from .context import PlutoraContext, reveal
+from .scopes import UserSwitch, scope_owner
+from .types import Scope
 
 _WARNED: set[tuple[str, str]] = set()
 
@@ -85,23 +87,26 @@ class AuthKeywords:
         username: str | None = None,
         password: Secret | str | None = None,
         product: Product = Product.PLUTORA,
+        scope: Scope = Scope.TEST,
     ) -> None:
         """Makes the keywords of ``product`` log in as another user (same API key) until the
-        end of the current test, or of the suite when used in a suite setup; then the user
-        before applies again. Without a username, the configured user applies (for as long).
-        Each user's client and token are kept for when it applies again.
+        end of ``scope``: by default the current test, or the suite when used in a suite setup
+        (`Scope`); then the user before applies again. Without a username, the configured user
+        applies (for as long). Each user's client and token are kept for when it applies
+        again.
 
         Useful for tests that must not disturb others running in parallel: a throw-away user's
         faults, expired tokens and failed logins are its own.
 
         | Use Plutora User | temp@example.com | ${PASSWORD} |
         | Use Plutora User | temp@example.com | ${PASSWORD} | Plutora Test |
+        | Use Plutora User | temp@example.com | ${PASSWORD} | scope=Suite |
         | Use Plutora User |   # the configured user, until the end of the test |
         """
         secret = reveal_secret(password, "password", "Use Plutora User") or ""
         if username and not secret:
             raise ValueError(f"Give the password of {username!r} (preferably as a Secret).")
-        self.context.switch_user(product, UserSwitch(username or None, secret, current_scope()))
+        self.context.switch_user(UserSwitch(product, username or None, secret, scope_owner(scope)))
 
     @keyword(tags=["auth"])
     def get_current_user(self, product: Product = Product.PLUTORA) -> str:

@@ -13,14 +13,22 @@ from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 from ..core import PlutoraClient, PlutoraConfig, PlutoraTestClient, Product, ProductConfig
 from ..simulator import PlutoraSimulator
 from ..simulator.control_client import SimulatorControl, SimulatorControlError
+from .scopes import (
+    ChangedSettings,
+    InjectedFault,
+    ScopeStack,
+    UserSwitch,
+    scope_owner,
+)
 
-
-def current_scope() -> str:
-    """``test`` inside a test (its setup and teardown too), else the running suite's full name:
-    how long a user switch or an injected fault lasts."""
-    if BuiltIn().get_variable_value("${TEST NAME}"):
-        return "test"
-    return str(BuiltIn().get_variable_value("${SUITE NAME}"))
+__all__ = [
+    "ChangedSettings",
+    "InjectedFault",
+    "PlutoraContext",
+    "Undone",
+    "UserSwitch",
+    "scope_owner",
+]
 
 
 def run_state_folder() -> str | None:
@@ -50,34 +58,6 @@ def reveal(value: Secret | str | None) -> str | None:
     return value
 
 
-class UserSwitch(NamedTuple):
-    """Another user for one product (None: the configured one) until the end of ``scope``
-    (``test`` or a suite's full name); when it ends, the switch before it applies again."""
-
-    username: str | None
-    password: str
-    scope: str
-
-    def __repr__(self) -> str:
-        return f"UserSwitch(username={self.username!r}, password='***', scope={self.scope!r})"
-
-
-class InjectedFault(NamedTuple):
-    """A fault this library queued on the simulator in use, until the end of ``scope``."""
-
-    fault_id: int
-    scope: str
-    description: str
-
-
-class ChangedSettings(NamedTuple):
-    """Simulator settings this library changed until the end of ``scope``: their values
-    before."""
-
-    scope: str
-    previous: dict[str, Any]
-
-
 class Undone(NamedTuple):
     """What the end of a scope undid on the simulator; ``unexpected``: worth a warning when it
     can only be reported after the scope's log closed (a fault no request used)."""
@@ -96,16 +76,14 @@ class PlutoraContext:
         self.own_config = self.config
         # One client per product and user: switching back to a user reuses its client and token.
         self._clients: dict[tuple[Any, ...], Any] = {}
-        self.users: dict[Product, list[UserSwitch]] = {}
         self.simulator: PlutoraSimulator | None = None
         self._control: SimulatorControl | None = None
-        self.injected: list[InjectedFault] = []
-        self.changed_settings: list[ChangedSettings] = []
+        #: User switches, injected faults and changed settings, each until its scope ends.
+        self.scopes = ScopeStack()
 
     def switched(self, product: Product) -> UserSwitch | None:
         """The user switched to for ``product``, if any."""
-        switches = self.users.get(product)
-        active = switches[-1] if switches else None
+        active = self.scopes.user(product)
         return active if active is not None and active.username else None
 
     def client(self, product: Product) -> Any:
@@ -150,39 +128,45 @@ class PlutoraContext:
             credentials=replace(credentials, username=switch.username, password=switch.password),
         )
 
-    def switch_user(self, product: Product, switch: UserSwitch) -> None:
-        """Use another user (or, with no username, the configured one) for ``product`` until
-        the switch's scope ends."""
-        self.users.setdefault(product, []).append(switch)
+    def switch_user(self, switch: UserSwitch) -> None:
+        """Use another user (or, with no username, the configured one) for the switch's
+        product until its owner ends.
 
-    def end_scope(self, scope: str) -> list[Undone]:
-        """Undo what lasted until the end of ``scope``: user switches, injected faults that no
-        request used (else they would hit whatever runs next) and changed simulator settings
-        (put back, the latest change first). Returns what was undone on the simulator."""
-        for switches in self.users.values():
-            switches[:] = [switch for switch in switches if switch.scope != scope]
-        faults = [fault for fault in self.injected if fault.scope == scope]
-        changes = [change for change in self.changed_settings if change.scope == scope]
-        if not faults and not changes:
-            return []
-        self.injected = [fault for fault in self.injected if fault.scope != scope]
-        self.changed_settings = [
-            change for change in self.changed_settings if change.scope != scope
-        ]
+        Example: ``context.switch_user(UserSwitch(Product.PLUTORA, "temp@example.com", pw, "test"))``
+        """
+        self.scopes.push(switch)
+
+    def inject(self, fault: InjectedFault) -> None:
+        """Remember a fault queued on the simulator in use, to remove it if no request used it
+        by the end of its owner.
+
+        Example: ``context.inject(InjectedFault(fault["id"], "test", "503 on GET /me"))``
+        """
+        self.scopes.push(fault)
+
+    def end_scope(self, owner: str) -> list[Undone]:
+        """Undo what lasted until the end of ``owner`` (``test``, a suite's full name):
+        user switches, injected faults that no request used (else they would hit whatever runs
+        next) and changed simulator settings (put back, the latest change first). Returns what
+        was undone on the simulator.
+
+        Example: ``context.end_scope("test")`` (the library's listener, when a test ends)
+        """
         control = self._control
         undone = []
         try:
-            for fault in faults:
-                if control is not None and control.remove_fault(fault.fault_id):
+            for change in self.scopes.end(owner):
+                if control is None:
+                    continue
+                if isinstance(change, InjectedFault) and control.remove_fault(change.fault_id):
                     undone.append(
                         Undone(
                             f"Removed an injected fault no request used, so that it cannot hit "
-                            f"what runs next: {fault.description}.",
+                            f"what runs next: {change.description}.",
                             True,
                         )
                     )
-            for change in reversed(changes):
-                if control is not None:
+                elif isinstance(change, ChangedSettings):
                     control.settings(**change.previous)
                     shown = ", ".join(
                         f"{name}={value!r}" for name, value in change.previous.items()
@@ -193,13 +177,16 @@ class PlutoraContext:
                 raise
         return undone
 
-    def remember_settings(self, scope: str, before: dict[str, Any], changed: Any) -> None:
+    def remember_settings(self, owner: str, before: dict[str, Any], changed: Any) -> None:
         """Keep the values ``before`` of the settings named in ``changed`` (any case), to put
-        them back when ``scope`` ends."""
+        them back when ``owner`` ends.
+
+        Example: ``context.remember_settings("test", control.settings(), ["rateLimit"])``
+        """
         names = {str(name).lower() for name in changed}
         previous = {name: value for name, value in before.items() if name.lower() in names}
         if previous:
-            self.changed_settings.append(ChangedSettings(scope, previous))
+            self.scopes.push(ChangedSettings(owner, previous))
 
     @property
     def plutora(self) -> PlutoraClient:
@@ -212,7 +199,7 @@ class PlutoraContext:
     def use(self, config: PlutoraConfig) -> None:
         """Switch to another configuration; the old clients are closed, users switched back."""
         self.close_clients()
-        self.users.clear()
+        self.scopes.forget(UserSwitch)
         self.config = config
 
     def close_clients(self) -> None:
@@ -236,13 +223,12 @@ class PlutoraContext:
         if self._control is not None:
             self._control.close()
         self._control = SimulatorControl(base_url)
-        self.injected.clear()  # fault ids and settings belong to the simulator that gave them
-        self.changed_settings.clear()
+        # Fault ids and settings belong to the simulator that gave them.
+        self.scopes.forget(InjectedFault, ChangedSettings)
 
     def forget_simulator(self) -> None:
         """Stop using a simulator's controls."""
         if self._control is not None:
             self._control.close()
         self._control = None
-        self.injected.clear()
-        self.changed_settings.clear()
+        self.scopes.forget(InjectedFault, ChangedSettings)

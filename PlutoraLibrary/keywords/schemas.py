@@ -9,6 +9,7 @@ from robot.api.deco import keyword
 
 from ..core import SchemaMismatch, schema_names
 from .context import PlutoraContext
+from .types import SchemaShape
 
 
 class SchemaKeywords:
@@ -18,11 +19,14 @@ class SchemaKeywords:
         self.context = context
 
     @keyword(tags=["schemas"])
-    def should_match_schema(self, data: Any, schema: str, shape: str = "one") -> None:
+    def should_match_schema(
+        self, data: Any, schema: str, shape: SchemaShape = SchemaShape.ONE
+    ) -> None:
         """Fails unless ``data`` matches ``schema``: a shipped schema by name (``release``,
-        ``defect``, …) or the path of your own JSON Schema file. ``shape`` is ``one``, ``list``
-        (a list of them) or ``page`` (the paged list holding them); it applies to shipped
-        schemas. The failure names the JSON path, the expectation and the actual value.
+        ``defect``, …) or the path of your own JSON Schema file. ``shape`` (`SchemaShape`) is
+        ``one``, ``list`` (a list of them) or ``page`` (the paged list holding them); it
+        applies to shipped schemas. The failure names the JSON path, the expectation and the
+        actual value.
 
         | ${release} =    | Get Release | ${id} |
         | Should Match Schema | ${release} | release |
@@ -32,7 +36,7 @@ class SchemaKeywords:
         schemas = self.context.plutora.schemas
         try:
             if schema in schema_names():
-                schemas.validate(data, schema, shape)
+                schemas.validate(data, schema, shape.value)
             elif schema.endswith(".json") or Path(schema).exists():
                 schemas.validate_file(data, schema)
             else:

@@ -19,7 +19,9 @@ from ..simulator import (
     load_config,
 )
 from ..simulator_target import accepting, config_for_simulator
-from .context import InjectedFault, PlutoraContext, current_scope, reveal
+from .context import PlutoraContext, reveal
+from .scopes import InjectedFault, scope_owner
+from .types import FaultKind, FaultStage, HttpMethod, Scope
 
 
 def _number(value: Any) -> Any:
@@ -89,6 +91,7 @@ class SimulatorKeywords:
         it has none of its own.
 
         | ${urls} =    | Start Plutora Simulator |
+        | Stop Plutora Simulator |
         | ${urls} =    | Start Plutora Simulator | seed=7 | config=${CURDIR}/sim.toml |
         """
         if self.context.simulator is not None:
@@ -140,15 +143,16 @@ class SimulatorKeywords:
     def inject_fault(
         self,
         path: str,
-        kind: str = "status",
+        kind: FaultKind = FaultKind.STATUS,
         status: int = 503,
         count: int = 1,
         retry_after: int = 1,
         seconds: float = 0,
-        method: str | None = None,
-        stage: str = "before",
+        method: HttpMethod | None = None,
+        stage: FaultStage = FaultStage.BEFORE,
         body: str | None = None,
         user: str | None = None,
+        scope: Scope = Scope.TEST,
     ) -> int:
         """Makes the next ``count`` requests whose path matches the regular expression
         ``path`` fail: ``kind`` is ``status`` (answer ``status``, ``body`` as the page),
@@ -157,37 +161,39 @@ class SimulatorKeywords:
         With ``user``, only that user's requests (its logins and calls) are hit, so tests
         running in parallel as other users are not disturbed. Returns the fault's id.
 
-        The fault lasts until the end of the test, or of the suite when injected in a suite
-        setup: what no request used by then is removed, and the log says so, so that it cannot
-        hit the next test.
+        The fault lasts until the end of ``scope`` (`Scope`): by default the test, or the
+        suite when injected in a suite setup. What no request used by then is removed, and the
+        log says so, so that it cannot hit what runs next.
 
         | Inject Fault | /releases$ | status=503 | count=2 |
         | Inject Fault | /me | kind=rate_limit | retry_after=1 |
         | Inject Fault | /releases$ | kind=drop | method=POST | stage=after |
         | Inject Fault | /me$ | status=403 | user=temp@example.com |
+        | Inject Fault | /hosts$ | status=502 | count=3 | scope=Suite |
         """
         fault = self.context.control().inject_fault(
             path,
-            kind=kind,
+            kind=kind.value,
             status=status,
             count=count,
             retryAfter=retry_after,
             seconds=seconds,
-            method=method,
-            stage=stage,
+            method=method.value if method else None,
+            stage=stage.value,
             body=body,
             user=user,
         )
         what = {
-            "status": f"status {status}",
-            "rate_limit": f"429 with Retry-After {retry_after}",
-            "delay": f"{seconds} s delay",
-            "drop": "dropped connection",
-        }.get(kind, kind)
-        shown = f"{what} on {method or 'any method'} {path} ({stage}, count {count})"
+            FaultKind.STATUS: f"status {status}",
+            FaultKind.RATE_LIMIT: f"429 with Retry-After {retry_after}",
+            FaultKind.DELAY: f"{seconds} s delay",
+            FaultKind.DROP: "dropped connection",
+        }[kind]
+        shown = f"{what} on {method.value if method else 'any method'} {path}"
+        shown += f" ({stage.value}, count {count})"
         shown += f" for {user}" if user else ""
         fault_id = int(fault["id"])
-        self.context.injected.append(InjectedFault(fault_id, current_scope(), shown))
+        self.context.inject(InjectedFault(fault_id, scope_owner(scope), shown))
         return fault_id
 
     @keyword(tags=["simulator"])
@@ -252,22 +258,26 @@ class SimulatorKeywords:
         return unlocked
 
     @keyword(tags=["simulator"])
-    def set_simulator_settings(self, **settings: Any) -> dict[str, Any]:
+    def set_simulator_settings(
+        self, *, scope: Scope = Scope.TEST, **settings: Any
+    ) -> dict[str, Any]:
         """Changes the simulator's run-time settings: ``ipWhitelist`` (a list),
         ``rateLimit``, ``rateWindowSeconds``, ``tokenLifetimePlutora``,
         ``tokenLifetimePlutoraTest`` (numbers, written as they are in a Robot row),
         ``changeDisplayNames``. Returns them all (with no settings, changes nothing).
 
-        The change lasts until the end of the test, or of the suite when made in a suite
-        setup; then the settings changed are put back as they were, and the log says so.
+        The change lasts until the end of ``scope`` (`Scope`): by default the test, or the
+        suite when made in a suite setup; then the settings changed are put back as they were,
+        and the log says so.
 
         | ${blocked} =    | Create List | 10.0.0.0/8 |
         | Set Simulator Settings | ipWhitelist=${blocked} |
+        | Set Simulator Settings | rateLimit=300 | rateWindowSeconds=60 | scope=Suite |
         """
         control = self.context.control()
         before = control.settings()
         after = control.settings(**{name: _number(value) for name, value in settings.items()})
-        self.context.remember_settings(current_scope(), before, settings)
+        self.context.remember_settings(scope_owner(scope), before, settings)
         return after
 
     @keyword(tags=["simulator"])
@@ -277,6 +287,6 @@ class SimulatorKeywords:
         ``rateLimited``, ``requests`` per route and status, ``faultsApplied``.
 
         | ${counters} =    | Get Simulator Counters |
-        | Should Be Equal As Integers | ${counters}[tokenGrantsTotal] | 2 |
+        | Should Be Equal As Integers | ${counters}[faultsApplied] | 0 |
         """
         return self.context.control().counters()

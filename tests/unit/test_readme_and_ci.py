@@ -27,3 +27,10 @@ def test_the_quick_start_has_exactly_two_commands() -> None:
 def test_ci_runs_the_readmes_test_command_exactly() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert _quick_start_commands()[1] in ci.splitlines()
+
+
+def test_each_quick_start_command_makes_its_virtual_environment_first() -> None:
+    # Debian's and Ubuntu's Python refuse a bare `pip install` (PEP 668).
+    for command in _quick_start_commands():
+        assert command.startswith("python3 -m venv .venv && . .venv/bin/activate && "), command
+        assert "python3 -m pip" not in command

@@ -1,6 +1,6 @@
-"""The keyword library's scoped state: user switches (`Use Plutora User`: scopes, stacking, one
-client per user and password) and injected faults (`Inject Fault`: removed when unused at the
-end of their test or suite)."""
+"""The keyword library's scoped state, one stack (`ScopeStack`): user switches (`Use Plutora
+User`: scopes, stacking, one client per user and password), injected faults (`Inject Fault`:
+removed when unused at the end of their test or suite) and changed settings (put back)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,19 @@ from typing import Any
 import pytest
 
 from PlutoraLibrary.core import Product
-from PlutoraLibrary.keywords.context import InjectedFault, PlutoraContext, UserSwitch
+from PlutoraLibrary.keywords.context import PlutoraContext
+from PlutoraLibrary.keywords.scopes import (
+    GLOBAL,
+    ChangedSettings,
+    InjectedFault,
+    ScopeStack,
+    UserSwitch,
+    scope_owner,
+)
+from PlutoraLibrary.keywords.types import Scope
 from PlutoraLibrary.simulator.control_client import SimulatorControlError
 
+P = Product.PLUTORA
 SETTINGS: dict[str, Any] = {
     "client_id": "id",
     "client_secret": "secret",
@@ -35,9 +45,9 @@ def test_a_test_switch_ends_with_the_test_and_the_suite_switch_applies_again(
 ) -> None:
     context = _context(monkeypatch)
     configured = context.client(Product.PLUTORA)
-    context.switch_user(Product.PLUTORA, UserSwitch("suite@example.com", "pw-1", "Suite"))
+    context.switch_user(UserSwitch(P, "suite@example.com", "pw-1", "Suite"))
     suite_client = context.client(Product.PLUTORA)
-    context.switch_user(Product.PLUTORA, UserSwitch("test@example.com", "pw-2", "test"))
+    context.switch_user(UserSwitch(P, "test@example.com", "pw-2", "test"))
     assert context.product_settings(Product.PLUTORA).credentials.username == "test@example.com"  # type: ignore[union-attr]
     context.end_scope("test")
     assert context.client(Product.PLUTORA) is suite_client  # its client and token kept
@@ -48,25 +58,25 @@ def test_a_test_switch_ends_with_the_test_and_the_suite_switch_applies_again(
 
 def test_a_wrong_password_and_the_right_one_get_clients_of_their_own(monkeypatch: Any) -> None:
     context = _context(monkeypatch)
-    context.switch_user(Product.PLUTORA, UserSwitch("temp@example.com", "wrong", "test"))
+    context.switch_user(UserSwitch(P, "temp@example.com", "wrong", "test"))
     wrong = context.client(Product.PLUTORA)
     context.end_scope("test")
-    context.switch_user(Product.PLUTORA, UserSwitch("TEMP@example.com", "right", "test"))
+    context.switch_user(UserSwitch(P, "TEMP@example.com", "right", "test"))
     assert context.client(Product.PLUTORA) is not wrong  # the refusal stays with the wrong one
 
 
 def test_no_username_means_the_configured_user_until_the_scope_ends(monkeypatch: Any) -> None:
     context = _context(monkeypatch)
     configured = context.client(Product.PLUTORA)
-    context.switch_user(Product.PLUTORA, UserSwitch("suite@example.com", "pw", "Suite"))
-    context.switch_user(Product.PLUTORA, UserSwitch(None, "", "test"))
+    context.switch_user(UserSwitch(P, "suite@example.com", "pw", "Suite"))
+    context.switch_user(UserSwitch(P, None, "", "test"))
     assert context.client(Product.PLUTORA) is configured
     context.end_scope("test")
     assert context.client(Product.PLUTORA) is not configured
 
 
 def test_a_switch_never_shows_its_password() -> None:
-    switch = UserSwitch("temp@example.com", "Switch-Password-7", "test")
+    switch = UserSwitch(P, "temp@example.com", "Switch-Password-7", "test")
     assert "Switch-Password-7" not in repr(switch)
     assert "Switch-Password-7" not in str(switch)
     assert "Switch-Password-7" not in f"{switch}"
@@ -104,16 +114,17 @@ def test_unused_faults_are_removed_when_their_scope_ends(monkeypatch: Any) -> No
     context = _context(monkeypatch)
     control = FakeControl({1, 2, 3})
     context._control = control  # type: ignore[assignment]
-    context.injected += [
+    for fault in (
         InjectedFault(1, "Suite", "suite fault"),
         InjectedFault(2, "test", "unused test fault"),
         InjectedFault(4, "test", "used-up test fault"),
-    ]
+    ):
+        context.inject(fault)
     undone = context.end_scope("test")  # 4 was used up: not reported
     assert [(item.message.split(": ")[-1], item.unexpected) for item in undone] == [
         ("unused test fault.", True)
     ]
-    assert control.asked == [2, 4]
+    assert control.asked == [4, 2]  # the latest first
     assert context.end_scope("test") == []  # asked once only
     assert "suite fault" in context.end_scope("Suite")[0].message
     assert control.queued == {3}  # someone else's fault stays
@@ -139,10 +150,10 @@ def test_changed_settings_are_put_back_latest_first(monkeypatch: Any) -> None:
 def test_a_simulator_that_is_gone_took_its_faults_along(monkeypatch: Any) -> None:
     context = _context(monkeypatch)
     context._control = FakeControl(set(), SimulatorControlError("did not answer"))  # type: ignore[assignment]
-    context.injected.append(InjectedFault(1, "test", "fault"))
+    context.inject(InjectedFault(1, "test", "fault"))
     assert context.end_scope("test") == []
     context._control = FakeControl(set(), SimulatorControlError("answered 500", 500))  # type: ignore[assignment]
-    context.injected.append(InjectedFault(2, "test", "fault"))
+    context.inject(InjectedFault(2, "test", "fault"))
     with pytest.raises(SimulatorControlError, match="500"):
         context.end_scope("test")
 
@@ -151,9 +162,36 @@ def test_pointing_at_another_simulator_forgets_the_fault_ids_of_the_old_one(
     monkeypatch: Any,
 ) -> None:
     context = _context(monkeypatch)
-    context.injected.append(InjectedFault(1, "test", "fault"))
+    context.inject(InjectedFault(1, "test", "fault"))
     context.use_simulator("http://127.0.0.1:9", context.config)
-    assert context.injected == []
-    context.injected.append(InjectedFault(1, "test", "fault"))
+    assert context.scopes.of(InjectedFault) == []
+    context.inject(InjectedFault(1, "test", "fault"))
     context.forget_simulator()
-    assert context.injected == []
+    assert context.scopes.of(InjectedFault) == []
+
+
+def test_a_setting_changed_again_later_is_put_back_by_the_later_change_only() -> None:
+    stack = ScopeStack()
+    stack.push(ChangedSettings("test", {"rateLimit": 26000, "ipWhitelist": []}))
+    stack.push(ChangedSettings(GLOBAL, {"rateLimit": 5}))  # set after the test's change
+    # The test ends: its rateLimit stays as the global change set it; ipWhitelist goes back.
+    assert stack.end("test") == [ChangedSettings("test", {"ipWhitelist": []})]
+    # The global change now puts back the value from before both.
+    assert stack.of(ChangedSettings) == [ChangedSettings(GLOBAL, {"rateLimit": 26000})]
+
+
+def test_the_latest_switch_in_force_applies_whatever_its_scope() -> None:
+    stack = ScopeStack()
+    stack.push(UserSwitch(P, "suite@example.com", "pw", "Suite"))
+    stack.push(UserSwitch(P, "test@example.com", "pw", "test"))
+    stack.push(UserSwitch(P, "global@example.com", "pw", GLOBAL))
+    stack.push(UserSwitch(Product.PLUTORA_TEST, "other@example.com", "pw", "test"))
+    assert stack.user(P).username == "global@example.com"  # type: ignore[union-attr]
+    assert stack.end("test") == []  # nothing to undo on the simulator
+    assert stack.end("Suite") == []
+    assert stack.user(P).username == "global@example.com"  # type: ignore[union-attr]
+    assert stack.user(Product.PLUTORA_TEST) is None
+
+
+def test_outside_a_robot_run_every_scope_is_the_run() -> None:
+    assert {scope_owner(scope) for scope in Scope} == {GLOBAL}

@@ -1,0 +1,75 @@
+"""The closed sets of values keyword arguments take, as Enums: Robot Framework converts a plain
+string to a member by its name (case, spaces, ``_`` and ``-`` ignored, so ``rate_limit``,
+``Rate Limit`` and ``RATE_LIMIT`` are one member), refuses anything else naming the allowed
+values, and libdoc lists the members.
+
+The values are what the simulator's control API and the core expect: the simulator imports
+nothing from the client, so these Enums live here, on the client side.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class FaultKind(Enum):
+    """What an injected fault does to a request (`Inject Fault`'s ``kind``).
+
+    | =Member= | =The request…= |
+    | ``status`` | is answered with ``status`` (and ``body`` as the page) |
+    | ``rate_limit`` | is answered 429 with ``Retry-After: retry_after`` |
+    | ``delay`` | waits ``seconds`` |
+    | ``drop`` | has its connection closed with no answer |
+    """
+
+    STATUS = "status"
+    RATE_LIMIT = "rate_limit"
+    DELAY = "delay"
+    DROP = "drop"
+
+
+class FaultStage(Enum):
+    """When an injected fault strikes (`Inject Fault`'s ``stage``): ``before`` the API sees
+    the request (nothing is processed), or ``after`` it processed it (the answer is replaced,
+    delayed or lost: the outcome is unknown to the client)."""
+
+    BEFORE = "before"
+    AFTER = "after"
+
+
+class HttpMethod(Enum):
+    """An HTTP method (`Inject Fault`'s ``method``)."""
+
+    GET = "GET"
+    POST = "POST"
+    PUT = "PUT"
+    PATCH = "PATCH"
+    DELETE = "DELETE"
+
+
+class SchemaShape(Enum):
+    """How the data checked by `Should Match Schema` holds the schema's records: ``one``
+    record, a ``list`` of them, or the ``page`` of a paged answer holding them."""
+
+    ONE = "one"
+    LIST = "list"
+    PAGE = "page"
+
+
+class Scope(Enum):
+    """How long a change lasts: a user switch (`Use Plutora User`), an injected fault
+    (`Inject Fault`) or changed simulator settings (`Set Simulator Settings`).
+
+    | =Member= | =Lasts until= |
+    | ``Test`` | the end of the current test; in a suite setup or teardown, of the suite |
+    | ``Suite`` | the end of the current suite (its child suites included) |
+    | ``Global`` | the end of the run (or until the library points at another simulator) |
+
+    When a scope ends, what it set is undone, the latest first: the user before applies
+    again, a fault no request used is removed, changed settings are put back. While changes
+    of several scopes are in force, the latest one applies.
+    """
+
+    TEST = "Test"
+    SUITE = "Suite"
+    GLOBAL = "Global"

@@ -1,0 +1,12 @@
+*** Settings ***
+Documentation    After the first suite ended: its changes are undone, global ones remain.
+
+Resource         common.resource
+
+
+*** Test Cases ***
+The Suite's Changes Are Undone And Global Ones Remain
+    Should Be Current User    global@example.com
+    ${settings}    Set Simulator Settings
+    Should Be Equal As Integers    ${settings}[rateLimit]    ${RATE_LIMIT}
+    Should Be Equal As Numbers    ${settings}[rateWindowSeconds]    120

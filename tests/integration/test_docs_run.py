@@ -1,0 +1,275 @@
+"""Docs that run: every example in a keyword's documentation (its ``| … |`` table) and every
+example in README.md runs against the simulator.
+
+Keyword examples become one generated Robot suite, a test per keyword: the keyword's example
+rows, after a small prelude (``PRELUDES``) giving the example's variables (``${id}``, …), run
+against ``plutora sim`` through ``PLUTORA_SIMULATOR_URL``. README's blocks run by their
+language (``README_RUNNERS``): bash through ``bash -e``, Python with ``python`` (with
+``pytest --plutora-sim`` when it holds tests), TOML through the simulator's settings loader,
+Robot Framework with ``robot``; the address ``http://127.0.0.1:8080`` of the examples is
+replaced by the started simulator's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+from xml.etree import ElementTree
+
+import pytest
+
+from PlutoraLibrary.simulator import load_config
+from tests.conftest import running_plutora_sim
+
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+EXAMPLE_URL = "http://127.0.0.1:8080"
+PASSWORD = "Docs-Password-8"
+SIM_CREDENTIALS = {
+    "PLUTORA_CLIENT_ID": "sim-plutora-client",
+    "PLUTORA_CLIENT_SECRET": "sim-plutora-secret",
+    "PLUTORA_USERNAME": "qa.lead@example.com",
+    "PLUTORA_PASSWORD": "Sim-Password-1",
+}
+
+#: What an example needs before it runs: Robot rows (cells separated by four spaces) that set
+#: the variables its rows use. Each generated test starts from a reset simulator.
+TEMP_USER = "Add Simulator User    temp@example.com    ${PASSWORD}"
+PRELUDES: dict[str, list[str]] = {
+    "Copy Release": [
+        "${drafts} =    Get Releases    `releaseStatusType` Equals `Draft` AND "
+        "`plutoraReleaseType` Equals `Independent`",
+        "VAR    ${source}    ${drafts}[0]",
+    ],
+    "Expire Tokens": [TEMP_USER],
+    "Get Change": ["${changes} =    Get Changes", "VAR    ${id}    ${changes}[0][id]"],
+    "Get Defect": [
+        "${open} =    Search Defects    Status    Equals    Open",
+        "VAR    ${id}    ${open}[0][Id]",
+    ],
+    "Get Environment": ["${environments} =    Get Environments"],
+    "Get Host": ["${hosts} =    Get Hosts", "VAR    ${id}    ${hosts}[0][id]"],
+    "Get Hosts": [
+        "${environments} =    Get Environments",
+        "VAR    ${environment}    ${environments}[0]",
+    ],
+    "Get Layers": ["${hosts} =    Get Hosts", "VAR    ${host}    ${hosts}[0]"],
+    "Get Release": [
+        "${independent} =    Get Releases    `plutoraReleaseType` Equals `Independent`",
+        "VAR    ${id}    ${independent}[0][id]",
+    ],
+    "Patch Defect": [
+        "${open} =    Search Defects    Status    Equals    Open",
+        "VAR    ${id}    ${open}[0][Id]",
+    ],
+    "Should Match Schema": [
+        "${releases} =    Get Releases",
+        "VAR    ${id}    ${releases}[0][id]",
+        "${defects} =    Search Defects",
+        "${data} =    Get Release    ${id}",
+        'Create File    ${CURDIR}/schemas/my-release.json    {"type": "object", "required": ["id"]}',
+    ],
+    "Start Plutora Simulator": ["Create File    ${CURDIR}/sim.toml    seed = 7"],
+    "Stop Plutora Simulator": ["Start Plutora Simulator"],
+    "Unlock Simulator User": [TEMP_USER],
+    "Use Plutora User": [
+        TEMP_USER,
+        "Add Simulator User    temp@example.com    ${PASSWORD}    Plutora Test",
+    ],
+}
+#: Examples that leave the shared simulator: the test's teardown comes back to it.
+BACK = "Run Keywords    Stop Plutora Simulator    AND    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}"
+TEARDOWNS: dict[str, str] = {
+    "Start Plutora Simulator": BACK,
+    "Stop Plutora Simulator": BACK,
+    "Use Plutora Simulator": BACK,
+}
+#: A first cell naming a setting (``| Suite Teardown | Close Plutora Connections |``): the row
+#: runs the keyword that follows it.
+SETTING_CELLS = {"Suite Setup", "Suite Teardown", "Test Setup", "Test Teardown"}
+
+
+def example_rows(doc: str) -> list[str]:
+    """The ``| … |`` rows of a keyword's documentation as Robot rows.
+
+    Example: ``example_rows("| Get Host | ${id} |")`` gives ``["Get Host    ${id}"]``.
+    """
+    rows = []
+    for line in doc.splitlines():
+        line = line.strip()
+        if not (line.startswith("|") and line.endswith("|")):
+            continue
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line[1:-1])]
+        if cells and cells[0] in SETTING_CELLS:
+            cells = cells[1:]
+        rows.append("    ".join(cell for cell in cells if cell))
+    return rows
+
+
+def keyword_examples_suite() -> tuple[str, list[str]]:
+    """The generated suite and the names of its tests (one per keyword)."""
+    from robot.libdocpkg import LibraryDocumentation
+
+    library = LibraryDocumentation("PlutoraLibrary")
+    lines = [
+        "*** Settings ***",
+        "Library    OperatingSystem",
+        "Library    PlutoraLibrary",
+        "Suite Setup    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}",
+        "Test Setup    Reset Simulator",
+        "",
+        "*** Variables ***",
+        "${PASSWORD: Secret}    %{DOCS_PASSWORD}",
+        "",
+        "*** Test Cases ***",
+    ]
+    names = []
+    for keyword in library.keywords:
+        names.append(keyword.name)
+        lines.append(keyword.name)
+        if keyword.name in TEARDOWNS:
+            lines.append(f"    [Teardown]    {TEARDOWNS[keyword.name]}")
+        rows = PRELUDES.get(keyword.name, []) + example_rows(keyword.doc)
+        lines += [f"    {row}" for row in rows]
+        lines.append("")
+    return "\n".join(lines), names
+
+
+@pytest.fixture(scope="module")
+def shared_sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """``plutora sim`` in its own process, for every example of this module."""
+    with running_plutora_sim(tmp_path_factory.mktemp("sim")) as urls:
+        yield urls
+
+
+def _environment(urls: dict[str, str]) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
+    env |= {"PLUTORA_SIMULATOR_URL": urls["base"], "DOCS_PASSWORD": PASSWORD}
+    return env
+
+
+def _failures(output: Path) -> list[str]:
+    root = ElementTree.parse(output).getroot()  # noqa: S314 - our own output
+    failed = []
+    for test in root.iter("test"):
+        status = test.find("status")
+        if status is not None and status.get("status") != "PASS":
+            failed.append(f"{test.get('name')}: {status.text}")
+    return failed
+
+
+def test_every_keyword_documentation_example_runs(
+    shared_sim: dict[str, str], tmp_path: Path
+) -> None:
+    suite, names = keyword_examples_suite()
+    (tmp_path / "keyword_examples.robot").write_text(suite, encoding="utf-8")
+    assert len(names) >= 30
+    result = subprocess.run(
+        [sys.executable, "-m", "robot", "--outputdir", str(tmp_path / "out"), "--loglevel",
+         "DEBUG", str(tmp_path / "keyword_examples.robot")],
+        cwd=ROOT, env=_environment(shared_sim), capture_output=True, text=True, timeout=300,
+        check=False,
+    )  # fmt: skip
+    failed = _failures(tmp_path / "out" / "output.xml")
+    assert failed == [], "\n".join(failed) + f"\nthe suite: {tmp_path / 'keyword_examples.robot'}"
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+class Block(NamedTuple):
+    """A fenced block of README.md."""
+
+    line: int
+    language: str
+    text: str
+
+
+def readme_blocks() -> list[Block]:
+    """README's fenced blocks, but the quick start's: CI runs those two commands itself
+    (``.ci/run``), and the acceptance suite's run is a test of its own."""
+    text = README.read_text(encoding="utf-8")
+    quick_start = text.index("## Quick start")
+    after = text.index("\n## ", quick_start + 1)
+    blocks = []
+    for match in re.finditer(r"^```(\w*)\n(.*?)^```", text, re.S | re.M):
+        if quick_start <= match.start() < after:
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        blocks.append(Block(line, match.group(1), match.group(2)))
+    return blocks
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> None:
+    result = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=180, check=False
+    )
+    assert result.returncode == 0, f"{command}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+
+
+def _run_bash(block: Block, folder: Path, env: dict[str, str]) -> None:
+    script = folder / "example.sh"
+    script.write_text("set -euo pipefail\n" + block.text, encoding="utf-8")
+    _run(
+        ["bash", str(script)],
+        folder,
+        env | {"PATH": f"{Path(sys.executable).parent}:{env['PATH']}"},
+    )
+
+
+def _run_python(block: Block, folder: Path, env: dict[str, str]) -> None:
+    if "def test_" in block.text:  # pytest's tests, with the plugin's simulator
+        (folder / "test_example.py").write_text(block.text, encoding="utf-8")
+        _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--plutora-sim",
+              "test_example.py"], folder, env)  # fmt: skip
+    else:
+        (folder / "example.py").write_text(block.text, encoding="utf-8")
+        _run([sys.executable, "example.py"], folder, env)
+
+
+def _run_toml(block: Block, folder: Path, env: dict[str, str]) -> None:
+    path = folder / "sim.toml"
+    path.write_text(block.text, encoding="utf-8")
+    load_config(path)  # raises, naming every problem, when the example is wrong
+
+
+def _run_robot(block: Block, folder: Path, env: dict[str, str]) -> None:
+    # The example is written for a real site: its settings point the library at the simulator.
+    text = block.text.replace(
+        "*** Settings ***\n",
+        "*** Settings ***\nSuite Setup    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}\n",
+    )
+    (folder / "example.robot").write_text(text, encoding="utf-8")
+    _run([sys.executable, "-m", "robot", "--outputdir", str(folder / "out"), "example.robot"],
+         folder, env | SIM_CREDENTIALS)  # fmt: skip
+
+
+#: How a block runs, by its language; ``console`` blocks show output and do not run.
+README_RUNNERS: dict[str, Callable[[Block, Path, dict[str, str]], None] | None] = {
+    "bash": _run_bash,
+    "python": _run_python,
+    "toml": _run_toml,
+    "robotframework": _run_robot,
+    "console": None,
+}
+
+
+def test_every_readme_block_has_a_runner() -> None:
+    assert {block.language for block in readme_blocks()} <= set(README_RUNNERS)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [block for block in readme_blocks() if README_RUNNERS.get(block.language)],
+    ids=lambda block: f"README line {block.line} ({block.language})",
+)
+def test_every_readme_example_runs(
+    block: Block, shared_sim: dict[str, str], tmp_path: Path
+) -> None:
+    runner = README_RUNNERS[block.language]
+    assert runner is not None
+    block = block._replace(text=block.text.replace(EXAMPLE_URL, shared_sim["base"]))
+    runner(block, tmp_path, _environment(shared_sim))
