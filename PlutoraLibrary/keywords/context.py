@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from robot.api.types import Secret
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..core import PlutoraClient, PlutoraConfig, PlutoraTestClient, Product, ProductConfig
-from ..simulator import PlutoraSimulator
 from ..simulator.control_client import SimulatorControl, SimulatorControlError
+
+if TYPE_CHECKING:
+    from ..simulator import PlutoraSimulator
 
 
 def current_scope() -> str:
