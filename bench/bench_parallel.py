@@ -3,7 +3,8 @@ one process per test) and a pytest suite under xdist (4 workers), each against o
 with the run's token folder shared (``PLUTORA_TOKEN_CACHE_DIR``, as the pytest plugin does by
 itself) and, as the baseline in the same run, without it.
 
-Run: ``python bench/bench_parallel.py [--processes 4] [--tests 40]``
+Run: ``python bench/bench_parallel.py [--processes 4] [--tests 40] [--suite NAME]``
+(``--suite``: one acceptance suite instead of all, as Robot's ``--suite`` selects it)
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--tests", type=int, default=40, help="tests in the pytest suite")
+    parser.add_argument("--suite", default=None, help="one acceptance suite, by name")
     args = parser.parse_args(argv)
     figures: dict[str, Any] = {
         "machine": machine(),
@@ -119,7 +121,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     sys.executable, "-m", "pabot.pabot", "--command", sys.executable, "-m",
                     "robot", "--end-command", "--processes", str(args.processes),
                     "--testlevelsplit", "--outputdir", str(folder / f"pabot-{shared}"),
-                    "--output", "output.xml", "--log", "NONE", "--report", "NONE", "acceptance",
+                    "--output", "output.xml", "--log", "NONE", "--report", "NONE",
+                    *(["--suite", args.suite] if args.suite else []), "acceptance",
                 ]  # fmt: skip
                 seconds = _run(pabot, env, ROOT)
                 figures[f"pabot_{'shared' if shared else 'unshared'}"] = {

@@ -1,7 +1,8 @@
 """Run every benchmark and write ``docs/benchmarks.md``: one command for all figures.
 
-Run: ``python bench/run_all.py`` (about three minutes on a 2-core machine);
-``--quick`` for a short smoke run that still exercises every benchmark.
+Run: ``python bench/run_all.py`` (about six minutes on a 2-core machine);
+``--quick`` for a short smoke run that still exercises every benchmark (well under two
+minutes: the smoke test ``tests/integration/test_bench_runs.py`` runs it).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from pathlib import Path
 import bench_core
 import bench_keywords
 import bench_parallel
+import bench_peer
 import bench_rate_limit
 import bench_simulator
+import bench_startup
 from common import ROOT, machine
 
 
@@ -30,18 +33,28 @@ def main() -> None:
         else ["--rounds", "5", "--seconds", "4"]
     )
     core = bench_core.main(["--rounds", "1", "--calls", "50", "--repeats", "10"] if quick else [])
-    keywords = bench_keywords.main(["--rounds", "1", "--calls", "20"] if quick else [])
+    keywords = bench_keywords.main(
+        ["--rounds", "1", "--calls", "20", "--searches", "5"] if quick else []
+    )
+    peer = bench_peer.main(["--rounds", "2", "--calls", "20"] if quick else [])
+    startup = bench_startup.main(
+        ["--pairs", "2", "--import-pairs", "2", "--robot-pairs", "2"] if quick else []
+    )
     rate = bench_rate_limit.main(
         ["--limit", "20", "--window", "1", "--seconds", "2"] if quick else []
     )
-    parallel = bench_parallel.main(["--tests", "8"] if quick else [])
+    # Quick: a few tests and one acceptance suite, enough to check that grants are shared.
+    parallel = bench_parallel.main(
+        ["--tests", "4", "--processes", "2", "--suite", "Help Page Flows"] if quick else []
+    )
     report = (
         "# Benchmarks\n\n"
         f"Written by `python bench/run_all.py` on {time.strftime('%Y-%m-%d')}, {machine()}.\n"
         "Every figure is a ratio against a baseline measured side by side in the same run\n"
         "(rounds alternate between the two sides), since these machines are noisy.\n\n"
         f"{bench_simulator.markdown(simulator)}\n{bench_core.markdown(core)}\n"
-        f"{bench_keywords.markdown(keywords)}\n{bench_rate_limit.markdown(rate)}\n"
+        f"{bench_keywords.markdown(keywords)}\n{bench_peer.markdown(peer)}\n"
+        f"{bench_startup.markdown(startup)}\n{bench_rate_limit.markdown(rate)}\n"
         f"{bench_parallel.markdown(parallel)}"
     )
     args.output.write_text(report, encoding="utf-8")

@@ -12,36 +12,32 @@ The run's processes (the controller and every xdist worker) share one token per 
 client-side rate limit and the memory of refused logins through one owner-only folder:
 ``PLUTORA_TOKEN_CACHE_DIR`` when set, else a run folder that the controller names, the first
 process that needs it creates, and the controller removes at the end.
+
+Every pytest run in an environment that has this distribution installed loads this module, so
+it costs nothing when unused: at import it reads only the settings table (for the options);
+the client, the simulator and their dependencies load inside the fixtures and hooks that use
+them, the simulator starts when a fixture first needs it (or, under xdist, when the controller
+starts its workers), and the run folder is only named until a client needs it.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
-import shutil
-import stat
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from PlutoraLibrary.core import (
-    ConfigurationError,
-    PlutoraClient,
-    PlutoraConfig,
-    PlutoraTestClient,
-    Product,
-    Token,
-)
-from PlutoraLibrary.core.secret import holds_secret
-from PlutoraLibrary.core.settings import SETTINGS
-from PlutoraLibrary.core.validation import Schemas, shared_schemas
-from PlutoraLibrary.simulator import PlutoraSimulator, SimulatorConfig, SimulatorUrls
-from PlutoraLibrary.simulator.control_client import SimulatorControl
-from PlutoraLibrary.simulator_target import accepting, config_for_simulator
+from PlutoraLibrary.core.settings import SETTINGS  # the table alone: no client, no simulator
+
+if TYPE_CHECKING:
+    from PlutoraLibrary.core import PlutoraClient, PlutoraConfig, PlutoraTestClient, Product, Token
+    from PlutoraLibrary.core.errors import ConfigurationError
+    from PlutoraLibrary.core.validation import Schemas
+    from PlutoraLibrary.simulator import PlutoraSimulator, SimulatorUrls
+    from PlutoraLibrary.simulator.control_client import SimulatorControl
 
 #: The settings pytest takes as options and ini keys: every one of the table but the secrets,
 #: which come from the environment or the secrets file only (a command line is seen by all).
@@ -119,7 +115,11 @@ def _from_the_command_line(config: pytest.Config) -> dict[str, str]:
 def _read_secrets(path: str) -> dict[str, str]:
     """The ``NAME=value`` lines of a secrets file (read by python-dotenv: ``export``, quotes
     and comments as a shell takes them), as config arguments."""
+    import stat
+
     from dotenv import dotenv_values
+
+    from PlutoraLibrary.core.errors import ConfigurationError
 
     file = Path(path).expanduser()
     try:
@@ -149,28 +149,41 @@ def _read_secrets(path: str) -> dict[str, str]:
 
 
 def resolve_config(config: pytest.Config) -> PlutoraConfig:
-    """The client configuration of this run, in this process (each xdist worker too)."""
+    """The client configuration of this run, in this process (each xdist worker too); with
+    ``--plutora-sim``, pointed at the run's simulator (started now if it is not yet).
+
+    Example: ``resolve_config(pytestconfig).plutora.api_url``
+    """
+    resolved = _configured(config)
+    sim_url = _simulator_url(config)
+    if not sim_url:
+        return resolved
+    from PlutoraLibrary.simulator_target import config_for_simulator
+
+    return config_for_simulator(sim_url, resolved)
+
+
+def _configured(config: pytest.Config) -> PlutoraConfig:
+    """The configuration from the command line, ini, secrets file and environment."""
+    from PlutoraLibrary.core.config import PlutoraConfig
+    from PlutoraLibrary.core.errors import ConfigurationError
+
     arguments: dict[str, Any] = {s.name: _setting(config, s.name) for s in _OPTIONS}
     secrets_file = _setting(config, "secrets_file")
     if secrets_file:
         arguments.update(_read_secrets(str(secrets_file)))
-    shared = getattr(config, "workerinput", {}).get(_SHARED_DIR) or config.stash.get(
-        _shared_key, None
-    )
     if arguments["token_cache_dir"] is None and not os.environ.get("PLUTORA_TOKEN_CACHE_DIR"):
-        arguments["token_cache_dir"] = shared  # the user's own folder wins
+        arguments["token_cache_dir"] = _shared_folder(config)  # the user's own folder wins
     try:
-        resolved = PlutoraConfig.from_env(**arguments)
+        return PlutoraConfig.from_env(**arguments)
     except ConfigurationError as error:
         raise _naming_options(error, _from_the_command_line(config)) from None
-    sim_url = getattr(config, "workerinput", {}).get(_SIM_URL) or config.stash.get(
-        _sim_url_key, None
-    )
-    return config_for_simulator(sim_url, resolved) if sim_url else resolved
 
 
 def _naming_options(error: ConfigurationError, given: dict[str, str]) -> ConfigurationError:
     """The error with each problem naming the option or ini key the value came from."""
+    from PlutoraLibrary.core.errors import ConfigurationError
+
     problems = []
     for problem in error.problems:
         for name, source in given.items():
@@ -183,10 +196,9 @@ def _naming_options(error: ConfigurationError, given: dict[str, str]) -> Configu
     return ConfigurationError(problems)
 
 
-_sim_key = pytest.StashKey[PlutoraSimulator]()
+_sim_key: pytest.StashKey[PlutoraSimulator] = pytest.StashKey()
 _sim_url_key = pytest.StashKey[str]()
 _shared_key = pytest.StashKey[str]()
-_config_key = pytest.StashKey[Any]()
 
 
 def _wants_simulator(config: pytest.Config) -> bool:
@@ -198,28 +210,57 @@ def _wants_simulator(config: pytest.Config) -> bool:
     return os.environ.get("PLUTORA_SIM", "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _worker_input(config: pytest.Config) -> dict[str, Any]:
+    """What the xdist controller handed this worker (empty in the controller or alone)."""
+    return getattr(config, "workerinput", {})
+
+
+def _shared_folder(config: pytest.Config) -> str:
+    """The run's shared folder: the controller's in a worker; else named on first need (not
+    created: the first client that uses it creates it owner-only) and removed at the end."""
+    handed = _worker_input(config).get(_SHARED_DIR)
+    if handed:
+        return str(handed)
+    if _shared_key not in config.stash:
+        import secrets
+        import tempfile
+
+        config.stash[_shared_key] = os.path.join(
+            tempfile.gettempdir(), f"plutora-run-{os.getpid()}-{secrets.token_hex(8)}"
+        )
+    return config.stash[_shared_key]
+
+
+def _simulator_url(config: pytest.Config) -> str | None:
+    """The base URL of the run's simulator, starting it on first need; None without
+    ``--plutora-sim`` (or when pytest only shows help or collects)."""
+    if hasattr(config, "workerinput"):
+        return _worker_input(config).get(_SIM_URL)  # the controller's, if it runs one
+    if _sim_url_key in config.stash:
+        return config.stash[_sim_url_key]
+    if not _wants_simulator(config) or _plugin_not_used(config):
+        return None
+    from PlutoraLibrary.core.config import PlutoraConfig
+    from PlutoraLibrary.core.errors import ConfigurationError
+    from PlutoraLibrary.simulator import PlutoraSimulator, SimulatorConfig
+    from PlutoraLibrary.simulator_target import accepting
+
+    try:  # the simulator accepts the run's own credentials, if any, besides the demo ones
+        own = _configured(config)
+    except ConfigurationError:
+        own = PlutoraConfig.from_env({})
+    simulator = PlutoraSimulator(accepting(SimulatorConfig(), own)).start()
+    config.stash[_sim_key] = simulator
+    config.stash[_sim_url_key] = simulator.urls.base
+    return simulator.urls.base
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "plutora_simulator: the test drives the simulator's controls (faults, clock, reset); "
         "skipped unless the run uses --plutora-sim.",
     )
-    if hasattr(config, "workerinput"):
-        return  # xdist workers get the controller's simulator and shared folder
-    if _plugin_not_used(config):
-        return
-    # Named here, created owner-only by the first process that needs it (none may).
-    config.stash[_shared_key] = os.path.join(
-        tempfile.gettempdir(), f"plutora-run-{os.getpid()}-{secrets.token_hex(8)}"
-    )
-    if _wants_simulator(config):
-        try:  # the simulator accepts the run's own credentials, if any, besides the demo ones
-            own = resolve_config(config)
-        except ConfigurationError:
-            own = PlutoraConfig.from_env({})
-        simulator = PlutoraSimulator(accepting(SimulatorConfig(), own)).start()
-        config.stash[_sim_key] = simulator
-        config.stash[_sim_url_key] = simulator.urls.base
 
 
 def _plugin_not_used(config: pytest.Config) -> bool:
@@ -228,12 +269,14 @@ def _plugin_not_used(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    """xdist: hand every worker the controller's simulator and shared token folder."""
+    """xdist: hand every worker the controller's simulator (started with the first worker,
+    under ``--plutora-sim``) and the name of the run's shared folder (created by the first
+    process that needs it)."""
     config = node.config
-    if _shared_key in config.stash:
-        node.workerinput[_SHARED_DIR] = config.stash[_shared_key]
-    if _sim_url_key in config.stash:
-        node.workerinput[_SIM_URL] = config.stash[_sim_url_key]
+    node.workerinput[_SHARED_DIR] = _shared_folder(config)
+    sim_url = _simulator_url(config)
+    if sim_url:
+        node.workerinput[_SIM_URL] = sim_url
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -242,6 +285,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         simulator.stop()
     shared = config.stash.get(_shared_key, None)
     if shared:
+        import shutil
+
         shutil.rmtree(shared, ignore_errors=True)
 
 
@@ -251,6 +296,8 @@ def pytest_assertrepr_compare(
 ) -> list[str] | None:
     """Keep secrets out of assertion diffs: pytest would diff two texts character by
     character, and the fields of two credentials one by one."""
+    from PlutoraLibrary.core.secret import holds_secret  # small: the texts the run has seen
+
     try:
         secret = holds_secret(left) or holds_secret(right)
     except Exception:  # an odd object's attributes: leave the explanation to pytest
@@ -264,7 +311,10 @@ def pytest_assertrepr_compare(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    running_sim = _sim_url_key in config.stash or _SIM_URL in getattr(config, "workerinput", {})
+    if hasattr(config, "workerinput"):
+        running_sim = _SIM_URL in _worker_input(config)
+    else:
+        running_sim = _wants_simulator(config)
     if running_sim:
         return
     skip = pytest.mark.skip(reason="needs the Plutora simulator's controls: run with --plutora-sim")
@@ -285,6 +335,8 @@ def plutora_config(pytestconfig: pytest.Config) -> PlutoraConfig:
         def test_region(plutora_config):
             assert plutora_config.plutora.api_url.startswith("https://")
     """
+    from PlutoraLibrary.core.errors import ConfigurationError
+
     try:
         return resolve_config(pytestconfig)
     except ConfigurationError as error:
@@ -293,6 +345,8 @@ def plutora_config(pytestconfig: pytest.Config) -> PlutoraConfig:
 
 
 def _skip_unless_configured(config: PlutoraConfig, product: Product) -> None:
+    from PlutoraLibrary.core.errors import ConfigurationError
+
     try:
         config.product(product).require_credentials()
     except ConfigurationError as error:
@@ -311,6 +365,9 @@ def plutora(plutora_config: PlutoraConfig) -> Iterator[PlutoraClient]:
         def test_drafts(plutora):
             assert plutora.releases(where("status").equals("Draft"))
     """
+    from PlutoraLibrary.core.config import Product
+    from PlutoraLibrary.core.plutora import PlutoraClient
+
     _skip_unless_configured(plutora_config, Product.PLUTORA)
     with PlutoraClient(plutora_config) as client:
         yield client
@@ -325,6 +382,9 @@ def plutora_test(plutora_config: PlutoraConfig) -> Iterator[PlutoraTestClient]:
         def test_open_defects(plutora_test):
             assert plutora_test.search_defects([SearchFilter("Status", "Equals", "Open")]).items
     """
+    from PlutoraLibrary.core.config import Product
+    from PlutoraLibrary.core.test_management import PlutoraTestClient
+
     _skip_unless_configured(plutora_config, Product.PLUTORA_TEST)
     with PlutoraTestClient(plutora_config) as client:
         yield client
@@ -364,11 +424,12 @@ def plutora_simulator(pytestconfig: pytest.Config) -> Iterator[SimulatorHandle]:
             plutora_simulator.control.inject_fault("/releases$", status=503, count=2)
             assert plutora.releases()
     """
-    base = getattr(pytestconfig, "workerinput", {}).get(_SIM_URL) or pytestconfig.stash.get(
-        _sim_url_key, None
-    )
+    base = _simulator_url(pytestconfig)
     if not base:
         pytest.skip("needs the Plutora simulator: run with --plutora-sim")
+    from PlutoraLibrary.simulator import SimulatorUrls
+    from PlutoraLibrary.simulator.control_client import SimulatorControl
+
     control = SimulatorControl(base)
     try:
         yield SimulatorHandle(SimulatorUrls.for_base(base), control)
@@ -468,4 +529,6 @@ def plutora_schema() -> SchemaAssertions:
 
     Example: ``assert plutora_schema.mismatches(defect, "defect") == []``
     """
+    from PlutoraLibrary.core.validation import shared_schemas
+
     return SchemaAssertions(shared_schemas())

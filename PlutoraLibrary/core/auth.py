@@ -35,15 +35,10 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
 
 import requests
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from filelock import SoftFileLock
-from filelock import Timeout as LockTimeout
 
 from .config import Credentials, PlutoraConfig, ProductConfig
 from .deadline import WATCHDOG, Deadline, Watch
@@ -64,6 +59,10 @@ from .errors import (
 from .refusals import PROCESS_REFUSALS, LoginIdentity, Refusal, RefusalMemory
 from .reporting import SECRETS, Reporter, mask_url
 from .secret import SecretText
+
+if TYPE_CHECKING:  # cryptography and filelock load when a folder is shared (most runs: never)
+    from cryptography.fernet import Fernet
+    from filelock import SoftFileLock
 
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
@@ -228,6 +227,8 @@ class TokenProvider:
             assert credentials is not None
             self._memory = RefusalMemory.for_folder(folder, refusal_memory_seconds)
             lock_path = Path(folder) / f"login-{self._identity.who}.lock"
+            from filelock import SoftFileLock
+
             with warnings.catch_warnings():  # a lease is what we want: see _LEASE_MARGIN_SECONDS
                 warnings.simplefilter("ignore")
                 self._file_lock = SoftFileLock(
@@ -326,6 +327,8 @@ class TokenProvider:
     @contextlib.contextmanager
     def _login_lock(self, deadline: Deadline) -> Iterator[None]:
         assert self._file_lock is not None
+        from filelock import Timeout as LockTimeout
+
         wait = min(self.lock_timeout, deadline.remaining())
         try:
             self._file_lock.acquire(timeout=wait)
@@ -558,6 +561,8 @@ class TokenProvider:
     def _read_shared(self, accept_stale: bool = False) -> Token | None:
         if self._cache_file is None or self._cipher is None:
             return None
+        from cryptography.fernet import InvalidToken  # loaded with the cipher
+
         try:
             data = json.loads(self._cipher.decrypt(self._cache_file.read_bytes()))
             lifetime = data.get("lifetime")
@@ -653,6 +658,10 @@ def _cache_path(folder: Path, product: ProductConfig) -> Path:
 def _cache_cipher(credentials: Credentials) -> Fernet:
     """The cipher of a shared token file: its key is derived (HKDF-SHA256) from the client
     secret and the password, which never touch the disk."""
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     material = "\0".join((credentials.client_secret, credentials.password)).encode()
     key = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"robotframework-plutora token cache"

@@ -20,12 +20,12 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-from filelock import FileLock
-from pyrate_limiter import Duration, Limiter, Rate
-from pyrate_limiter.buckets.sqlite_bucket import SQLiteBucket
+from typing import TYPE_CHECKING
 
 from .config import PlutoraConfig
+
+if TYPE_CHECKING:  # pyrate-limiter and filelock load with the first gate (an import costs ~30 ms)
+    from pyrate_limiter import Limiter
 
 #: A slot counts from when it is taken here, the server counts from when the request arrives,
 #: later by a varying transit time: a slightly longer window keeps the two apart.
@@ -53,6 +53,8 @@ class SlotGate:
         ``token_cache_dir`` by every process of a run on this machine; None when off."""
         if config.rate_limit <= 0:
             return None
+        from pyrate_limiter import Duration, Limiter, Rate
+
         window = config.rate_window_seconds
         window += max(_MARGIN_SECONDS, 0.01 * window)
         rate = Rate(config.rate_limit, int(window * Duration.SECOND))
@@ -61,6 +63,8 @@ class SlotGate:
         folder = Path(config.token_cache_dir)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         name = "".join(ch if ch.isalnum() else "_" for ch in client_id)[:64]
+        from pyrate_limiter.buckets.sqlite_bucket import SQLiteBucket
+
         bucket = SQLiteBucket.init_from_file(
             [rate],
             table=f"rate_{name}",
@@ -107,6 +111,8 @@ class WaitQueue:
     """
 
     def __init__(self, path: Path) -> None:
+        from filelock import FileLock
+
         self.path = path
         self._lock = FileLock(str(path) + ".lock", thread_local=False)
         self._thread_lock = threading.Lock()

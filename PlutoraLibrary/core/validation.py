@@ -17,14 +17,14 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-import jsonschema_rs
+from typing import TYPE_CHECKING, Any
 
 from .. import contract
 from .errors import SchemaMismatch, hide_library_frames
 from .reporting import MASK, SECRET_KEY, SECRETS
+
+if TYPE_CHECKING:  # the engines load with the first schema compiled (jsonschema alone: ~35 ms)
+    import jsonschema_rs
 
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
@@ -82,6 +82,8 @@ def schema_resources() -> list[tuple[str, Any]]:
 
 @lru_cache(maxsize=1)
 def _registry() -> jsonschema_rs.Registry:
+    import jsonschema_rs
+
     return jsonschema_rs.Registry(schema_resources())
 
 
@@ -130,6 +132,8 @@ class Schemas:
         else:
             raise ValueError(f"shape must be 'one', 'list' or 'page', not {shape!r}")
         schema = {"$schema": _DRAFT, **schema}
+        import jsonschema_rs
+
         with self._lock:
             validator = jsonschema_rs.validator_for(schema, registry=_registry())
             self._validators[key] = validator
@@ -162,6 +166,9 @@ class Schemas:
         key = (str(path.resolve()), "file")
         validator = self._validators.get(key)
         if validator is None:
+            import jsonschema
+            import jsonschema_rs
+
             try:
                 schema = json.loads(path.read_text(encoding="utf-8"))
             except OSError as error:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from robot.api.types import Secret
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..core import PlutoraClient, PlutoraConfig, PlutoraTestClient, Product, ProductConfig
-from ..simulator import PlutoraSimulator
 from ..simulator.control_client import SimulatorControl, SimulatorControlError
 from .scopes import (
     ChangedSettings,
@@ -20,6 +19,9 @@ from .scopes import (
     UserSwitch,
     scope_owner,
 )
+
+if TYPE_CHECKING:
+    from ..simulator import PlutoraSimulator
 
 __all__ = [
     "ChangedSettings",

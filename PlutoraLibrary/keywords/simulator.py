@@ -12,12 +12,7 @@ from robot.api.types import Secret
 
 from ..core import Product
 from ..core.refusals import forget_user_refusals
-from ..simulator import (
-    PlutoraSimulator,
-    SimulatorConfig,
-    SimulatorUrls,
-    load_config,
-)
+from ..simulator import SimulatorConfig, load_config
 from ..simulator_target import accepting, config_for_simulator
 from .context import PlutoraContext, reveal
 from .scopes import InjectedFault, scope_owner
@@ -98,6 +93,8 @@ class SimulatorKeywords:
             raise RuntimeError(
                 "A simulator is already running: call 'Stop Plutora Simulator' first."
             )
+        from ..simulator import PlutoraSimulator  # the server (aiohttp) loads when first used
+
         settings = load_config(Path(config)) if config else SimulatorConfig()
         own = self.context.own_config
         simulator = PlutoraSimulator(accepting(settings, own).with_changes(seed=seed), port=port)
@@ -124,6 +121,8 @@ class SimulatorKeywords:
         base_url = simulator_base_url(base_url)
         config = config_for_simulator(base_url, self.context.own_config)
         self.context.use_simulator(base_url, config)
+        from ..simulator import SimulatorUrls
+
         return SimulatorUrls.for_base(base_url).as_dict()
 
     @keyword(tags=["simulator"])

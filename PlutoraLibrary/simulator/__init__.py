@@ -8,6 +8,10 @@ It imports nothing from the client, so that it can judge it. Example::
         print(sim.urls.plutora_token_url)
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .config import (
     DEMO_API_KEYS,
     DEMO_USERS,
@@ -17,7 +21,9 @@ from .config import (
     UserAccount,
     load_config,
 )
-from .server import PlutoraSimulator, SimulatorUrls
+
+if TYPE_CHECKING:
+    from .server import PlutoraSimulator, SimulatorUrls
 
 __all__ = [
     "DEMO_API_KEYS",
@@ -30,3 +36,16 @@ __all__ = [
     "UserAccount",
     "load_config",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The server and its URLs load on first use (aiohttp: ~0.1 s), so that the settings
+    and the control client come without them.
+
+    Example: ``from PlutoraLibrary.simulator import PlutoraSimulator`` loads the server.
+    """
+    if name in ("PlutoraSimulator", "SimulatorUrls"):
+        from . import server
+
+        return getattr(server, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -62,7 +62,11 @@ def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -
     ):
         assert heading in text
     assert "## Keyword against direct core call" in text
+    assert "## Keyword against a peer library" in text
+    assert "## Start-up: the adapters when unused" in text
+    assert "unrelated one-test pytest project" in text
     assert "## Shared client-side rate limit" in text
     assert "## Token grants per parallel run" in text
-    assert text.count("| **ratio** |") == 4
+    # simulator, core, validation, memory, peer, and the start-up table's header
+    assert text.count("| **ratio** |") == 6
     assert text.count("**ratio, same logging**") == 1

@@ -310,3 +310,51 @@ def test_fails_with_locals(plutora, plutora_token, plutora_config):
     assert "GET /plutora/api/releases" in everything
     for secret in [SECRET, PASSWORD, *issued]:
         assert secret not in everything
+
+
+def test_an_unrelated_run_loads_no_client_or_simulator_and_makes_no_folder(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry point loads in every pytest run of the environment: a project that uses no
+    Plutora fixture or option must not pay for the client, the simulator or a run folder."""
+    pytester.makepyfile(
+        test_unrelated="""
+import sys
+
+def test_nothing_of_plutora_is_loaded():
+    assert "pytest_plutora.plugin" in sys.modules  # the plugin is active...
+    # Other plugins of the environment load requests, allure and jsonschema-rs themselves.
+    heavy = {"aiohttp", "cryptography", "jsonschema", "pyrate_limiter", "filelock", "dotenv"}
+    loaded = sorted(name for name in sys.modules if name.split(".")[0] in heavy)
+    assert loaded == []
+    ours = sorted(name for name in sys.modules if name.startswith("PlutoraLibrary."))
+    assert ours == ["PlutoraLibrary.core", "PlutoraLibrary.core.settings"]  # the options' table
+"""
+    )
+    temporary = pytester.path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly")
+    assert _outcomes(result) == {"passed": 1}, result.stdout.str()[-3000:]
+    assert list(temporary.iterdir()) == []
+
+
+def test_the_run_folder_is_made_only_by_a_fixture_and_removed_at_the_end(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        """
+import os
+
+def test_folder(plutora, plutora_config):
+    plutora.current_user()
+    assert os.path.isdir(plutora_config.token_cache_dir)
+    assert os.path.basename(plutora_config.token_cache_dir).startswith("plutora-run-")
+"""
+    )
+    temporary = pytester.path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    result = pytester.runpytest_subprocess("--plutora-sim", "-p", "no:cacheprovider")
+    assert _outcomes(result) == {"passed": 1}, result.stdout.str()[-3000:]
+    assert [path.name for path in temporary.iterdir() if path.name.startswith("plutora")] == []
