@@ -494,7 +494,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.hookimpl(specname="pytest_assertrepr_compare")
-def explain_schema_mismatches(
+def pytest_assertrepr_compare_of_schema_mismatches(
     config: pytest.Config, op: str, left: Any, right: Any
 ) -> list[str] | None:
     """``assert plutora_schema.mismatches(data, "release") == []`` fails with every mismatch

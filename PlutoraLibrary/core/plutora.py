@@ -213,7 +213,7 @@ class PlutoraClient(ApiClient):
             if str(record.get("identifier", "")).casefold() == identifier.casefold()
         ]
         if len(found) == 1:
-            log.warning(
+            log.info(  # handled: the reader's business only at INFO
                 "The answer to POST /releases was lost, but the copy %r exists: using it.",
                 identifier,
             )

@@ -121,7 +121,7 @@ class PlutoraTestClient(ApiClient):
         except OutcomeUnknown:
             current = self.defect(defect_id)
             if not _differences(canonical, current):
-                log.warning("The answer to PATCH %s was lost, but the change is there.", path)
+                log.info("The answer to PATCH %s was lost, but the change is there.", path)
                 return current
             raise
         updated = dict(_data(envelope, dict, f"PATCH {path}"))

@@ -160,7 +160,7 @@ class Schemas:
         found = _mismatches(validator, data)
         hint = self._list_hint(data, name, shape) if found else ""
         label = name if shape == "one" else f"{shape} of {name}"
-        return Mismatches((str(mismatch) for mismatch in found), schema=label, hint=hint)
+        return Mismatches(found, schema=label, hint=hint)
 
     def _list_hint(self, data: Any, name: str, shape: str) -> str:
         """Advice when ``data`` matches the list-item schema of ``name`` instead (a release from
@@ -239,22 +239,37 @@ def json_path(parts: list[Any]) -> str:
 
 class Mismatches(list[str]):
     """Every mismatch with a schema, one line each (``path: expected …, got …``): a ``list``
-    that also knows the ``schema`` and any ``hint``, so that pytest can explain a failed
-    ``assert plutora_schema.mismatches(data, "release") == []`` line by line.
+    that also knows the ``schema``, the :class:`Mismatch` items and any ``hint``, so that pytest
+    can explain a failed ``assert plutora_schema.mismatches(data, "release") == []``.
 
-    Example: ``Mismatches(["$.id: expected …, got 5"], schema="release")``
+    Example: ``Mismatches([Mismatch("$.id", "a value of type string", "5")], "release")``
     """
 
-    def __init__(self, lines: Any = (), schema: str = "", hint: str = "") -> None:
-        super().__init__(lines)
+    def __init__(self, found: Any = (), schema: str = "", hint: str = "") -> None:
+        self.found: list[Mismatch] = list(found)
+        super().__init__(str(mismatch) for mismatch in self.found)
         self.schema = schema
         self.hint = hint
 
     def explain(self) -> list[str]:
-        """The lines pytest shows: a count, every mismatch, the hint."""
+        """The lines pytest shows: a count, then every mismatch, the properties missing from
+        one object on one line (``$: missing identifier, name, …``) so that the rest still
+        shows in pytest's first lines, then the hint."""
         count = f"{len(self)} mismatch{'es' if len(self) != 1 else ''}"
-        lines = [f"the data does not match schema '{self.schema}': {count}", *self]
+        missing: dict[str, list[str]] = {}
+        others: list[str] = []
+        for mismatch in self.found:
+            if mismatch.actual == _ABSENT:
+                parent, _, name = mismatch.json_path.rpartition(".")
+                missing.setdefault(parent, []).append(name)
+            else:
+                others.append(str(mismatch))
+        lines = [f"the data does not match schema '{self.schema}': {count}", *others]
+        lines += [f"{parent}: missing {', '.join(names)}" for parent, names in missing.items()]
         return [*lines, self.hint] if self.hint else lines
+
+
+_ABSENT = "no such property"
 
 
 def _mismatches(validator: Any, data: Any) -> list[Mismatch]:
@@ -269,7 +284,7 @@ def _mismatch(error: Any) -> Mismatch:
     expected = _expected(kind, details)
     actual = MASK if secret else _show(error.instance)
     if kind == "required":
-        actual = "no such property"
+        actual = _ABSENT
         path = [*path, details.get("property", "?")]
     return Mismatch(json_path(path), expected, actual)
 
