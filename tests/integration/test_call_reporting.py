@@ -161,3 +161,29 @@ def test_pytest_explains_every_schema_mismatch(pytester: pytest.Pytester) -> Non
     assert "$.id: expected a value of type string, got 5" in text
     assert "$: missing identifier, name, summary" in text  # one line for one object's
     assert "more items" not in text
+
+
+def test_the_pytest_plugin_makes_allure_steps_with_the_calls_outcome(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from PlutoraLibrary.core import NotFound
+
+        def test_missing(plutora):
+            with pytest.raises(NotFound):
+                plutora.release("no-such-release")
+        """
+    )
+    allure = tmp_path / "allure"
+    result = pytester.runpytest_subprocess(
+        "--plutora-sim", f"--alluredir={allure}", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=1)
+    steps: list[dict[str, Any]] = []
+    for path in allure.glob("*-result.json"):
+        steps.extend(json.loads(path.read_text(encoding="utf-8")).get("steps", []))
+    missing = next(s for s in steps if s["name"] == "GET /plutora/api/releases/no-such-release")
+    assert missing["status"] == "failed"
+    assert "NotFound" in missing["statusDetails"]["message"]
