@@ -6,9 +6,15 @@
 without importing Robot Framework at all.
 """
 
+import logging
 from typing import Any
 
 __version__ = "0.2.0"
+
+# Quiet by default: a script that configures no logging gets nothing on stderr from the
+# library (Python's last-resort handler would print every warning); an application's own
+# logging configuration decides what shows.
+logging.getLogger("PlutoraLibrary").addHandler(logging.NullHandler())
 
 
 def __getattr__(name: str) -> Any:

@@ -15,29 +15,33 @@ Test Tags        simulator
 *** Variables ***
 # The suite acts as a user of its own (a new name in every process, so under pabot too): its
 # faults, expired tokens and failed logins disturb no test running in parallel (test data,
-# not a configured secret).
-${USER}        failure.paths.${{ secrets.token_hex(4) }}@example.com
-${PASSWORD}    Failure-Paths-Password-1
+# not a configured secret). Passwords are Secrets even so, as a suite's should be: a plain text
+# shows in log.html, and the library warns about it.
+${USER}                      failure.paths.${{ secrets.token_hex(4) }}@example.com
+${PASSWORD: Secret}          %{ACCEPTANCE_PASSWORD=Failure-Paths-Password-1}
+${WRONG_SECRET: Secret}      %{ACCEPTANCE_WRONG_SECRET=not-the-secret}
+${WRONG_PASSWORD: Secret}    %{ACCEPTANCE_WRONG_PASSWORD=not-the-password}
 
 
 *** Test Cases ***
 A Wrong Client Secret Is Refused And Named
     [Documentation]    ``invalid_grant``: the help page's first troubleshooting case.
     Run Keyword And Expect Error    InvalidClient: *The client_id or client_secret is incorrect.*
-    ...    Get Token    client_secret=not-the-secret
+    ...    Get Token    client_secret=${WRONG_SECRET}
 
 A Wrong Password Is Refused Without Retrying
     [Documentation]    ``validation_error``; the library never retries a rejected login.
     Run Keyword And Expect Error    LoginRejected: *Login failed, you have 5 attempts to login*
-    ...    Get Token    password=not-the-password
+    ...    Get Token    password=${WRONG_PASSWORD}
 
 Five Failed Logins Lock A Throw-Away User
     [Documentation]    The lock after five consecutive failures, on a user of its own.
-    VAR    ${password}    Throw-Away-Password-1
+    VAR    ${password: Secret}    %{ACCEPTANCE_THROW_AWAY_PASSWORD=Throw-Away-Password-1}
     Add Simulator User    lockme@example.com    ${password}
     FOR    ${attempt}    IN RANGE    5
+        VAR    ${wrong: Secret}    %{ACCEPTANCE_WRONG_PASSWORD=wrong-${attempt}}
         Run Keyword And Expect Error    LoginRejected: *
-        ...    Get Token    username=lockme@example.com    password=wrong-${attempt}
+        ...    Get Token    username=lockme@example.com    password=${wrong}
     END
     Run Keyword And Expect Error    AccountLocked: *Your account is locked*
     ...    Get Token    username=lockme@example.com    password=${password}

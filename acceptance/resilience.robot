@@ -20,8 +20,9 @@ Test Tags         simulator    resilience
 
 
 *** Variables ***
-${USER}        resilience.${{ secrets.token_hex(4) }}@example.com
-${PASSWORD}    Resilience-Password-1
+${USER}                      resilience.${{ secrets.token_hex(4) }}@example.com
+${PASSWORD: Secret}          %{ACCEPTANCE_PASSWORD=Resilience-Password-1}
+${WRONG_PASSWORD: Secret}    %{ACCEPTANCE_WRONG_PASSWORD=not-the-password}
 
 
 *** Test Cases ***
@@ -102,7 +103,7 @@ A Refused Login Is Never Sent Again
     ...    from memory: the token server sees one attempt, never five.
     VAR    ${refused}    refused.login@example.com
     Add Simulator User    ${refused}    ${PASSWORD}
-    Use Plutora User    ${refused}    not-the-password
+    Use Plutora User    ${refused}    ${WRONG_PASSWORD}
     FOR    ${_}    IN RANGE    3
         Run Keyword And Expect Error    LoginRejected: *    Get Current User
     END

@@ -18,7 +18,8 @@ from typing import Any
 
 from robot.libraries.BuiltIn import BuiltIn
 
-from PlutoraLibrary.core.reporting import route_exchanges
+from PlutoraLibrary.core.calls import LOGGING_OBSERVER, OBSERVERS
+from PlutoraLibrary.keywords.robot_logging import ROBOT_LOG_OBSERVER
 
 
 def _record(kind: str, seconds: float) -> None:
@@ -43,7 +44,9 @@ def _python_logging(logged: bool) -> Iterator[None]:
     keyword logs (INFO, masked bodies) written by a standard ``logging.FileHandler``."""
     core_logger = logging.getLogger("PlutoraLibrary")
     level, handlers = core_logger.level, list(core_logger.handlers)
-    robot_route = route_exchanges(None)  # records through ``logging``, not into Robot's log
+    # Calls through ``logging``, not into Robot's log.
+    OBSERVERS.remove(ROBOT_LOG_OBSERVER)
+    OBSERVERS.add(LOGGING_OBSERVER)
     with tempfile.TemporaryDirectory() as folder:
         file_handler = logging.FileHandler(Path(folder) / "core.log", encoding="utf-8")
         file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
@@ -55,7 +58,8 @@ def _python_logging(logged: bool) -> Iterator[None]:
             core_logger.setLevel(level)
             core_logger.handlers = handlers
             file_handler.close()
-            route_exchanges(robot_route)
+            OBSERVERS.remove(LOGGING_OBSERVER)
+            OBSERVERS.add(ROBOT_LOG_OBSERVER)
 
 
 def _timed(kind: str, calls: int, call: Callable[[], Any], logged: bool) -> float:

@@ -23,6 +23,7 @@ starts its workers), and the run folder is only named until a client needs it.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -532,3 +533,42 @@ def plutora_schema() -> SchemaAssertions:
     from PlutoraLibrary.core.validation import shared_schemas
 
     return SchemaAssertions(shared_schemas())
+
+
+# -- Allure (kept last and self-contained: nothing is imported unless allure-pytest writes) --
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Every Plutora call as an Allure step, when allure-pytest writes results (``--alluredir``)."""
+    config = session.config
+    if not (
+        config.pluginmanager.hasplugin("allure_pytest")
+        and config.getoption("allure_report_dir", None)
+    ):
+        return
+    from PlutoraLibrary.allure_report import ALLURE_OBSERVER
+    from PlutoraLibrary.core.calls import OBSERVERS
+
+    if ALLURE_OBSERVER not in OBSERVERS:
+        OBSERVERS.add(ALLURE_OBSERVER)
+        config.add_cleanup(lambda: OBSERVERS.remove(ALLURE_OBSERVER))
+
+
+# -- schema mismatches, every one (kept last and self-contained) ------------------------------
+
+
+@pytest.hookimpl(specname="pytest_assertrepr_compare")
+def pytest_assertrepr_compare_of_schema_mismatches(
+    config: pytest.Config, op: str, left: Any, right: Any
+) -> list[str] | None:
+    """``assert plutora_schema.mismatches(data, "release") == []`` fails with every mismatch
+    (path, expected, got), not pytest's "Left contains 15 more items"."""
+    if op != "==" or "PlutoraLibrary.core.validation" not in sys.modules:
+        return None  # nothing made a Mismatches yet: an unrelated assertion, nothing imported
+    from PlutoraLibrary.core.validation import Mismatches
+
+    if isinstance(left, Mismatches) and right == []:
+        return left.explain()
+    if isinstance(right, Mismatches) and left == []:
+        return right.explain()
+    return None

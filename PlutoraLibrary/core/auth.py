@@ -40,6 +40,7 @@ from urllib.parse import quote, quote_plus
 
 import requests
 
+from .calls import CallRecord, finish_call, start_call
 from .config import Credentials, PlutoraConfig, ProductConfig
 from .deadline import WATCHDOG, Deadline, Watch
 from .errors import (
@@ -57,7 +58,7 @@ from .errors import (
     hide_library_frames,
 )
 from .refusals import PROCESS_REFUSALS, LoginIdentity, Refusal, RefusalMemory
-from .reporting import SECRETS, Reporter, mask_url
+from .reporting import SECRETS, mask_url
 from .secret import SecretText
 
 if TYPE_CHECKING:  # cryptography and filelock load when a folder is shared (most runs: never)
@@ -156,6 +157,26 @@ class BearerAuth(requests.auth.AuthBase):
 NO_AUTH = BearerAuth(None)
 
 
+_FORM = "application/x-www-form-urlencoded"
+
+
+def _record_login(call: CallRecord, started: float, answer: _Answer) -> None:
+    """The login's request (every field of the form masked) and answer, into its record."""
+    call.set_request(
+        {"Content-Type": _FORM},
+        "client_id=***&client_secret=***&grant_type=password&username=***&password=***",
+        _FORM,
+    )
+    elapsed = (time.perf_counter() - started) * 1000
+    response = answer.response
+    if response is None:
+        call.failed(answer.failure or "no answer", elapsed)
+    else:
+        call.answered(
+            response.status_code, elapsed, response.content, response.headers.get("Content-Type")
+        )
+
+
 @dataclass(frozen=True)
 class _Answer:
     """What a login exchange left behind: the answer or the failure's name, never the form."""
@@ -184,7 +205,7 @@ class TokenProvider:
         timeout: tuple[float, float],
         shared_dir: str | None = None,
         refresh_margin: float = 120.0,
-        reporter: Reporter | None = None,
+        body_limit: int = 1000,
         clock: Clock = time.time,
         *,
         state_dir: str | None = None,
@@ -199,7 +220,7 @@ class TokenProvider:
         self.session = session
         self.timeout = timeout
         self.refresh_margin = refresh_margin
-        self.reporter = reporter or Reporter()
+        self.body_limit = body_limit  # of the login's record (log_body_limit)
         self.clock = clock
         self.deadline_seconds = deadline_seconds or 4 * timeout[1]
         self.lock_timeout = self.deadline_seconds if lock_timeout is None else lock_timeout
@@ -247,7 +268,6 @@ class TokenProvider:
         config: PlutoraConfig,
         product: ProductConfig,
         session: requests.Session,
-        reporter: Reporter | None = None,
     ) -> TokenProvider:
         """The provider of ``product`` with the timeouts, deadline, lock wait, refusal memory
         and shared folders of ``config``.
@@ -260,7 +280,7 @@ class TokenProvider:
             (config.connect_timeout, config.read_timeout),
             shared_dir=config.token_cache_dir,
             refresh_margin=config.refresh_margin_seconds,
-            reporter=reporter,
+            body_limit=config.log_body_limit,
             state_dir=config.state_dir,
             deadline_seconds=config.call_deadline,
             lock_timeout=config.lock_timeout,
@@ -418,6 +438,19 @@ class TokenProvider:
         return token
 
     def _login(self, deadline: Deadline) -> Token:
+        """Log in once; the login is a call of its own for the observers (kind "login")."""
+        call = start_call("POST", self.product.token_url, self.body_limit, kind="login")
+        if call is None:
+            return self._logged_in(deadline, None)
+        try:
+            token = self._logged_in(deadline, call)
+        except BaseException as error:
+            finish_call(call, error)
+            raise
+        finish_call(call)
+        return token
+
+    def _logged_in(self, deadline: Deadline, call: CallRecord | None) -> Token:
         credentials = self.product.require_credentials()
         _register_secrets(credentials)
         title = self.product.product.label
@@ -427,7 +460,7 @@ class TokenProvider:
                 f"deadline of {deadline.seconds:g} s passed while waiting for the login lock. "
                 "Raise deadline_seconds (PLUTORA_DEADLINE)."
             )
-        answer = self._send_login(credentials, deadline)
+        answer = self._send_login(credentials, deadline, call)
         if answer.response is None:
             if answer.cut_off:
                 raise DeadlineExceeded(
@@ -449,7 +482,9 @@ class TokenProvider:
                 self._memory.forget(self._identity)
         return token
 
-    def _send_login(self, credentials: Credentials, deadline: Deadline) -> _Answer:
+    def _send_login(
+        self, credentials: Credentials, deadline: Deadline, call: CallRecord | None
+    ) -> _Answer:
         """Send the login once. Never raises a transport error: a traceback through this frame
         would show the form, and frames of requests below it too."""
         url = self.product.token_url
@@ -463,44 +498,29 @@ class TokenProvider:
         started = time.perf_counter()
         watch: Watch | None = None
         answer: _Answer
-        with self.reporter.step("POST", url):
-            try:
-                with WATCHDOG.watch(deadline) as watch:
-                    # Never retried: a failed login counts towards the lock-out.
-                    response = self.session.post(
-                        url,
-                        data=form,
-                        auth=NO_AUTH,
-                        timeout=deadline.timeouts(*self.timeout),
-                        allow_redirects=False,
-                    )
-                answer = _Answer(response)
-            except requests.RequestException as error:
-                answer = _Answer(
-                    None,
-                    type(error).__name__,
-                    cut_off=watch is not None and watch.tripped,
-                    hint=connection_hint(self._shown_url, error),
+        try:
+            with WATCHDOG.watch(deadline) as watch:
+                # Never retried: a failed login counts towards the lock-out.
+                response = self.session.post(
+                    url,
+                    data=form,
+                    auth=NO_AUTH,
+                    timeout=deadline.timeouts(*self.timeout),
+                    allow_redirects=False,
                 )
-            finally:
-                form.clear()
-            self._report(url, started, answer)
+            answer = _Answer(response)
+        except requests.RequestException as error:
+            answer = _Answer(
+                None,
+                type(error).__name__,
+                cut_off=watch is not None and watch.tripped,
+                hint=connection_hint(self._shown_url, error),
+            )
+        finally:
+            form.clear()
+        if call is not None:
+            _record_login(call, started, answer)
         return answer
-
-    def _report(self, url: str, started: float, answer: _Answer) -> None:
-        response = answer.response
-        self.reporter.record(
-            "POST",
-            url,
-            response.status_code if response is not None else None,
-            (time.perf_counter() - started) * 1000,
-            {"Content-Type": "application/x-www-form-urlencoded"},
-            "client_id=***&client_secret=***&grant_type=password&username=***&password=***",
-            "application/x-www-form-urlencoded",
-            response.content if response is not None else None,
-            response.headers.get("Content-Type") if response is not None else None,
-            answer.failure,
-        )
 
     def _token_from(self, answer: requests.Response) -> Token:
         # Raised here, from a frame that holds neither the answer's words nor the token: a

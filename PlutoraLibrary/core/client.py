@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
 from .config import PlutoraConfig, Product, shared_folder_error
 from .errors import hide_library_frames
-from .reporting import Reporter
 from .transport import Transport
 from .validation import Schemas, shared_schemas
 
@@ -56,14 +55,13 @@ class ApiClient:
     def __init__(
         self,
         config: PlutoraConfig,
-        reporter: Reporter | None = None,
         schemas: Schemas | None = None,
         transport: Transport | None = None,
     ) -> None:
         self.config = config
         self.schemas = schemas or shared_schemas()
         try:
-            self.transport = transport or Transport(config, self.product, reporter)
+            self.transport = transport or Transport(config, self.product)
         except OSError as error:  # the shared folder (token_cache_dir) cannot be used
             raise shared_folder_error(config, error) from None
 
@@ -83,13 +81,17 @@ class ApiClient:
     def _get(
         self, path: str, schema: str, shape: str = "one", params: Mapping[str, Any] | None = None
     ) -> Any:
-        data = self.transport.call("GET", path, params=params)
-        self._check(data, schema, shape, f"GET {path}")
-        return data
+        return self.transport.call(
+            "GET", path, params=params, check=self._checker(schema, shape, f"GET {path}")
+        )
 
-    def _check(self, data: Any, schema: str, shape: str, where: str) -> None:
-        if self.config.validate_responses:
-            self.schemas.validate(data, schema, shape, where)
+    def _checker(self, schema: str, shape: str, where: str) -> Callable[[Any], None] | None:
+        """The validation of an answer, run inside the call so that its record's outcome
+        includes a schema mismatch (None when validation is off)."""
+        if not self.config.validate_responses:
+            return None
+        validate = self.schemas.validate
+        return lambda data: validate(data, schema, shape, where)
 
     def current_user(self) -> str:
         """The e-mail of the user the token belongs to (``GET /me``).

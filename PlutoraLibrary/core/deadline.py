@@ -21,13 +21,14 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from requests.adapters import HTTPAdapter
 from urllib3 import poolmanager
@@ -84,15 +85,31 @@ class Deadline:
         return f"Deadline({self.seconds:g} s, {self.remaining():.1f} s left)"
 
 
-class Watch:
-    """One request under a deadline: the connection it uses, and whether it was cut off."""
+class Retried(NamedTuple):
+    """An attempt that urllib3 retried (a 502/503/504 or a dropped connection of a read), as
+    :class:`DeadlineRetry` saw it: when it began and ended (``time.perf_counter``), its status
+    or the exception's class name, and its body (unmasked: the transport masks it)."""
 
-    __slots__ = ("at", "connection", "tripped")
+    started: float
+    ended: float
+    status: int | None
+    failure: str | None
+    body: bytes
+    content_type: str | None
+
+
+class Watch:
+    """One request under a deadline: the connection it uses, whether it was cut off, and (when
+    ``retried`` is a list) the attempts urllib3 retried, for the call's record."""
+
+    __slots__ = ("at", "attempt_started", "connection", "retried", "tripped")
 
     def __init__(self, at: float) -> None:
         self.at = at
         self.connection: Any = None
         self.tripped = False
+        self.retried: list[Retried] | None = None
+        self.attempt_started = 0.0
 
     def trip(self) -> None:
         """Cut the request off: shut its socket down so that a blocked connect, TLS handshake
@@ -185,8 +202,35 @@ if hasattr(os, "register_at_fork"):
 
 
 class DeadlineRetry(Retry):
-    """urllib3's retry that stops once the call's deadline passed, and never backs off past
-    it. Example: ``DeadlineRetry(total=3, allowed_methods={"GET"})``."""
+    """urllib3's retry that stops once the call's deadline passed, never backs off past it,
+    and notes every attempt it retries in the current watch (when the call is recorded), so
+    that a read retried after two 503s shows three attempts, not one.
+
+    Example: ``DeadlineRetry(total=3, allowed_methods={"GET"})``.
+    """
+
+    def increment(  # type: ignore[override]
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Retry:
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        # Only once urllib3 decided to retry: an exhausted retry's answer (or error) reaches
+        # the transport, which records it as the last attempt.
+        watch = current_watch()
+        if watch is not None and watch.retried is not None:
+            watch.retried.append(_retried(watch, response, error))
+        return retry
+
+    def sleep(self, response: Any = None) -> None:
+        super().sleep(response)
+        watch = current_watch()
+        if watch is not None:
+            watch.attempt_started = time.perf_counter()  # the next attempt begins now
 
     def is_exhausted(self) -> bool:
         watch = current_watch()
@@ -200,6 +244,28 @@ class DeadlineRetry(Retry):
         if watch is not None:
             backoff = max(0.0, min(backoff, watch.at - time.monotonic()))
         return backoff
+
+
+def _retried(watch: Watch, response: Any, error: Exception | None) -> Retried:
+    ended = time.perf_counter()
+    if response is None:
+        return Retried(watch.attempt_started, ended, None, type(error).__name__, b"", None)
+    try:
+        body = bytes(response.data or b"")  # urllib3 drains it next anyway
+    except Exception:  # a body cut off: the status is what matters
+        body = b""
+    kind = response.headers.get("Content-Type")
+    return Retried(watch.attempt_started, ended, response.status, None, body, kind)
+
+
+def _not_our_retry(record: logging.LogRecord) -> bool:
+    """urllib3's "Retrying (Retry(total=2, …)) after connection broken" warning is left out for
+    requests of this library (sent under a watch): their retries are the library's business,
+    shown as attempts in the call's record; a warning would land in Robot's Execution Errors."""
+    return not (current_watch() is not None and str(record.msg).startswith("Retrying ("))
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_not_our_retry)
 
 
 def _claim(connection: Any, stage: str) -> None:

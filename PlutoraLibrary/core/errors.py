@@ -31,7 +31,8 @@ says what to do. None holds a secret: paths and bodies are masked before they ge
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 
 class PlutoraError(Exception):
@@ -287,24 +288,65 @@ class UnexpectedResponse(ApiError):
     )
 
 
+class Mismatch(NamedTuple):
+    """One way data differs from a schema: where, what was expected, what came (masked under
+    secret-looking keys). Example: ``str(m)`` → ``'$.id: expected a value of type string,
+    got 5'``."""
+
+    json_path: str
+    expected: str
+    actual: str
+
+    def __str__(self) -> str:
+        return f"{self.json_path}: expected {self.expected}, got {self.actual}"
+
+
+#: The most mismatches an error message lists (all are in ``SchemaMismatch.mismatches``).
+SHOWN_MISMATCHES = 20
+
+
 class SchemaMismatch(PlutoraError):
     """An answer (or a user's data) that does not match its JSON Schema.
 
-    ``json_path``, ``expected`` and ``actual`` say where and how; ``schema`` names the schema.
+    ``mismatches`` lists every difference (:class:`Mismatch`: path, expected, got);
+    ``json_path``, ``expected`` and ``actual`` are the first's; ``schema`` names the schema;
+    ``hint`` is advice such as the list schema to use for a list item. The message lists the
+    first :data:`SHOWN_MISMATCHES` and counts the rest.
+
+    Example: ``[str(m) for m in error.mismatches]``
     """
 
     def __init__(
-        self, schema: str, json_path: str, expected: str, actual: str, where: str = ""
+        self,
+        schema: str,
+        json_path: str,
+        expected: str,
+        actual: str,
+        where: str = "",
+        mismatches: Sequence[Mismatch] = (),
+        hint: str = "",
     ) -> None:
         self.schema = schema
         self.json_path = json_path
         self.expected = expected
         self.actual = actual
+        self.mismatches = list(mismatches) or [Mismatch(json_path, expected, actual)]
+        self.hint = hint
         prefix = f"{where}: " if where else ""
-        super().__init__(
+        message = (
             f"{prefix}the data does not match schema '{schema}' at {json_path}: "
             f"expected {expected}, got {actual}."
         )
+        others = self.mismatches[1:]
+        if others:
+            shown = others[: SHOWN_MISMATCHES - 1]
+            message += f" {len(others)} more mismatch{'es' if len(others) > 1 else ''}:"
+            message += "".join(f"\n- {mismatch}" for mismatch in shown)
+            if len(others) > len(shown):
+                message += f"\n- and {len(others) - len(shown)} more"
+        if hint:
+            message += f"\n{hint}"
+        super().__init__(message)
 
 
 class TransportError(PlutoraError):

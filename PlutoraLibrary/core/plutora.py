@@ -119,9 +119,15 @@ class PlutoraClient(ApiClient):
     ) -> Page:
         body = search_body(list(filters), page, size, limit)
         # A search changes nothing: a lost answer or a 503 is a failure, not an unknown outcome.
-        data = self.transport.call("POST", f"/{entity}/filter", json_body=body, idempotent=True)
-        self._check(data, schema, "page", f"POST /{entity}/filter")
-        return Page.from_plutora(data, f"POST /{entity}/filter")
+        where = f"POST /{entity}/filter"
+        data = self.transport.call(
+            "POST",
+            f"/{entity}/filter",
+            json_body=body,
+            idempotent=True,
+            check=self._checker(schema, "page", where),
+        )
+        return Page.from_plutora(data, where)
 
     def iter_search_releases(
         self,
@@ -161,10 +167,14 @@ class PlutoraClient(ApiClient):
         body.update(changes)
         self._check_copy_rules(source, body)
         try:
-            created = self.transport.call("POST", "/releases", json_body=body)
+            created = self.transport.call(
+                "POST",
+                "/releases",
+                json_body=body,
+                check=self._checker("release", "one", "POST /releases"),
+            )
         except OutcomeUnknown as lost:
             return self._recover_copy(str(body["identifier"]), lost)
-        self._check(created, "release", "one", "POST /releases")
         return dict(created)
 
     def _check_copy_rules(self, source: Record, body: Record) -> None:
@@ -203,7 +213,7 @@ class PlutoraClient(ApiClient):
             if str(record.get("identifier", "")).casefold() == identifier.casefold()
         ]
         if len(found) == 1:
-            log.warning(
+            log.info(  # handled: the reader's business only at INFO
                 "The answer to POST /releases was lost, but the copy %r exists: using it.",
                 identifier,
             )

@@ -53,13 +53,15 @@ class SlotGate:
         ``token_cache_dir`` by every process of a run on this machine; None when off."""
         if config.rate_limit <= 0:
             return None
-        from pyrate_limiter import Duration, Limiter, Rate
+        from pyrate_limiter import Duration, InMemoryBucket, Limiter, Rate
 
         window = config.rate_window_seconds
         window += max(_MARGIN_SECONDS, 0.01 * window)
         rate = Rate(config.rate_limit, int(window * Duration.SECOND))
         if not config.token_cache_dir:
-            return cls(Limiter(rate), None)
+            # The bucket given, not a rate: pyrate-limiter logs "Initializing default bucket" at
+            # INFO for a rate alone (noise in every Robot log at INFO).
+            return cls(Limiter(InMemoryBucket([rate])), None)
         folder = Path(config.token_cache_dir)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         name = "".join(ch if ch.isalnum() else "_" for ch in client_id)[:64]

@@ -1,28 +1,18 @@
-"""Masking, logging and Allure reporting of every HTTP exchange.
+"""Masking of everything a call's record holds (:mod:`.calls`), before any observer sees it.
 
-Masking happens before anything is logged or attached: the ``Authorization`` header, tokens,
-passwords and client secrets in headers, form and JSON bodies and URLs, at every level. Known
-secret values (the configured secrets, every token issued) are also replaced wherever they
-appear, as a second line of defence.
-
-Adapters route the ``PlutoraLibrary.http`` logger to Robot's log or pytest's output; each
-record carries the :class:`Exchange` as ``record.plutora_exchange``.
+The ``Authorization`` header, tokens, passwords and client secrets in headers, form and JSON
+bodies and URLs are masked, at every level. Known secret values (the configured secrets,
+every token issued) are also replaced wherever they appear, as a second line of defence.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-import allure
-from allure_commons import plugin_manager
 
 MASK = "***"
 SECRET_KEY = re.compile(
@@ -39,27 +29,6 @@ _SECRET_WORDS = (
 #: dotless i, long s and the Kelvin sign (found by scanning every code point).
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 _MIN_SECRET_LENGTH = 4
-
-log = logging.getLogger("PlutoraLibrary.http")
-
-#: ``sink(level, message, exchange)``: where an adapter with a log of its own takes exchanges.
-Sink = Callable[[int, str, "Exchange"], None]
-_sink: Sink | None = None
-
-
-def route_exchanges(sink: Sink | None) -> Sink | None:
-    """Hand every exchange record straight to ``sink(level, message, exchange)`` instead of
-    the ``PlutoraLibrary.http`` logger (None: back to the logger). The logger's level still
-    decides what is recorded. Robot's adapter uses it: its log is the only reader, and the
-    ``logging`` module's work per record (caller lookup, record object, handler chain) is
-    then saved on every keyword.
-
-    Returns the sink it replaces. Example:
-    ``previous = route_exchanges(lambda level, message, exchange: print(message))``
-    """
-    global _sink
-    previous, _sink = _sink, sink
-    return previous
 
 
 class SecretRegistry:
@@ -262,150 +231,3 @@ def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
-
-
-@dataclass
-class Exchange:
-    """One request and its answer, already masked. Bodies are whole when the logger is at
-    DEBUG; otherwise masked only as far as the log shows them, with ``*_size`` their length."""
-
-    method: str
-    url: str
-    status: int | None
-    elapsed_ms: float
-    request_headers: dict[str, str]
-    request_body: str
-    response_body: str
-    error: str | None = None
-    #: When a body above was masked only as far as the log shows it: its whole length.
-    request_size: int | None = None
-    response_size: int | None = None
-
-    def shown_request(self, limit: int) -> str:
-        """The request body as the log shows it: cut to ``limit`` with a note."""
-        return _shown(self.request_body, self.request_size, limit)
-
-    def shown_response(self, limit: int) -> str:
-        """The response body as the log shows it: cut to ``limit`` with a note."""
-        return _shown(self.response_body, self.response_size, limit)
-
-    @property
-    def path(self) -> str:
-        """The URL's path and query (masked)."""
-        parts = urlsplit(self.url)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-
-    def summary(self) -> str:
-        """``GET /releases/… → 200 (12 ms)``."""
-        outcome = str(self.status) if self.status is not None else f"no answer ({self.error})"
-        return f"{self.method} {self.path} → {outcome} ({self.elapsed_ms:.0f} ms)"
-
-    def describe(self, body_limit: int) -> str:
-        """The summary with the bodies, each cut to ``body_limit`` characters."""
-        lines = [self.summary()]
-        if self.request_body:
-            lines.append("request: " + self.shown_request(body_limit))
-        if self.response_body:
-            lines.append("response: " + self.shown_response(body_limit))
-        return "\n".join(lines)
-
-
-def _shown(text: str, size: int | None, limit: int) -> str:
-    if size is None:
-        return truncate(text, limit)
-    if limit <= 0:
-        return f"({size} characters not shown)"
-    return f"{text[:limit]}… ({size - len(text[:limit])} more characters)"
-
-
-def allure_active() -> bool:
-    """Whether an Allure listener records steps now (allure-pytest with ``--alluredir``, the
-    allure-robotframework listener); helpers that only decorate titles do not count."""
-    return bool(plugin_manager.hook.start_step.get_hookimpls())
-
-
-class Reporter:
-    """Turns exchanges into log records and Allure steps, masked, only when someone listens."""
-
-    def __init__(self, body_limit: int = 1000, logger: logging.Logger = log) -> None:
-        self.body_limit = body_limit
-        self.logger = logger
-
-    def wanted(self) -> bool:
-        """Whether anyone will read an exchange (keeps the hot path free when nobody does)."""
-        return self.logger.isEnabledFor(logging.INFO) or allure_active()
-
-    @contextmanager
-    def step(self, method: str, url: str) -> Iterator[None]:
-        """An Allure step around one call (nothing when Allure is not active)."""
-        if not allure_active():
-            yield
-            return
-        with allure.step(f"{method} {urlsplit(mask_url(url)).path}"):
-            yield
-
-    def record(
-        self,
-        method: str,
-        url: str,
-        status: int | None,
-        elapsed_ms: float,
-        request_headers: Mapping[str, str],
-        request_body: bytes | str | None,
-        request_type: str | None,
-        response_body: bytes | None,
-        response_type: str | None,
-        error: str | None = None,
-    ) -> Exchange | None:
-        """Log and attach one exchange, masked; returns it (None when nobody listens)."""
-        attach = allure_active()
-        if not (attach or self.logger.isEnabledFor(logging.INFO)):
-            return None
-        whole = self.logger.isEnabledFor(logging.DEBUG)
-        if whole:  # DEBUG shows whole bodies
-            sent, sent_size = mask_body(request_body, request_type), None
-            answer, answer_size = mask_body(response_body, response_type), None
-        else:  # INFO and Allure show the start: mask no more than that
-            sent, sent_size = mask_body_cut(request_body, request_type, self.body_limit)
-            answer, answer_size = mask_body_cut(response_body, response_type, self.body_limit)
-        exchange = Exchange(
-            method=method,
-            url=mask_url(url),
-            status=status,
-            elapsed_ms=elapsed_ms,
-            request_headers=mask_headers(request_headers),
-            request_body=sent,
-            response_body=answer,
-            error=SECRETS.scrub(error) if error else None,
-            request_size=sent_size,
-            response_size=answer_size,
-        )
-        level = logging.INFO if status is not None and status < 400 else logging.WARNING
-        if self.logger.isEnabledFor(level):
-            self._emit(level, exchange.describe(self.body_limit), exchange)
-        if whole and self.body_limit < max(len(sent), len(answer)):
-            self._emit(logging.DEBUG, exchange.describe(10**9), exchange)
-        if attach:
-            self._attach(exchange)
-        return exchange
-
-    def _emit(self, level: int, message: str, exchange: Exchange) -> None:
-        sink = _sink
-        if sink is not None and self.logger is log:
-            sink(level, message, exchange)
-        else:
-            self.logger.log(level, message, extra={"plutora_exchange": exchange})
-
-    def _attach(self, exchange: Exchange) -> None:
-        headers = "\n".join(f"{k}: {v}" for k, v in exchange.request_headers.items())
-        body = exchange.shown_request(self.body_limit)
-        request = f"{exchange.method} {exchange.url}\n{headers}\n\n{body}"
-        allure.attach(request, name="request", attachment_type=allure.attachment_type.TEXT)
-        if exchange.response_body:
-            allure.attach(
-                exchange.shown_response(self.body_limit),
-                name=f"response {exchange.status}",
-                attachment_type=allure.attachment_type.JSON
-                if exchange.response_body[:1] in '[{"'
-                else allure.attachment_type.TEXT,
-            )

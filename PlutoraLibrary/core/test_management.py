@@ -61,9 +61,14 @@ class PlutoraTestClient(ApiClient):
         Example: ``client.search_defects([SearchFilter("Priority", "Equals", "High")], page=1)``
         """
         body = search_body(list(filters), page, page_size, style="pascal")
-        envelope = self.transport.call("POST", "/defects/search", json_body=body, idempotent=True)
-        self._check(envelope, "defect-search-envelope", "one", "POST /defects/search")
         where = "POST /defects/search"
+        envelope = self.transport.call(
+            "POST",
+            "/defects/search",
+            json_body=body,
+            idempotent=True,
+            check=self._checker("defect-search-envelope", "one", where),
+        )
         return Page.from_defects(_data(envelope, dict, where), page, page_size, where)
 
     def iter_defects(
@@ -107,14 +112,18 @@ class PlutoraTestClient(ApiClient):
         canonical = canonical_delta(delta)
         path = f"/defects/{path_segment(defect_id)}"
         try:
-            envelope = self.transport.call("PATCH", path, json_body=canonical)
+            envelope = self.transport.call(
+                "PATCH",
+                path,
+                json_body=canonical,
+                check=self._checker("defect-envelope", "one", f"PATCH {path}"),
+            )
         except OutcomeUnknown:
             current = self.defect(defect_id)
             if not _differences(canonical, current):
-                log.warning("The answer to PATCH %s was lost, but the change is there.", path)
+                log.info("The answer to PATCH %s was lost, but the change is there.", path)
                 return current
             raise
-        self._check(envelope, "defect-envelope", "one", f"PATCH {path}")
         updated = dict(_data(envelope, dict, f"PATCH {path}"))
         if verify:
             differences = _differences(canonical, self.defect(defect_id))

@@ -1,5 +1,6 @@
 """HTTP transport: one ``requests.Session`` per client, timeouts, safe retries, 429 waits,
-token renewal on 401, a client-side rate limit, masking and reporting.
+token renewal on 401, a client-side rate limit, and the call's record (:mod:`.calls`) when an
+observer wants one.
 
 What is retried, and why it is safe:
 
@@ -39,6 +40,7 @@ from urllib3.util.retry import Retry
 
 from .. import __version__
 from .auth import BearerAuth, Token, TokenProvider
+from .calls import CallRecord, finish_call, start_call
 from .config import PlutoraConfig, Product, ProductConfig
 from .deadline import WATCHDOG, Deadline, DeadlineRetry, Watch, WatchedAdapter
 from .errors import (
@@ -59,7 +61,7 @@ from .errors import (
     hide_library_frames,
 )
 from .ratelimit import SlotGate
-from .reporting import SECRETS, Reporter, allure_active, mask_json, mask_url
+from .reporting import SECRETS, mask_json, mask_url
 
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
@@ -148,17 +150,15 @@ class Transport:
         self,
         config: PlutoraConfig,
         product: Product,
-        reporter: Reporter | None = None,
         session: requests.Session | None = None,
         sleep: Sleep = time.sleep,
     ) -> None:
         self.config = config
         self.product = config.product(product)
-        self.reporter = reporter or Reporter(config.log_body_limit)
         self.session = session or new_session(config)
         self.timeout = (config.connect_timeout, config.read_timeout)
         self.sleep = sleep
-        self.tokens = TokenProvider.for_config(config, self.product, self.session, self.reporter)
+        self.tokens = TokenProvider.for_config(config, self.product, self.session)
         self._gate: SlotGate | None = None
         self._limiter_ready = False
         self._limiter_lock = threading.Lock()
@@ -170,7 +170,9 @@ class Transport:
         """Close the connections."""
         self.session.close()
 
-    def _acquire_slot(self, method: str, path: str, deadline: Deadline) -> None:
+    def _acquire_slot(
+        self, method: str, path: str, deadline: Deadline, call: CallRecord | None
+    ) -> None:
         if not self._limiter_ready:
             with self._limiter_lock:
                 if not self._limiter_ready:
@@ -184,6 +186,12 @@ class Transport:
         acquired = gate.acquire(started + self.config.max_retry_wait)
         waited = time.monotonic() - started
         deadline.extend(waited)  # a wait of its own, bounded by max_retry_wait
+        if call is not None and waited >= _NOTED_WAIT:
+            call.waited(
+                waited,
+                f"client-side rate limit: {self.config.rate_limit} calls per "
+                f"{self.config.rate_window_seconds:g} s",
+            )
         if not acquired:
             raise RateLimited.client_side(method, path, round(waited, 1))
 
@@ -195,18 +203,50 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
         idempotent: bool | None = None,
+        check: Callable[[Any], object] | None = None,
     ) -> Any:
         """Send one request and return the parsed JSON answer (None for 204).
 
         ``idempotent``: whether sending it twice does no harm (default: by method; a search
         POST passes True, so that a lost answer or a 503 reads as a failure, not as an
-        unknown outcome). Everything the call does stays within ``config.call_deadline``.
+        unknown outcome). ``check``: run on the parsed answer before the call counts as
+        done (the clients' schema validation), so that the call's record has its real
+        outcome. Everything the call does stays within ``config.call_deadline``.
 
         Raises the matching :class:`ApiError` subclass for an error status,
         :class:`UnexpectedResponse` for an answer that is not JSON, :class:`TransportError`,
-        :class:`DeadlineExceeded` or :class:`OutcomeUnknown` when no (whole) answer came.
+        :class:`DeadlineExceeded` or :class:`OutcomeUnknown` when no (whole) answer came, and
+        whatever ``check`` raises (:class:`SchemaMismatch`).
+
+        Example: ``transport.call("GET", "/me", check=lambda data: print(data))``
         """
         url = self.product.api_url + path
+        call = start_call(method, url, self.config.log_body_limit)
+        if call is None:  # nobody listens: the fast path
+            data = self._call(method, url, path, params, json_body, idempotent, None)
+            if check is not None:
+                check(data)
+            return data
+        try:
+            data = self._call(method, url, path, params, json_body, idempotent, call)
+            if check is not None:
+                check(data)
+        except BaseException as error:
+            finish_call(call, error)
+            raise
+        finish_call(call)
+        return data
+
+    def _call(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        idempotent: bool | None,
+        call: CallRecord | None,
+    ) -> Any:
         deadline = Deadline(self.config.call_deadline)
         safe = method in IDEMPOTENT if idempotent is None else idempotent
         replayed = False
@@ -214,16 +254,19 @@ class Transport:
         waited = 0.0
         while True:
             token = self.tokens.token(deadline)
-            self._acquire_slot(method, path, deadline)
-            response = self._send(method, url, params, json_body, token, deadline, safe)
+            self._acquire_slot(method, path, deadline, call)
+            response = self._exchange(method, url, params, json_body, token, deadline, safe, call)
             status = response.status_code
             if status == 401 and not replayed:
                 # The server did not process it: renew the token (once) and send it again.
                 self.tokens.invalidate(token, deadline)
+                if call is not None:
+                    call.renewed("after 401")
                 replayed = True
                 continue
             if status == 429:
-                wait = retry_after(response.headers.get("Retry-After"))
+                header = response.headers.get("Retry-After")
+                wait = retry_after(header)
                 if (
                     wait is not None
                     and wait <= self.config.max_retry_wait
@@ -231,6 +274,8 @@ class Transport:
                 ):
                     waits += 1
                     waited += wait
+                    if call is not None:
+                        call.waited(wait, f"Retry-After: {header}")
                     self.sleep(wait)
                     deadline.extend(wait)  # asked for, and bounded by max_retry_wait
                     continue
@@ -250,21 +295,6 @@ class Transport:
                 raise _gateway_outcome(method, response)
             return parse_answer(method, response, path, self.product)
 
-    def _send(
-        self,
-        method: str,
-        url: str,
-        params: Mapping[str, Any] | None,
-        json_body: Any,
-        token: Token,
-        deadline: Deadline,
-        safe: bool,
-    ) -> requests.Response:
-        if allure_active():
-            with self.reporter.step(method, url):
-                return self._exchange(method, url, params, json_body, token, deadline, safe)
-        return self._exchange(method, url, params, json_body, token, deadline, safe)
-
     def _exchange(
         self,
         method: str,
@@ -274,13 +304,16 @@ class Transport:
         token: Token,
         deadline: Deadline,
         safe: bool,
+        call: CallRecord | None,
     ) -> requests.Response:
-        started = time.perf_counter()
         watch: Watch | None = None
         try:
             if deadline.passed():
                 raise _deadline_passed(method, url, deadline, safe, sent=False)
             with WATCHDOG.watch(deadline) as watch:
+                if call is not None:
+                    watch.retried = []
+                    watch.attempt_started = time.perf_counter()
                 response = self.session.request(
                     method,
                     url,
@@ -291,30 +324,47 @@ class Transport:
                     allow_redirects=False,
                 )
         except requests.RequestException as error:
-            if self.reporter.wanted():
-                elapsed = (time.perf_counter() - started) * 1000
-                headers = {"Authorization": "bearer"}  # masked whatever it holds
-                self.reporter.record(
-                    method, url, None, elapsed, headers, _dump(json_body), "application/json",
-                    None, None, type(error).__name__,
-                )  # fmt: skip
+            if call is not None and watch is not None:
+                _note_retried(call, watch)
+                if not call.request_headers:
+                    call.set_request({"Authorization": "bearer"}, _dump(json_body), _JSON)
+                call.failed(type(error).__name__, _since(watch.attempt_started))
             if watch is not None and (watch.tripped or deadline.passed()):
                 raise _deadline_passed(method, url, deadline, safe, _was_sent(error)) from None
             raise _no_answer(method, url, error, safe) from None
-        if self.reporter.wanted():
-            request = response.request
-            self.reporter.record(
-                method,
-                request.url or url,
+        if call is not None:
+            _note_retried(call, watch)
+            if not call.request_headers:
+                request = response.request
+                call.url = mask_url(request.url or url)
+                call.set_request(request.headers, request.body, request.headers.get("Content-Type"))
+            call.answered(
                 response.status_code,
-                (time.perf_counter() - started) * 1000,
-                dict(request.headers),
-                request.body,
-                request.headers.get("Content-Type"),
+                _since(watch.attempt_started),
                 response.content,
                 response.headers.get("Content-Type"),
             )
         return response
+
+
+_JSON = "application/json"
+#: A client-side rate-limit wait shorter than this is not worth a line in the record.
+_NOTED_WAIT = 0.001
+
+
+def _since(started: float) -> float:
+    """Milliseconds since ``started`` (``time.perf_counter``)."""
+    return (time.perf_counter() - started) * 1000
+
+
+def _note_retried(call: CallRecord, watch: Watch) -> None:
+    """The attempts urllib3 retried inside one request, into the call's record."""
+    for retried in watch.retried or ():
+        elapsed = (retried.ended - retried.started) * 1000
+        if retried.status is None:
+            call.failed(retried.failure or "no answer", elapsed)
+        else:
+            call.answered(retried.status, elapsed, retried.body, retried.content_type)
 
 
 _GATEWAY_STATUSES = frozenset({502, 503, 504})

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import contract
-from .errors import SchemaMismatch, hide_library_frames
+from .errors import Mismatch, SchemaMismatch, hide_library_frames
 from .reporting import MASK, SECRET_KEY, SECRETS
 
 if TYPE_CHECKING:  # the engines load with the first schema compiled (jsonschema alone: ~35 ms)
@@ -141,20 +141,43 @@ class Schemas:
 
     def validate(self, data: Any, name: str, shape: str = "one", where: str = "") -> None:
         """Check ``data`` against the shipped schema ``name``; ``shape`` is ``one``, ``list``
-        (an array of them) or ``page`` (the paged shape holding them)."""
+        (an array of them) or ``page`` (the paged shape holding them). The
+        :class:`SchemaMismatch` raised lists every mismatch, and says which list schema to use
+        when ``data`` is a list item checked against a detail schema.
+
+        Example: ``Schemas().validate(release, "release")``
+        """
         validator = self._compiled(name, shape)
         if validator.is_valid(data):
             return
         label = name if shape == "one" else f"{shape} of {name}"
-        raise _mismatch(label, next(iter(validator.iter_errors(data))), where)
+        found = _mismatches(validator, data)
+        first = found[0]
+        raise SchemaMismatch(
+            label, *first, where=where, mismatches=found, hint=self._list_hint(data, name, shape)
+        )
 
-    def mismatches(self, data: Any, name: str, shape: str = "one") -> list[str]:
+    def mismatches(self, data: Any, name: str, shape: str = "one") -> Mismatches:
         """Every way ``data`` differs from the shipped schema ``name`` (empty when it matches),
         one readable line each: ``assert schemas.mismatches(release, "release") == []``."""
         validator = self._compiled(name, shape)
+        found = _mismatches(validator, data)
+        hint = self._list_hint(data, name, shape) if found else ""
         label = name if shape == "one" else f"{shape} of {name}"
-        found = [_mismatch(label, error, "") for error in validator.iter_errors(data)]
-        return [f"{m.json_path}: expected {m.expected}, got {m.actual}" for m in found]
+        return Mismatches(found, schema=label, hint=hint)
+
+    def _list_hint(self, data: Any, name: str, shape: str) -> str:
+        """Advice when ``data`` matches the list-item schema of ``name`` instead (a release from
+        ``GET /releases`` checked against ``release``). Only on a failure: costs nothing else."""
+        item = f"{name}-list-item"
+        if item not in schema_names() or not self._compiled(item, shape).is_valid(data):
+            return ""
+        entity = name.replace("-", " ")
+        return (
+            f"It matches '{item}': lists show a {entity} with fewer fields than its detail "
+            f"(GET /{name}s/{{id}}). Check list items against '{item}', or fetch the "
+            f"{entity} by id to check it against '{name}'."
+        )
 
     def validate_file(self, data: Any, path: str | Path, where: str = "") -> None:
         """Check ``data`` against a user's schema file (its ``$schema`` picks the draft).
@@ -198,7 +221,8 @@ class Schemas:
                 ) from None
             self._validators[key] = validator
         if not validator.is_valid(data):
-            raise _mismatch(path.name, next(iter(validator.iter_errors(data))), where)
+            found = _mismatches(validator, data)
+            raise SchemaMismatch(path.name, *found[0], where=where, mismatches=found)
 
 
 @lru_cache(maxsize=1)
@@ -220,7 +244,46 @@ def json_path(parts: list[Any]) -> str:
     return text
 
 
-def _mismatch(schema: str, error: Any, where: str) -> SchemaMismatch:
+class Mismatches(list[str]):
+    """Every mismatch with a schema, one line each (``path: expected …, got …``): a ``list``
+    that also knows the ``schema``, the :class:`Mismatch` items and any ``hint``, so that pytest
+    can explain a failed ``assert plutora_schema.mismatches(data, "release") == []``.
+
+    Example: ``Mismatches([Mismatch("$.id", "a value of type string", "5")], "release")``
+    """
+
+    def __init__(self, found: Any = (), schema: str = "", hint: str = "") -> None:
+        self.found: list[Mismatch] = list(found)
+        super().__init__(str(mismatch) for mismatch in self.found)
+        self.schema = schema
+        self.hint = hint
+
+    def explain(self) -> list[str]:
+        """The lines pytest shows: a count, then every mismatch, the properties missing from
+        one object on one line (``$: missing identifier, name, …``) so that the rest still
+        shows in pytest's first lines, then the hint."""
+        count = f"{len(self)} mismatch{'es' if len(self) != 1 else ''}"
+        missing: dict[str, list[str]] = {}
+        others: list[str] = []
+        for mismatch in self.found:
+            if mismatch.actual == _ABSENT:
+                parent, _, name = mismatch.json_path.rpartition(".")
+                missing.setdefault(parent, []).append(name)
+            else:
+                others.append(str(mismatch))
+        lines = [f"the data does not match schema '{self.schema}': {count}", *others]
+        lines += [f"{parent}: missing {', '.join(names)}" for parent, names in missing.items()]
+        return [*lines, self.hint] if self.hint else lines
+
+
+_ABSENT = "no such property"
+
+
+def _mismatches(validator: Any, data: Any) -> list[Mismatch]:
+    return [_mismatch(error) for error in validator.iter_errors(data)]
+
+
+def _mismatch(error: Any) -> Mismatch:
     path = list(error.instance_path)
     secret = any(isinstance(part, str) and SECRET_KEY.search(part) for part in path)
     kind = error.kind.name
@@ -228,9 +291,9 @@ def _mismatch(schema: str, error: Any, where: str) -> SchemaMismatch:
     expected = _expected(kind, details)
     actual = MASK if secret else _show(error.instance)
     if kind == "required":
-        actual = "no such property"
+        actual = _ABSENT
         path = [*path, details.get("property", "?")]
-    return SchemaMismatch(schema, json_path(path), expected, actual, where)
+    return Mismatch(json_path(path), expected, actual)
 
 
 def _expected(kind: str, details: dict[str, Any]) -> str:

@@ -25,8 +25,10 @@ class SchemaKeywords:
         """Fails unless ``data`` matches ``schema``: a shipped schema by name (``release``,
         ``defect``, …) or the path of your own JSON Schema file. ``shape`` (`SchemaShape`) is
         ``one``, ``list`` (a list of them) or ``page`` (the paged list holding them); it
-        applies to shipped schemas. The failure names the JSON path, the expectation and the
-        actual value.
+        applies to shipped schemas. The failure lists every mismatch (the first 20, then how
+        many more), each with its JSON path, the expectation and the actual value (masked
+        under secret-looking keys); a list item checked against a detail schema (``release``)
+        is told which list schema to use (``release-list-item``).
 
         | ${release} =    | Get Release | ${id} |
         | Should Match Schema | ${release} | release |

@@ -254,7 +254,7 @@ def test_a_netrc_entry_for_the_host_neither_replaces_the_token_nor_reaches_the_l
     caplog.set_level(logging.INFO, logger="PlutoraLibrary")
     with PlutoraClient(config_for(sim)) as client:
         assert client.current_user() == "qa.lead@example.com"
-    exchanges = [record.plutora_exchange for record in caplog.records]
+    exchanges = [record.plutora_call for record in caplog.records]
     login, call = exchanges[0], exchanges[-1]
     assert "Authorization" not in login.request_headers
     assert call.request_headers["Authorization"] == "***"
