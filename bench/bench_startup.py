@@ -3,18 +3,20 @@ side by side with its baseline in alternating pairs of fresh processes:
 
 1. **the pytest plugin**: an unrelated one-test project (a temporary folder outside the
    repository, no Plutora fixture or option) run by pytest with the plugin, against the same
-   run with ``-p no:plutora`` (target ≤ 1.03 ×);
+   run with ``-p no:plutora`` (target ≤ 1.03 ×); and, stricter, the plugin alone on a bare
+   pytest (``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1``, ``-p pytest_plutora.plugin`` against no
+   plugin), where the other installed plugins' imports cannot hide any of its own;
 2. **the core import**: ``from PlutoraLibrary.core import PlutoraClient, PlutoraConfig,
    PlutoraTestClient`` (everything a script needs to call the API) against ``import
-   requests``, each timed inside a fresh interpreter (target ≤ 1.5 ×); also the same import
-   with ``allure`` already loaded, i.e. without allure's share;
+   requests``, each timed inside a fresh interpreter (target ≤ 1.5 ×);
 3. **the Robot library import**: an empty Robot run (one test, ``No Operation``) with
    ``Library    PlutoraLibrary`` against the same suite without it: the seconds added
    (target ≤ 0.3 s).
 
 Which side goes first alternates by pair. A pytest or Robot run's cost is its CPU time (user +
 system, of the process and its children), which the load of other processes on a shared machine
-changes far less than its wall-clock time. The subprocesses may write bytecode (the
+changes far less than its wall-clock time; the wall-clock ratio is reported beside it (it
+also counts waiting on the disk, e.g. for a folder made). The subprocesses may write bytecode (the
 environment's ``PYTHONDONTWRITEBYTECODE`` is dropped for them) and a warm-up run of each side
 comes first, as an installed distribution has its bytecode compiled.
 
@@ -52,7 +54,6 @@ CLIENT_IMPORT = "from PlutoraLibrary.core import PlutoraClient, PlutoraConfig, P
 IMPORTS = {
     "requests": ("", "import requests"),
     "client": ("", CLIENT_IMPORT),
-    "client_without_allure": ("import allure", CLIENT_IMPORT),
     "package": ("", "import PlutoraLibrary.core"),
 }
 
@@ -69,25 +70,29 @@ def _cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _seconds(command: list[str], cwd: Path, env: dict[str, str]) -> float:
-    """CPU seconds (user + system) of one process, from start to exit."""
-    before = _cpu_of_children()
+def _seconds(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """CPU seconds (user + system) and wall-clock seconds of one process, start to exit."""
+    before, started = _cpu_of_children(), time.perf_counter()
     subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True, timeout=300)
-    return _cpu_of_children() - before
+    return _cpu_of_children() - before, time.perf_counter() - started
 
 
 def _pairs(
-    sides: dict[str, list[str]], pairs: int, cwd: Path, env: dict[str, str]
-) -> dict[str, list[float]]:
-    """``pairs`` runs of each command, alternating which goes first, after one warm-up each."""
+    sides: dict[str, tuple[list[str], dict[str, str]]], pairs: int, cwd: Path
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """``pairs`` runs of each (command, environment), alternating which goes first, after one
+    warm-up each: the CPU and the wall-clock seconds of each side."""
     names = list(sides)
     for name in names:
-        _seconds(sides[name], cwd, env)
-    timings: dict[str, list[float]] = {name: [] for name in names}
+        _seconds(sides[name][0], cwd, sides[name][1])
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    wall: dict[str, list[float]] = {name: [] for name in names}
     for pair in range(pairs):
         for name in names if pair % 2 == 0 else reversed(names):
-            timings[name].append(_seconds(sides[name], cwd, env))
-    return timings
+            used, took = _seconds(sides[name][0], cwd, sides[name][1])
+            cpu[name].append(used)
+            wall[name].append(took)
+    return cpu, wall
 
 
 def _import_seconds(setup: str, statement: str, env: dict[str, str], cwd: Path) -> float:
@@ -116,23 +121,41 @@ def _spread(values: list[float]) -> list[float]:
     return [round(quartiles[0], 3), round(quartiles[2], 3)]
 
 
+def _ratio(side: list[float], baseline: list[float]) -> float:
+    return round(statistics.median(side) / statistics.median(baseline), 3)
+
+
 def plugin_overhead(pairs: int, folder: Path, env: dict[str, str]) -> dict[str, Any]:
-    """An unrelated one-test project, with the plugin and with ``-p no:plutora``."""
+    """An unrelated one-test project, with the plugin and with ``-p no:plutora``; and the
+    plugin alone on a bare pytest (no plugin autoloaded) against a bare pytest."""
     project = folder / "unrelated-project"
     project.mkdir()
     (project / "test_unrelated.py").write_text(UNRELATED_TEST, encoding="utf-8")
     base = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", "."]
-    timings = _pairs({"plugin": base, "without": [*base, "-p", "no:plutora"]}, pairs, project, env)
-    per_pair = [a / b for a, b in zip(timings["plugin"], timings["without"], strict=True)]
+    bare = {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    cpu, wall = _pairs(
+        {
+            "plugin": (base, env),
+            "without": ([*base, "-p", "no:plutora"], env),
+            "alone": ([*base, "-p", "pytest_plutora.plugin"], bare),
+            "bare": (base, bare),
+        },
+        pairs,
+        project,
+    )
+    per_pair = [a / b for a, b in zip(cpu["plugin"], cpu["without"], strict=True)]
     leftovers = sorted(path.name for path in folder.iterdir() if path.name.startswith("plutora"))
     return {
         "pairs": pairs,
-        "with_plugin_s": round(statistics.median(timings["plugin"]), 3),
-        "without_plugin_s": round(statistics.median(timings["without"]), 3),
-        "ratio": round(
-            statistics.median(timings["plugin"]) / statistics.median(timings["without"]), 3
-        ),
+        "with_plugin_s": round(statistics.median(cpu["plugin"]), 3),
+        "without_plugin_s": round(statistics.median(cpu["without"]), 3),
+        "ratio": _ratio(cpu["plugin"], cpu["without"]),
+        "wall_ratio": _ratio(wall["plugin"], wall["without"]),
         "pair_ratio_quartiles": _spread(per_pair),
+        "alone_s": round(statistics.median(cpu["alone"]), 3),
+        "bare_s": round(statistics.median(cpu["bare"]), 3),
+        "alone_ratio": _ratio(cpu["alone"], cpu["bare"]),
+        "alone_wall_ratio": _ratio(wall["alone"], wall["bare"]),
         "folders_left_in_tmp": leftovers,
     }
 
@@ -150,10 +173,8 @@ def core_import(pairs: int, folder: Path, env: dict[str, str]) -> dict[str, Any]
         "pairs": pairs,
         "requests_ms": round(ms["requests"], 1),
         "client_ms": round(ms["client"], 1),
-        "client_without_allure_ms": round(ms["client_without_allure"], 1),
         "package_ms": round(ms["package"], 2),
         "ratio": round(ms["client"] / ms["requests"], 3),
-        "ratio_without_allure": round(ms["client_without_allure"] / ms["requests"], 3),
     }
 
 
@@ -169,8 +190,11 @@ def robot_import(pairs: int, folder: Path, env: dict[str, str]) -> dict[str, Any
         sys.executable, "-m", "robot", "--output", "NONE", "--log", "NONE", "--report", "NONE",
         "--console", "none",
     ]  # fmt: skip
-    sides = {"library": [*robot, "with_library.robot"], "empty": [*robot, "without_library.robot"]}
-    timings = _pairs(sides, pairs, suites, env)
+    sides = {
+        "library": ([*robot, "with_library.robot"], env),
+        "empty": ([*robot, "without_library.robot"], env),
+    }
+    timings, _ = _pairs(sides, pairs, suites)
     return {
         "pairs": pairs,
         "with_library_s": round(statistics.median(timings["library"]), 3),
@@ -220,9 +244,9 @@ time; an import by `time.perf_counter()` inside the fresh interpreter.
 
 | measure | Plutora | baseline | **ratio** |
 |---|---|---|---|
-| unrelated one-test pytest project, plugin installed vs `-p no:plutora` ({plugin["pairs"]} pairs) | {plugin["with_plugin_s"]} s CPU | {plugin["without_plugin_s"]} s CPU | **{plugin["ratio"]}** (target ≤ 1.03; pairs' quartiles {low}–{high}) |
+| unrelated one-test pytest project, plugin installed vs `-p no:plutora` ({plugin["pairs"]} pairs) | {plugin["with_plugin_s"]} s CPU | {plugin["without_plugin_s"]} s CPU | **{plugin["ratio"]}** (target ≤ 1.03; pairs' quartiles {low}–{high}; wall-clock {plugin["wall_ratio"]}) |
+| the same project on a bare pytest (`PYTEST_DISABLE_PLUGIN_AUTOLOAD=1`): `-p pytest_plutora.plugin` vs no plugin | {plugin["alone_s"]} s CPU | {plugin["bare_s"]} s CPU | {plugin["alone_ratio"]} (wall-clock {plugin["alone_wall_ratio"]}) |
 | `from PlutoraLibrary.core import PlutoraClient, PlutoraConfig, PlutoraTestClient` vs `import requests` ({core["pairs"]} pairs) | {core["client_ms"]} ms | {core["requests_ms"]} ms | **{core["ratio"]}** (target ≤ 1.5) |
-| the same, `allure` loaded beforehand (without allure's share) | {core["client_without_allure_ms"]} ms | {core["requests_ms"]} ms | {core["ratio_without_allure"]} |
 
 Run folders the unrelated project left in its temporary folder: {left}. `import
 PlutoraLibrary.core` alone takes {core["package_ms"]} ms: the package loads its names on first
