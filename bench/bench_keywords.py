@@ -27,12 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
-from common import CLIENT_CPU, ROOT, machine, pin, start_simulator, stop
+from common import CLIENT_CPU, ROOT, keyword_round_means, machine, pin, start_simulator, stop
 
 
 def _robot_run(
@@ -60,25 +58,14 @@ def _robot_run(
         timeout=600,
         preexec_fn=lambda: pin(CLIENT_CPU),
     )
-    root = ElementTree.parse(output).getroot()  # noqa: S314 - our own output
-    rounds_of: dict[str, list[float]] = defaultdict(list)
     kinds = {
         "Get Release": "keyword:release",
         "Bare Keyword Release": "bare:release",
         "Search Defects": "keyword:defects",
         "Search Changes": "keyword:changes",
     }
-    for loop in root.iter("kw"):
-        if str(loop.get("name")).startswith(
-            ("Time Release Pairs", "Time Search Pairs", "Time Bare")
-        ):
-            own: dict[str, list[float]] = defaultdict(list)
-            for call in loop.iter("kw"):
-                status = call.find("status")
-                if call.get("name") in kinds and status is not None:
-                    own[kinds[str(call.get("name"))]].append(float(status.get("elapsed", "nan")))
-            for key, values in own.items():
-                rounds_of[key].append(statistics.fmean(values))
+    loops = ("Time Release Pairs", "Time Search Pairs", "Time Bare")
+    rounds_of = keyword_round_means(output, loops, kinds)
     for line in timings.read_text(encoding="utf-8").splitlines():
         timing = json.loads(line)
         rounds_of[timing["kind"]].append(timing["seconds"])

@@ -19,12 +19,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
-from common import CLIENT_CPU, ROOT, machine, pin, start_simulator, stop
+from common import CLIENT_CPU, ROOT, keyword_round_means, machine, pin, start_simulator, stop
 
 KINDS = {"Get Release": "keyword", "GET On Session": "peer"}
 
@@ -48,17 +46,7 @@ def _robot_run(
         command, env=env, cwd=ROOT / "bench", check=True, timeout=600,
         preexec_fn=lambda: pin(CLIENT_CPU),
     )  # fmt: skip
-    root = ElementTree.parse(output).getroot()  # noqa: S314 - our own output
-    rounds: dict[str, list[float]] = defaultdict(list)
-    for loop in root.iter("kw"):
-        if str(loop.get("name")).startswith("Time Pairs"):
-            own: dict[str, list[float]] = defaultdict(list)
-            for call in loop.iter("kw"):
-                status = call.find("status")
-                if call.get("name") in KINDS and status is not None:
-                    own[KINDS[str(call.get("name"))]].append(float(status.get("elapsed", "nan")))
-            for kind, values in own.items():
-                rounds[kind].append(statistics.fmean(values))
+    rounds = keyword_round_means(output, ("Time Pairs",), KINDS)
     return dict(rounds)
 
 

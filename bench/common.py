@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 CREDENTIALS = {
@@ -65,3 +68,26 @@ def stop(*processes: subprocess.Popen[bytes]) -> None:
 def machine() -> str:
     """The machine, as the reports name it."""
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def keyword_round_means(
+    output: Path, loops: tuple[str, ...], kinds: dict[str, str]
+) -> dict[str, list[float]]:
+    """From a Robot ``output.xml``: for every keyword whose name starts with one of ``loops``
+    (a round), the mean elapsed seconds of each keyword named in ``kinds`` inside it, listed
+    per kind (``kinds`` maps a keyword name to the kind it counts for).
+
+    Example: ``keyword_round_means(xml, ("Time Pairs",), {"Get Release": "keyword"})``
+    """
+    root = ElementTree.parse(output).getroot()  # noqa: S314 - our own output
+    rounds: dict[str, list[float]] = defaultdict(list)
+    for loop in root.iter("kw"):
+        if str(loop.get("name")).startswith(loops):
+            own: dict[str, list[float]] = defaultdict(list)
+            for call in loop.iter("kw"):
+                status = call.find("status")
+                if call.get("name") in kinds and status is not None:
+                    own[kinds[str(call.get("name"))]].append(float(status.get("elapsed", "nan")))
+            for kind, values in own.items():
+                rounds[kind].append(statistics.fmean(values))
+    return rounds
