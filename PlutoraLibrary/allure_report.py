@@ -93,21 +93,24 @@ class AllureObserver(CallObserver):
             uuid = _start(f"{call.method} {urlsplit(call.url).path}")
         else:
             return
-        events = [event for event in call.events if not isinstance(event, Login)]
-        if len(events) > 1:
-            for event in events:
-                _sub_step(event.label(), _attempt_failure(event))
-        _attach_request(call)
-        attempts = call.attempts
-        if attempts and attempts[-1].response_body:
-            _attach_body(f"response {attempts[-1].status}", attempts[-1], call.body_limit)
         error = _step_error(call)
-        plugin_manager.hook.stop_step(
-            uuid=uuid,
-            exc_type=type(error) if error is not None else None,
-            exc_val=error,
-            exc_tb=None,
-        )
+        try:  # the step is closed whatever an attachment or a sub-step does
+            events = [event for event in call.events if not isinstance(event, Login)]
+            if len(events) > 1:
+                last = call.attempts[-1] if call.attempts else None
+                for event in events:
+                    _sub_step(event.label(), _attempt_failure(event, event is last, error))
+            _attach_request(call)
+            attempts = call.attempts
+            if attempts and attempts[-1].response_body:
+                _attach_body(f"response {attempts[-1].status}", attempts[-1], call.body_limit)
+        finally:
+            plugin_manager.hook.stop_step(
+                uuid=uuid,
+                exc_type=type(error) if error is not None else None,
+                exc_val=error,
+                exc_tb=None,
+            )
 
 
 def _start(title: str) -> str:
@@ -122,19 +125,24 @@ def _sub_step(title: str, error: BaseException | None) -> None:
     plugin_manager.hook.stop_step(uuid=uuid, exc_type=exc_type, exc_val=error, exc_tb=None)
 
 
-def _attempt_failure(event: object) -> BaseException | None:
-    """An attempt answered with an error status, or not at all, is a broken sub-step."""
-    if isinstance(event, Attempt) and (event.status is None or event.status >= 400):
-        return CallBroken(event.label())
-    return None
+def _attempt_failure(
+    event: object, last: bool, outcome: BaseException | None
+) -> BaseException | None:
+    """A sub-step's status: the last attempt's is the call's; an earlier attempt that got no
+    answer is broken; an earlier answer the client handled (a 503 retried, a 401 renewed, a
+    429 waited out) passed, its status in its title."""
+    if not isinstance(event, Attempt):
+        return None
+    if last:
+        return outcome
+    return CallBroken(event.label()) if event.status is None else None
 
 
 def _step_error(call: CallRecord) -> BaseException | None:
     if call.outcome in (None, Outcome.SUCCESS):
         return None
+    # The outcome line's message lists the first mismatches already (SchemaMismatch's own).
     message = call.outcome_line()
-    if call.mismatches:
-        message += "\n" + "\n".join(call.mismatches)
     if call.outcome in (Outcome.ERROR_ANSWER, Outcome.SCHEMA_MISMATCH):
         return CallFailed(message)
     return CallBroken(message)

@@ -328,7 +328,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def plutora_config(pytestconfig: pytest.Config) -> PlutoraConfig:
+def plutora_config(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> PlutoraConfig:
     """The run's resolved configuration (command line > ini > environment).
 
     Example::
@@ -338,11 +338,25 @@ def plutora_config(pytestconfig: pytest.Config) -> PlutoraConfig:
     """
     from PlutoraLibrary.core.errors import ConfigurationError
 
+    _record_calls_at_info(request)
     try:
         return resolve_config(pytestconfig)
     except ConfigurationError as error:
         problem = str(error)
     pytest.fail(problem, pytrace=False)
+
+
+def _record_calls_at_info(request: pytest.FixtureRequest) -> None:
+    """Every call (its attempts, waits, renewals) in pytest's captured log, shown with a
+    failed test: the ``PlutoraLibrary.http`` logger at INFO, unless a level was set for it
+    (``log_level``/``--log-level`` set the root's, which this logger then no longer follows:
+    set ``PlutoraLibrary.http``'s own to change it)."""
+    import logging
+
+    calls = logging.getLogger("PlutoraLibrary.http")
+    if calls.level == logging.NOTSET:
+        calls.setLevel(logging.INFO)
+        request.addfinalizer(lambda: calls.setLevel(logging.NOTSET))
 
 
 def _skip_unless_configured(config: PlutoraConfig, product: Product) -> None:

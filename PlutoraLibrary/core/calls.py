@@ -62,8 +62,10 @@ class Outcome(str, Enum):
     """How a call ended. Example: ``call.outcome is Outcome.ERROR_ANSWER`` for a 404.
 
     - ``SUCCESS``: answered, parsed and (when validation is on) valid;
-    - ``ERROR_ANSWER``: the server answered, and the answer raised a typed error (``ApiError``,
-      a refused login, ``UnexpectedResponse``, ``ChangeNotPersisted``);
+    - ``ERROR_ANSWER``: a typed error that is not about the transport (``ApiError``, a refused
+      login, also one remembered from an earlier call, ``UnexpectedResponse``, the client-side
+      rate limit running out). ``ChangeNotPersisted`` is not a call's outcome: it is raised
+      after the PATCH's call succeeded and the read-back (a call of its own) disagreed;
     - ``SCHEMA_MISMATCH``: answered, but not in the contract's shape (``SchemaMismatch``);
     - ``NO_ANSWER``: no (whole) answer: ``TransportError`` and its kinds (deadline, lost
       answer, login lock);
@@ -174,6 +176,9 @@ class CallRecord:
     mismatches: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
     elapsed_ms: float = 0.0
+    #: The observers told that the call began: the same ones are told that it ended, whatever
+    #: is added or removed meanwhile (an Allure step opened is closed).
+    observers: tuple[CallObserver, ...] = field(default=(), repr=False, compare=False)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -372,23 +377,39 @@ class CallObservers:
             if not there:
                 self.remove(observer)
 
-    def detail(self) -> Detail:
-        """The most any observer wants now (``Detail.NONE`` when none listens)."""
-        most = Detail.NONE
+    def detail(self) -> tuple[Detail, tuple[CallObserver, ...]]:
+        """The most any observer wants now (``Detail.NONE`` when none listens) and the
+        observers that want something. An observer whose ``wants`` fails counts as wanting
+        nothing: its fault never fails a call.
+
+        Example: ``detail, observers = OBSERVERS.detail()``
+        """
+        most, wanting = Detail.NONE, []
         for observer in self._observers:
-            wanted = observer.wants()
-            if wanted > most:
-                most = wanted
-        return most
+            try:
+                wanted = observer.wants()
+            except Exception as error:
+                _observer_failed(observer, "wants()", error)
+                continue
+            if wanted > Detail.NONE:
+                wanting.append(observer)
+                most = max(most, wanted)
+        return most, tuple(wanting)
 
     def started(self, call: CallRecord) -> None:
-        """Tell every observer that ``call`` began."""
-        for observer in self._observers:
+        """Tell the call's observers that ``call`` began.
+
+        Example: ``OBSERVERS.started(call)`` (:func:`start_call` does it)
+        """
+        for observer in call.observers:
             _safely(observer.started, call)
 
     def finished(self, call: CallRecord) -> None:
-        """Hand the finished ``call`` to every observer."""
-        for observer in self._observers:
+        """Hand the finished ``call`` to the observers told that it began.
+
+        Example: ``OBSERVERS.finished(call)`` (:func:`finish_call` does it)
+        """
+        for observer in call.observers:
             _safely(observer.finished, call)
 
 
@@ -396,14 +417,18 @@ def _safely(method: Any, call: CallRecord) -> None:
     try:
         method(call)
     except Exception as error:  # an observer's fault never fails the call it reports
-        logging.getLogger("PlutoraLibrary").warning(
-            "A call observer (%s) failed on %s %s: %s: %s",
-            type(getattr(method, "__self__", method)).__name__,
-            call.method,
-            call.path,
-            type(error).__name__,
-            error,
-        )
+        _observer_failed(getattr(method, "__self__", method), f"{call.method} {call.path}", error)
+
+
+def _observer_failed(observer: object, during: str, error: Exception) -> None:
+    logging.getLogger("PlutoraLibrary").warning(
+        "A call observer (%s) failed on %s: %s: %s. The call itself went on; the observer's "
+        "record of it may be incomplete. Fix or remove the observer (OBSERVERS.remove).",
+        type(observer).__name__,
+        during,
+        type(error).__name__,
+        SECRETS.scrub(str(error)),
+    )
 
 
 class LoggingObserver(CallObserver):
@@ -463,10 +488,10 @@ def start_call(
             finish_call(call, error); raise
         finish_call(call)
     """
-    detail = OBSERVERS.detail()
+    detail, observers = OBSERVERS.detail()
     if detail is Detail.NONE:
         return None
-    call = CallRecord(method, mask_url(url), kind, detail, body_limit)
+    call = CallRecord(method, mask_url(url), kind, detail, body_limit, observers=observers)
     stack = getattr(_open, "stack", None)
     if stack is None:
         stack = _open.stack = []
@@ -497,17 +522,16 @@ def finish_call(call: CallRecord | None, error: BaseException | None = None) -> 
 def _outcome(
     call: CallRecord, error: BaseException | None
 ) -> tuple[Outcome, str | None, str | None]:
+    # By the error's type alone: the same error has the same outcome whether this call sent
+    # anything or not (a refused login remembered from an earlier call, the client-side rate
+    # limit running out).
     if error is None:
         return Outcome.SUCCESS, None, None
-    answered = any(
-        isinstance(event, Login) or (isinstance(event, Attempt) and event.status is not None)
-        for event in call.events
-    )
     if isinstance(error, SchemaMismatch):
         outcome = Outcome.SCHEMA_MISMATCH
     elif isinstance(error, TransportError):
         outcome = Outcome.NO_ANSWER
-    elif isinstance(error, PlutoraError) and answered:
+    elif isinstance(error, PlutoraError):
         outcome = Outcome.ERROR_ANSWER
     else:
         outcome = Outcome.BROKEN

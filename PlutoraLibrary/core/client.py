@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from .config import PlutoraConfig, Product, shared_folder_error
 from .errors import hide_library_frames
+from .paging import shaped
 from .transport import Transport
 from .validation import Schemas, shared_schemas
 
@@ -79,19 +80,54 @@ class ApiClient:
         self.close()
 
     def _get(
-        self, path: str, schema: str, shape: str = "one", params: Mapping[str, Any] | None = None
+        self,
+        path: str,
+        schema: str,
+        shape: str = "one",
+        params: Mapping[str, Any] | None = None,
+        then: Callable[[Any], Any] | None = None,
     ) -> Any:
+        where = f"GET {path}"
         return self.transport.call(
-            "GET", path, params=params, check=self._checker(schema, shape, f"GET {path}")
+            "GET", path, params=params, parse=self._parser(schema, shape, where, then)
         )
 
-    def _checker(self, schema: str, shape: str, where: str) -> Callable[[Any], None] | None:
-        """The validation of an answer, run inside the call so that its record's outcome
-        includes a schema mismatch (None when validation is off)."""
+    def _one(self, path: str, schema: str) -> dict[str, Any]:
+        """``GET path``: one object (a :class:`SchemaMismatch` for another shape, also with
+        validation off). Example: ``self._one("/releases/…", "release")``"""
+        where = f"GET {path}"
+        return dict(self._get(path, schema, then=lambda data: shaped(data, dict, schema, where)))
+
+    def _many(
+        self, path: str, schema: str, params: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """``GET path``: a plain list of objects (a :class:`SchemaMismatch` for another
+        shape, also with validation off). Example: ``self._many("/lookupfields", "lookup-type")``
+        """
+        where = f"GET {path}"
+        found: list[dict[str, Any]] = self._get(
+            path, schema, "list", params, lambda data: shaped(data, list, schema, where)
+        )
+        return found
+
+    def _parser(
+        self, schema: str, shape: str, where: str, then: Callable[[Any], Any] | None = None
+    ) -> Callable[[Any], Any] | None:
+        """What turns an answer into a result, run inside the call so that its record's
+        outcome includes a schema mismatch, whether found by validation (when on) or by
+        ``then`` (the shape extraction: a page, an envelope's data). None: the answer as is.
+
+        Example: ``self._parser("release", "page", "GET /releases", Page.from_plutora)``
+        """
         if not self.config.validate_responses:
-            return None
+            return then
         validate = self.schemas.validate
-        return lambda data: validate(data, schema, shape, where)
+
+        def parse(data: Any) -> Any:
+            validate(data, schema, shape, where)
+            return data if then is None else then(data)
+
+        return parse
 
     def current_user(self) -> str:
         """The e-mail of the user the token belongs to (``GET /me``).

@@ -57,6 +57,19 @@ class Page:
         )
 
 
+def shaped(data: Any, kind: type, schema: str, where: str = "") -> Any:
+    """``data`` when it is a ``kind`` (``dict`` or ``list``), else a :class:`SchemaMismatch`:
+    with validation off, an answer of another shape reads as such, not as the keys of an
+    object taken for a list or a ``TypeError``.
+
+    Example: ``shaped(answer, list, "release-list-item", "GET /releases")``
+    """
+    if not isinstance(data, kind):
+        wanted = "an object" if kind is dict else "a list"
+        raise SchemaMismatch(schema, "$", wanted, type(data).__name__, where)
+    return data
+
+
 def _fields(body: Any, keys: tuple[str, ...], shape: str, where: str, at: str = "$") -> list[Any]:
     """The values of ``keys`` in ``body``, or a :class:`SchemaMismatch` naming the first one
     missing (or of the wrong type): a cut or foreign answer reads as such, not as a KeyError."""

@@ -11,7 +11,7 @@ from .client import ApiClient, path_segment
 from .config import Product
 from .errors import BusinessRuleViolation, OutcomeUnknown, PlutoraError, hide_library_frames
 from .filters import Expression, SearchFilter, search_body
-from .paging import Page, Record, iterate_pages
+from .paging import Page, Record, iterate_pages, shaped
 
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
@@ -46,7 +46,7 @@ class PlutoraClient(ApiClient):
 
     def _list(self, entity: str, schema: str, filter: Expression | str | None) -> list[Record]:
         params = {"filter": str(filter)} if filter is not None else None
-        return list(self._get(f"/{entity}", schema, "list", params))
+        return self._many(f"/{entity}", schema, params)
 
     def _page(
         self, entity: str, schema: str, filter: Expression | str | None, page: int, size: int
@@ -59,7 +59,11 @@ class PlutoraClient(ApiClient):
         params: dict[str, Any] = {"pageNum": page, "recordsPerPage": size}
         if filter is not None:
             params["filter"] = str(filter)
-        return Page.from_plutora(self._get(f"/{entity}", schema, "page", params), f"GET /{entity}")
+        where = f"GET /{entity}"
+        page_of: Page = self._get(
+            f"/{entity}", schema, "page", params, lambda data: Page.from_plutora(data, where)
+        )
+        return page_of
 
     def _iterate(
         self, entity: str, schema: str, filter: Expression | str | None, size: int
@@ -93,7 +97,7 @@ class PlutoraClient(ApiClient):
 
     def release(self, release_id: str) -> Record:
         """One release with every field. Example: ``client.release("6678d6bb-…")``."""
-        return dict(self._get(f"/releases/{path_segment(release_id)}", "release"))
+        return self._one(f"/releases/{path_segment(release_id)}", "release")
 
     def search_releases(
         self,
@@ -120,14 +124,14 @@ class PlutoraClient(ApiClient):
         body = search_body(list(filters), page, size, limit)
         # A search changes nothing: a lost answer or a 503 is a failure, not an unknown outcome.
         where = f"POST /{entity}/filter"
-        data = self.transport.call(
+        found: Page = self.transport.call(
             "POST",
             f"/{entity}/filter",
             json_body=body,
             idempotent=True,
-            check=self._checker(schema, "page", where),
+            parse=self._parser(schema, "page", where, lambda data: Page.from_plutora(data, where)),
         )
-        return Page.from_plutora(data, where)
+        return found
 
     def iter_search_releases(
         self,
@@ -171,7 +175,12 @@ class PlutoraClient(ApiClient):
                 "POST",
                 "/releases",
                 json_body=body,
-                check=self._checker("release", "one", "POST /releases"),
+                parse=self._parser(
+                    "release",
+                    "one",
+                    "POST /releases",
+                    lambda data: shaped(data, dict, "release", "POST /releases"),
+                ),
             )
         except OutcomeUnknown as lost:
             return self._recover_copy(str(body["identifier"]), lost)
@@ -232,7 +241,7 @@ class PlutoraClient(ApiClient):
 
     def change(self, change_id: str) -> Record:
         """One change. Example: ``client.change("…")``."""
-        return dict(self._get(f"/changes/{path_segment(change_id)}", "change"))
+        return self._one(f"/changes/{path_segment(change_id)}", "change")
 
     def search_changes(
         self,
@@ -266,7 +275,7 @@ class PlutoraClient(ApiClient):
 
     def environment(self, environment_id: str) -> Record:
         """One environment with its hosts. Example: ``client.environment("…")["hosts"]``."""
-        return dict(self._get(f"/environments/{path_segment(environment_id)}", "environment"))
+        return self._one(f"/environments/{path_segment(environment_id)}", "environment")
 
     def hosts(self, filter: Expression | str | None = None) -> list[Record]:
         """Every host with its layers.
@@ -277,21 +286,21 @@ class PlutoraClient(ApiClient):
 
     def host(self, host_id: str) -> Record:
         """One host. Example: ``client.host("…")``."""
-        return dict(self._get(f"/hosts/{path_segment(host_id)}", "host"))
+        return self._one(f"/hosts/{path_segment(host_id)}", "host")
 
     def layer(self, layer_id: str) -> Record:
         """One layer with its stack-layer fields. Example: ``client.layer("…")["stackLayer"]``."""
-        return dict(self._get(f"/layers/{path_segment(layer_id)}", "layer"))
+        return self._one(f"/layers/{path_segment(layer_id)}", "layer")
 
     # -- lookups, organizations, systems -------------------------------------------------------
 
     def lookup_types(self) -> list[Record]:
         """The lookup field types. Example: ``[t["name"] for t in client.lookup_types()]``."""
-        return list(self._get("/lookupfields", "lookup-type", "list"))
+        return self._many("/lookupfields", "lookup-type")
 
     def lookup(self, lookup_type: str) -> list[Record]:
         """The values of one lookup type. Example: ``client.lookup("ReleaseStatusType")``."""
-        return list(self._get(f"/lookupfields/{path_segment(lookup_type)}", "lookup-item", "list"))
+        return self._many(f"/lookupfields/{path_segment(lookup_type)}", "lookup-item")
 
     def organizations(self, filter: Expression | str | None = None) -> list[Record]:
         """Every organization. Example: ``client.organizations()``."""
@@ -299,7 +308,7 @@ class PlutoraClient(ApiClient):
 
     def organization(self, organization_id: str) -> Record:
         """One organization. Example: ``client.organization("…")``."""
-        return dict(self._get(f"/organizations/{path_segment(organization_id)}", "organization"))
+        return self._one(f"/organizations/{path_segment(organization_id)}", "organization")
 
     def systems(self, filter: Expression | str | None = None) -> list[Record]:
         """Every system. Example: ``client.systems()``."""
@@ -307,4 +316,4 @@ class PlutoraClient(ApiClient):
 
     def system(self, system_id: str) -> Record:
         """One system. Example: ``client.system("…")``."""
-        return dict(self._get(f"/systems/{path_segment(system_id)}", "system"))
+        return self._one(f"/systems/{path_segment(system_id)}", "system")

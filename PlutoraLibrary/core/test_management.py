@@ -62,14 +62,21 @@ class PlutoraTestClient(ApiClient):
         """
         body = search_body(list(filters), page, page_size, style="pascal")
         where = "POST /defects/search"
-        envelope = self.transport.call(
+        found: Page = self.transport.call(
             "POST",
             "/defects/search",
             json_body=body,
             idempotent=True,
-            check=self._checker("defect-search-envelope", "one", where),
+            parse=self._parser(
+                "defect-search-envelope",
+                "one",
+                where,
+                lambda envelope: Page.from_defects(
+                    _data(envelope, dict, where), page, page_size, where
+                ),
+            ),
         )
-        return Page.from_defects(_data(envelope, dict, where), page, page_size, where)
+        return found
 
     def iter_defects(
         self,
@@ -86,13 +93,16 @@ class PlutoraTestClient(ApiClient):
     def defect(self, defect_id: str) -> Record:
         """One defect by id. Example: ``client.defect("…")["Name"]``."""
         path = f"/defects/{path_segment(defect_id)}"
-        return dict(_data(self._get(path, "defect-envelope"), dict, f"GET {path}"))
+        return dict(
+            self._get(path, "defect-envelope", then=lambda e: _data(e, dict, f"GET {path}"))
+        )
 
     def defect_by_display_id(self, display_id: str) -> Record:
         """One defect by its display id. Example: ``client.defect_by_display_id("DEF-0042")``."""
         path = f"/defects/GetByDisplayId/{path_segment(display_id)}"
-        envelope = self._get(path, "defect-list-envelope")
-        found = _data(envelope, list, f"GET {path}")
+        found = self._get(
+            path, "defect-list-envelope", then=lambda e: _data(e, list, f"GET {path}")
+        )
         if not found:
             raise NotFound("GET", path, 200, f"No defect has the display id {display_id!r}.")
         return dict(found[0])
@@ -112,11 +122,18 @@ class PlutoraTestClient(ApiClient):
         canonical = canonical_delta(delta)
         path = f"/defects/{path_segment(defect_id)}"
         try:
-            envelope = self.transport.call(
-                "PATCH",
-                path,
-                json_body=canonical,
-                check=self._checker("defect-envelope", "one", f"PATCH {path}"),
+            updated = dict(
+                self.transport.call(
+                    "PATCH",
+                    path,
+                    json_body=canonical,
+                    parse=self._parser(
+                        "defect-envelope",
+                        "one",
+                        f"PATCH {path}",
+                        lambda envelope: _data(envelope, dict, f"PATCH {path}"),
+                    ),
+                )
             )
         except OutcomeUnknown:
             current = self.defect(defect_id)
@@ -124,7 +141,6 @@ class PlutoraTestClient(ApiClient):
                 log.info("The answer to PATCH %s was lost, but the change is there.", path)
                 return current
             raise
-        updated = dict(_data(envelope, dict, f"PATCH {path}"))
         if verify:
             differences = _differences(canonical, self.defect(defect_id))
             if differences:

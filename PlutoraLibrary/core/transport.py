@@ -203,34 +203,38 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
         idempotent: bool | None = None,
-        check: Callable[[Any], object] | None = None,
+        parse: Callable[[Any], Any] | None = None,
     ) -> Any:
         """Send one request and return the parsed JSON answer (None for 204).
 
         ``idempotent``: whether sending it twice does no harm (default: by method; a search
         POST passes True, so that a lost answer or a 503 reads as a failure, not as an
-        unknown outcome). ``check``: run on the parsed answer before the call counts as
-        done (the clients' schema validation), so that the call's record has its real
-        outcome. Everything the call does stays within ``config.call_deadline``.
+        unknown outcome). ``parse``: turns the parsed JSON into what the call returns (the
+        clients' schema validation and shape extraction: a :class:`Page`, an envelope's
+        ``Data``), run before the call counts as done, so that the call's record has its real
+        outcome whether validation is on or off. Everything the call does stays within
+        ``config.call_deadline``.
 
         Raises the matching :class:`ApiError` subclass for an error status,
         :class:`UnexpectedResponse` for an answer that is not JSON, :class:`TransportError`,
         :class:`DeadlineExceeded` or :class:`OutcomeUnknown` when no (whole) answer came, and
-        whatever ``check`` raises (:class:`SchemaMismatch`).
+        whatever ``parse`` raises (:class:`SchemaMismatch`).
 
-        Example: ``transport.call("GET", "/me", check=lambda data: print(data))``
+        Example: ``transport.call("GET", "/me", parse=str)``
         """
         url = self.product.api_url + path
         call = start_call(method, url, self.config.log_body_limit)
         if call is None:  # nobody listens: the fast path
             data = self._call(method, url, path, params, json_body, idempotent, None)
-            if check is not None:
-                check(data)
-            return data
+            return data if parse is None else parse(data)
+        if params:  # the query too, also for a call that gets no answer
+            prepared = requests.PreparedRequest()
+            prepared.prepare_url(url, params)
+            call.url = mask_url(prepared.url or url)
         try:
             data = self._call(method, url, path, params, json_body, idempotent, call)
-            if check is not None:
-                check(data)
+            if parse is not None:
+                data = parse(data)
         except BaseException as error:
             finish_call(call, error)
             raise

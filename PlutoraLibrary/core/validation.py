@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import contract
 from .errors import Mismatch, SchemaMismatch, hide_library_frames
-from .reporting import MASK, SECRET_KEY, SECRETS
+from .reporting import MASK, SECRET_KEY, mask_json
 
 if TYPE_CHECKING:  # the engines load with the first schema compiled (jsonschema alone: ~35 ms)
     import jsonschema_rs
@@ -315,6 +315,7 @@ def _expected(kind: str, details: dict[str, Any]) -> str:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    text = SECRETS.scrub(text)
+    """A failing value as a mismatch shows it: masked under secret-looking keys and where it
+    holds a known secret, cut to 80 characters."""
+    text = json.dumps(mask_json(value), ensure_ascii=False, default=str)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -133,7 +133,47 @@ def test_a_read_retried_after_two_503s_shows_its_attempts_as_sub_steps(
     assert step.exc_type is None  # the call succeeded
     titles = [child.title for child in step.children]
     assert [title.split(" (")[0] for title in titles] == ["503", "503", "200"]
-    assert [child.exc_type is not None for child in step.children] == [True, True, False]
+    # The 503s were handled (retried): passed sub-steps, their status in the title.
+    assert [child.exc_type is not None for child in step.children] == [False, False, False]
+
+
+def test_a_step_is_closed_even_when_an_attachment_fails(
+    client: PlutoraClient, recorder: Recorder
+) -> None:
+    class FailingAttachments:
+        @hookimpl
+        def attach_data(self, body: Any, name: str, attachment_type: Any, extension: Any) -> None:
+            raise OSError("the results folder is full")
+
+    failing = FailingAttachments()
+    plugin_manager.register(failing)
+    try:
+        client.current_user()
+        client.releases()
+    finally:
+        plugin_manager.unregister(failing)
+    # Every step opened was closed (the Recorder checks the order), and none is left open.
+    assert recorder._open == {}
+    assert [step.title for step in recorder.top()] == [
+        "GET /plutora/api/me",
+        "GET /plutora/api/releases",
+    ]
+
+
+def test_the_last_attempt_of_a_failed_call_carries_its_status(
+    client: PlutoraClient, control: Control, recorder: Recorder
+) -> None:
+    client.current_user()
+    control.fault(path="/releases/", kind="status", status=503, count=1, method="GET")
+    with pytest.raises(NotFound):
+        client.release("no-such-release")
+    step = recorder.top()[-1]
+    first, last = step.children
+    assert first.title.startswith("503")
+    assert first.exc_type is None
+    assert last.title.startswith("404")
+    assert issubclass(last.exc_type, AssertionError)
+    assert issubclass(step.exc_type, AssertionError)
 
 
 def test_a_429_wait_and_a_renewal_are_sub_steps(

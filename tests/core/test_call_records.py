@@ -146,7 +146,7 @@ def test_no_record_is_built_when_nobody_listens() -> None:
     logger = logging.getLogger("PlutoraLibrary.http")
     if logger.isEnabledFor(logging.INFO):
         pytest.skip("the run's logging listens")
-    assert OBSERVERS.detail() is Detail.NONE
+    assert OBSERVERS.detail()[0] is Detail.NONE
     assert start_call("GET", "http://example.invalid/me") is None
 
 
@@ -180,3 +180,84 @@ with PlutoraClient(config) as client:
     )
     assert out.stdout.strip() == "not found"
     assert out.stderr == ""
+
+
+def test_a_shape_error_with_validation_off_is_the_calls_outcome(
+    sim: PlutoraSimulator, control: Control, collector: Collector
+) -> None:
+    with PlutoraClient(config_for(sim, validate_responses=False)) as client:
+        client.current_user()
+        control.fault(path="/releases$", kind="status", status=200, body='{"nothing": 1}')
+        with pytest.raises(SchemaMismatch):
+            client.releases()
+    call = collector.api()[-1]
+    assert call.outcome is Outcome.SCHEMA_MISMATCH
+    assert call.error_type == "SchemaMismatch"
+
+
+def test_an_observer_that_fails_never_fails_the_call(
+    client: PlutoraClient, collector: Collector
+) -> None:
+    class Broken(CallObserver):
+        def wants(self) -> Detail:
+            raise RuntimeError("observer bug")
+
+    with OBSERVERS.observing(Broken()):
+        assert client.current_user() == "qa.lead@example.com"
+    assert collector.api()[-1].outcome is Outcome.SUCCESS
+
+
+def test_an_observer_added_during_a_call_is_not_told_it_ended(
+    client: PlutoraClient, collector: Collector
+) -> None:
+    late = Collector()
+
+    class AddsAnother(CallObserver):
+        def wants(self) -> Detail:
+            return Detail.CUT
+
+        def started(self, call: CallRecord) -> None:
+            OBSERVERS.add(late)
+
+    client.current_user()  # logged in: the next call is one call
+    try:
+        with OBSERVERS.observing(AddsAnother()):
+            client.current_user()
+        assert late.calls == []  # it missed the start: it gets neither half
+        client.current_user()
+        assert len(late.started_calls) == len(late.calls) == 1
+    finally:
+        OBSERVERS.remove(late)
+
+
+def test_a_refused_login_is_an_error_answer_also_when_remembered(
+    sim: PlutoraSimulator, collector: Collector
+) -> None:
+    from PlutoraLibrary.core import LoginRejected
+
+    config = config_for(sim, password="not-the-password")
+    for _ in range(2):  # the second is refused from memory: nothing is sent
+        with PlutoraClient(config) as client, pytest.raises(LoginRejected):
+            client.current_user()
+    outcomes = [call.outcome for call in collector.api()]
+    assert outcomes == [Outcome.ERROR_ANSWER, Outcome.ERROR_ANSWER]
+
+
+def test_a_call_with_no_answer_keeps_its_query(sim: PlutoraSimulator, collector: Collector) -> None:
+    from PlutoraLibrary.core import TransportError
+
+    with PlutoraClient(config_for(sim, retries=0, read_timeout=0.3)) as client:
+        client.current_user()
+        Control(sim).fault(path="/releases$", kind="delay", seconds=2)
+        with pytest.raises(TransportError):
+            client.release_page(3, 50)
+    call = collector.api()[-1]
+    assert call.outcome is Outcome.NO_ANSWER
+    assert "recordsPerPage=" in call.url
+    assert "pageNum=" in call.url
+
+
+def test_a_mismatch_masks_values_under_secret_looking_keys(client: PlutoraClient) -> None:
+    mismatches = client.schemas.mismatches({"password": "hunter22", "x": 1}, "release", "list")
+    assert mismatches
+    assert "hunter22" not in "\n".join(mismatches)

@@ -146,6 +146,24 @@ def test_the_example_module_passes_offline_with_plutora_sim(pytester: pytest.Pyt
     assert _outcomes(result) == {"passed": 5}, result.stdout.str()[-3000:]
 
 
+def test_a_failed_test_shows_its_calls_with_every_attempt(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+def test_fails_after_a_retried_read(plutora, plutora_faults):
+    plutora_faults.inject("/releases$", status=503, count=2)
+    assert plutora.releases() == []
+"""
+    )
+    result = pytester.runpytest_subprocess("--plutora-sim", "-p", "no:cacheprovider")
+    assert _outcomes(result) == {"failed": 1}, result.stdout.str()[-3000:]
+    result.stdout.fnmatch_lines(
+        [
+            "*Captured log call*",
+            "*GET /plutora/api/releases → 200 after 3 attempts: 503 (*), 503 (*), 200 (*)*",
+        ]
+    )
+
+
 def test_a_tests_unused_faults_end_with_it(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
