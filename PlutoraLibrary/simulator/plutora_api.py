@@ -104,8 +104,19 @@ def search_answer(call: Call, records: Records, render: Render) -> Reply:
     page = SEARCH_PAGE.read(field_of(body, "pageNum", "page"))
     size = SEARCH_SIZE.read(field_of(body, "recordsPerPage", "pageSize"))
     limit = SEARCH_LIMIT.read(field_of(body, "limit"))
-    matched = records.search(filters)
-    return Reply(200, paged(matched[:limit], page, size, render))
+    matches = records.search(filters)  # from the index: a page costs a page
+    total = min(len(matches), limit)
+    chunk = matches.slice(min(page * size, total), min((page + 1) * size, total))
+    return Reply(
+        200,
+        {
+            "resultSet": [render(record) for record in chunk],
+            "returnCount": len(chunk),
+            "totalCount": total,
+            "pageNum": page,
+            "recordsPerPage": size,
+        },
+    )
 
 
 def _model(call: Call, prefix: str) -> ModelState:
