@@ -159,9 +159,13 @@ class _Builder:
     new field is drawn in a step after the others (see :meth:`build`) and a seed's earlier
     records stay as they were. Example: ``_Builder(7).build().releases``."""
 
-    def __init__(self, seed: int, defect_count: int = 1000) -> None:
+    def __init__(
+        self, seed: int, defect_count: int = 1000, release_count: int = 260, change_count: int = 300
+    ) -> None:
         self.rng = random.Random(seed)
         self.defect_count = defect_count
+        self.release_count = release_count
+        self.change_count = change_count
         self.data = SeedData()
 
     def guid(self) -> str:
@@ -246,10 +250,20 @@ class _Builder:
             self.data.systems[system["id"]] = system
 
     def releases(self) -> None:
-        """260 releases: 20 Enterprise, 140 Integrated (most with an Enterprise parent), 100
-        Independent, each type in every status. Example identifier: ``PRJ-2026.001``."""
+        """``release_count`` releases (260: 20 Enterprise, 140 Integrated, most with an
+        Enterprise parent, 100 Independent; another count in the same proportions), each type
+        in every status. Example identifier: ``PRJ-2026.001``."""
         statuses = LOOKUP_VALUES["ReleaseStatusType"][1]
-        plan = [("Enterprise", 20), ("Integrated", 140), ("Independent", 100)]
+        # Another count keeps the mix of types (each type in every status once there are
+        # five of it).
+        enterprise = self.release_count * 20 // 260
+        integrated = self.release_count * 140 // 260
+        independent = self.release_count - enterprise - integrated
+        plan = [
+            ("Enterprise", enterprise),
+            ("Integrated", integrated),
+            ("Independent", independent),
+        ]
         enterprise_ids: list[str] = []
         number = 0
         for release_type, count in plan:
@@ -311,11 +325,11 @@ class _Builder:
         ]
 
     def changes(self) -> None:
-        """300 changes, ``changeId`` 1-300, with stakeholders, systems and delivery releases
-        (the stakeholders' roles: :meth:`change_stakeholder_roles`)."""
+        """``change_count`` changes (300), ``changeId`` from 1, with stakeholders, systems and
+        delivery releases (the stakeholders' roles: :meth:`change_stakeholder_roles`)."""
         releases = list(self.data.releases.values())
         systems = list(self.data.systems.values())
-        for number in range(1, 301):
+        for number in range(1, self.change_count + 1):
             org = self.org()
             raised_by = self.rng.choice(self.data.people)
             raised = self.moment(400, 60)
@@ -365,7 +379,9 @@ class _Builder:
                         "targetRelease": True,
                         "actualDeliveryRelease": False,
                     }
-                    for release in self.rng.sample(releases, self.rng.randint(0, 2))
+                    for release in self.rng.sample(
+                        releases, min(self.rng.randint(0, 2), len(releases))
+                    )
                 ],
             }
             for field_name, kind in (
@@ -546,6 +562,11 @@ def _field(name: str, value: str) -> Record:
     return {"Name": name, "Value": value, "StringValue": value}
 
 
-def build_seed(seed: int, defect_count: int = 1000) -> SeedData:
-    """Build the whole site for ``seed``. Example: ``build_seed(1).releases``."""
-    return _Builder(seed, defect_count).build()
+def build_seed(
+    seed: int, defect_count: int = 1000, release_count: int = 260, change_count: int = 300
+) -> SeedData:
+    """Build the whole site for ``seed`` (the same site for the same arguments, at any size).
+
+    Example: ``build_seed(1).releases``; ``build_seed(1, release_count=10_000)`` for scale.
+    """
+    return _Builder(seed, defect_count, release_count, change_count).build()
