@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from common import CLIENT_CPU, CREDENTIALS, machine, pin, start_process, stop
+from common import CLIENT_CPU, CREDENTIALS, ROOT, machine, pin, start_process, stop
 
 PAGE = 100
 #: Per entity: where its search goes, how a body is spelled, and the filters measured.
@@ -228,6 +228,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument(
         "--markdown", type=Path, default=None, help="also write a Markdown report here"
     )
+    parser.add_argument(
+        "--docs",
+        action="store_true",
+        help="also put the section in docs/benchmarks.md (in place of its earlier figures)",
+    )
     args = parser.parse_args(argv)
     sizes = [1000, 10000] if args.quick else [int(size) for size in args.sizes.split(",")]
     rounds = 3 if args.quick else args.rounds
@@ -303,7 +308,21 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     if args.markdown:
         args.markdown.write_text(f"# Benchmarks\n\n{markdown(figures)}", encoding="utf-8")
+    if args.docs:
+        write_section(ROOT / "docs" / "benchmarks.md", markdown(figures))
     return figures
+
+
+def write_section(path: Path, section: str) -> None:
+    """Put ``section`` in the report at ``path``: in place of the section with the same
+    heading, or else before the core client's section (where ``run_all.py`` puts it)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find("## Simulator at scale")
+    if start < 0:
+        start = end = text.index("## Core client")
+    else:
+        end = text.find("\n## ", start) + 1 or len(text)
+    path.write_text(text[:start] + section + "\n" + text[end:], encoding="utf-8")
 
 
 def _count(size: int) -> str:
