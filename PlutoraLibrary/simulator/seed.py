@@ -13,12 +13,13 @@ seed still gives the same releases, changes, defects, ids and names as before.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 Record = dict[str, Any]
+T = TypeVar("T")
 
 ANCHOR = datetime(2026, 1, 1, 9, 0, 0, tzinfo=timezone.utc)
 
@@ -176,6 +177,8 @@ class _Builder:
         self, seed: int, defect_count: int = 1000, release_count: int = 260, change_count: int = 300
     ) -> None:
         self.rng = random.Random(seed)
+        #: ``rng.choice``, the same draws for less time (see :class:`_Chooser`).
+        self.choose = _Chooser(self.rng)
         self.defect_count = defect_count
         self.release_count = release_count
         self.change_count = change_count
@@ -185,6 +188,11 @@ class _Builder:
         """A version-4 GUID from the seed's generator (not ``uuid4``: the same seed, the same
         ids). Example: ``"3f2a7c1e-…"``."""
         return _guid_text(self.rng.getrandbits(128))
+
+    def integer(self, lowest: int, highest: int) -> int:
+        """``rng.randint(lowest, highest)``: the same draw, for less time. Example:
+        ``self.integer(100, 999)``."""
+        return self.choose(range(lowest, highest + 1))
 
     def moment(self, days_before: int, days_after: int) -> datetime:
         """A moment up to ``days_before`` before and ``days_after`` after :data:`ANCHOR`."""
@@ -198,7 +206,7 @@ class _Builder:
 
     def pick_lookup(self, kind: str) -> Record:
         """A random item of lookup ``kind`` (one draw)."""
-        return self.rng.choice(self.data.lookups[kind])
+        return self.choose(self.data.lookups[kind])
 
     def build(self) -> SeedData:
         """Every collection, in the order of the draws: the first seeds' steps, then the steps
@@ -242,7 +250,7 @@ class _Builder:
 
     def org(self) -> Record:
         """A random organization (one draw)."""
-        return self.rng.choice(list(self.data.organizations.values()))
+        return self.choose(list(self.data.organizations.values()))
 
     def systems(self) -> None:
         """Fifteen systems, their flags and custom fields filled in by :meth:`system_fields`."""
@@ -287,14 +295,14 @@ class _Builder:
                 kind = self.pick_lookup("ReleaseType")
                 risk = self.pick_lookup("ReleaseRiskLevel")
                 org = self.org()
-                manager = self.rng.choice(self.data.people)
-                system = self.rng.choice(list(self.data.systems.values()))
+                manager = self.choose(self.data.people)
+                system = self.choose(list(self.data.systems.values()))
                 implementation = self.moment(540, 540).replace(hour=0, minute=0, second=0)
                 prefix = {"Enterprise": "ENT", "Integrated": "PRJ", "Independent": "IND"}
                 identifier = f"{prefix[release_type]}-{implementation:%Y}.{index + 1:03d}"
                 parent: Record | None = None
                 if release_type == "Integrated" and enterprise_ids and index % 3 != 2:
-                    parent = self.data.releases[self.rng.choice(enterprise_ids)]
+                    parent = self.data.releases[self.choose(enterprise_ids)]
                 release: Record = {
                     "id": self.guid(),
                     "identifier": identifier,
@@ -302,7 +310,7 @@ class _Builder:
                     "summary": f"{kind['value']} release of {system['name']} for {org['name']}.",
                     "releaseTypeId": kind["id"],
                     "releaseType": kind["value"],
-                    "location": self.rng.choice(["Sydney", "London", "Chicago", "Remote"]),
+                    "location": self.choose(["Sydney", "London", "Chicago", "Remote"]),
                     "releaseStatusTypeId": status["id"],
                     "releaseStatusType": status["value"],
                     "releaseRiskLevelId": risk["id"],
@@ -333,9 +341,7 @@ class _Builder:
         if self.rng.random() < 0.4:
             return []
         guid = self.guid()
-        return [
-            custom_field(guid, "Budget Code", "Release", text=f"BC-{self.rng.randint(100, 999)}")
-        ]
+        return [custom_field(guid, "Budget Code", "Release", text=f"BC-{self.integer(100, 999)}")]
 
     def changes(self) -> None:
         """``change_count`` changes (300), ``changeId`` from 1, with stakeholders, systems and
@@ -344,27 +350,25 @@ class _Builder:
         systems = list(self.data.systems.values())
         for number in range(1, self.change_count + 1):
             org = self.org()
-            raised_by = self.rng.choice(self.data.people)
+            raised_by = self.choose(self.data.people)
             raised = self.moment(400, 60)
             modified = raised + timedelta(days=self.rng.uniform(0, 60))
-            text = f"{self.rng.choice(_CHANGE_VERBS)} {self.rng.choice(_CHANGE_OBJECTS)}"
+            text = f"{self.choose(_CHANGE_VERBS)} {self.choose(_CHANGE_OBJECTS)}"
             change: Record = {
                 "id": self.guid(),
                 "changeId": number,
                 "name": f"{text} ({number})",
-                "businessValueScore": self.rng.randint(0, 100),
+                "businessValueScore": self.integer(0, 100),
                 "raisedById": raised_by["id"],
                 "raisedBy": raised_by["name"],
                 "raisedDate": iso_precise(raised),
                 "organizationId": org["id"],
                 "organization": org["name"],
-                "expectedDeliveryDate": iso_plain(
-                    raised + timedelta(days=self.rng.randint(7, 120))
-                ),
+                "expectedDeliveryDate": iso_plain(raised + timedelta(days=self.integer(7, 120))),
                 "description": f"<p>{text}.</p>",
                 "descriptionSimple": f"{text}.",
                 "lastModifiedDate": iso_precise(modified),
-                "lastModifiedBy": self.rng.choice(self.data.people)["name"],
+                "lastModifiedBy": self.choose(self.data.people)["name"],
                 "additionalInformation": [],
                 "comments": [],  # no public source shows a comment's fields: none seeded
                 "stakeholders": [
@@ -380,11 +384,11 @@ class _Builder:
                         "informed": True,
                         "consulted": self.rng.random() < 0.3,
                     }
-                    for person in self.rng.sample(self.data.people, self.rng.randint(0, 3))
+                    for person in self.rng.sample(self.data.people, self.integer(0, 3))
                 ],
                 "systems": [
                     {"systemId": system["id"], "name": system["name"], "systemRoleType": "Impact"}
-                    for system in self.rng.sample(systems, self.rng.randint(0, 2))
+                    for system in self.rng.sample(systems, self.integer(0, 2))
                 ],
                 "deliveryReleases": [
                     {
@@ -392,9 +396,7 @@ class _Builder:
                         "targetRelease": True,
                         "actualDeliveryRelease": False,
                     }
-                    for release in self.rng.sample(
-                        releases, min(self.rng.randint(0, 2), len(releases))
-                    )
+                    for release in self.rng.sample(releases, min(self.integer(0, 2), len(releases)))
                 ],
             }
             for field_name, kind in (
@@ -433,7 +435,7 @@ class _Builder:
                 "isSharedEnvironment": name in ("SIT1", "UAT1", "PERF"),
                 "hosts": [],
             }
-            host_count = self.rng.randint(2, 4)
+            host_count = self.integer(2, 4)
             hosts = []
             for host_number in range(host_count):
                 host: Record = {
@@ -445,13 +447,13 @@ class _Builder:
                 hosts.append(host)
             # Every environment covers every stack layer, spread over its hosts.
             for order, stack_layer in enumerate(stack_layers):
-                for host in (hosts[order % host_count], self.rng.choice(hosts)):
+                for host in (hosts[order % host_count], self.choose(hosts)):
                     if any(layer["stackLayerID"] == stack_layer["id"] for layer in host["layers"]):
                         continue
                     layer = {
                         "id": self.guid(),
-                        "componentName": self.rng.choice(_COMPONENTS[stack_layer["value"]]),
-                        "version": f"{self.rng.randint(1, 19)}.{self.rng.randint(0, 9)}",
+                        "componentName": self.choose(_COMPONENTS[stack_layer["value"]]),
+                        "version": f"{self.integer(1, 19)}.{self.integer(0, 9)}",
                         "hostID": host["id"],
                         "environmentID": environment["id"],
                         "stackLayerID": stack_layer["id"],
@@ -473,7 +475,7 @@ class _Builder:
             status = self.lookup("EnvironmentStatus", environment["environmentStatus"])
             environment["usageWorkItemId"] = used_for["id"]
             environment["environmentStatusId"] = status["id"]
-            environment["environmentMgr"] = self.rng.choice(self.data.people)["name"]
+            environment["environmentMgr"] = self.choose(self.data.people)["name"]
 
     def system_fields(self) -> None:
         """Drawn later: ``inMyOrganization`` and two custom fields per system (Support Tier,
@@ -482,7 +484,7 @@ class _Builder:
         tiers = ["Gold", "Silver", "Bronze"]
         for system in self.data.systems.values():
             system["inMyOrganization"] = system["organizationId"] in mine
-            tier = self.rng.choice(tiers)
+            tier = self.choose(tiers)
             system["additionalInformation"] = [
                 custom_field(self.guid(), "Support Tier", "System", text=tier),
                 custom_field(
@@ -497,7 +499,7 @@ class _Builder:
     def change_assignees(self) -> None:
         """Drawn later: each change's ``assignedToId`` (a person, or None)."""
         for change in self.data.changes.values():
-            assignee = self.rng.choice([*self.data.people, None])
+            assignee = self.choose([*self.data.people, None])
             change["assignedToId"] = assignee["id"] if assignee else None
 
     def change_stakeholder_roles(self) -> None:
@@ -527,7 +529,7 @@ class _Builder:
         priority_of = {v: {"Id": priorities[v], "Value": v} for v in DEFECT_PRIORITIES}
         severity_of = {v: {"Id": severities[v], "Value": v} for v in DEFECT_SEVERITIES}
         assignees = [person["email"] for person in self.data.people] + [None]
-        choice, draw, guid = _chooser(self.rng), self.rng.random, self.guid
+        choice, draw, guid = _Chooser(self.rng), self.rng.random, self.guid
         anchor, defects = ANCHOR.replace(tzinfo=None), self.data.defects
         points = [1, 2, 3, 5, 8]
         hundreds = range(100, 1000)
@@ -566,25 +568,25 @@ class _Builder:
             defects[defect_id] = defect
 
 
-def _chooser(rng: random.Random) -> Callable[[Sequence[Any]], Any]:
+class _Chooser:
     """``rng.choice``, drawing exactly what it draws (CPython's ``_randbelow``: the bits of
     the length, again while too large) for one Python call less per draw: seeding 100,000
-    defects is mostly draws. The seed fingerprint test fails should a Python draw otherwise.
+    records is mostly draws. The seed fingerprint test fails should a Python draw otherwise.
 
-    Example: ``_chooser(random.Random(1))(["a", "b"])`` is ``random.Random(1).choice(["a",
+    Example: ``_Chooser(random.Random(1))(["a", "b"])`` is ``random.Random(1).choice(["a",
     "b"])``.
     """
-    getrandbits = rng.getrandbits
 
-    def choose(items: Sequence[Any]) -> Any:
+    def __init__(self, rng: random.Random) -> None:
+        self._bits = rng.getrandbits
+
+    def __call__(self, items: Sequence[T]) -> T:
         size = len(items)
         bits = size.bit_length()
-        drawn = getrandbits(bits)
+        drawn = self._bits(bits)
         while drawn >= size:
-            drawn = getrandbits(bits)
+            drawn = self._bits(bits)
         return items[drawn]
-
-    return choose
 
 
 def _defect_lookup(values: dict[str, str], kind: str) -> list[Record]:
