@@ -37,6 +37,8 @@ SortKey = tuple[tuple[str, str], ...]
 QUERY_CACHE = 32
 ORDER_CACHE = 8
 _INDEXED_OPERATORS = ("Equals", "IsWithin")
+#: Positions are kept as C ints (4 bytes each): a collection holds far fewer than 2**31.
+_POSITION = "i"
 
 
 class Matches:
@@ -175,7 +177,7 @@ class SearchIndex:
         chosen = self._candidates(records, order, conditions)
         if chosen is None:
             positions = array(
-                "l",
+                _POSITION,
                 (
                     position
                     for position, record in enumerate(ordered)
@@ -189,10 +191,10 @@ class SearchIndex:
         if not others:
             if len(parts) == 1:
                 return Matches(ordered, parts[0], total)
-            return Matches(ordered, array("l"), total, heapq.merge(*parts))
+            return Matches(ordered, array(_POSITION), total, heapq.merge(*parts))
         merged = parts[0] if len(parts) == 1 else heapq.merge(*parts)
         positions = array(
-            "l",
+            _POSITION,
             (position for position in merged if all(test(ordered[position]) for test in others)),
         )
         return Matches(ordered, positions, len(positions))
@@ -268,7 +270,7 @@ class SearchIndex:
                 key = keys[value] = value.casefold()
             bucket = buckets.get(key)
             if bucket is None:
-                bucket = buckets[key] = array("l")
+                bucket = buckets[key] = array(_POSITION)
             bucket.append(position)
         order.buckets[name] = buckets
         return buckets
