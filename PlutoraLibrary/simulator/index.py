@@ -84,8 +84,8 @@ class _Order:
 
     def __init__(self, records: list[Record]) -> None:
         self.records = records
-        #: Lower-case property -> lookup key -> positions; None: the field cannot be indexed.
-        self.buckets: dict[str, dict[str | None, array[int]] | None] = {}
+        #: Lower-case property -> its values, case-folded (None: no value) -> positions.
+        self.buckets: dict[str, dict[str | None, array[int]]] = {}
 
 
 class SearchIndex:
@@ -205,17 +205,21 @@ class SearchIndex:
         """The filter whose buckets hold the fewest candidates (its number, its buckets), or
         None when a scan must answer: no filter reads a bucket, or one names a property that
         is not plain text (whose test could raise, or compares numbers or dates)."""
+        readable = [
+            item.operator in _INDEXED_OPERATORS and item.property.lower() in self.indexed
+            for item in conditions
+        ]
+        if not any(readable):  # a scan, without looking at the fields first
+            return None
+        if not all(self._is_text_only(records, item.property.lower()) for item in conditions):
+            return None
         best: tuple[int, list[array[int]]] | None = None
         best_size = -1
         for number, item in enumerate(conditions):
-            name = item.property.lower()
-            if not self._is_text_only(records, name):
-                return None
-            if item.operator not in _INDEXED_OPERATORS or name not in self.indexed:
+            if not readable[number]:
                 continue
+            name = item.property.lower()
             buckets = self._buckets(order, name)
-            if buckets is None:
-                return None
             if item.operator == "Equals":
                 keys = [str(item.value).casefold()]
             else:  # IsWithin: as the reference reads the list (each value once)
@@ -257,7 +261,8 @@ class SearchIndex:
             self._text_only[name] = known
         return known
 
-    def _buckets(self, order: _Order, name: str) -> dict[str | None, array[int]] | None:
+    def _buckets(self, order: _Order, name: str) -> dict[str | None, array[int]]:
+        """The positions in ``order`` of each value of property ``name`` (text or null)."""
         if name in order.buckets:
             return order.buckets[name]
         get = self.entity.getter(name)
