@@ -164,3 +164,32 @@ def test_a_new_version_drops_what_the_index_kept() -> None:
     assert [id(r) for r in after.slice(0, 100)] == [
         id(r) for r in apply_filters(DEFECTS, records, wanted)
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "operator", "value"),
+    [("Name", "Contains", "app"), ("Status", "Equals", "open"), ("Status", "IsWithin", "Open,New")],
+)
+def test_reading_every_page_of_a_query_reads_the_records_a_few_times_in_all(
+    field: str, operator: str, value: str
+) -> None:
+    """Iterating all matches is linear: the records are read a fixed number of times for
+    the whole iteration (a scan, or the text check and the buckets), not once per page."""
+    reads = 0
+    plain = DEFECTS.getter(field)
+
+    def counted(record: Record) -> Any:
+        nonlocal reads
+        reads += 1
+        return plain(record)
+
+    entity = Entity("Defect", {**DEFECTS.getters, field.lower(): counted})
+    records = list(SEED.defects.values())
+    index = SearchIndex(entity, DEFECT_INDEXED)
+    wanted = [SearchFilter(field, operator, value, None)]
+    total = len(index.search(records, 1, wanted))
+    pages = [
+        index.search(records, 1, wanted).slice(start, start + 10) for start in range(0, total, 10)
+    ]
+    assert sum(len(page) for page in pages) == total > 100
+    assert reads <= 2 * len(records)
