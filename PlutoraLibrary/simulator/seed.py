@@ -179,6 +179,7 @@ class _Builder:
         self.rng = random.Random(seed)
         #: ``rng.choice``, the same draws for less time (see :class:`_Chooser`).
         self.choose = _Chooser(self.rng)
+        self._organizations: list[Record] = []
         self.defect_count = defect_count
         self.release_count = release_count
         self.change_count = change_count
@@ -250,7 +251,10 @@ class _Builder:
 
     def org(self) -> Record:
         """A random organization (one draw)."""
-        return self.choose(list(self.data.organizations.values()))
+        organizations = self._organizations
+        if len(organizations) != len(self.data.organizations):  # made once, after they are
+            organizations = self._organizations = list(self.data.organizations.values())
+        return self.choose(organizations)
 
     def systems(self) -> None:
         """Fifteen systems, their flags and custom fields filled in by :meth:`system_fields`."""
@@ -287,16 +291,18 @@ class _Builder:
         ]
         enterprise_ids: list[str] = []
         number = 0
+        status_items = [self.lookup("ReleaseStatusType", status) for status in statuses]
+        systems = list(self.data.systems.values())
         for release_type, count in plan:
             for index in range(count):
                 number += 1
                 # Cycle through every status so each type has each status, end states included.
-                status = self.lookup("ReleaseStatusType", statuses[index % len(statuses)])
+                status = status_items[index % len(statuses)]
                 kind = self.pick_lookup("ReleaseType")
                 risk = self.pick_lookup("ReleaseRiskLevel")
                 org = self.org()
                 manager = self.choose(self.data.people)
-                system = self.choose(list(self.data.systems.values()))
+                system = self.choose(systems)
                 implementation = self.moment(540, 540).replace(hour=0, minute=0, second=0)
                 prefix = {"Enterprise": "ENT", "Integrated": "PRJ", "Independent": "IND"}
                 identifier = f"{prefix[release_type]}-{implementation:%Y}.{index + 1:03d}"
