@@ -248,13 +248,11 @@ class _Builder:
         for name, kind in _ORGANIZATIONS:
             org = {"id": self.guid(), "name": name, "type": kind}
             self.data.organizations[org["id"]] = org
+        self._organizations = list(self.data.organizations.values())  # what org() draws from
 
     def org(self) -> Record:
         """A random organization (one draw)."""
-        organizations = self._organizations
-        if len(organizations) != len(self.data.organizations):  # made once, after they are
-            organizations = self._organizations = list(self.data.organizations.values())
-        return self.choose(organizations)
+        return self.choose(self._organizations)
 
     def systems(self) -> None:
         """Fifteen systems, their flags and custom fields filled in by :meth:`system_fields`."""
