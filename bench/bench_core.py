@@ -135,7 +135,8 @@ def _pure_python_validator() -> Any:
 
 
 def memory_while_iterating(urls: dict[str, str]) -> dict[str, Any]:
-    """Peak memory growth iterating every defect (10,000) against one page of 100."""
+    """Peak memory growth iterating every defect (``--defects``, 10,000 by default) against
+    one page of 100."""
     with PlutoraTestClient(_config(urls)) as client:
         client.search_defects(page_size=100)  # token, connection, compiled validators
         gc.collect()
@@ -163,10 +164,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per side")
     parser.add_argument("--calls", type=int, default=800, help="GETs per round")
     parser.add_argument("--repeats", type=int, default=200, help="validations per timing")
+    parser.add_argument(
+        "--defects", type=int, default=10000, help="defects the memory test iterates"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
     pin(CLIENT_CPU)
-    settings = "defect_count = 10000\n[rate_limit]\nrequests = 1000000000\n"
+    settings = f"defect_count = {args.defects}\n[rate_limit]\nrequests = 1000000000\n"
     with tempfile.TemporaryDirectory() as folder:
         simulator, urls = start_simulator(Path(folder), settings)
         try:

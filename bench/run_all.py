@@ -16,6 +16,7 @@ import bench_keywords
 import bench_parallel
 import bench_peer
 import bench_rate_limit
+import bench_scale
 import bench_simulator
 import bench_startup
 from common import ROOT, machine
@@ -32,6 +33,7 @@ def main() -> None:
         if quick
         else ["--rounds", "5", "--seconds", "4"]
     )
+    scale = bench_scale.main(["--quick"] if quick else [])
     core = bench_core.main(["--rounds", "1", "--calls", "50", "--repeats", "10"] if quick else [])
     keywords = bench_keywords.main(
         ["--rounds", "1", "--calls", "20", "--searches", "5"] if quick else []
@@ -52,7 +54,8 @@ def main() -> None:
         f"Written by `python bench/run_all.py` on {time.strftime('%Y-%m-%d')}, {machine()}.\n"
         "Every figure is a ratio against a baseline measured side by side in the same run\n"
         "(rounds alternate between the two sides), since these machines are noisy.\n\n"
-        f"{bench_simulator.markdown(simulator)}\n{bench_core.markdown(core)}\n"
+        f"{bench_simulator.markdown(simulator)}\n{bench_scale.markdown(scale)}\n"
+        f"{bench_core.markdown(core)}\n"
         f"{bench_keywords.markdown(keywords)}\n{bench_peer.markdown(peer)}\n"
         f"{bench_startup.markdown(startup)}\n{bench_rate_limit.markdown(rate)}\n"
         f"{bench_parallel.markdown(parallel)}"

@@ -103,6 +103,10 @@ class SimulatorConfig:
     max_body_bytes: int = 1024 * 1024
     #: How many defects the seed creates (1,000 by default; more for scale tests).
     defect_count: int = 1000
+    #: How many releases the seed creates (260 by default; more for scale tests).
+    release_count: int = 260
+    #: How many changes the seed creates (300 by default; more for scale tests).
+    change_count: int = 300
     extra_problems: tuple[str, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
@@ -121,11 +125,12 @@ class SimulatorConfig:
                 "max_body_bytes must be a whole number of at least 1024, "
                 f"not {self.max_body_bytes!r}."
             )
-        if not isinstance(self.defect_count, int) or not 1 <= self.defect_count <= 1_000_000:
-            problems.append(
-                "defect_count must be a whole number from 1 to 1,000,000, "
-                f"not {self.defect_count!r}."
-            )
+        for name in ("defect_count", "release_count", "change_count"):
+            count = getattr(self, name)
+            if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 1_000_000:
+                problems.append(
+                    f"{name} must be a whole number from 1 to 1,000,000, not {count!r}."
+                )
         for name, most in (
             ("token_lifetime_plutora", MAX_SECONDS),
             ("token_lifetime_plutora_test", MAX_SECONDS),
@@ -222,6 +227,8 @@ _TOP_KEYS = {
     "change_display_names",
     "max_body_bytes",
     "defect_count",
+    "release_count",
+    "change_count",
 }
 
 
@@ -282,6 +289,8 @@ def config_from_mapping(
         "change_display_names",
         "max_body_bytes",
         "defect_count",
+        "release_count",
+        "change_count",
     ):
         if key in data:
             changes[key] = data[key]

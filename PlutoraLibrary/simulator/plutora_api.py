@@ -15,6 +15,7 @@ from .backends import Invalid, ModelState, NotFound, RulesBroken
 from .backends.changes import NAMED
 from .backends.environments import LIST_ITEM_SOURCES
 from .backends.records import Records
+from .index import Matches
 from .parameters import WholeNumber, body_property, query_parameter
 from .protocol import NO_BODY, Call, Handler, Reply, invalid, not_found, server_error
 from .query import SEARCH_OPERATORS, QueryError, UnknownField, field_of, parse_search_filters
@@ -77,21 +78,28 @@ def list_answer(
 ) -> Reply:
     """A GET list: ``filter=`` applied; a plain array, or the paged shape with ``pageNum``
     (paged as the operation's ``paging`` parameters say: see :func:`paging_of`)."""
-    selected = records.select(call.query.get("filter"))
+    expression = call.query.get("filter")
     if "pagenum" not in call.query:
-        return Reply(200, [render(record) for record in selected])
+        return Reply(200, [render(record) for record in records.select(expression)])
     page = paging[0].read(call.query["pagenum"])
     size = paging[1].read(call.query.get("recordsperpage"))
-    return Reply(200, paged(selected, page, size, render))
+    # With no filter, the index's creation order: a page costs a page, not a copy of the set.
+    matches = records.search([]) if expression is None else records.select(expression)
+    return Reply(200, paged(matches, page, size, render))
 
 
-def paged(records: list[Record], page: int, size: int, render: Render) -> Record:
-    """The paged list shape (help page "Filter And Paginate API Calls")."""
-    chunk = records[page * size : (page + 1) * size]
+def paged(
+    records: Matches | list[Record], page: int, size: int, render: Render, limit: int | None = None
+) -> Record:
+    """The paged list shape (help page "Filter And Paginate API Calls") of the first
+    ``limit`` records (all when None). Example: ``paged(records.search([]), 0, 100, HOST)``."""
+    total = len(records) if limit is None else min(len(records), limit)
+    start, stop = min(page * size, total), min((page + 1) * size, total)
+    chunk = records.slice(start, stop) if isinstance(records, Matches) else records[start:stop]
     return {
         "resultSet": [render(record) for record in chunk],
         "returnCount": len(chunk),
-        "totalCount": len(records),
+        "totalCount": total,
         "pageNum": page,
         "recordsPerPage": size,
     }
@@ -104,8 +112,8 @@ def search_answer(call: Call, records: Records, render: Render) -> Reply:
     page = SEARCH_PAGE.read(field_of(body, "pageNum", "page"))
     size = SEARCH_SIZE.read(field_of(body, "recordsPerPage", "pageSize"))
     limit = SEARCH_LIMIT.read(field_of(body, "limit"))
-    matched = records.search(filters)
-    return Reply(200, paged(matched[:limit], page, size, render))
+    # From the index: a page costs a page (see docs/simulator.md, "Searches at scale").
+    return Reply(200, paged(records.search(filters), page, size, render, limit))
 
 
 def _model(call: Call, prefix: str) -> ModelState:

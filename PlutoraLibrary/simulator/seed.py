@@ -13,13 +13,13 @@ seed still gives the same releases, changes, defects, ids and names as before.
 from __future__ import annotations
 
 import random
-import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 Record = dict[str, Any]
+T = TypeVar("T")
 
 ANCHOR = datetime(2026, 1, 1, 9, 0, 0, tzinfo=timezone.utc)
 
@@ -129,13 +129,27 @@ _COMPONENTS = {
 
 
 def iso_plain(moment: datetime) -> str:
-    """``2016-12-31T00:00:00``: no offset, no fraction (one of the API's two date styles)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+    """``2016-12-31T00:00:00``: no offset, no fraction (one of the API's two date styles).
+
+    Example: ``iso_plain(ANCHOR)`` is ``"2026-01-01T09:00:00"``.
+    """
+    # isoformat of the wall-clock fields: strftime's text, several times faster.
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def iso_precise(moment: datetime) -> str:
-    """``2017-01-09T03:17:38.9137257+00:00``: seven-digit fraction and offset."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "7+00:00"
+    """``2017-01-09T03:17:38.9137257+00:00``: seven-digit fraction and offset.
+
+    Example: ``iso_precise(ANCHOR)`` is ``"2026-01-01T09:00:00.0000007+00:00"``.
+    """
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "7+00:00"
+
+
+def _guid_text(bits: int) -> str:
+    """``str(uuid.UUID(int=bits, version=4))``, without building the UUID (start-up at scale)."""
+    bits = (bits & ~(0xC000 << 48) | 0x8000 << 48) & ~(0xF000 << 64) | 4 << 76
+    text = f"{bits:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 @dataclass
@@ -159,15 +173,27 @@ class _Builder:
     new field is drawn in a step after the others (see :meth:`build`) and a seed's earlier
     records stay as they were. Example: ``_Builder(7).build().releases``."""
 
-    def __init__(self, seed: int, defect_count: int = 1000) -> None:
+    def __init__(
+        self, seed: int, defect_count: int = 1000, release_count: int = 260, change_count: int = 300
+    ) -> None:
         self.rng = random.Random(seed)
+        #: ``rng.choice``, the same draws for less time (see :class:`_Chooser`).
+        self.choose = _Chooser(self.rng)
+        self._organizations: list[Record] = []
         self.defect_count = defect_count
+        self.release_count = release_count
+        self.change_count = change_count
         self.data = SeedData()
 
     def guid(self) -> str:
         """A version-4 GUID from the seed's generator (not ``uuid4``: the same seed, the same
         ids). Example: ``"3f2a7c1e-…"``."""
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return _guid_text(self.rng.getrandbits(128))
+
+    def integer(self, lowest: int, highest: int) -> int:
+        """``rng.randint(lowest, highest)``: the same draw, for less time. Example:
+        ``self.integer(100, 999)``."""
+        return self.choose(range(lowest, highest + 1))
 
     def moment(self, days_before: int, days_after: int) -> datetime:
         """A moment up to ``days_before`` before and ``days_after`` after :data:`ANCHOR`."""
@@ -181,7 +207,7 @@ class _Builder:
 
     def pick_lookup(self, kind: str) -> Record:
         """A random item of lookup ``kind`` (one draw)."""
-        return self.rng.choice(self.data.lookups[kind])
+        return self.choose(self.data.lookups[kind])
 
     def build(self) -> SeedData:
         """Every collection, in the order of the draws: the first seeds' steps, then the steps
@@ -222,10 +248,11 @@ class _Builder:
         for name, kind in _ORGANIZATIONS:
             org = {"id": self.guid(), "name": name, "type": kind}
             self.data.organizations[org["id"]] = org
+        self._organizations = list(self.data.organizations.values())  # what org() draws from
 
     def org(self) -> Record:
         """A random organization (one draw)."""
-        return self.rng.choice(list(self.data.organizations.values()))
+        return self.choose(self._organizations)
 
     def systems(self) -> None:
         """Fifteen systems, their flags and custom fields filled in by :meth:`system_fields`."""
@@ -246,28 +273,40 @@ class _Builder:
             self.data.systems[system["id"]] = system
 
     def releases(self) -> None:
-        """260 releases: 20 Enterprise, 140 Integrated (most with an Enterprise parent), 100
-        Independent, each type in every status. Example identifier: ``PRJ-2026.001``."""
+        """``release_count`` releases (260: 20 Enterprise, 140 Integrated, most with an
+        Enterprise parent, 100 Independent; another count in the same proportions), each type
+        in every status. Example identifier: ``PRJ-2026.001``."""
         statuses = LOOKUP_VALUES["ReleaseStatusType"][1]
-        plan = [("Enterprise", 20), ("Integrated", 140), ("Independent", 100)]
+        # Another count keeps the mix of types (each type in every status once there are
+        # five of it).
+        enterprise = self.release_count * 20 // 260
+        integrated = self.release_count * 140 // 260
+        independent = self.release_count - enterprise - integrated
+        plan = [
+            ("Enterprise", enterprise),
+            ("Integrated", integrated),
+            ("Independent", independent),
+        ]
         enterprise_ids: list[str] = []
         number = 0
+        status_items = [self.lookup("ReleaseStatusType", status) for status in statuses]
+        systems = list(self.data.systems.values())
         for release_type, count in plan:
             for index in range(count):
                 number += 1
                 # Cycle through every status so each type has each status, end states included.
-                status = self.lookup("ReleaseStatusType", statuses[index % len(statuses)])
+                status = status_items[index % len(statuses)]
                 kind = self.pick_lookup("ReleaseType")
                 risk = self.pick_lookup("ReleaseRiskLevel")
                 org = self.org()
-                manager = self.rng.choice(self.data.people)
-                system = self.rng.choice(list(self.data.systems.values()))
+                manager = self.choose(self.data.people)
+                system = self.choose(systems)
                 implementation = self.moment(540, 540).replace(hour=0, minute=0, second=0)
                 prefix = {"Enterprise": "ENT", "Integrated": "PRJ", "Independent": "IND"}
                 identifier = f"{prefix[release_type]}-{implementation:%Y}.{index + 1:03d}"
                 parent: Record | None = None
                 if release_type == "Integrated" and enterprise_ids and index % 3 != 2:
-                    parent = self.data.releases[self.rng.choice(enterprise_ids)]
+                    parent = self.data.releases[self.choose(enterprise_ids)]
                 release: Record = {
                     "id": self.guid(),
                     "identifier": identifier,
@@ -275,7 +314,7 @@ class _Builder:
                     "summary": f"{kind['value']} release of {system['name']} for {org['name']}.",
                     "releaseTypeId": kind["id"],
                     "releaseType": kind["value"],
-                    "location": self.rng.choice(["Sydney", "London", "Chicago", "Remote"]),
+                    "location": self.choose(["Sydney", "London", "Chicago", "Remote"]),
                     "releaseStatusTypeId": status["id"],
                     "releaseStatusType": status["value"],
                     "releaseRiskLevelId": risk["id"],
@@ -306,38 +345,34 @@ class _Builder:
         if self.rng.random() < 0.4:
             return []
         guid = self.guid()
-        return [
-            custom_field(guid, "Budget Code", "Release", text=f"BC-{self.rng.randint(100, 999)}")
-        ]
+        return [custom_field(guid, "Budget Code", "Release", text=f"BC-{self.integer(100, 999)}")]
 
     def changes(self) -> None:
-        """300 changes, ``changeId`` 1-300, with stakeholders, systems and delivery releases
-        (the stakeholders' roles: :meth:`change_stakeholder_roles`)."""
+        """``change_count`` changes (300), ``changeId`` from 1, with stakeholders, systems and
+        delivery releases (the stakeholders' roles: :meth:`change_stakeholder_roles`)."""
         releases = list(self.data.releases.values())
         systems = list(self.data.systems.values())
-        for number in range(1, 301):
+        for number in range(1, self.change_count + 1):
             org = self.org()
-            raised_by = self.rng.choice(self.data.people)
+            raised_by = self.choose(self.data.people)
             raised = self.moment(400, 60)
             modified = raised + timedelta(days=self.rng.uniform(0, 60))
-            text = f"{self.rng.choice(_CHANGE_VERBS)} {self.rng.choice(_CHANGE_OBJECTS)}"
+            text = f"{self.choose(_CHANGE_VERBS)} {self.choose(_CHANGE_OBJECTS)}"
             change: Record = {
                 "id": self.guid(),
                 "changeId": number,
                 "name": f"{text} ({number})",
-                "businessValueScore": self.rng.randint(0, 100),
+                "businessValueScore": self.integer(0, 100),
                 "raisedById": raised_by["id"],
                 "raisedBy": raised_by["name"],
                 "raisedDate": iso_precise(raised),
                 "organizationId": org["id"],
                 "organization": org["name"],
-                "expectedDeliveryDate": iso_plain(
-                    raised + timedelta(days=self.rng.randint(7, 120))
-                ),
+                "expectedDeliveryDate": iso_plain(raised + timedelta(days=self.integer(7, 120))),
                 "description": f"<p>{text}.</p>",
                 "descriptionSimple": f"{text}.",
                 "lastModifiedDate": iso_precise(modified),
-                "lastModifiedBy": self.rng.choice(self.data.people)["name"],
+                "lastModifiedBy": self.choose(self.data.people)["name"],
                 "additionalInformation": [],
                 "comments": [],  # no public source shows a comment's fields: none seeded
                 "stakeholders": [
@@ -353,11 +388,11 @@ class _Builder:
                         "informed": True,
                         "consulted": self.rng.random() < 0.3,
                     }
-                    for person in self.rng.sample(self.data.people, self.rng.randint(0, 3))
+                    for person in self.rng.sample(self.data.people, self.integer(0, 3))
                 ],
                 "systems": [
                     {"systemId": system["id"], "name": system["name"], "systemRoleType": "Impact"}
-                    for system in self.rng.sample(systems, self.rng.randint(0, 2))
+                    for system in self.rng.sample(systems, self.integer(0, 2))
                 ],
                 "deliveryReleases": [
                     {
@@ -365,7 +400,7 @@ class _Builder:
                         "targetRelease": True,
                         "actualDeliveryRelease": False,
                     }
-                    for release in self.rng.sample(releases, self.rng.randint(0, 2))
+                    for release in self.rng.sample(releases, min(self.integer(0, 2), len(releases)))
                 ],
             }
             for field_name, kind in (
@@ -404,7 +439,7 @@ class _Builder:
                 "isSharedEnvironment": name in ("SIT1", "UAT1", "PERF"),
                 "hosts": [],
             }
-            host_count = self.rng.randint(2, 4)
+            host_count = self.integer(2, 4)
             hosts = []
             for host_number in range(host_count):
                 host: Record = {
@@ -416,13 +451,13 @@ class _Builder:
                 hosts.append(host)
             # Every environment covers every stack layer, spread over its hosts.
             for order, stack_layer in enumerate(stack_layers):
-                for host in (hosts[order % host_count], self.rng.choice(hosts)):
+                for host in (hosts[order % host_count], self.choose(hosts)):
                     if any(layer["stackLayerID"] == stack_layer["id"] for layer in host["layers"]):
                         continue
                     layer = {
                         "id": self.guid(),
-                        "componentName": self.rng.choice(_COMPONENTS[stack_layer["value"]]),
-                        "version": f"{self.rng.randint(1, 19)}.{self.rng.randint(0, 9)}",
+                        "componentName": self.choose(_COMPONENTS[stack_layer["value"]]),
+                        "version": f"{self.integer(1, 19)}.{self.integer(0, 9)}",
                         "hostID": host["id"],
                         "environmentID": environment["id"],
                         "stackLayerID": stack_layer["id"],
@@ -444,7 +479,7 @@ class _Builder:
             status = self.lookup("EnvironmentStatus", environment["environmentStatus"])
             environment["usageWorkItemId"] = used_for["id"]
             environment["environmentStatusId"] = status["id"]
-            environment["environmentMgr"] = self.rng.choice(self.data.people)["name"]
+            environment["environmentMgr"] = self.choose(self.data.people)["name"]
 
     def system_fields(self) -> None:
         """Drawn later: ``inMyOrganization`` and two custom fields per system (Support Tier,
@@ -453,7 +488,7 @@ class _Builder:
         tiers = ["Gold", "Silver", "Bronze"]
         for system in self.data.systems.values():
             system["inMyOrganization"] = system["organizationId"] in mine
-            tier = self.rng.choice(tiers)
+            tier = self.choose(tiers)
             system["additionalInformation"] = [
                 custom_field(self.guid(), "Support Tier", "System", text=tier),
                 custom_field(
@@ -468,7 +503,7 @@ class _Builder:
     def change_assignees(self) -> None:
         """Drawn later: each change's ``assignedToId`` (a person, or None)."""
         for change in self.data.changes.values():
-            assignee = self.rng.choice([*self.data.people, None])
+            assignee = self.choose([*self.data.people, None])
             change["assignedToId"] = assignee["id"] if assignee else None
 
     def change_stakeholder_roles(self) -> None:
@@ -490,33 +525,72 @@ class _Builder:
         self.data.lookups["DefectPriority"] = _defect_lookup(priorities, "DefectPriority")
         self.data.lookups["DefectSeverity"] = _defect_lookup(severities, "DefectSeverity")
         release_ids = [release["id"] for release in self.data.releases.values()]
+        # The draws of every defect, in the order they always had (the default site stays
+        # as it was); the loop is tight because a scale test seeds 100,000 and more.
+        # Defects of one status (priority, severity) share that lookup's object: a PATCH
+        # replaces it, never changes it in place.
+        status_of = {v: {"Id": statuses[v], "Value": v} for v in DEFECT_STATUSES}
+        priority_of = {v: {"Id": priorities[v], "Value": v} for v in DEFECT_PRIORITIES}
+        severity_of = {v: {"Id": severities[v], "Value": v} for v in DEFECT_SEVERITIES}
+        assignees = [person["email"] for person in self.data.people] + [None]
+        choice, draw, guid = _Chooser(self.rng), self.rng.random, self.guid
+        anchor, defects = ANCHOR.replace(tzinfo=None), self.data.defects
+        points = [1, 2, 3, 5, 8]
+        hundreds = range(100, 1000)
+        statuses_count, priorities_count = len(DEFECT_STATUSES), len(DEFECT_PRIORITIES)
         for number in range(1, self.defect_count + 1):
-            status = DEFECT_STATUSES[number % len(DEFECT_STATUSES)]
-            priority = DEFECT_PRIORITIES[(number // 2) % len(DEFECT_PRIORITIES)]
-            severity = self.rng.choice(DEFECT_SEVERITIES)
-            created = self.moment(300, 0)
-            modified = created + timedelta(hours=self.rng.uniform(0, 900))
-            assignee = self.rng.choice([*self.data.people, None])
-            context = self.rng.choice(_DEFECT_CONTEXTS)
+            status = DEFECT_STATUSES[number % statuses_count]
+            priority = DEFECT_PRIORITIES[(number // 2) % priorities_count]
+            severity = choice(DEFECT_SEVERITIES)
+            # self.moment(300, 0) and rng.uniform(0, 900), as wall-clock UTC times
+            created = anchor + timedelta(days=-300 + 300 * draw())
+            modified = created + timedelta(hours=0 + 900 * draw())
+            assignee = choice(assignees)
+            context = choice(_DEFECT_CONTEXTS)
+            defect_id = guid()
+            name = f"App {choice(_DEFECT_SYMPTOMS)} {context}"
+            build = choice(hundreds)  # rng.randint(100, 999)
+            release_id = choice(release_ids) if draw() < 0.7 else None
+            story_points = str(choice(points))
             defect: Record = {
-                "Id": self.guid(),
+                "Id": defect_id,
                 "DisplayId": f"DEF-{number:04d}",  # DEF-0001 … DEF-9999, then DEF-10000
-                "Name": f"App {self.rng.choice(_DEFECT_SYMPTOMS)} {context}",
-                "Description": f"Steps: open {context}, repeat the action. Seen in build "
-                f"{self.rng.randint(100, 999)}.",
-                "Status": {"Id": statuses[status], "Value": status},
-                "Priority": {"Id": priorities[priority], "Value": priority},
-                "Severity": {"Id": severities[severity], "Value": severity},
-                "AssignedTo": assignee["email"] if assignee else None,
-                "ReleaseId": self.rng.choice(release_ids) if self.rng.random() < 0.7 else None,
-                "CreatedDate": iso_precise(created),
-                "LastModifiedDate": iso_precise(modified),
+                "Name": name,
+                "Description": f"Steps: open {context}, repeat the action. Seen in build {build}.",
+                "Status": status_of[status],
+                "Priority": priority_of[priority],
+                "Severity": severity_of[severity],
+                "AssignedTo": assignee,
+                "ReleaseId": release_id,
+                "CreatedDate": created.isoformat(timespec="microseconds") + "7+00:00",
+                "LastModifiedDate": modified.isoformat(timespec="microseconds") + "7+00:00",
                 "Fields": [
-                    _field("Story Points", str(self.rng.choice([1, 2, 3, 5, 8]))),
+                    _field("Story Points", story_points),
                     _field("Component", context),
                 ],
             }
-            self.data.defects[defect["Id"]] = defect
+            defects[defect_id] = defect
+
+
+class _Chooser:
+    """``rng.choice``, drawing exactly what it draws (CPython's ``_randbelow``: the bits of
+    the length, again while too large) for one Python call less per draw: seeding 100,000
+    records is mostly draws. The seed fingerprint test fails should a Python draw otherwise.
+
+    Example: ``_Chooser(random.Random(1))(["a", "b"])`` is ``random.Random(1).choice(["a",
+    "b"])``.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        self._bits = rng.getrandbits
+
+    def __call__(self, items: Sequence[T]) -> T:
+        size = len(items)
+        bits = size.bit_length()
+        drawn = self._bits(bits)
+        while drawn >= size:
+            drawn = self._bits(bits)
+        return items[drawn]
 
 
 def _defect_lookup(values: dict[str, str], kind: str) -> list[Record]:
@@ -546,6 +620,11 @@ def _field(name: str, value: str) -> Record:
     return {"Name": name, "Value": value, "StringValue": value}
 
 
-def build_seed(seed: int, defect_count: int = 1000) -> SeedData:
-    """Build the whole site for ``seed``. Example: ``build_seed(1).releases``."""
-    return _Builder(seed, defect_count).build()
+def build_seed(
+    seed: int, defect_count: int = 1000, release_count: int = 260, change_count: int = 300
+) -> SeedData:
+    """Build the whole site for ``seed`` (the same site for the same arguments, at any size).
+
+    Example: ``build_seed(1).releases``; ``build_seed(1, release_count=10_000)`` for scale.
+    """
+    return _Builder(seed, defect_count, release_count, change_count).build()

@@ -72,7 +72,9 @@ class SimulatorState:
         self.auth = AuthBackend(config, self.settings, self.clock, self.counters)
         self.limits = LimitsBackend(self.settings, self.clock, self.counters)
         self.faults = FaultsBackend(self.counters)
-        seed = build_seed(config.seed, config.defect_count)
+        seed = build_seed(
+            config.seed, config.defect_count, config.release_count, config.change_count
+        )
         self.catalogue = CatalogueBackend(seed)
         self.releases = ReleasesBackend(seed, self.catalogue, self.clock)
         self.changes = ChangesBackend(seed, self.catalogue, self.clock, self.releases.records)
@@ -160,7 +162,12 @@ class SimulatorState:
         parallel run keep working; users of the simulator's own settings keep their failed
         logins and lock. Example: ``state.reset()``.
         """
-        seed = build_seed(self.config.seed, self.config.defect_count)
+        seed = build_seed(
+            self.config.seed,
+            self.config.defect_count,
+            self.config.release_count,
+            self.config.change_count,
+        )
         with self.lock:
             self.settings.reset(self.config)
             self.auth.reset(tokens=tokens)

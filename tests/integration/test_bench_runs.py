@@ -38,6 +38,26 @@ def test_the_simulator_benchmark_runs_and_reports_every_figure(tmp_path: Path) -
     assert "| **ratio** |" in report.read_text()
 
 
+def test_the_scale_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
+    figures_file, report = tmp_path / "figures.json", tmp_path / "benchmarks.md"
+    subprocess.run(
+        [sys.executable, "bench/bench_scale.py", "--quick", "--json", str(figures_file),
+         "--markdown", str(report)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )  # fmt: skip
+    figures = json.loads(figures_file.read_text())
+    assert figures["sizes"] == [1000, 10000]
+    for entity in ("defects", "releases", "changes"):
+        assert len(figures["ratio_largest_to_smallest"][entity]) == 8
+    assert figures["defects_only"]["bytes_per_defect"] > 0
+    text = report.read_text()
+    assert "| **ratio 10k/1k** |" in text
+    assert "bytes per defect" in text
+
+
 @pytest.mark.slow
 @pytest.mark.parallel  # bench_parallel runs pabot and xdist
 # About 2 minutes on a quiet 2-core machine; CI's machine ran it 2-3 times slower than a
@@ -56,6 +76,7 @@ def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -
     for heading in (
         "## Simulator: `GET /releases/{id}`",
         "## Simulator start-up",
+        "## Simulator at scale: search pages at 1k, 10k records",
         "## Core client",
         "## Schema validation",
         "## Memory while iterating",
@@ -69,4 +90,6 @@ def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -
     assert "## Token grants per parallel run" in text
     # simulator, core, validation, memory, peer, and the start-up table's header
     assert text.count("| **ratio** |") == 6
+    # the scale table's header (quick: 10k against 1k)
+    assert text.count("| **ratio 10k/1k** |") == 1
     assert text.count("**ratio, same logging**") == 1

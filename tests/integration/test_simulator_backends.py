@@ -10,6 +10,8 @@ import pytest
 from PlutoraLibrary import contract
 from PlutoraLibrary.simulator import SimulatorConfig, plutora_api, plutora_test_api
 from PlutoraLibrary.simulator.backends import Invalid, ModelState, NotFound, RulesBroken
+from PlutoraLibrary.simulator.backends.defects import DEFECTS
+from PlutoraLibrary.simulator.query import SearchFilter, apply_filters
 from PlutoraLibrary.simulator.routing import api_router, unrouted
 from PlutoraLibrary.simulator.state import SimulatorState
 from PlutoraLibrary.simulator.validation import RequestValidator
@@ -395,3 +397,34 @@ def test_a_defect_delta_names_exactly_the_writable_properties_of_a_defect() -> N
     assert contract.properties("plutora-test", "DefectDelta") == contract.writable(
         "plutora-test", "Defect"
     )
+
+
+def test_a_write_between_pages_is_seen_by_the_next_page(state: SimulatorState) -> None:
+    """As docs/simulator.md says ("Writes during paging"): each page comes from the data as
+    it is then; closing a defect already read moves the later ones back by one place."""
+    open_ones = [SearchFilter("Status", "Equals", "Open", None)]
+    before = apply_filters(DEFECTS, state.defects.by_id.values(), open_ones)
+    first, total = state.defects.search(open_ones, page=0, size=3)
+    assert (first, total) == (before[:3], len(before))
+    state.defects.patch(first[0]["Id"], {"Status": "Closed"}, ModelState())
+    second, total = state.defects.search(open_ones, page=1, size=3)
+    assert total == len(before) - 1
+    assert second == before[4:7]  # before[3] moved to page 0: skipped by this paging
+
+
+def test_a_replaced_or_new_release_is_found_by_the_next_search(state: SimulatorState) -> None:
+    drafts = [SearchFilter("releaseStatusType", "Equals", "Draft", None)]
+    records = state.releases.records
+    count = len(records.search(drafts))
+    created = state.releases.create(_release_body(state), ModelState("release"))
+    assert len(records.search(drafts)) == count + 1
+    assert records.search(drafts).slice(count, count + 1) == [created]
+    active = next(
+        item["id"]
+        for item in state.catalogue.lookups["ReleaseStatusType"]
+        if item["value"] == "Active"
+    )
+    body = {**created, "releaseStatusTypeId": active}
+    state.releases.update(created["id"], body, ModelState("release"))
+    assert created not in records.search(drafts).slice(0, count + 1)
+    assert len(records.search(drafts)) == count

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 
 from PlutoraLibrary import contract
@@ -106,3 +108,28 @@ def test_fields_added_later_leave_the_earlier_data_as_it_was() -> None:
     data = build_seed(1)
     release = next(iter(data.releases.values()))
     assert (release["identifier"], release["id"][:8]) == ("ENT-2025.001", "63db01fc")
+
+
+def test_any_size_is_deterministic_and_keeps_the_mix() -> None:
+    first = build_seed(3, defect_count=2000, release_count=1300, change_count=700)
+    assert first == build_seed(3, defect_count=2000, release_count=1300, change_count=700)
+    assert (len(first.defects), len(first.releases), len(first.changes)) == (2000, 1300, 700)
+    kinds = Counter(r["plutoraReleaseType"] for r in first.releases.values())
+    assert kinds == {"Enterprise": 100, "Integrated": 700, "Independent": 500}
+    assert sorted(c["changeId"] for c in first.changes.values()) == list(range(1, 701))
+    identifiers = {r["identifier"].lower() for r in first.releases.values()}
+    assert len(identifiers) == 1300
+
+
+def test_the_smallest_site_builds() -> None:
+    data = build_seed(1, defect_count=1, release_count=1, change_count=1)
+    assert (len(data.defects), len(data.releases), len(data.changes)) == (1, 1, 1)
+
+
+def test_the_default_sizes_give_the_site_they_always_gave() -> None:
+    # The fingerprint of seed 1 before release_count and change_count existed.
+    whole = json.dumps(build_seed(1).__dict__, sort_keys=True, default=str).encode()
+    assert hashlib.sha256(whole).hexdigest() == (
+        "5e0f76bcb77d84ff0a0a40feead4d24d3404bafbe38b594f92ab79f75ff78c01"
+    )
+    assert build_seed(1) == build_seed(1, defect_count=1000, release_count=260, change_count=300)

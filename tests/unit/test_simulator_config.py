@@ -94,3 +94,19 @@ def test_reprs_hide_secrets() -> None:
     config = SimulatorConfig()
     assert "sim-plutora-secret" not in repr(config)
     assert "Sim-Password-1" not in repr(config)
+
+
+def test_the_seed_sizes_come_from_a_settings_file(tmp_path: Path) -> None:
+    path = tmp_path / "sim.toml"
+    path.write_text("defect_count = 5000\nrelease_count = 2000\nchange_count = 3000\n")
+    config = load_config(path)
+    assert (config.defect_count, config.release_count, config.change_count) == (5000, 2000, 3000)
+    assert (SimulatorConfig().release_count, SimulatorConfig().change_count) == (260, 300)
+
+
+@pytest.mark.parametrize("name", ["defect_count", "release_count", "change_count"])
+@pytest.mark.parametrize("value", [0, -1, 1_000_001, "many", True, 2.5])
+def test_a_seed_size_out_of_range_is_refused_clearly(name: str, value: object) -> None:
+    with pytest.raises(SimulatorConfigError) as raised:
+        SimulatorConfig(**{name: value})  # type: ignore[arg-type]
+    assert f"{name} must be a whole number from 1 to 1,000,000, not {value!r}." in str(raised.value)

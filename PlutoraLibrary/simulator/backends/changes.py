@@ -47,6 +47,8 @@ CHANGES = entity(
         **NAMED,
     },
 )
+#: The fields (and short names) whose Equals and IsWithin searches read an index.
+INDEXED = ("changeStatus", "status", "changePriority", "priority", "changeType", "type")
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -70,7 +72,7 @@ class ChangesBackend:
         self.clock = clock
         #: The site's releases, which ``deliveryReleases`` refer to (none: any id is taken).
         self.releases = releases
-        self.records = Records("Change", CHANGES)
+        self.records = Records("Change", CHANGES, INDEXED)
         self._last_number = 0
         self.reset(seed)
 

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import contract
+from ..index import SearchIndex
 from ..parameters import shown as spelled
-from ..query import Entity, SearchFilter, apply_filters, field_of
+from ..query import Entity, SearchFilter, field_of
 from ..seed import SeedData, iso_precise
 from .catalogue import CatalogueBackend
 from .clock import Clock
@@ -43,6 +44,8 @@ DEFECTS = Entity(
     },
 )
 SEARCHABLE = tuple(key for key in DEFECT_FIELDS if key != "Fields")
+#: The fields whose Equals and IsWithin searches read an index (the help pages' filters).
+INDEXED = ("Status", "Priority", "Severity", "AssignedTo", "ReleaseId")
 
 
 class DefectsBackend:
@@ -60,6 +63,9 @@ class DefectsBackend:
         self.clock = clock
         self.by_id: dict[str, Record] = {}
         self._by_display_id: dict[str, Record] = {}
+        #: Grows with every change to the defects (a reset, a PATCH): the index's cue.
+        self.version = 0
+        self.index = SearchIndex(DEFECTS, INDEXED)
         self.reset(seed)
 
     def __len__(self) -> int:
@@ -68,6 +74,7 @@ class DefectsBackend:
     def reset(self, seed: SeedData) -> None:
         """Hold the defects of a freshly seeded site."""
         self.by_id = seed.defects
+        self.version += 1
         self._by_display_id = {d["DisplayId"].lower(): d for d in seed.defects.values()}
 
     def get(self, defect_id: str) -> Record:
@@ -89,8 +96,8 @@ class DefectsBackend:
     ) -> tuple[list[Record], int]:
         """One page of the defects matching ``filters`` (sorted as they say), and how many
         match in all."""
-        matched = apply_filters(DEFECTS, self.by_id.values(), filters)
-        return matched[page * size : (page + 1) * size], len(matched)
+        matches = self.index.search(self.by_id.values(), self.version, filters)
+        return matches.slice(page * size, (page + 1) * size), len(matches)
 
     def patch(self, defect_id: str, delta: Record, model: ModelState) -> Record:
         """``PATCH /defects/{id}``: change the properties ``delta`` names. Read-only and
@@ -150,6 +157,7 @@ class DefectsBackend:
                     changes[name] = value
         model.check()
         defect.update(changes)
+        self.version += 1
         defect["LastModifiedDate"] = iso_precise(self.clock.moment())
         return defect
 

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ..query import Entity, SearchFilter, apply_filters, parse_expression
+from ..index import Matches, SearchIndex
+from ..query import Entity, SearchFilter, parse_expression
 from .errors import ModelState, NotFound
 
 Record = dict[str, Any]
@@ -24,9 +25,12 @@ class Records:
         hosts.select("`name` ~ `dev1`")
     """
 
-    def __init__(self, label: str, entity: Entity) -> None:
+    def __init__(self, label: str, entity: Entity, indexed: Iterable[str] = ()) -> None:
         self.label = label
         self.entity = entity
+        #: Searches, answered from orders and buckets kept until the next change
+        #: (``indexed``: the properties whose Equals and IsWithin read a bucket).
+        self.index = SearchIndex(entity, indexed)
         self.by_id: dict[str, Record] = {}
         #: Grows with every change to these records (a new, replaced or deleted record).
         self.version = 0
@@ -77,9 +81,13 @@ class Records:
         test = parse_expression(self.entity, expression)
         return [record for record in self.by_id.values() if test(record)]
 
-    def search(self, filters: Sequence[SearchFilter]) -> list[Record]:
-        """Records matching every search filter, sorted as the filters say."""
-        return apply_filters(self.entity, self.by_id.values(), filters)
+    def search(self, filters: Sequence[SearchFilter]) -> Matches:
+        """Records matching every search filter, sorted as the filters say (as
+        :func:`~PlutoraLibrary.simulator.query.apply_filters` finds them, from the index).
+
+        Example: ``releases.records.search(filters).slice(0, 100)`` is the first page.
+        """
+        return self.index.search(self.by_id.values(), self.version, filters)
 
 
 def reference(

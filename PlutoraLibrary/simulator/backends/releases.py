@@ -24,6 +24,8 @@ RELEASES = entity(
 )
 #: The fields of a custom field's value (``additionalInformation`` items).
 CUSTOM_FIELDS = contract.properties("plutora", "AdditionalInformation")
+#: The fields (and short names) whose Equals and IsWithin searches read an index.
+INDEXED = ("releaseStatusType", "status", "plutoraReleaseType", "releaseType", "type")
 PROJECT_TYPES = {"Enterprise": "None", "Integrated": "IsProject"}
 DEFAULT_COLOR = "#4a90d9"
 
@@ -45,7 +47,7 @@ class ReleasesBackend:
     def __init__(self, seed: SeedData, catalogue: CatalogueBackend, clock: Clock) -> None:
         self.catalogue = catalogue
         self.clock = clock
-        self.records = Records("Release", RELEASES)
+        self.records = Records("Release", RELEASES, INDEXED)
         self._identifiers: dict[str, str] = {}  # casefolded identifier -> id
         self.reset(seed)
 
