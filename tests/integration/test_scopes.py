@@ -21,6 +21,7 @@ SUITE = Path(__file__).resolve().parent / "scopes"
 def test_each_scope_lasts_until_its_test_suite_or_run_ends(
     sim: PlutoraSimulator, control: Control, tmp_path: Path
 ) -> None:
+    before = control("GET", "/settings").json()
     env = {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
     env |= {"PLUTORA_SIMULATOR_URL": sim.urls.base, "SCOPES_PASSWORD": "Scopes-Password-4"}
     command = [sys.executable, "-m", "robot", "--outputdir", str(tmp_path), str(SUITE)]
@@ -43,7 +44,8 @@ def test_each_scope_lasts_until_its_test_suite_or_run_ends(
     ]
     warnings = [text for level, text in messages if level == "WARN"]
     assert any("/scope-suite-setup-fault$" in text for text in warnings)  # after the suite's log
-    # The global changes outlive every suite: the fault is still queued, the setting still set.
-    queued = [fault["path"] for fault in control("GET", "/faults").json()]
-    assert queued == ["/scope-global-fault$"]
-    assert control("GET", "/settings").json()["rateWindowSeconds"] == 120
+    # The global changes outlive every suite (02_after.robot sees them) and end with the run.
+    assert any("End of the run" in t and "/scope-global-fault$" in t for t in undone), undone
+    assert any("/scope-global-fault$" in text for text in warnings)  # after the run's log
+    assert control("GET", "/faults").json() == []
+    assert control("GET", "/settings").json() == before
