@@ -125,6 +125,8 @@ class PlutoraContext:
         if switch is None or switch.username is None:
             return settings
         credentials = settings.require_credentials()
+        # The login is the one place the password is used: a SecretText is a str, so the
+        # credentials take it as it is and keep it hidden.
         return replace(
             settings,
             credentials=replace(credentials, username=switch.username, password=switch.password),

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple, TypeVar
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..core import Product
+from ..core.secret import SecretText
 from .types import Scope
 
 #: The owner of changes made for the whole run.
@@ -41,11 +42,12 @@ def scope_owner(scope: Scope = Scope.TEST) -> str:
 
 class UserSwitch(NamedTuple):
     """Another user for one product (None: the configured one) until ``owner`` ends; then the
-    switch before it applies again."""
+    switch before it applies again. The password is a :class:`SecretText`, so that neither
+    ``repr`` nor pytest's field-by-field diff of two switches shows it."""
 
     product: Product
     username: str | None
-    password: str
+    password: SecretText
     owner: str
 
     def __repr__(self) -> str:
@@ -83,7 +85,7 @@ class ScopeStack:
     Example::
 
         stack = ScopeStack()
-        stack.push(UserSwitch(Product.PLUTORA, "temp@example.com", "pw", TEST))
+        stack.push(UserSwitch(Product.PLUTORA, "temp@example.com", SecretText("pw"), TEST))
         stack.end(TEST)  # [the switch]: the configured user applies again
     """
 

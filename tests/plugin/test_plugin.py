@@ -312,6 +312,31 @@ def test_fails_with_locals(plutora, plutora_token, plutora_config):
         assert secret not in everything
 
 
+def test_a_failed_comparison_of_user_switches_shows_no_password(
+    pytester: pytest.Pytester,
+) -> None:
+    # pytest diffs two NamedTuples field by field: the password fields must not be shown.
+    pytester.makepyfile(
+        """
+from PlutoraLibrary.core import Product
+from PlutoraLibrary.core.secret import SecretText
+from PlutoraLibrary.keywords.scopes import UserSwitch
+
+def test_switches():
+    # Built from parts: the traceback shows this source.
+    one = UserSwitch(Product.PLUTORA, "a@example.com", SecretText("Hunter-" + "Pass-1"), "test")
+    two = UserSwitch(Product.PLUTORA, "a@example.com", SecretText("Other-" + "Pass-2"), "test")
+    assert one == two
+"""
+    )
+    result = pytester.runpytest_subprocess("-vv", "-l", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    shown = result.stdout.str() + result.stderr.str()
+    assert "the values are secrets" in shown
+    assert "Hunter-Pass-1" not in shown
+    assert "Other-Pass-2" not in shown
+
+
 def test_an_unrelated_run_loads_no_client_or_simulator_and_makes_no_folder(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
