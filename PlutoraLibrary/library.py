@@ -19,8 +19,8 @@ from .keywords.defects import DefectKeywords
 from .keywords.environments import EnvironmentKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
-from .keywords.scopes import GLOBAL, TEST
 from .keywords.schemas import SchemaKeywords
+from .keywords.scopes import GLOBAL, TEST
 from .keywords.simulator import SimulatorKeywords
 
 _IMPORT = "the PlutoraLibrary import"
