@@ -12,7 +12,7 @@ from robot.api.types import Secret
 
 from ..core import Product
 from ..core.refusals import forget_user_refusals
-from ..simulator import SimulatorConfig, load_config
+from ..simulator import SimulatorConfig, SimulatorUrls, load_config
 from ..simulator_target import accepting, config_for_simulator
 from .context import PlutoraContext, reveal
 from .scopes import InjectedFault, scope_owner
@@ -121,8 +121,6 @@ class SimulatorKeywords:
         base_url = simulator_base_url(base_url)
         config = config_for_simulator(base_url, self.context.own_config)
         self.context.use_simulator(base_url, config)
-        from ..simulator import SimulatorUrls
-
         return SimulatorUrls.for_base(base_url).as_dict()
 
     @keyword(tags=["simulator"])
