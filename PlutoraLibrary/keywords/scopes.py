@@ -12,7 +12,7 @@ from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..core import Product
 from ..core.secret import SecretText
-from .types import Scope
+from .types import Scope, member_of
 
 #: The owner of changes made for the whole run.
 GLOBAL = "global"
@@ -27,6 +27,7 @@ def scope_owner(scope: Scope = Scope.TEST) -> str:
 
     Example: ``scope_owner(Scope.SUITE)`` gives ``"Acceptance.Resilience"`` in that suite.
     """
+    scope = member_of(Scope, scope)  # a Python caller's "suite" too
     if scope is Scope.GLOBAL:
         return GLOBAL
     try:
