@@ -20,7 +20,7 @@ from .keywords.environments import EnvironmentKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
-from .keywords.scopes import GLOBAL, TEST
+from .keywords.scopes import GLOBAL, TEST, suite_owner
 from .keywords.simulator import SimulatorKeywords
 
 _IMPORT = "the PlutoraLibrary import"
@@ -161,7 +161,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
         _report(self.context.end_scope(TEST), "test")
 
     def _end_suite(self, data: Any, result: Any) -> None:
-        _report(self.context.end_scope(str(data.full_name)), "suite")
+        _report(self.context.end_scope(suite_owner(str(data.full_name))), "suite")
 
     def _close(self) -> None:
         # Robot calls it when the library goes out of scope: for this GLOBAL library, at the

@@ -49,3 +49,45 @@ def test_each_scope_lasts_until_its_test_suite_or_run_ends(
     assert any("/scope-global-fault$" in text for text in warnings)  # after the run's log
     assert control("GET", "/faults").json() == []
     assert control("GET", "/settings").json() == before
+
+
+NAMED_TEST = """\
+*** Settings ***
+Library          PlutoraLibrary
+Suite Setup      Run Keywords    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}
+...              AND    Set Simulator Settings    rateLimit=1234
+
+
+*** Test Cases ***
+A Test Ends
+    No Operation
+
+The Suite's Setting Outlives It
+    ${settings}    Set Simulator Settings
+    Should Be Equal As Integers    ${settings}[rateLimit]    1234
+"""
+
+
+def test_a_suite_named_test_or_global_owns_its_changes_alone(
+    sim: PlutoraSimulator, control: Control, tmp_path: Path
+) -> None:
+    # Owners are tagged: the suite "test" is not the test, the suite "global" not the run.
+    before = control("GET", "/settings").json()
+    suite = tmp_path / "named.robot"
+    suite.write_text(NAMED_TEST)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
+    env |= {"PLUTORA_SIMULATOR_URL": sim.urls.base}
+    for name in ("test", "global"):
+        output = tmp_path / name
+        command = [sys.executable, "-m", "robot", "--name", name, "--outputdir", str(output)]
+        result = subprocess.run(
+            [*command, str(suite)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+        assert control("GET", "/settings").json() == before  # put back when the suite ended
