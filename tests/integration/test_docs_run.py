@@ -24,19 +24,12 @@ from xml.etree import ElementTree
 import pytest
 
 from PlutoraLibrary.simulator import load_config
-from tests.conftest import running_plutora_sim
+from tests.conftest import SIM_CREDENTIALS, running_plutora_sim
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 EXAMPLE_URL = "http://127.0.0.1:8080"
 PASSWORD = "Docs-Password-8"
-SIM_CREDENTIALS = {
-    "PLUTORA_CLIENT_ID": "sim-plutora-client",
-    "PLUTORA_CLIENT_SECRET": "sim-plutora-secret",
-    "PLUTORA_USERNAME": "qa.lead@example.com",
-    "PLUTORA_PASSWORD": "Sim-Password-1",
-}
-
 #: What an example needs before it runs: Robot rows (cells separated by four spaces) that set
 #: the variables its rows use. Each generated test starts from a reset simulator.
 TEMP_USER = "Add Simulator User    temp@example.com    ${PASSWORD}"
