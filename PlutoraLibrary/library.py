@@ -20,6 +20,7 @@ from .keywords.environments import EnvironmentKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
+from .keywords.scopes import GLOBAL, TEST, suite_owner
 from .keywords.simulator import SimulatorKeywords
 
 _IMPORT = "the PlutoraLibrary import"
@@ -57,11 +58,12 @@ def _settings_table() -> str:
 
 
 def _report(undone: list[Undone], scope: str) -> None:
-    """Say what the end of a test or suite undid on the simulator: in the test's log; for a
-    suite (its log closed by then), a fault no request used as a warning of the run."""
+    """Say what the end of a test, suite or run undid on the simulator: in the test's log; for
+    a suite or the run (its log closed by then), a fault no request used as a warning of the
+    run."""
     for item in undone:
         message = f"End of the {scope}: {item.message}"
-        if scope == "suite" and item.unexpected:
+        if scope != "test" and item.unexpected:
             robot_logger.warn(message)
         else:
             robot_logger.info(message)
@@ -156,10 +158,15 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
 
     def _end_test(self, data: Any, result: Any) -> None:
         # `Use Plutora User`, `Inject Fault` and `Set Simulator Settings` last until its end.
-        _report(self.context.end_scope("test"), "test")
+        _report(self.context.end_scope(TEST), "test")
 
     def _end_suite(self, data: Any, result: Any) -> None:
-        _report(self.context.end_scope(str(data.full_name)), "suite")
+        _report(self.context.end_scope(suite_owner(str(data.full_name))), "suite")
+
+    def _close(self) -> None:
+        # Robot calls it when the library goes out of scope: for this GLOBAL library, at the
+        # end of the run (of this process, under pabot). `scope=Global` changes end here.
+        _report(self.context.end_scope(GLOBAL), "run")
 
     @keyword(tags=["connections"])
     def close_plutora_connections(self) -> None:

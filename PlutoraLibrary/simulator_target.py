@@ -18,6 +18,7 @@ from .simulator import (
     DEMO_USERS,
     ApiKey,
     SimulatorConfig,
+    SimulatorUrls,
     UserAccount,
 )
 from .simulator.config import Product as SimulatorProduct
@@ -40,8 +41,6 @@ def config_for_simulator(base_url: str, own: PlutoraConfig) -> PlutoraConfig:
     """``own`` pointed at the simulator at ``base_url``: its credentials where it has them
     (a simulator started with :func:`accepting` takes them), else the demo ones; every other
     option (timeouts, validation, …) kept."""
-    from .simulator.server import SimulatorUrls  # loads the server (aiohttp) once in use
-
     urls = SimulatorUrls.for_base(base_url.rstrip("/"))
     places = {
         Product.PLUTORA: (urls.plutora_token_url, urls.plutora_api_url),

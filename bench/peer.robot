@@ -17,6 +17,9 @@ Keyword Against Peer
     Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}
     ${releases}    Get Releases
     VAR    ${release_id}    ${releases}[0][id]
+    # The bearer token ends up in clear in output.xml (the VAR and Create Session lines): fine
+    # here only, because it is the local simulator's token and bench_peer.py writes the output
+    # to a temporary folder it deletes. Never copy this into a suite that talks to Plutora.
     ${token}    Get Token
     VAR    &{headers}    Authorization=bearer ${token.value}
     Create Session    peer    %{PLUTORA_API_URL}    headers=${headers}

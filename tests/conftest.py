@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,13 @@ collect_ignore = ["examples"]
 PLUTORA_KEY = {"client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret"}
 TEST_KEY = {"client_id": "sim-plutora-test-client", "client_secret": "sim-plutora-test-secret"}
 USER = {"username": "qa.lead@example.com", "password": "Sim-Password-1"}
+#: The simulator's demo Plutora key and user as the environment variables the library reads.
+SIM_CREDENTIALS = {
+    "PLUTORA_CLIENT_ID": PLUTORA_KEY["client_id"],
+    "PLUTORA_CLIENT_SECRET": PLUTORA_KEY["client_secret"],
+    "PLUTORA_USERNAME": USER["username"],
+    "PLUTORA_PASSWORD": USER["password"],
+}
 
 
 class Api:
@@ -146,14 +153,25 @@ def control(sim: PlutoraSimulator) -> Control:
 
 
 @contextmanager
-def running_plutora_sim(folder: Path, settings: str = "") -> Iterator[dict[str, str]]:
-    """``plutora sim`` in its own process with a TOML ``settings`` text, as a real site would
-    run apart from the tests; yields its URLs and stops it (Ctrl+C) afterwards."""
+def running_plutora_sim(
+    folder: Path,
+    settings: str = "",
+    *,
+    command: Sequence[str] = (sys.executable, "-m", "PlutoraLibrary.cli"),
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[dict[str, str]]:
+    """``plutora sim`` in its own process with a TOML ``settings`` text (written to
+    ``folder``), as a real site would run apart from the tests; yields its URLs and stops it
+    (Ctrl+C) afterwards. ``command`` runs ``plutora`` (another installation's:
+    ``[bin / "plutora"]``, with its ``cwd`` and ``env``).
+    """
     config, ready = folder / "sim.toml", folder / "sim-ready.json"
     config.write_text(settings, encoding="utf-8")
-    command = [sys.executable, "-m", "PlutoraLibrary.cli", "sim", "--port", "0"]
     process = subprocess.Popen(
-        [*command, "--config", str(config), "--ready-file", str(ready)],
+        [*command, "sim", "--port", "0", "--config", str(config), "--ready-file", str(ready)],
+        cwd=cwd,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

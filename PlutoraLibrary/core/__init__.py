@@ -22,98 +22,128 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .auth import Token, TokenProvider
-    from .config import Credentials, PlutoraConfig, Product, ProductConfig
-    from .errors import (
-        AccessDenied,
-        AccountLocked,
-        ApiError,
-        AuthenticationError,
-        BusinessRuleViolation,
-        ChangeNotPersisted,
-        ConfigurationError,
-        DeadlineExceeded,
-        InvalidClient,
-        LoginLockTimeout,
-        LoginRejected,
-        NotFound,
-        OutcomeUnknown,
-        PlutoraError,
-        RateLimited,
-        SchemaMismatch,
-        ServerError,
-        TokenRejected,
-        TransportError,
-        UnexpectedResponse,
-        UnsupportedMediaType,
-        ValidationFailed,
+    # For type checkers, which follow neither __getattr__ nor a computed __all__: the table's
+    # names, each re-exported (``X as X``), grouped by module as the table is (isort would
+    # split such imports one per line). A unit test keeps these imports and the table in step.
+    # isort: off
+    from .auth import (
+        Token as Token,
+        TokenProvider as TokenProvider,
     )
-    from .filters import Direction, Expression, Operator, SearchFilter, term, where
-    from .paging import Page
-    from .plutora import PlutoraClient
-    from .test_management import PlutoraTestClient
-    from .validation import Schemas, schema_names
+    from .config import (
+        Credentials as Credentials,
+        PlutoraConfig as PlutoraConfig,
+        Product as Product,
+        ProductConfig as ProductConfig,
+    )
+    from .errors import (
+        AccessDenied as AccessDenied,
+        AccountLocked as AccountLocked,
+        ApiError as ApiError,
+        AuthenticationError as AuthenticationError,
+        BusinessRuleViolation as BusinessRuleViolation,
+        ChangeNotPersisted as ChangeNotPersisted,
+        ConfigurationError as ConfigurationError,
+        DeadlineExceeded as DeadlineExceeded,
+        InvalidClient as InvalidClient,
+        LoginLockTimeout as LoginLockTimeout,
+        LoginRejected as LoginRejected,
+        NotFound as NotFound,
+        OutcomeUnknown as OutcomeUnknown,
+        PlutoraError as PlutoraError,
+        RateLimited as RateLimited,
+        SchemaMismatch as SchemaMismatch,
+        ServerError as ServerError,
+        TokenRejected as TokenRejected,
+        TransportError as TransportError,
+        UnexpectedResponse as UnexpectedResponse,
+        UnsupportedMediaType as UnsupportedMediaType,
+        ValidationFailed as ValidationFailed,
+    )
+    from .filters import (
+        Direction as Direction,
+        Expression as Expression,
+        Operator as Operator,
+        SearchFilter as SearchFilter,
+        term as term,
+        where as where,
+    )
+    from .paging import (
+        Page as Page,
+    )
+    from .plutora import (
+        PlutoraClient as PlutoraClient,
+    )
+    from .test_management import (
+        PlutoraTestClient as PlutoraTestClient,
+    )
+    from .validation import (
+        Schemas as Schemas,
+        schema_names as schema_names,
+    )
+    # isort: on
 
-
-#: Where each public name lives, by submodule.
-_HOMES: dict[str, str] = {
-    **dict.fromkeys(("Token", "TokenProvider"), "auth"),
-    **dict.fromkeys(("Credentials", "PlutoraConfig", "Product", "ProductConfig"), "config"),
-    **dict.fromkeys(
-        ("Direction", "Expression", "Operator", "SearchFilter", "term", "where"), "filters"
+#: The public names, by the submodule each lives in: the one list of them.
+_PUBLIC: dict[str, tuple[str, ...]] = {
+    "auth": (
+        "Token",
+        "TokenProvider",
     ),
-    "Page": "paging",
-    "PlutoraClient": "plutora",
-    "PlutoraTestClient": "test_management",
-    **dict.fromkeys(("Schemas", "schema_names"), "validation"),
+    "config": (
+        "Credentials",
+        "PlutoraConfig",
+        "Product",
+        "ProductConfig",
+    ),
+    "errors": (
+        "AccessDenied",
+        "AccountLocked",
+        "ApiError",
+        "AuthenticationError",
+        "BusinessRuleViolation",
+        "ChangeNotPersisted",
+        "ConfigurationError",
+        "DeadlineExceeded",
+        "InvalidClient",
+        "LoginLockTimeout",
+        "LoginRejected",
+        "NotFound",
+        "OutcomeUnknown",
+        "PlutoraError",
+        "RateLimited",
+        "SchemaMismatch",
+        "ServerError",
+        "TokenRejected",
+        "TransportError",
+        "UnexpectedResponse",
+        "UnsupportedMediaType",
+        "ValidationFailed",
+    ),
+    "filters": (
+        "Direction",
+        "Expression",
+        "Operator",
+        "SearchFilter",
+        "term",
+        "where",
+    ),
+    "paging": ("Page",),
+    "plutora": ("PlutoraClient",),
+    "test_management": ("PlutoraTestClient",),
+    "validation": (
+        "Schemas",
+        "schema_names",
+    ),
 }
+#: Where each public name lives.
+_HOMES: dict[str, str] = {name: home for home, names in _PUBLIC.items() for name in names}
 
-__all__ = [
-    "AccessDenied",
-    "AccountLocked",
-    "ApiError",
-    "AuthenticationError",
-    "BusinessRuleViolation",
-    "ChangeNotPersisted",
-    "ConfigurationError",
-    "Credentials",
-    "DeadlineExceeded",
-    "Direction",
-    "Expression",
-    "InvalidClient",
-    "LoginLockTimeout",
-    "LoginRejected",
-    "NotFound",
-    "Operator",
-    "OutcomeUnknown",
-    "Page",
-    "PlutoraClient",
-    "PlutoraConfig",
-    "PlutoraError",
-    "PlutoraTestClient",
-    "Product",
-    "ProductConfig",
-    "RateLimited",
-    "SchemaMismatch",
-    "Schemas",
-    "SearchFilter",
-    "ServerError",
-    "Token",
-    "TokenProvider",
-    "TokenRejected",
-    "TransportError",
-    "UnexpectedResponse",
-    "UnsupportedMediaType",
-    "ValidationFailed",
-    "schema_names",
-    "term",
-    "where",
-]
+__all__ = sorted(_HOMES)
 
 
 def __getattr__(name: str) -> Any:
     """Load a public name's module on first use. Example: ``PlutoraLibrary.core.where``."""
-    home = _HOMES.get(name) or ("errors" if name in __all__ else None)
+    home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{home}", __name__), name)

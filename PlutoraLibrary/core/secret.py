@@ -45,13 +45,18 @@ def secret(value: str | None) -> SecretText | None:
 
 def holds_secret(value: object) -> bool:
     """Whether ``value`` is, or (one level down) holds, a secret: a :class:`SecretText`, or an
-    object whose fields are (credentials, tokens). Used to keep pytest's diffs quiet.
+    object whose fields are (credentials, tokens), or a tuple whose members are (a
+    ``NamedTuple`` such as a user switch: pytest diffs its fields one by one). Used to keep
+    pytest's diffs quiet.
 
-    Example: ``holds_secret(SecretText("x"))`` is True.
+    Example: ``holds_secret(SecretText("x"))`` and ``holds_secret(("user", SecretText("x")))``
+    are True.
     """
     if isinstance(value, SecretText):
         return True
     slots = getattr(type(value), "__slots__", ())
     fields = list(getattr(value, "__dict__", {}).values())
     fields += [getattr(value, name, None) for name in slots if isinstance(name, str)]
+    if isinstance(value, tuple):  # a NamedTuple's fields are its members (no __dict__)
+        fields += list(value)
     return any(isinstance(field, SecretText) for field in fields)

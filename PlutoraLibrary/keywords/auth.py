@@ -9,6 +9,7 @@ from robot.api.deco import keyword
 from robot.api.types import Secret
 
 from ..core import Credentials, Product, TokenProvider
+from ..core.secret import SecretText
 from ..core.transport import new_session
 from .context import PlutoraContext, reveal
 from .scopes import UserSwitch, scope_owner
@@ -103,7 +104,7 @@ class AuthKeywords:
         | Use Plutora User | temp@example.com | ${PASSWORD} | scope=Suite |
         | Use Plutora User |   # the configured user, until the end of the test |
         """
-        secret = reveal_secret(password, "password", "Use Plutora User") or ""
+        secret = SecretText(reveal_secret(password, "password", "Use Plutora User") or "")
         if username and not secret:
             raise ValueError(f"Give the password of {username!r} (preferably as a Secret).")
         self.context.switch_user(UserSwitch(product, username or None, secret, scope_owner(scope)))

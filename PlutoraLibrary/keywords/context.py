@@ -15,6 +15,7 @@ from ..simulator.control_client import SimulatorControl, SimulatorControlError
 from .scopes import (
     ChangedSettings,
     InjectedFault,
+    Owner,
     ScopeStack,
     UserSwitch,
     scope_owner,
@@ -125,6 +126,8 @@ class PlutoraContext:
         if switch is None or switch.username is None:
             return settings
         credentials = settings.require_credentials()
+        # The login is the one place the password is used: a SecretText is a str, so the
+        # credentials take it as it is and keep it hidden.
         return replace(
             settings,
             credentials=replace(credentials, username=switch.username, password=switch.password),
@@ -134,7 +137,7 @@ class PlutoraContext:
         """Use another user (or, with no username, the configured one) for the switch's
         product until its owner ends.
 
-        Example: ``context.switch_user(UserSwitch(Product.PLUTORA, "temp@example.com", pw, "test"))``
+        Example: ``context.switch_user(UserSwitch(Product.PLUTORA, "temp@example.com", pw, TEST))``
         """
         self.scopes.push(switch)
 
@@ -142,17 +145,17 @@ class PlutoraContext:
         """Remember a fault queued on the simulator in use, to remove it if no request used it
         by the end of its owner.
 
-        Example: ``context.inject(InjectedFault(fault["id"], "test", "503 on GET /me"))``
+        Example: ``context.inject(InjectedFault(fault["id"], TEST, "503 on GET /me"))``
         """
         self.scopes.push(fault)
 
-    def end_scope(self, owner: str) -> list[Undone]:
-        """Undo what lasted until the end of ``owner`` (``test``, a suite's full name):
+    def end_scope(self, owner: Owner) -> list[Undone]:
+        """Undo what lasted until the end of ``owner`` (the test, a suite, the run):
         user switches, injected faults that no request used (else they would hit whatever runs
         next) and changed simulator settings (put back, the latest change first). Returns what
         was undone on the simulator.
 
-        Example: ``context.end_scope("test")`` (the library's listener, when a test ends)
+        Example: ``context.end_scope(TEST)`` (the library's listener, when a test ends)
         """
         control = self._control
         undone = []
@@ -179,11 +182,11 @@ class PlutoraContext:
                 raise
         return undone
 
-    def remember_settings(self, owner: str, before: dict[str, Any], changed: Any) -> None:
+    def remember_settings(self, owner: Owner, before: dict[str, Any], changed: Any) -> None:
         """Keep the values ``before`` of the settings named in ``changed`` (any case), to put
         them back when ``owner`` ends.
 
-        Example: ``context.remember_settings("test", control.settings(), ["rateLimit"])``
+        Example: ``context.remember_settings(TEST, control.settings(), ["rateLimit"])``
         """
         names = {str(name).lower() for name in changed}
         previous = {name: value for name, value in before.items() if name.lower() in names}

@@ -9,7 +9,7 @@ from robot.api.deco import keyword
 
 from ..core import SchemaMismatch, schema_names
 from .context import PlutoraContext
-from .types import SchemaShape
+from .types import SchemaShape, member_of
 
 
 class SchemaKeywords:
@@ -38,7 +38,7 @@ class SchemaKeywords:
         schemas = self.context.plutora.schemas
         try:
             if schema in schema_names():
-                schemas.validate(data, schema, shape.value)
+                schemas.validate(data, schema, member_of(SchemaShape, shape).value)
             elif schema.endswith(".json") or Path(schema).exists():
                 schemas.validate_file(data, schema)
             else:

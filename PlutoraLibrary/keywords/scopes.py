@@ -11,21 +11,36 @@ from typing import Any, NamedTuple, TypeVar
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..core import Product
-from .types import Scope
+from ..core.secret import SecretText
+from .types import Scope, member_of
+
+#: Who a change lasts for: its kind first, so that no suite name (``robot --name test``) can
+#: be taken for the test or the run: ``("test",)``, ``("suite", full name)``, ``("global",)``.
+Owner = tuple[str, ...]
 
 #: The owner of changes made for the whole run.
-GLOBAL = "global"
+GLOBAL: Owner = ("global",)
 #: The owner of changes made for the running test (one test runs at a time per process).
-TEST = "test"
+TEST: Owner = ("test",)
 
 
-def scope_owner(scope: Scope = Scope.TEST) -> str:
-    """Who owns a change made now for ``scope``: ``test`` inside a test (its setup and
-    teardown too), the running suite's full name for ``Suite`` or outside a test, ``global``
-    for ``Global`` or outside a Robot run.
+def suite_owner(full_name: str) -> Owner:
+    """The owner of changes made for the suite ``full_name``.
 
-    Example: ``scope_owner(Scope.SUITE)`` gives ``"Acceptance.Resilience"`` in that suite.
+    Example: ``suite_owner("Acceptance.Resilience")`` is ``("suite", "Acceptance.Resilience")``.
     """
+    return ("suite", full_name)
+
+
+def scope_owner(scope: Scope = Scope.TEST) -> Owner:
+    """Who owns a change made now for ``scope``: :data:`TEST` inside a test (its setup and
+    teardown too), the running suite (:func:`suite_owner`) for ``Suite`` or outside a test,
+    :data:`GLOBAL` for ``Global`` or outside a Robot run.
+
+    Example: ``scope_owner(Scope.SUITE)`` gives ``("suite", "Acceptance.Resilience")`` in that
+    suite.
+    """
+    scope = member_of(Scope, scope)  # a Python caller's "suite" too
     if scope is Scope.GLOBAL:
         return GLOBAL
     try:
@@ -36,17 +51,18 @@ def scope_owner(scope: Scope = Scope.TEST) -> str:
         return GLOBAL
     if scope is Scope.TEST and in_test:
         return TEST
-    return str(suite)
+    return suite_owner(str(suite))
 
 
 class UserSwitch(NamedTuple):
     """Another user for one product (None: the configured one) until ``owner`` ends; then the
-    switch before it applies again."""
+    switch before it applies again. The password is a :class:`SecretText`, so that neither
+    ``repr`` nor pytest's field-by-field diff of two switches shows it."""
 
     product: Product
     username: str | None
-    password: str
-    owner: str
+    password: SecretText
+    owner: Owner
 
     def __repr__(self) -> str:
         return (
@@ -59,14 +75,14 @@ class InjectedFault(NamedTuple):
     """A fault this library queued on the simulator in use, until ``owner`` ends."""
 
     fault_id: int
-    owner: str
+    owner: Owner
     description: str
 
 
 class ChangedSettings(NamedTuple):
     """Simulator settings this library changed until ``owner`` ends: their values before."""
 
-    owner: str
+    owner: Owner
     previous: dict[str, Any]
 
 
@@ -83,7 +99,7 @@ class ScopeStack:
     Example::
 
         stack = ScopeStack()
-        stack.push(UserSwitch(Product.PLUTORA, "temp@example.com", "pw", TEST))
+        stack.push(UserSwitch(Product.PLUTORA, "temp@example.com", SecretText("pw"), TEST))
         stack.end(TEST)  # [the switch]: the configured user applies again
     """
 
@@ -115,12 +131,12 @@ class ScopeStack:
         switches = [switch for switch in self.of(UserSwitch) if switch.product is product]
         return switches[-1] if switches else None
 
-    def end(self, owner: str) -> list[Change]:
+    def end(self, owner: Owner) -> list[Change]:
         """Take ``owner``'s changes off the stack and return what is left to undo on the
         simulator, the latest first: faults, and settings with only the names no later change
         in force set again (those hand their value before to that later change).
 
-        Example: ``stack.end("test")``
+        Example: ``stack.end(TEST)``
         """
         ended = [change for change in self._changes if change.owner == owner]
         if not ended:

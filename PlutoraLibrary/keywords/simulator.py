@@ -12,11 +12,11 @@ from robot.api.types import Secret
 
 from ..core import Product
 from ..core.refusals import forget_user_refusals
-from ..simulator import SimulatorConfig, load_config
+from ..simulator import SimulatorConfig, SimulatorUrls, load_config
 from ..simulator_target import accepting, config_for_simulator
 from .context import PlutoraContext, reveal
 from .scopes import InjectedFault, scope_owner
-from .types import FaultKind, FaultStage, HttpMethod, Scope
+from .types import FaultKind, FaultStage, HttpMethod, Scope, member_of
 
 
 def _number(value: Any) -> Any:
@@ -121,8 +121,6 @@ class SimulatorKeywords:
         base_url = simulator_base_url(base_url)
         config = config_for_simulator(base_url, self.context.own_config)
         self.context.use_simulator(base_url, config)
-        from ..simulator import SimulatorUrls
-
         return SimulatorUrls.for_base(base_url).as_dict()
 
     @keyword(tags=["simulator"])
@@ -170,6 +168,10 @@ class SimulatorKeywords:
         | Inject Fault | /me$ | status=403 | user=temp@example.com |
         | Inject Fault | /hosts$ | status=502 | count=3 | scope=Suite |
         """
+        # Python callers may pass strings ("rate_limit", "post"): Robot converts only its own.
+        kind = member_of(FaultKind, kind)
+        stage = member_of(FaultStage, stage)
+        method = member_of(HttpMethod, method) if method is not None else None
         fault = self.context.control().inject_fault(
             path,
             kind=kind.value,

@@ -10,6 +10,35 @@ nothing from the client, so these Enums live here, on the client side.
 from __future__ import annotations
 
 from enum import Enum
+from typing import TypeVar
+
+E = TypeVar("E", bound=Enum)
+
+
+def member_of(kind: type[E], value: E | str) -> E:
+    """``value`` as a member of ``kind``: a member as it is, else a member's value or name
+    (case, spaces, ``_`` and ``-`` ignored, as Robot converts them). Python callers of the
+    keywords may pass the strings a suite writes; anything else is refused naming the
+    allowed values.
+
+    Example: ``member_of(FaultKind, "rate_limit")`` and ``member_of(HttpMethod, "get")``.
+    """
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        pass
+
+    def normal(text: object) -> str:
+        return "".join(c for c in str(text).lower() if c not in " _-")
+
+    wanted = normal(value)
+    for candidate in kind:
+        if wanted in (normal(candidate.name), normal(candidate.value)):
+            return candidate
+    allowed = ", ".join(str(candidate.value) for candidate in kind)
+    raise ValueError(f"{kind.__name__} must be one of {allowed}, not {value!r}.")
 
 
 class FaultKind(Enum):
@@ -45,6 +74,8 @@ class HttpMethod(Enum):
     PUT = "PUT"
     PATCH = "PATCH"
     DELETE = "DELETE"
+    HEAD = "HEAD"
+    OPTIONS = "OPTIONS"
 
 
 class SchemaShape(Enum):

@@ -21,9 +21,10 @@ from .config import (
     UserAccount,
     load_config,
 )
+from .urls import SimulatorUrls
 
 if TYPE_CHECKING:
-    from .server import PlutoraSimulator, SimulatorUrls
+    from .server import PlutoraSimulator
 
 __all__ = [
     "DEMO_API_KEYS",
@@ -39,12 +40,12 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """The server and its URLs load on first use (aiohttp: ~0.1 s), so that the settings
-    and the control client come without them.
+    """The server loads on first use (aiohttp: ~0.1 s), so that the settings, the URLs and
+    the control client come without it.
 
     Example: ``from PlutoraLibrary.simulator import PlutoraSimulator`` loads the server.
     """
-    if name in ("PlutoraSimulator", "SimulatorUrls"):
+    if name == "PlutoraSimulator":
         from . import server
 
         return getattr(server, name)

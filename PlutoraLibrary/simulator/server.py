@@ -22,7 +22,6 @@ import errno
 import socket
 import threading
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -34,6 +33,7 @@ from .app import STATE_KEY, build_app
 from .config import Product, SimulatorConfig, UserAccount
 from .state import SimulatorState
 from .tls import Certificate, certificate_for, default_folder
+from .urls import SimulatorUrls
 
 Layout = Literal["one-port", "ports"]
 #: The layouts: everything under one port, or also each token server and API on its own.
@@ -45,64 +45,6 @@ PORT_PARTS: tuple[tuple[Product, str], ...] = (
     ("plutora-test", "oauth"),
     ("plutora-test", "api"),
 )
-
-
-@dataclass(frozen=True)
-class SimulatorUrls:
-    """Where a running simulator answers; give these to any Plutora client."""
-
-    base: str
-    plutora_token_url: str
-    plutora_api_url: str
-    plutora_test_token_url: str
-    plutora_test_api_url: str
-    swagger_url: str
-    control_url: str
-    #: With TLS: the certificate authority a client must trust (a PEM file); else None.
-    ca_file: str | None = None
-
-    @classmethod
-    def for_base(cls, base: str, ca_file: str | None = None) -> SimulatorUrls:
-        """The URLs of the one-port layout at ``base``. Example:
-        ``SimulatorUrls.for_base("http://127.0.0.1:8080").plutora_api_url`` is
-        ``"http://127.0.0.1:8080/plutora/api"``."""
-        return cls(
-            base=base,
-            plutora_token_url=f"{base}/plutora/oauth/token",
-            plutora_api_url=f"{base}/plutora/api",
-            plutora_test_token_url=f"{base}/plutora-test/oauth/token",
-            plutora_test_api_url=f"{base}/plutora-test/api",
-            swagger_url=f"{base}/swagger",
-            control_url=f"{base}/_sim",
-            ca_file=ca_file,
-        )
-
-    @classmethod
-    def for_ports(
-        cls, base: str, roots: Sequence[str], ca_file: str | None = None
-    ) -> SimulatorUrls:
-        """The URLs of the ``ports`` layout: ``base`` serves Swagger and the control API,
-        ``roots`` are the four ports' roots in :data:`PORT_PARTS` order. Example::
-
-            SimulatorUrls.for_ports("http://h:80", ["http://h:81", "http://h:82",
-                                    "http://h:83", "http://h:84"]).plutora_api_url
-            # 'http://h:82'
-        """
-        token, api, test_token, test_api = roots
-        return cls(
-            base=base,
-            plutora_token_url=f"{token}/oauth/token",
-            plutora_api_url=api,
-            plutora_test_token_url=f"{test_token}/oauth/token",
-            plutora_test_api_url=test_api,
-            swagger_url=f"{base}/swagger",
-            control_url=f"{base}/_sim",
-            ca_file=ca_file,
-        )
-
-    def as_dict(self) -> dict[str, str]:
-        """The URLs by field name, e.g. for a JSON ready file."""
-        return asdict(self)
 
 
 def _as_seen_from(

@@ -215,6 +215,8 @@ def test_secret_texts_work_as_text_and_never_show() -> None:
     assert holds_secret(credentials)
     assert holds_secret(token)
     assert not holds_secret("plain text")
+    assert holds_secret(("user", SecretText("the-password")))
+    assert not holds_secret(("user", "plain text"))
 
 
 def test_a_refusal_another_process_forgot_is_not_kept_by_this_one(

@@ -24,19 +24,12 @@ from xml.etree import ElementTree
 import pytest
 
 from PlutoraLibrary.simulator import load_config
-from tests.conftest import running_plutora_sim
+from tests.conftest import SIM_CREDENTIALS, running_plutora_sim
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 EXAMPLE_URL = "http://127.0.0.1:8080"
 PASSWORD = "Docs-Password-8"
-SIM_CREDENTIALS = {
-    "PLUTORA_CLIENT_ID": "sim-plutora-client",
-    "PLUTORA_CLIENT_SECRET": "sim-plutora-secret",
-    "PLUTORA_USERNAME": "qa.lead@example.com",
-    "PLUTORA_PASSWORD": "Sim-Password-1",
-}
-
 #: What an example needs before it runs: Robot rows (cells separated by four spaces) that set
 #: the variables its rows use. Each generated test starts from a reset simulator.
 TEMP_USER = "Add Simulator User    temp@example.com    ${PASSWORD}"
@@ -111,33 +104,48 @@ def example_rows(doc: str) -> list[str]:
     return rows
 
 
-def keyword_examples_suite() -> tuple[str, list[str]]:
-    """The generated suite and the names of its tests (one per keyword)."""
+SUITE_SETTINGS = [
+    "*** Settings ***",
+    "Library    OperatingSystem",
+    "Library    PlutoraLibrary",
+    "Test Setup    Reset Simulator",
+    "",
+    "*** Variables ***",
+    "${PASSWORD: Secret}    %{DOCS_PASSWORD}",
+    "",
+]
+
+
+def keyword_examples_suite() -> tuple[dict[str, str], list[str]]:
+    """The generated suite, as files of a folder, and the names of its tests (one per
+    keyword). Each keyword's examples are a suite of their own, so that what an example does
+    with ``scope=Suite`` ends with its keyword's suite instead of lasting into the next
+    keyword's; the folder's ``__init__.robot`` points the library at the simulator once."""
     from robot.libdocpkg import LibraryDocumentation
 
     library = LibraryDocumentation("PlutoraLibrary")
-    lines = [
-        "*** Settings ***",
-        "Library    OperatingSystem",
-        "Library    PlutoraLibrary",
-        "Suite Setup    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}",
-        "Test Setup    Reset Simulator",
-        "",
-        "*** Variables ***",
-        "${PASSWORD: Secret}    %{DOCS_PASSWORD}",
-        "",
-        "*** Test Cases ***",
-    ]
+    files = {
+        "__init__.robot": "\n".join(
+            [
+                "*** Settings ***",
+                "Library    PlutoraLibrary",
+                "Suite Setup    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}",
+                "",
+            ]
+        )
+    }
     names = []
-    for keyword in library.keywords:
+    for number, keyword in enumerate(library.keywords, start=1):
         names.append(keyword.name)
-        lines.append(keyword.name)
+        lines = [*SUITE_SETTINGS, "*** Test Cases ***", keyword.name]
         if keyword.name in TEARDOWNS:
             lines.append(f"    [Teardown]    {TEARDOWNS[keyword.name]}")
         rows = PRELUDES.get(keyword.name, []) + example_rows(keyword.doc)
         lines += [f"    {row}" for row in rows]
         lines.append("")
-    return "\n".join(lines), names
+        # "01__Name.robot": run in this order, the suite named after the keyword.
+        files[f"{number:02d}__{keyword.name.replace(' ', '_')}.robot"] = "\n".join(lines)
+    return files, names
 
 
 @pytest.fixture(scope="module")
@@ -166,17 +174,26 @@ def _failures(output: Path) -> list[str]:
 def test_every_keyword_documentation_example_runs(
     shared_sim: dict[str, str], tmp_path: Path
 ) -> None:
-    suite, names = keyword_examples_suite()
-    (tmp_path / "keyword_examples.robot").write_text(suite, encoding="utf-8")
+    files, names = keyword_examples_suite()
+    suite = tmp_path / "keyword_examples"
+    suite.mkdir()
+    for name, text in files.items():
+        (suite / name).write_text(text, encoding="utf-8")
     assert len(names) >= 30
+    assert len(files) == len(names) + 1  # a suite per keyword, and the folder's init file
     result = subprocess.run(
         [sys.executable, "-m", "robot", "--outputdir", str(tmp_path / "out"), "--loglevel",
-         "DEBUG", str(tmp_path / "keyword_examples.robot")],
+         "DEBUG", str(suite)],
         cwd=ROOT, env=_environment(shared_sim), capture_output=True, text=True, timeout=300,
         check=False,
     )  # fmt: skip
     failed = _failures(tmp_path / "out" / "output.xml")
-    assert failed == [], "\n".join(failed) + f"\nthe suite: {tmp_path / 'keyword_examples.robot'}"
+    assert failed == [], "\n".join(failed) + f"\nthe suite: {suite}"
+    root = ElementTree.parse(tmp_path / "out" / "output.xml").getroot()  # noqa: S314 - ours
+    suites = [suite for suite in root.iter("suite") if suite.findall("test")]
+    assert [[test.get("name") for test in suite.findall("test")] for suite in suites] == [
+        [name] for name in names
+    ]  # one suite per keyword: a Suite scope ends with the keyword's examples
     assert result.returncode == 0, result.stdout[-3000:]
 
 

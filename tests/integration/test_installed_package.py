@@ -6,13 +6,10 @@ from the work tree: ``plutora sim``, a keyword in a tiny Robot suite, a pytest f
 
 from __future__ import annotations
 
-import json
 import os
-import signal
 import subprocess
 import sys
 import tarfile
-import time
 import venv
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,15 +17,11 @@ from typing import NamedTuple
 
 import pytest
 
+from tests.conftest import SIM_CREDENTIALS, running_plutora_sim
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = {
-    "PLUTORA_CLIENT_ID": "sim-plutora-client",
-    "PLUTORA_CLIENT_SECRET": "sim-plutora-secret",
-    "PLUTORA_USERNAME": "qa.lead@example.com",
-    "PLUTORA_PASSWORD": "Sim-Password-1",
-}
 
 
 class Installed(NamedTuple):
@@ -90,24 +83,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 @pytest.fixture(scope="module")
 def simulator(installed: Installed) -> Iterator[dict[str, str]]:
     """``plutora sim`` of the installed package."""
-    ready = installed.work / "ready.json"
-    process = subprocess.Popen(
-        [str(installed.bin / "plutora"), "sim", "--port", "0", "--ready-file", str(ready)],
-        cwd=installed.work,
-        env=installed.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not ready.exists():
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "plutora sim did not become ready"
-            time.sleep(0.05)
-        yield json.loads(ready.read_text(encoding="utf-8"))
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=15)
+    command = [str(installed.bin / "plutora")]
+    with running_plutora_sim(
+        installed.work, command=command, cwd=installed.work, env=installed.env
+    ) as urls:
+        yield urls
 
 
 def test_the_sdist_carries_the_contract_files_and_the_readme(installed: Installed) -> None:
@@ -171,4 +151,4 @@ def test_plutora_check_passes_against_the_installed_simulator(
         "PLUTORA_AUTH_URL": simulator["plutora_token_url"],
         "PLUTORA_API_URL": simulator["plutora_api_url"],
     }
-    _run([str(installed.bin / "plutora"), "check"], installed, **DEMO, **urls)
+    _run([str(installed.bin / "plutora"), "check"], installed, **SIM_CREDENTIALS, **urls)

@@ -21,6 +21,7 @@ SUITE = Path(__file__).resolve().parent / "scopes"
 def test_each_scope_lasts_until_its_test_suite_or_run_ends(
     sim: PlutoraSimulator, control: Control, tmp_path: Path
 ) -> None:
+    before = control("GET", "/settings").json()
     env = {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
     env |= {"PLUTORA_SIMULATOR_URL": sim.urls.base, "SCOPES_PASSWORD": "Scopes-Password-4"}
     command = [sys.executable, "-m", "robot", "--outputdir", str(tmp_path), str(SUITE)]
@@ -43,7 +44,50 @@ def test_each_scope_lasts_until_its_test_suite_or_run_ends(
     ]
     warnings = [text for level, text in messages if level == "WARN"]
     assert any("/scope-suite-setup-fault$" in text for text in warnings)  # after the suite's log
-    # The global changes outlive every suite: the fault is still queued, the setting still set.
-    queued = [fault["path"] for fault in control("GET", "/faults").json()]
-    assert queued == ["/scope-global-fault$"]
-    assert control("GET", "/settings").json()["rateWindowSeconds"] == 120
+    # The global changes outlive every suite (02_after.robot sees them) and end with the run.
+    assert any("End of the run" in t and "/scope-global-fault$" in t for t in undone), undone
+    assert any("/scope-global-fault$" in text for text in warnings)  # after the run's log
+    assert control("GET", "/faults").json() == []
+    assert control("GET", "/settings").json() == before
+
+
+NAMED_TEST = """\
+*** Settings ***
+Library          PlutoraLibrary
+Suite Setup      Run Keywords    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}
+...              AND    Set Simulator Settings    rateLimit=1234
+
+
+*** Test Cases ***
+A Test Ends
+    No Operation
+
+The Suite's Setting Outlives It
+    ${settings}    Set Simulator Settings
+    Should Be Equal As Integers    ${settings}[rateLimit]    1234
+"""
+
+
+def test_a_suite_named_test_or_global_owns_its_changes_alone(
+    sim: PlutoraSimulator, control: Control, tmp_path: Path
+) -> None:
+    # Owners are tagged: the suite "test" is not the test, the suite "global" not the run.
+    before = control("GET", "/settings").json()
+    suite = tmp_path / "named.robot"
+    suite.write_text(NAMED_TEST)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PLUTORA_")}
+    env |= {"PLUTORA_SIMULATOR_URL": sim.urls.base}
+    for name in ("test", "global"):
+        output = tmp_path / name
+        command = [sys.executable, "-m", "robot", "--name", name, "--outputdir", str(output)]
+        result = subprocess.run(
+            [*command, str(suite)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+        assert control("GET", "/settings").json() == before  # put back when the suite ended

@@ -260,7 +260,14 @@ def test_xdist_workers_share_one_token_grant(
     assert counters["requests"]["GET /plutora/api/me"] == {"200": 12}
 
 
-def test_xdist_with_the_bundled_simulator(pytester: pytest.Pytester) -> None:
+def _run_folders(temporary: Path) -> list[str]:
+    """The run folders (token sharing) the plugin left in ``temporary``, at any depth."""
+    return sorted(str(path) for path in temporary.rglob("plutora-run-*"))
+
+
+def test_xdist_with_the_bundled_simulator(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytester.makepyfile(
         """
 import pytest
@@ -274,8 +281,12 @@ def test_one_grant_so_far(plutora, plutora_simulator):
     assert plutora_simulator.control.counters()["tokenGrants"]["sim-plutora-client"] == 1
 """
     )
+    temporary = pytester.path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
     result = pytester.runpytest_subprocess("-n", "4", "--plutora-sim", "-p", "no:cacheprovider")
     assert _outcomes(result) == {"passed": 9}, result.stdout.str()[-3000:]
+    assert _run_folders(temporary) == []  # the controller removes the run folder at the end
 
 
 def test_no_secret_in_pytest_output_junit_or_allure(
@@ -328,6 +339,32 @@ def test_fails_with_locals(plutora, plutora_token, plutora_config):
     assert "GET /plutora/api/releases" in everything
     for secret in [SECRET, PASSWORD, *issued]:
         assert secret not in everything
+    assert _run_folders(temporary) == []
+
+
+def test_a_failed_comparison_of_user_switches_shows_no_password(
+    pytester: pytest.Pytester,
+) -> None:
+    # pytest diffs two NamedTuples field by field: the password fields must not be shown.
+    pytester.makepyfile(
+        """
+from PlutoraLibrary.core import Product
+from PlutoraLibrary.core.secret import SecretText
+from PlutoraLibrary.keywords.scopes import UserSwitch
+
+def test_switches():
+    # Built from parts: the traceback shows this source.
+    one = UserSwitch(Product.PLUTORA, "a@example.com", SecretText("Hunter-" + "Pass-1"), "test")
+    two = UserSwitch(Product.PLUTORA, "a@example.com", SecretText("Other-" + "Pass-2"), "test")
+    assert one == two
+"""
+    )
+    result = pytester.runpytest_subprocess("-vv", "-l", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    shown = result.stdout.str() + result.stderr.str()
+    assert "the values are secrets" in shown
+    assert "Hunter-Pass-1" not in shown
+    assert "Other-Pass-2" not in shown
 
 
 def test_an_unrelated_run_loads_no_client_or_simulator_and_makes_no_folder(
@@ -341,10 +378,13 @@ import sys
 
 def test_nothing_of_plutora_is_loaded():
     assert "pytest_plutora.plugin" in sys.modules  # the plugin is active...
-    # Other plugins of the environment load requests, allure and jsonschema-rs themselves.
-    heavy = {"aiohttp", "cryptography", "jsonschema", "pyrate_limiter", "filelock", "dotenv"}
+    heavy = {
+        "requests", "urllib3", "allure", "allure_commons", "robot", "aiohttp", "cryptography",
+        "jsonschema", "jsonschema_rs", "pyrate_limiter", "filelock", "dotenv",
+    }
     loaded = sorted(name for name in sys.modules if name.split(".")[0] in heavy)
     assert loaded == []
+    assert "PlutoraLibrary.simulator.server" not in sys.modules
     ours = sorted(name for name in sys.modules if name.startswith("PlutoraLibrary."))
     assert ours == ["PlutoraLibrary.core", "PlutoraLibrary.core.settings"]  # the options' table
 """
@@ -352,7 +392,12 @@ def test_nothing_of_plutora_is_loaded():
     temporary = pytester.path / "tmp"
     temporary.mkdir()
     monkeypatch.setenv("TMPDIR", str(temporary))
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly")
+    # Only this plugin: the environment's other plugins (allure-pytest, schemathesis, …) load
+    # requests, allure and jsonschema-rs themselves and would hide a regression of ours.
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    result = pytester.runpytest_subprocess(
+        "-p", "pytest_plutora.plugin", "-p", "no:cacheprovider", "-p", "no:randomly"
+    )
     assert _outcomes(result) == {"passed": 1}, result.stdout.str()[-3000:]
     assert list(temporary.iterdir()) == []
 

@@ -10,7 +10,14 @@ from enum import Enum
 import pytest
 from robot.running import TypeInfo
 
-from PlutoraLibrary.keywords.types import FaultKind, FaultStage, HttpMethod, SchemaShape, Scope
+from PlutoraLibrary.keywords.types import (
+    FaultKind,
+    FaultStage,
+    HttpMethod,
+    SchemaShape,
+    Scope,
+    member_of,
+)
 from PlutoraLibrary.simulator.backends.faults import FAULT_KINDS, Fault
 
 
@@ -36,6 +43,30 @@ from PlutoraLibrary.simulator.backends.faults import FAULT_KINDS, Fault
 )
 def test_robot_converts_the_strings_suites_pass(enum: type[Enum], text: str, member: Enum) -> None:
     assert TypeInfo.from_type_hint(enum).convert(text) is member
+
+
+@pytest.mark.parametrize(
+    ("enum", "given", "member"),
+    [
+        (FaultKind, FaultKind.DROP, FaultKind.DROP),
+        (FaultKind, "rate_limit", FaultKind.RATE_LIMIT),
+        (FaultKind, "Rate Limit", FaultKind.RATE_LIMIT),
+        (HttpMethod, "HEAD", HttpMethod.HEAD),
+        (HttpMethod, "options", HttpMethod.OPTIONS),
+        (SchemaShape, "list", SchemaShape.LIST),
+        (Scope, "suite", Scope.SUITE),
+        (Scope, "Global", Scope.GLOBAL),
+    ],
+)
+def test_python_callers_may_pass_members_values_or_names(
+    enum: type[Enum], given: Enum | str, member: Enum
+) -> None:
+    assert member_of(enum, given) is member
+
+
+def test_python_callers_get_the_allowed_values_for_a_wrong_one() -> None:
+    with pytest.raises(ValueError, match="FaultKind must be one of status, rate_limit"):
+        member_of(FaultKind, "ratelimited")
 
 
 def test_a_value_outside_the_set_is_refused_naming_the_allowed_ones() -> None:

@@ -1,5 +1,6 @@
 *** Settings ***
-Documentation    After the first suite ended: its changes are undone, global ones remain.
+Documentation    After the first suite ended: its changes are undone, global ones remain (until
+...              the end of the run).
 
 Resource         common.resource
 
