@@ -34,7 +34,9 @@ def main() -> None:
         else ["--rounds", "5", "--seconds", "4"]
     )
     scale = bench_scale.main(["--quick"] if quick else [])
-    core = bench_core.main(["--rounds", "1", "--calls", "50", "--repeats", "10"] if quick else [])
+    core = bench_core.main(
+        ["--rounds", "1", "--calls", "50", "--repeats", "10"] if quick else ["--defects", "100000"]
+    )
     keywords = bench_keywords.main(
         ["--rounds", "1", "--calls", "20", "--searches", "5"] if quick else []
     )
