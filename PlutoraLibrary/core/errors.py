@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 
 class PlutoraError(Exception):
@@ -394,13 +395,25 @@ def _sentences(text: str, advice: str) -> str:
 def connection_hint(
     url: str, error: BaseException, verify_setting: str = "PLUTORA_VERIFY_TLS"
 ) -> str:
-    """Advice for a TLS failure (empty for other failures): https spoken to a plain-http port
-    reads as a bare ``SSLError``; an untrusted certificate names the CA setting.
+    """Advice for a failure to reach the server (empty for others): a refused connection and
+    an unknown host name the host they tried; https spoken to a plain-http port reads as a
+    bare ``SSLError``; an untrusted certificate names the CA setting.
 
     Example: ``connection_hint("https://127.0.0.1:8080/me", error)``
     """
     names = {kind.__name__ for kind in type(error).__mro__}
     text = str(error)
+    host = urlsplit(url).netloc.rsplit("@", 1)[-1]
+    if "NameResolutionError" in text or "Name or service not known" in text:
+        return (
+            f"The host name in {host} was not found (DNS): check the URL's host, and the "
+            "network's DNS or proxy settings."
+        )
+    if "Connection refused" in text or "ConnectionRefusedError" in names:
+        return (
+            f"The connection to {host} was refused: nothing listens there. Check the URL's "
+            "host and port, and that the server is running."
+        )
     if "SSLError" not in names and "SSLError" not in text:
         return ""
     if any(

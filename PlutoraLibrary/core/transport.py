@@ -435,7 +435,9 @@ def _timed_out(error: requests.RequestException) -> str | None:
         return "read"
     reason: Any = error.args[0] if error.args else None
     reason = getattr(reason, "reason", reason)
-    if isinstance(reason, ConnectTimeoutError):
+    # urllib3 makes a refused connection and an unknown host (NewConnectionError) kinds of
+    # ConnectTimeoutError; requests does not call them timeouts, nor do we.
+    if isinstance(reason, ConnectTimeoutError) and not isinstance(reason, NewConnectionError):
         return "connect"
     if isinstance(reason, (ReadTimeoutError, TimeoutError)):
         return "read"
@@ -463,7 +465,9 @@ def _no_answer(
             "(PLUTORA_CONNECT_TIMEOUT)."
         )
     else:
-        kind = f"failed ({type(error).__name__})"
+        reason: Any = error.args[0] if error.args else None
+        unreachable = isinstance(getattr(reason, "reason", reason), NewConnectionError)
+        kind = "could not connect" if unreachable else f"failed ({type(error).__name__})"
         advice = (
             hint
             or "Check the API URL, the network, the proxy settings and the timeouts "
@@ -474,6 +478,8 @@ def _no_answer(
             f"{method} {shown} {kind} after it was sent: the server may have applied it. It was "
             "not sent again; look the record up before retrying."
         )
+    if kind == "could not connect":
+        return TransportError(f"{method} {shown} could not connect (retried where safe). {advice}")
     return TransportError(f"{method} {shown} {kind} with no answer (retried where safe). {advice}")
 
 

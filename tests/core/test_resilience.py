@@ -244,6 +244,32 @@ def test_no_answer_at_all_is_a_transport_error(sim: PlutoraSimulator) -> None:
         client.current_user()
 
 
+def test_a_refused_connection_and_an_unknown_host_say_so_and_name_the_host(
+    sim: PlutoraSimulator,
+) -> None:
+    from dataclasses import replace
+
+    config = config_for(sim, retries=0)
+    cases = {
+        "http://127.0.0.1:1/plutora/api": "The connection to 127.0.0.1:1 was refused",
+        "http://no-such-host.invalid/plutora/api": (
+            "The host name in no-such-host.invalid was not found (DNS)"
+        ),
+    }
+    for api_url, said in cases.items():
+        wrong = replace(config, plutora=replace(config.plutora, api_url=api_url))
+        with PlutoraClient(wrong) as client, pytest.raises(TransportError) as raised:
+            client.current_user()
+        message = str(raised.value)
+        assert "could not connect" in message
+        assert said in message
+        assert "timed out" not in message  # urllib3 files both under ConnectTimeoutError
+    refused = replace(config, plutora=replace(config.plutora, token_url="http://127.0.0.1:1/t"))
+    with PlutoraClient(refused) as client, pytest.raises(TransportError) as raised:
+        client.current_user()
+    assert "The connection to 127.0.0.1:1 was refused" in str(raised.value)
+
+
 # -- logins: never retried, never locking ---------------------------------------------------------
 
 
