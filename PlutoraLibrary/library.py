@@ -81,10 +81,10 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
     Import arguments override them; every setting is one (the settings table below). Give
     secrets as ``Secret`` values so that they never show in the log:
 
-    | *** Variables ***
+    | ``*** Variables ***``
     | ${CLIENT_SECRET: Secret}    %{PLUTORA_CLIENT_SECRET}
     |
-    | *** Settings ***
+    | ``*** Settings ***``
     | Library    PlutoraLibrary    region=uk    client_secret=${CLIENT_SECRET}    read_timeout=60
 
     Importing does no network I/O: the first keyword that needs a token logs in. One client

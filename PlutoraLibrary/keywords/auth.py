@@ -59,9 +59,14 @@ class AuthKeywords:
         refused login fails with ``InvalidClient``, ``LoginRejected`` or ``AccountLocked`` and
         is never retried.
 
+        Give a credential as a ``Secret``, which Robot makes from an environment variable
+        (``${WRONG_SECRET: Secret}    %{WRONG_SECRET=not-the-secret}`` in the variables
+        section, or the same with ``VAR`` in a test): a plain text shows in the log, and the
+        library warns about it.
+
         | ${token} =    | Get Token |
         | ${token} =    | Get Token | Plutora Test |
-        | Run Keyword And Expect Error | InvalidClient: * | Get Token | client_secret=wrong |
+        | Run Keyword And Expect Error | InvalidClient: * | Get Token | client_secret=${WRONG_SECRET} |
         """
         if not any((client_id, client_secret, username, password)):
             return Secret(self.context.client(product).transport.tokens.token().value)

@@ -46,6 +46,7 @@ PRELUDES: dict[str, list[str]] = {
         "VAR    ${id}    ${open}[0][Id]",
     ],
     "Get Environment": ["${environments} =    Get Environments"],
+    "Get Token": ["VAR    ${WRONG_SECRET: Secret}    %{WRONG_SECRET=not-the-secret}"],
     "Get Host": ["${hosts} =    Get Hosts", "VAR    ${id}    ${hosts}[0][id]"],
     "Get Hosts": [
         "${environments} =    Get Environments",
