@@ -96,6 +96,8 @@ class Retried(NamedTuple):
     failure: str | None
     body: bytes
     content_type: str | None
+    #: The seconds urllib3 backed off after it, before the next attempt.
+    backoff: float = 0.0
 
 
 class Watch:
@@ -227,10 +229,14 @@ class DeadlineRetry(Retry):
         return retry
 
     def sleep(self, response: Any = None) -> None:
+        started = time.perf_counter()
         super().sleep(response)
         watch = current_watch()
         if watch is not None:
             watch.attempt_started = time.perf_counter()  # the next attempt begins now
+            if watch.retried:  # the wait shows in the call's record, between the attempts
+                backoff = watch.attempt_started - started
+                watch.retried[-1] = watch.retried[-1]._replace(backoff=backoff)
 
     def is_exhausted(self) -> bool:
         watch = current_watch()

@@ -369,6 +369,8 @@ def _note_retried(call: CallRecord, watch: Watch) -> None:
             call.failed(retried.failure or "no answer", elapsed)
         else:
             call.answered(retried.status, elapsed, retried.body, retried.content_type)
+        if retried.backoff >= 0.001:
+            call.waited(round(retried.backoff, 3), "backoff before retrying")
 
 
 _GATEWAY_STATUSES = frozenset({502, 503, 504})

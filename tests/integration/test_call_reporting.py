@@ -115,10 +115,11 @@ def test_allure_shows_the_attempts_and_the_outcome_of_each_call(run: Path) -> No
     retried = next(
         s
         for s in steps
-        if s["name"] == "GET /plutora/api/releases" and len(s.get("steps", [])) == 3
+        if s["name"] == "GET /plutora/api/releases" and len(s.get("steps", [])) >= 3
     )
     assert retried["status"] == "passed"
-    assert [s["name"].split(" (")[0] for s in retried["steps"]] == ["503", "503", "200"]
+    attempts = [s["name"] for s in retried["steps"] if not s["name"].startswith("waited")]
+    assert [name.split(" (")[0] for name in attempts] == ["503", "503", "200"]
     missing = next(s for s in steps if s["name"] == "GET /plutora/api/releases/no-such-release")
     assert missing["status"] == "failed"
     names = [s["name"] for s in steps]
