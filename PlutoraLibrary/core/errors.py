@@ -106,7 +106,9 @@ class LoginRejected(AuthenticationError):
 
     advice = (
         "The username (the login e-mail) or the password is wrong. Not retried: five failed "
-        "logins lock the account. Fix PLUTORA_USERNAME / PLUTORA_PASSWORD before running again."
+        "logins lock the account. Fix them where they come from (PLUTORA_USERNAME / "
+        "PLUTORA_PASSWORD, PLUTORA_TEST_… for Plutora Test, or the credentials given to the "
+        "keyword, fixture or client) before running again."
     )
 
 
@@ -311,8 +313,9 @@ class SchemaMismatch(PlutoraError):
 
     ``mismatches`` lists every difference (:class:`Mismatch`: path, expected, got);
     ``json_path``, ``expected`` and ``actual`` are the first's; ``schema`` names the schema;
-    ``hint`` is advice such as the list schema to use for a list item. The message lists the
-    first :data:`SHOWN_MISMATCHES` and counts the rest.
+    ``hint`` is advice such as the list schema to use for a list item. The message gives the
+    first mismatch, then the hint, then lists up to :data:`SHOWN_MISMATCHES` and counts the
+    rest.
 
     Example: ``[str(m) for m in error.mismatches]``
     """
@@ -338,6 +341,8 @@ class SchemaMismatch(PlutoraError):
             f"{prefix}the data does not match schema '{schema}' at {json_path}: "
             f"expected {expected}, got {actual}."
         )
+        if hint:  # first: it is often the whole answer (the list schema to use)
+            message += f"\n{hint}"
         others = self.mismatches[1:]
         if others:
             shown = others[: SHOWN_MISMATCHES - 1]
@@ -345,8 +350,6 @@ class SchemaMismatch(PlutoraError):
             message += "".join(f"\n- {mismatch}" for mismatch in shown)
             if len(others) > len(shown):
                 message += f"\n- and {len(others) - len(shown)} more"
-        if hint:
-            message += f"\n{hint}"
         super().__init__(message)
 
 

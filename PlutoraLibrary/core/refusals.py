@@ -114,9 +114,8 @@ class Refusal:
         until = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.expires_at))
         return (
             f"This is the refusal of {at}, remembered in {self.where}: nothing was sent now, "
-            "because five failed logins lock the account and a refused login is tried once per "
-            f"run. Other credentials are tried at once; these are not tried again before {until} "
-            "(refusal_memory_seconds)."
+            "since a refused login is tried once per run. Other credentials are tried at once; "
+            f"these are not tried again before {until} (refusal_memory_seconds)."
         )
 
 

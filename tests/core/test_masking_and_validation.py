@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from PlutoraLibrary.core import SchemaMismatch, Schemas, schema_names
+from PlutoraLibrary.core import PlutoraClient, SchemaMismatch, Schemas, schema_names
 from PlutoraLibrary.core.reporting import (
     SECRETS,
     mask_body,
@@ -394,3 +394,14 @@ def test_the_core_imports_neither_robot_nor_pytest() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_list_item_checked_as_a_detail_is_told_the_list_schema_first(
+    client: PlutoraClient,
+) -> None:
+    item = client.releases()[0]
+    with pytest.raises(SchemaMismatch) as caught:
+        Schemas().validate(item, "release")
+    lines = str(caught.value).splitlines()
+    assert "release-list-item" in lines[1]  # right after the first mismatch, before the list
+    assert caught.value.hint in lines[1]
