@@ -114,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def run_check(args: argparse.Namespace) -> int:
     """``plutora check``: 0 when every check passed, 1 on a failure, 2 on bad settings."""
-    from .core.check import run_checks, table
+    from .core.check import not_checked, run_checks, table
     from .core.config import PlutoraConfig
     from .core.errors import ConfigurationError
 
@@ -125,6 +125,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"plutora check: {error}", file=sys.stderr)
         return 2
     print(table(results), flush=True)
+    for line in not_checked(config):
+        print(f"plutora check: {line}", file=sys.stderr)
     return 0 if all(result.passed for result in results) else 1
 
 

@@ -123,6 +123,26 @@ def run_checks(config: PlutoraConfig) -> list[CheckResult]:
     return results
 
 
+def not_checked(config: PlutoraConfig) -> list[str]:
+    """A line for each product that :func:`run_checks` leaves out, saying what to set, so
+    that a gate over one product does not read as a gate over both.
+
+    Example: ``not_checked(config)`` → ``['Plutora Test was not checked: …']``
+    """
+    lines = []
+    for product in (config.plutora, config.plutora_test):
+        if product.configured:
+            continue
+        try:
+            product.require_credentials()
+        except ConfigurationError as error:
+            missing = "; ".join(error.problems)
+        else:  # pragma: no cover - not configured means a problem is named
+            missing = "its settings are incomplete"
+        lines.append(f"{product.product.label} was not checked: {missing}")
+    return lines
+
+
 def table(results: list[CheckResult]) -> str:
     """The results as a plain-text table."""
     rows = [("product", "check", "result", "ms", "detail")]

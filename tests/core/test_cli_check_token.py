@@ -52,6 +52,15 @@ def test_check_passes_against_a_healthy_site(sim: PlutoraSimulator) -> None:
     assert "Sim-Password-1" not in result.stdout + result.stderr
 
 
+def test_check_of_one_product_says_the_other_was_not_checked(sim: PlutoraSimulator) -> None:
+    env = {key: value for key, value in _env(sim).items() if not key.startswith("PLUTORA_TEST_")}
+    result = _run(["check"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Plutora Test was not checked:" in result.stderr
+    assert "PLUTORA_TEST_" in result.stderr  # what to set
+    assert "Plutora Test" not in result.stdout  # the table is Plutora's alone
+
+
 def test_check_fails_on_a_refused_login_and_says_why(sim: PlutoraSimulator) -> None:
     result = _run(["check"], _env(sim, PLUTORA_PASSWORD="wrong-password-123"))
     assert result.returncode == 1
