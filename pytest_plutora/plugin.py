@@ -92,6 +92,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "plutora_sim", "start the bundled simulator for the run.", type="bool", default=None
     )
+    group.addoption(
+        "--plutora-required",
+        dest="plutora_required",
+        action="store_true",
+        default=None,
+        help="fail (not skip) the tests of a product that is not configured: a CI job that "
+        "lost its secrets goes red.",
+    )
+    parser.addini(
+        "plutora_required",
+        "fail (not skip) the tests of a product that is not configured.",
+        type="bool",
+        default=None,
+    )
 
 
 def _setting(config: pytest.Config, name: str) -> Any:
@@ -359,21 +373,34 @@ def _record_calls_at_info(request: pytest.FixtureRequest) -> None:
         request.addfinalizer(lambda: calls.setLevel(logging.NOTSET))
 
 
-def _skip_unless_configured(config: PlutoraConfig, product: Product) -> None:
+def _required(config: pytest.Config) -> bool:
+    """``--plutora-required``, the ini ``plutora_required`` or ``PLUTORA_REQUIRED``."""
+    if config.getoption("plutora_required"):
+        return True
+    if config.getini("plutora_required"):
+        return True
+    return os.environ.get("PLUTORA_REQUIRED", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _skip_unless_configured(
+    config: PlutoraConfig, product: Product, pytestconfig: pytest.Config
+) -> None:
+    """Skip (or, with ``--plutora-required``, fail) a test of a product not configured."""
     from PlutoraLibrary.core.errors import ConfigurationError
 
     try:
         config.product(product).require_credentials()
     except ConfigurationError as error:
-        pytest.skip(
-            f"{product.label} is not configured ({'; '.join(error.problems)}) "
-            "- or run with --plutora-sim."
-        )
+        said = f"{product.label} is not configured ({'; '.join(error.problems)})"
+        if _required(pytestconfig):
+            pytest.fail(f"{said}; --plutora-required makes that a failure.", pytrace=False)
+        pytest.skip(f"{said} - or run with --plutora-sim.")
 
 
 @pytest.fixture(scope="session")
-def plutora(plutora_config: PlutoraConfig) -> Iterator[PlutoraClient]:
-    """An authenticated Plutora client for the session (skipped when not configured).
+def plutora(plutora_config: PlutoraConfig, pytestconfig: pytest.Config) -> Iterator[PlutoraClient]:
+    """An authenticated Plutora client for the session (skipped when not configured; a
+    failure with ``--plutora-required``).
 
     Example::
 
@@ -383,14 +410,17 @@ def plutora(plutora_config: PlutoraConfig) -> Iterator[PlutoraClient]:
     from PlutoraLibrary.core.config import Product
     from PlutoraLibrary.core.plutora import PlutoraClient
 
-    _skip_unless_configured(plutora_config, Product.PLUTORA)
+    _skip_unless_configured(plutora_config, Product.PLUTORA, pytestconfig)
     with PlutoraClient(plutora_config) as client:
         yield client
 
 
 @pytest.fixture(scope="session")
-def plutora_test(plutora_config: PlutoraConfig) -> Iterator[PlutoraTestClient]:
-    """An authenticated Plutora Test client for the session (skipped when not configured).
+def plutora_test(
+    plutora_config: PlutoraConfig, pytestconfig: pytest.Config
+) -> Iterator[PlutoraTestClient]:
+    """An authenticated Plutora Test client for the session (skipped when not configured; a
+    failure with ``--plutora-required``).
 
     Example::
 
@@ -400,7 +430,7 @@ def plutora_test(plutora_config: PlutoraConfig) -> Iterator[PlutoraTestClient]:
     from PlutoraLibrary.core.config import Product
     from PlutoraLibrary.core.test_management import PlutoraTestClient
 
-    _skip_unless_configured(plutora_config, Product.PLUTORA_TEST)
+    _skip_unless_configured(plutora_config, Product.PLUTORA_TEST, pytestconfig)
     with PlutoraTestClient(plutora_config) as client:
         yield client
 

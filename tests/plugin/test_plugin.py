@@ -138,6 +138,25 @@ def test_simulator(plutora_simulator):
     )
 
 
+def test_with_plutora_required_a_product_not_configured_fails(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+def test_plutora(plutora):
+    pass
+
+def test_plutora_test(plutora_test):
+    pass
+"""
+    )
+    result = pytester.runpytest_subprocess("--plutora-required")
+    assert _outcomes(result) == {"errors": 2}, result.stdout.str()[-2000:]
+    result.stdout.fnmatch_lines(
+        ["*Plutora is not configured*PLUTORA_CLIENT_ID*--plutora-required makes that a failure*"]
+    )
+    pytester.makeini("[pytest]\nplutora_required = true\n")
+    assert _outcomes(pytester.runpytest_subprocess()) == {"errors": 2}
+
+
 def test_the_example_module_passes_offline_with_plutora_sim(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         test_examples=(ROOT / "tests" / "examples" / "test_plutora_examples.py").read_text()
