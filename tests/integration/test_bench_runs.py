@@ -50,8 +50,12 @@ def test_the_scale_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> No
     )  # fmt: skip
     figures = json.loads(figures_file.read_text())
     assert figures["sizes"] == [1000, 10000]
-    for entity in ("defects", "releases", "changes"):
-        assert len(figures["ratio_largest_to_smallest"][entity]) == 8
+    searches = {"first", "last", "equals", "within", "sorted", "equals_sorted"}
+    searches |= {"contains_first", "contains_next"}
+    lists = {"filter_first", "filter_next"}  # GET ?filter= (defects have no such list)
+    ratios = figures["ratio_largest_to_smallest"]
+    assert set(ratios["defects"]) == searches
+    assert set(ratios["releases"]) == set(ratios["changes"]) == searches | lists
     assert figures["defects_only"]["bytes_per_defect"] > 0
     text = report.read_text()
     assert "| **ratio 10k/1k** |" in text
