@@ -131,6 +131,12 @@ class RecordingWriter:
 
         Example: ``RecordingWriter("site.ndjson").start()``
         """
+        folder = self.path.absolute().parent
+        if not folder.is_dir():  # filelock would create it: a typo would go unnoticed
+            raise RecordingError(
+                f"Cannot write the recording {self.path}: the folder {folder} does not exist. "
+                "Create it, or give a file in an existing folder."
+            )
         self.append([])
 
     def append(self, exchanges: list[dict[str, Any]], scrub: Any = None) -> None:
