@@ -107,6 +107,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
     )
     group.addoption(
+        "--plutora-sim-seed-from",
+        dest="plutora_sim_seed_from",
+        default=None,
+        metavar="FILE",
+        help="with --plutora-sim: seed the simulator from a recording (plutora record FILE).",
+    )
+    parser.addini(
+        "plutora_sim_seed_from", "with plutora_sim: a recording to seed from.", default=None
+    )
+    group.addoption(
         "--plutora-drift",
         dest="plutora_drift",
         default=None,
@@ -279,7 +289,11 @@ def _simulator_url(config: pytest.Config) -> str | None:
         own = _configured(config)
     except ConfigurationError:
         own = PlutoraConfig.from_env({})
-    simulator = PlutoraSimulator(accepting(SimulatorConfig(), own)).start()
+    seed_from = config.getoption("plutora_sim_seed_from", None) or config.getini(
+        "plutora_sim_seed_from"
+    )
+    settings = SimulatorConfig(seed_from=str(seed_from)) if seed_from else SimulatorConfig()
+    simulator = PlutoraSimulator(accepting(settings, own)).start()
     config.stash[_sim_key] = simulator
     config.stash[_sim_url_key] = simulator.urls.base
     return simulator.urls.base
