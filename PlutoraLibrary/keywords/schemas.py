@@ -67,7 +67,7 @@ class SchemaKeywords:
         line: any size takes constant memory.
 
         | Recording Should Match Contract | ${OUTPUT DIR}/site.ndjson |
-        | Recording Should Match Contract | site.ndjson | fail_on=default,new |
+        | Recording Should Match Contract | ${CURDIR}/site.ndjson | fail_on=default,new |
         """
         from ..core.drift import Vocabulary, check_drift, fail_kinds
 

@@ -92,6 +92,7 @@ class SimulatorKeywords:
         | ${urls} =    | Start Plutora Simulator |
         | Stop Plutora Simulator |
         | ${urls} =    | Start Plutora Simulator | seed=7 | config=${CURDIR}/sim.toml |
+        | Stop Plutora Simulator |
         | ${urls} =    | Start Plutora Simulator | seed_from=${CURDIR}/site.ndjson |
 
         ``seed_from``: a recording of your site (``plutora record FILE``) whose lookup
