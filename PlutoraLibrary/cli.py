@@ -229,7 +229,7 @@ def run_drift(args: argparse.Namespace) -> int:
         if args.against_simulator:
             from .fidelity import compare_with_simulator
 
-            gap = compare_with_simulator(args.file, kinds)
+            gap = compare_with_simulator(args.file)  # the gap is reported, never failing
     except RecordingError as error:
         print(f"plutora drift: {error}", file=sys.stderr)
         return 2

@@ -308,6 +308,16 @@ def test_plutora_record_and_drift_exit_codes(tmp_path: Path, recordings: list[Pa
     assert _plutora("drift", str(tmp_path / "none.ndjson")).returncode == 2
     assert _plutora("drift", str(path), "--fail-on", "nonsense").returncode == 2
     assert _plutora("drift", str(path), "--fail-on", "new").returncode == 0
+    gap = _plutora("drift", str(path), "--against-simulator")
+    assert gap.returncode == 0, gap.stdout + gap.stderr
+    assert "Shape of the simulator's answers against the site's" in gap.stdout
+    both = json.loads(
+        _plutora("drift", str(path), "--against-simulator", "--format", "json").stdout
+    )
+    assert set(both) >= {"operations", "againstSimulator"}
+    no_seed = _plutora("sim", "--port", "0", "--seed-from", str(tmp_path / "none.ndjson"))
+    assert no_seed.returncode == 2
+    assert "cannot read the recording" in no_seed.stderr
 
 
 def test_plutora_drift_fails_on_failing_drift_and_2_wins(
