@@ -288,6 +288,8 @@ def run_token(args: argparse.Namespace) -> int:
 def _describe(sim: PlutoraSimulator) -> str:
     urls = sim.urls
     how = f"seed {sim.config.seed}" + (", layout ports" if sim.layout == "ports" else "")
+    if sim.config.seed_from:
+        how += f", seeded from the recording {sim.config.seed_from}"
     lines = [
         f"Plutora simulator ready on {urls.base} ({how})",
         f"  Plutora token URL:       {urls.plutora_token_url}",
