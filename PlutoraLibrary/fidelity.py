@@ -29,10 +29,7 @@ from .core.recording import read_recording
 from .simulator import DEMO_API_KEYS, DEMO_USERS, SimulatorConfig
 
 #: The kinds of a gap, in the order reports show them.
-GAP_KINDS = ("status", "site only", "simulator only", "type", "not seeded")
-#: Kinds whose records the simulator does not take from a recording (their trees of hosts and
-#: layers stay generated): a 404 for one of them is reported as not seeded, not as a gap.
-NOT_SEEDED = ("/environments/", "/hosts/", "/layers/")
+GAP_KINDS = ("status", "site only", "simulator only", "type")
 
 
 def shape_of(value: Any, path: str = "$") -> Iterator[tuple[str, str]]:
@@ -139,9 +136,6 @@ def compare_with_simulator(
                 timeout=timeout,
             )
             if answer.status_code != exchange["status"]:
-                if answer.status_code == 404 and any(p in where.lower() for p in NOT_SEEDED):
-                    report.note(operation, "not seeded", "—", "records of this kind stay generated")
-                    continue
                 report.note(
                     operation, "status", "—", f"site {exchange['status']}, "
                     f"simulator {answer.status_code}",

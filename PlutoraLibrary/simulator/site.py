@@ -9,9 +9,9 @@ site of seed 1 stays exactly as it was):
   ``renamed_fields`` answers fields under other names (:func:`renamed`);
 - a recording (``seed_from``, written by ``plutora record``): its lookup values and custom
   field definitions replace the generated ones, its change display-name spelling is used,
-  and its releases, changes, organizations, systems and defects are added (ids kept, people
-  replaced by generated ones; references to records that were not recorded point to
-  generated records of the same kind).
+  and its releases, changes, organizations, systems, defects, environments, hosts and layers
+  are added (ids kept, people replaced by generated ones; references to records that were
+  not recorded point to generated records of the same kind).
 
 The simulator imports nothing from the client: the recording's lines are read here, with
 the standard library (the format is documented in ``docs/recording.md``).
@@ -45,8 +45,12 @@ RECORDING_VERSION = 1
 #: The collections a recording adds records to, by the first segment of their paths.
 KINDS = {
     "releases": "releases", "changes": "changes", "organizations": "organizations",
-    "systems": "systems", "defects": "defects",
+    "systems": "systems", "defects": "defects", "environments": "environments",
+    "hosts": "hosts", "layers": "layers",
 }  # fmt: skip
+#: Records nested in records of a kind, taken as records of their own: an environment's
+#: hosts, a host's layers.
+NESTED = {"environments": ("hosts", "hosts"), "hosts": ("layers", "layers")}
 #: Fields that name people: always taken from a generated record (people are pseudonymised).
 PEOPLE_FIELDS = frozenset(
     {
@@ -104,18 +108,26 @@ class Recorded:
         if kind is None or method not in ("GET", "POST"):
             return
         for record in _records_in(body):
-            key = "Id" if kind == "defects" else "id"
-            record_id = record.get(key)
-            if not isinstance(record_id, str) or not _GUID.match(record_id):
-                continue
-            known = self.records.setdefault(kind, {})
-            known[record_id.lower()] = {**known.get(record_id.lower(), {}), **record}
-            self._definitions(record)
+            self._record(kind, record)
             if kind == "changes":
                 if "changeStatusName" in record and "changeStatus" not in record:
                     self.change_display_names = "named"
                 elif "changeStatus" in record:
                     self.change_display_names = "classic"
+
+    def _record(self, kind: str, record: Record) -> None:
+        key = "Id" if kind == "defects" else "id"
+        record_id = record.get(key)
+        if not isinstance(record_id, str) or not _GUID.match(record_id):
+            return
+        known = self.records.setdefault(kind, {})
+        known[record_id.lower()] = {**known.get(record_id.lower(), {}), **record}
+        self._definitions(record)
+        if kind in NESTED:
+            field_name, nested_kind = NESTED[kind]
+            for item in record.get(field_name) or ():
+                if isinstance(item, dict):
+                    self._record(nested_kind, item)
 
     def _definitions(self, record: Record) -> None:
         for item in record.get("additionalInformation") or ():
