@@ -429,7 +429,8 @@ class DriftReport:
         for operation in operations:
             mine = [line for line in self.sorted_lines() if line.operation == operation]
             out.append("")
-            out.append(f"{operation}  ({self.checked.get(operation, 0)} answers)")
+            answers = self.checked.get(operation, 0)
+            out.append(f"{operation}  ({answers} answer{'' if answers == 1 else 's'})")
             if not mine:
                 out.append("  no drift")
                 continue
