@@ -135,7 +135,7 @@ def _parser() -> argparse.ArgumentParser:
         default="default",
         metavar="KINDS",
         help="comma-separated kinds that fail: status, missing, type, new, enum, lookup, "
-        "'custom field', operation; or all, none, default (status,missing,type)",
+        "custom-field, operation; or all, none, default (status,missing,type)",
     )
     drift.add_argument(
         "--format", choices=["text", "json", "junit"], default="text", help="output format"

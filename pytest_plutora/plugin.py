@@ -125,6 +125,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "failing drift fails the run (exit 1), a file that is no recording exits 4.",
     )
     group.addoption(
+        "--plutora-drift-baseline",
+        dest="plutora_drift_baseline",
+        default=None,
+        metavar="FILE",
+        help="with --plutora-drift: the recording whose lookup values and custom fields count "
+        "as known (default: the simulator's default site).",
+    )
+    group.addoption(
         "--plutora-drift-fail-on",
         dest="plutora_drift_fail_on",
         default="default",
@@ -659,11 +667,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     path = config.getoption("plutora_drift", None)
     if not path or hasattr(config, "workerinput"):
         return
-    from PlutoraLibrary.core.drift import check_drift, fail_kinds
+    from PlutoraLibrary.core.drift import Vocabulary, check_drift, fail_kinds
     from PlutoraLibrary.core.recording import RecordingError
 
     try:
-        report = check_drift(path, fail_kinds(config.getoption("plutora_drift_fail_on")))
+        baseline_path = config.getoption("plutora_drift_baseline", None)
+        baseline = Vocabulary.of_recording(baseline_path) if baseline_path else None
+        kinds = fail_kinds(config.getoption("plutora_drift_fail_on"))
+        report = check_drift(path, kinds, baseline)
     except (RecordingError, ValueError) as error:
         config.stash[_drift_key] = f"--plutora-drift: {error}"
         session.exitstatus = pytest.ExitCode.USAGE_ERROR

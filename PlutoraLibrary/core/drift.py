@@ -61,10 +61,12 @@ def json_type(value: Any) -> str:
 
 
 def fail_kinds(text: str) -> frozenset[str]:
-    """The kinds named by ``--fail-on`` (comma-separated; ``all``, ``none``, ``default``), or
-    :class:`ValueError` naming the unknown one. Example: ``fail_kinds("missing,new")``."""
+    """The kinds named by ``--fail-on`` (comma-separated; ``all``, ``none``, ``default``;
+    ``custom-field`` or ``custom_field`` for ``custom field``), or :class:`ValueError` naming
+    the unknown one. Example: ``fail_kinds("missing,new")``."""
     chosen: set[str] = set()
-    for word in (part.strip().lower() for part in text.split(",")):
+    for word in (" ".join(part.replace("-", " ").replace("_", " ").lower().split())
+                 for part in text.split(",")):  # fmt: skip
         if word in ("", "none"):
             continue
         if word == "all":

@@ -456,6 +456,7 @@ def test_plutora_record_and_drift_under_xdist(pytester: pytest.Pytester, tmp_pat
     result = pytester.runpytest_subprocess(
         "--plutora-sim", "-n", "2", "-p", "no:cacheprovider",
         "--plutora-record", str(recording), "--plutora-drift", str(recording),
+        "--plutora-drift-baseline", str(recording), "--plutora-drift-fail-on", "all",
     )  # fmt: skip
     assert result.ret == 0, result.stdout.str()
     result.stdout.fnmatch_lines(["*Plutora drift*", "*No failing drift*"])

@@ -87,6 +87,7 @@ def test_statuses_operations_lookups_and_custom_fields() -> None:
     assert report.failing()  # the status
     assert fail_kinds("none") == frozenset()
     assert fail_kinds("default,new") == FAILING_BY_DEFAULT | {"new"}
+    assert fail_kinds("custom-field, Custom_Field") == {"custom field"}
     with pytest.raises(ValueError, match="unknown kind 'newish'"):
         fail_kinds("newish")
 
