@@ -183,7 +183,10 @@ def _merge_parts(
     for part in node.get("allOf", ()):
         inner, more = _merged(api, part)
         choices.extend(more)
-        props = {**inner.get("properties", {}), **merged.get("properties", {})}
+        props = dict(merged.get("properties", {}))
+        for name, rule in inner.get("properties", {}).items():
+            # A property several parts describe must meet every description.
+            props[name] = {"allOf": [props[name], rule]} if name in props else rule
         if props:
             merged["properties"] = props
         needed = [*inner.get("required", ()), *merged.get("required", ())]
@@ -226,7 +229,15 @@ def walk(
         if not branches:
             continue
         tried = [walk(api, branch, value, path, known) for branch in branches]
-        best = min(tried, key=lambda found: (_failures(found), len(found)))
+        # A branch whose type does not fit the value at all loses to any that does.
+        best = min(
+            tried,
+            key=lambda found: (
+                any(kind == "type" and where == path for kind, where, _ in found),
+                _failures(found),
+                len(found),
+            ),
+        )
         out.extend(best)
     allowed = _allowed(merged)
     if allowed is not None and not _fits(allowed, value):

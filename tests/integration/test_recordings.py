@@ -239,7 +239,9 @@ def test_a_renamed_field_is_a_missing_field_and_a_new_one(
         recordings.append(path)
         record_site(config_for(sim), path)
     found = drift_lines(path)
-    assert found == {  # a release list item has no implementationDate: only the detail
+    assert found == {
+        ("GET /releases", "missing", "$.resultSet[*].implementationDate", ()),
+        ("GET /releases", "new", "$.resultSet[*].implementationDateUtc", ("string",)),
         ("GET /releases/{id}", "missing", "$.implementationDate", ()),
         ("GET /releases/{id}", "new", "$.implementationDateUtc", ("string",)),
     }
