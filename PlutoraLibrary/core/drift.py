@@ -447,7 +447,7 @@ class DriftReport:
             if not mine:
                 out.append("  no drift")
                 continue
-            rows = [("kind", "where", "count", "seen")]
+            rows = [("kind", "where", "answers", "seen")]
             for line in mine:
                 flag = "FAIL " if line.kind in self.fail_on else ""
                 seen = ", ".join(

@@ -178,3 +178,21 @@ def test_the_default_vocabulary_is_the_simulators_default_site() -> None:
     assert ("Release", "Budget Code") in words.custom_fields
     assert ("Defect", "Story Points") in words.custom_fields
     json.dumps(sorted(words.custom_fields))
+
+
+def test_a_pages_items_and_enums_are_checked() -> None:
+    item = {
+        "id": "3f2a7c1e-0000-4000-8000-000000000003", "identifier": "R1", "name": "R1",
+        "implementationDate": "2026-01-01T00:00:00", "displayColor": "#fff",
+        "plutoraReleaseType": "Programme",
+    }  # fmt: skip
+    page = {"resultSet": [item, {k: v for k, v in item.items() if k != "name"}],
+            "returnCount": 2, "totalCount": 2, "pageNum": 0, "recordsPerPage": 2}  # fmt: skip
+    report = DriftReport("x")
+    check_exchange(report, _exchange("/releases", page), WORDS)
+    found = {(line.kind, line.path, tuple(line.details)) for line in report.sorted_lines()}
+    assert found == {
+        ("missing", "$.resultSet[*].name", ()),
+        ("enum", "$.resultSet[*].plutoraReleaseType", ('"Programme"',)),
+    }
+    assert report.lines[("GET /releases", "enum", "$.resultSet[*].plutoraReleaseType")].count == 1
