@@ -16,6 +16,7 @@ import bench_keywords
 import bench_parallel
 import bench_peer
 import bench_rate_limit
+import bench_recording
 import bench_scale
 import bench_simulator
 import bench_startup
@@ -51,6 +52,7 @@ def main() -> None:
     parallel = bench_parallel.main(
         ["--tests", "4", "--processes", "2", "--suite", "Help Page Flows"] if quick else []
     )
+    recording = bench_recording.main(["--quick"] if quick else [])
     report = (
         "# Benchmarks\n\n"
         f"Written by `python bench/run_all.py` on {time.strftime('%Y-%m-%d')}, {machine()}.\n"
@@ -60,7 +62,7 @@ def main() -> None:
         f"{bench_core.markdown(core)}\n"
         f"{bench_keywords.markdown(keywords)}\n{bench_peer.markdown(peer)}\n"
         f"{bench_startup.markdown(startup)}\n{bench_rate_limit.markdown(rate)}\n"
-        f"{bench_parallel.markdown(parallel)}"
+        f"{bench_parallel.markdown(parallel)}\n{bench_recording.markdown(recording)}"
     )
     args.output.write_text(report, encoding="utf-8")
     print(f"wrote {args.output}")

@@ -173,7 +173,11 @@ def _record_login(call: CallRecord, started: float, answer: _Answer) -> None:
         call.failed(answer.failure or "no answer", elapsed)
     else:
         call.answered(
-            response.status_code, elapsed, response.content, response.headers.get("Content-Type")
+            response.status_code,
+            elapsed,
+            response.content,
+            response.headers.get("Content-Type"),
+            response.headers,
         )
 
 

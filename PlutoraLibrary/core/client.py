@@ -9,6 +9,7 @@ from urllib.parse import quote
 from .config import PlutoraConfig, Product, shared_folder_error
 from .errors import hide_library_frames
 from .paging import shaped
+from .recording import start_recording, stop_recording
 from .transport import Transport
 from .validation import Schemas, shared_schemas
 
@@ -65,6 +66,7 @@ class ApiClient:
             self.transport = transport or Transport(config, self.product)
         except OSError as error:  # the shared folder (token_cache_dir) cannot be used
             raise shared_folder_error(config, error) from None
+        self.recorder = start_recording(config)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.config.product(self.product).api_url})"
@@ -72,6 +74,8 @@ class ApiClient:
     def close(self) -> None:
         """Close the client's connections. Example: ``client.close()``."""
         self.transport.close()
+        recorder, self.recorder = self.recorder, None
+        stop_recording(recorder)
 
     def __enter__(self) -> Any:
         return self

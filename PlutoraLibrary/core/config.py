@@ -179,6 +179,8 @@ class PlutoraConfig:
     #: Where the run's processes share refused logins and the login lock when
     #: ``token_cache_dir`` is not set. The pytest plugin and the Robot library set it.
     run_state_dir: str | None = SETTINGS["run_state_dir"].default
+    #: A recording every exchange is appended to (:mod:`.recording`), masked.
+    record: str | None = SETTINGS["record"].default
 
     @property
     def call_deadline(self) -> float:
@@ -314,6 +316,8 @@ class _Builder:
                 values[setting.name] = value
             if setting.kind == "folder" and value:
                 self._check_folder(setting, str(value))
+            if setting.kind == "file" and value:
+                self._check_file(setting, str(value))
         if isinstance(values.get("verify_tls"), str):
             self._check_ca_bundle(values["verify_tls"])
         return values
@@ -324,6 +328,21 @@ class _Builder:
         problem = folder_problem(path)
         if problem:
             self.problems.append(f"{setting.name} ({setting.env}) {path!r} {problem}")
+
+    def _check_file(self, setting: Setting, path: str) -> None:
+        """A file written to must be one, or be creatable in a folder this user can write."""
+        target = os.path.abspath(path)
+        folder = os.path.dirname(target)
+        fix = "give a file in a folder this user can write (it is created if missing)."
+        if os.path.isdir(target):
+            problem = f"is a folder, not a file: {fix}"
+        elif not os.path.isdir(folder):
+            problem = f"is in a folder that does not exist ({folder}): create it, or {fix}"
+        elif not os.access(target if os.path.exists(target) else folder, os.W_OK):
+            problem = f"cannot be written by this user: {fix}"
+        else:
+            return
+        self.problems.append(f"{setting.name} ({setting.env}) {path!r} {problem}")
 
     def _check_ca_bundle(self, path: str) -> None:
         if not os.path.exists(path):

@@ -28,7 +28,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 #: The kinds of value, each with its parsing and checks.
-KINDS = ("text", "secret", "url", "choice", "seconds", "count", "bool", "tls", "folder")
+KINDS = (
+    "text", "secret", "url", "choice", "seconds", "count", "bool", "tls", "folder", "file",
+)  # fmt: skip
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -116,7 +118,7 @@ class Setting:
                     raw, "an http(s) URL with a host, e.g. https://usapi.plutora.com"
                 )
             return text.strip()
-        if kind in ("text", "secret", "folder") and not text.strip():
+        if kind in ("text", "secret", "folder", "file") and not text.strip():
             raise self._problem(raw, "not empty (leave the setting out instead)")
         return text
 
@@ -257,6 +259,9 @@ _TABLE: list[Setting] = [
     Setting("run_state_dir", "folder", "PLUTORA_STATE_DIR", None,
             "A folder the run's processes share for refused logins and the login lock only "
             "(the adapters choose one when unset)."),
+    Setting("record", "file", "PLUTORA_RECORD", None,
+            "Append every exchange, masked, to this recording (NDJSON; processes share it "
+            "under a lock), for `plutora drift` and `plutora sim --seed-from`."),
 ]  # fmt: skip
 
 #: Every setting by name, in the table's order.
@@ -313,5 +318,6 @@ def _values(s: Setting) -> str:
         "tls": "true / false / a CA bundle's path",
         "url": "an http(s) URL",
         "folder": "a folder this user can write",
+        "file": "a file this user can write",
         "secret": "text (secret)",
     }.get(s.kind, "text")

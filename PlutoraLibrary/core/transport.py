@@ -347,6 +347,7 @@ class Transport:
                 _since(watch.attempt_started),
                 response.content,
                 response.headers.get("Content-Type"),
+                response.headers,
             )
         return response
 

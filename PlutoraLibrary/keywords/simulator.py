@@ -77,7 +77,11 @@ class SimulatorKeywords:
 
     @keyword(tags=["simulator"])
     def start_plutora_simulator(
-        self, seed: int = 1, port: int = 0, config: str | None = None
+        self,
+        seed: int = 1,
+        port: int = 0,
+        config: str | None = None,
+        seed_from: str | None = None,
     ) -> dict[str, str]:
         """Starts the embedded simulator in this process and points the library at it.
         Returns its URLs (``plutora_api_url``, ``control_url``, …).
@@ -89,6 +93,11 @@ class SimulatorKeywords:
         | ${urls} =    | Start Plutora Simulator |
         | Stop Plutora Simulator |
         | ${urls} =    | Start Plutora Simulator | seed=7 | config=${CURDIR}/sim.toml |
+        | Stop Plutora Simulator |
+        | ${urls} =    | Start Plutora Simulator | seed_from=${CURDIR}/site.ndjson |
+
+        ``seed_from``: a recording of your site (``plutora record FILE``) whose lookup
+        values, custom fields, display-name spelling and records the simulator takes.
         """
         if self.context.simulator is not None:
             raise RuntimeError(
@@ -98,6 +107,8 @@ class SimulatorKeywords:
 
         settings = load_config(Path(config)) if config else SimulatorConfig()
         own = self.context.own_config
+        if seed_from:
+            settings = settings.with_changes(seed_from=seed_from)
         simulator = PlutoraSimulator(accepting(settings, own).with_changes(seed=seed), port=port)
         simulator.start()
         self.context.simulator = simulator

@@ -32,7 +32,7 @@ from .backends import (
 )
 from .backends.faults import FaultKind
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
-from .seed import build_seed
+from .site import configured, seeded
 
 __all__ = [
     "FAULT_KINDS",
@@ -64,6 +64,7 @@ class SimulatorState:
     """
 
     def __init__(self, config: SimulatorConfig) -> None:
+        config = configured(config)  # a recording's spelling (seed_from)
         self.config = config
         self.lock = threading.RLock()
         self.clock = Clock()
@@ -72,9 +73,7 @@ class SimulatorState:
         self.auth = AuthBackend(config, self.settings, self.clock, self.counters)
         self.limits = LimitsBackend(self.settings, self.clock, self.counters)
         self.faults = FaultsBackend(self.counters)
-        seed = build_seed(
-            config.seed, config.defect_count, config.release_count, config.change_count
-        )
+        seed = seeded(config)
         self.catalogue = CatalogueBackend(seed)
         self.releases = ReleasesBackend(seed, self.catalogue, self.clock)
         self.changes = ChangesBackend(seed, self.catalogue, self.clock, self.releases.records)
@@ -162,12 +161,7 @@ class SimulatorState:
         parallel run keep working; users of the simulator's own settings keep their failed
         logins and lock. Example: ``state.reset()``.
         """
-        seed = build_seed(
-            self.config.seed,
-            self.config.defect_count,
-            self.config.release_count,
-            self.config.change_count,
-        )
+        seed = seeded(self.config)
         with self.lock:
             self.settings.reset(self.config)
             self.auth.reset(tokens=tokens)

@@ -148,6 +148,41 @@ def test_plutora_check_shows_no_echoed_secret(tmp_path: Path) -> None:
         assert hits == []
 
 
+def test_recordings_hold_no_secret_echoed_or_issued(tmp_path: Path) -> None:
+    """``plutora record`` while the token server echoes the secrets (refused), then while it
+    logs in and an API answer echoes them (status 500, a body with the secret and the
+    password in text, under secret keys, and URL-encoded): every recording, 0 hits."""
+    with running_plutora_sim(tmp_path, SETTINGS) as urls:
+        _echoing(urls)
+        refused = tmp_path / "refused.ndjson"
+        result = subprocess.run(
+            [sys.executable, "-m", "PlutoraLibrary.cli", "record", str(refused)],
+            env=_environment(urls, tmp_path), capture_output=True, text=True, timeout=120,
+            check=False,
+        )  # fmt: skip
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "is incorrect" in refused.read_text(encoding="utf-8")  # the server's words
+        requests.delete(urls["control_url"] + "/faults", timeout=10)
+        answer = requests.post(
+            urls["control_url"] + "/faults",
+            json={"path": "/plutora/api/releases$", "kind": "status", "status": 500,
+                  "body": {**ECHO, "password": PASSWORD, "token": SECRET}, "count": 1},
+            timeout=10,
+        )  # fmt: skip
+        assert answer.status_code == 201, answer.text
+        echoed = tmp_path / "echoed.ndjson"
+        second = subprocess.run(
+            [sys.executable, "-m", "PlutoraLibrary.cli", "record", str(echoed), "--pseudonymise"],
+            env=_environment(urls, tmp_path), capture_output=True, text=True, timeout=120,
+            check=False,
+        )  # fmt: skip
+        texts = {str(p): p.read_text(encoding="utf-8") for p in (refused, echoed)}
+        texts |= {"stdout": result.stdout + second.stdout, "stderr": result.stderr + second.stderr}
+        assert '"status":500' in texts[str(echoed)], second.stdout + second.stderr
+        assert _hits(texts, _needles(urls)) == []
+        assert USER not in texts[str(echoed)]  # pseudonymised
+
+
 FAILED_LOGINS = """
 import pytest
 from PlutoraLibrary.core import InvalidClient, PlutoraClient

@@ -440,3 +440,50 @@ def test_folder(plutora, plutora_config):
     result = pytester.runpytest_subprocess("--plutora-sim", "-p", "no:cacheprovider")
     assert _outcomes(result) == {"passed": 1}, result.stdout.str()[-3000:]
     assert [path.name for path in temporary.iterdir() if path.name.startswith("plutora")] == []
+
+
+RECORDED_RUN = """
+def test_reads(plutora, plutora_test):
+    assert plutora.current_user()
+    assert plutora.release_page(0, 3).items
+    assert plutora_test.search_defects(page_size=2).items
+"""
+
+
+def test_plutora_record_and_drift_under_xdist(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    pytester.makepyfile(test_one=RECORDED_RUN, test_two=RECORDED_RUN)
+    recording = tmp_path / "run.ndjson"
+    result = pytester.runpytest_subprocess(
+        "--plutora-sim", "-n", "2", "-p", "no:cacheprovider",
+        "--plutora-record", str(recording), "--plutora-drift", str(recording),
+        "--plutora-drift-baseline", str(recording), "--plutora-drift-fail-on", "all",
+    )  # fmt: skip
+    assert result.ret == 0, result.stdout.str()
+    result.stdout.fnmatch_lines(["*Plutora drift*", "*No failing drift*"])
+    lines = recording.read_text(encoding="utf-8").splitlines()
+    assert sum('"format":"plutora-recording"' in line for line in lines) == 1
+    paths = [json.loads(line)["path"] for line in lines[1:]]
+    assert paths.count("/me") == 2  # one per test, from both workers
+    assert paths.count("/defects/search") == 2
+    assert "Sim-Password-1" not in recording.read_text(encoding="utf-8")
+
+
+def test_failing_drift_fails_the_run_and_no_recording_is_a_usage_error(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile("def test_nothing():\n    pass\n")
+    drifted = tmp_path / "drifted.ndjson"
+    drifted.write_text(
+        '{"format":"plutora-recording","version":1}\n'
+        '{"api":"plutora","kind":"api","method":"GET","path":"/me","query":{},"status":418,'
+        '"response":{"body":"x"}}\n',
+        encoding="utf-8",
+    )
+    result = pytester.runpytest_subprocess(
+        "--plutora-drift", str(drifted), "-p", "no:cacheprovider"
+    )
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*FAIL status*418*"])
+    missing = pytester.runpytest_subprocess("--plutora-drift", str(tmp_path / "none.ndjson"))
+    assert missing.ret == pytest.ExitCode.USAGE_ERROR
+    missing.stdout.fnmatch_lines(["*--plutora-drift: Cannot read the recording*"])

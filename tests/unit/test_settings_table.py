@@ -52,7 +52,7 @@ def _samples(folder: Path) -> dict[str, Any]:
             values[name] = "au"
         elif setting.kind == "url":
             values[name] = f"https://{name.replace('_', '-')}.example.com/x"
-        elif setting.kind == "folder":
+        elif setting.kind in ("folder", "file"):
             values[name] = str(folder / name)
         else:
             values[name] = f"Sample-{name}-1"
@@ -105,6 +105,7 @@ def test_every_setting_has_a_documented_unique_variable() -> None:
         assert setting.doc.endswith("."), setting.name
         assert setting.kind in {
             "text", "secret", "url", "choice", "seconds", "count", "bool", "tls", "folder",
+            "file",
         }  # fmt: skip
 
 
@@ -293,6 +294,8 @@ def _bad_values(setting: Setting) -> st.SearchStrategy[str]:
         return words.map(lambda w: f"/no/such/ca-{w}.pem")
     if setting.kind == "folder":
         return st.just("/etc/hostname/below-a-file")
+    if setting.kind == "file":
+        return st.sampled_from(["/no/such/folder/site.ndjson", "/etc", "   "])
     return st.just("   ")  # text and secrets: blank
 
 
