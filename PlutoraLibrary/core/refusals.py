@@ -253,7 +253,7 @@ class RefusalMemory:
             return
         salt = secrets.token_bytes(16)
         stored = asdict(refusal)
-        if isinstance(self.store, FolderStore):  # a reader names the folder it read it from
+        if not isinstance(self.store, ProcessStore):  # a reader names the store it read it from
             del stored["where"]
         self.store.save(
             identity.who,
