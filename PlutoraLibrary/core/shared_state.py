@@ -213,19 +213,20 @@ class SharedState:
         self.call("PING", self.client.ping, starting=True)
 
     def call(self, what: str, function: Callable[..., Any], *args: Any, starting: bool = False,
-             **kwargs: Any) -> Any:  # fmt: skip
+             login: bool = False, **kwargs: Any) -> Any:  # fmt: skip
         """``function(*args, **kwargs)``, with any Redis failure raised as
-        :class:`SharedStateUnavailable` (``what``: the command, for the message).
+        :class:`SharedStateUnavailable` (``what``: the command, for the message; ``login``:
+        a login waits on it, and is not sent).
 
         Example: ``state.call("GET", state.client.get, "key")``
         """
         try:
             return function(*args, **kwargs)
         except self._errors as error:
-            raise self.unavailable(what, error, starting) from None
+            raise self.unavailable(what, error, starting, login) from None
 
     def unavailable(
-        self, what: str, error: BaseException, starting: bool = False
+        self, what: str, error: BaseException, starting: bool = False, login: bool = False
     ) -> SharedStateUnavailable:
         """The error for a Redis failure: the masked URL, the cause, and what to do."""
         cause = SECRETS.scrub(_cause(error, self.timeout))
@@ -235,6 +236,13 @@ class SharedState:
                 f"{where} cannot be used: {cause}. Start Redis there or fix the URL, its "
                 "password (PLUTORA_SHARED_STATE_PASSWORD) or rediss:// for TLS; or leave the "
                 "setting out to share the state per host only. No call was sent."
+            )
+        if login:
+            return SharedStateUnavailable(
+                f"{where} failed in {what}: {cause}. No login was sent: without the run's "
+                "shared memory of refused logins, it could be another attempt of a wrong "
+                "password on another machine. The next call tries Redis again; calls with a "
+                "valid token go on meanwhile."
             )
         return SharedStateUnavailable(f"{where} failed in {what}: {cause}.")
 
@@ -390,7 +398,9 @@ class RedisRefusalStore:
 
     def load(self, who: str) -> dict[str, Any] | None:
         """The record named ``who``, or None."""
-        text = self.state.call("reading a refused login", self.state.client.get, self.prefix + who)
+        text = self.state.call(
+            "reading the refused logins", self.state.client.get, self.prefix + who, login=True
+        )
         if text is None:
             return None
         try:
@@ -438,7 +448,7 @@ class RedisLoginLock:
         end = time.monotonic() + timeout
         while True:
             taken = self.state.call("the login lock", self.state.client.set, self.key, holder,
-                                    nx=True, px=self.lease_ms)  # fmt: skip
+                                    nx=True, px=self.lease_ms, login=True)  # fmt: skip
             if taken:
                 self.holder = holder
                 return True
@@ -475,7 +485,9 @@ class RedisTokenShelf:
 
     def read(self) -> bytes | None:
         """The sealed token, or None."""
-        value = self.state.call("reading the shared token", self.state.client.get, self.key)
+        value = self.state.call(
+            "reading the shared token", self.state.client.get, self.key, login=True
+        )
         return bytes(value) if value is not None else None
 
     def write(self, sealed: bytes, seconds: float) -> None:
@@ -492,7 +504,7 @@ class RedisTokenShelf:
 def _cause(error: BaseException, timeout: float) -> str:
     """A Redis failure in words, with a hint for the usual causes."""
     name = type(error).__name__
-    text = str(error).strip()
+    text = str(error).strip().rstrip(".")
     lowered = text.lower()
     if "timeout" in name.lower() or "timed out" in lowered:
         return f"no answer within {timeout:g} s (shared_state_timeout): {name}"
