@@ -46,7 +46,8 @@ def test_unreachable_at_start_names_the_masked_url_and_the_cause(
     assert time.monotonic() - started < 3
     message = str(caught.value)
     assert f"redis://***@127.0.0.1:{url.rsplit(':', 1)[1]}" in message
-    assert "ConnectionError" in message and "refused" in message.lower()
+    assert "ConnectionError" in message
+    assert "refused" in message.lower()
     assert "leave the setting out" in message
     assert "Not-Shown-1" not in message + repr(config)
 
@@ -83,7 +84,8 @@ def test_a_wrong_redis_password_is_a_clear_error_without_the_password(
         with pytest.raises(SharedStateUnavailable) as caught:
             PlutoraClient(config)
         message = str(caught.value)
-        assert "refused the password" in message and "PLUTORA_SHARED_STATE_PASSWORD" in message
+        assert "refused the password" in message
+        assert "PLUTORA_SHARED_STATE_PASSWORD" in message
         assert "Wrong-Redis-Pass-1" not in message
         config = _shared(sim, server.url, run_id)  # none at all
         with pytest.raises(SharedStateUnavailable, match="password"):
