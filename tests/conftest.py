@@ -116,6 +116,15 @@ class Control:
         return self("GET", "/counters").json()
 
 
+@pytest.fixture(scope="session")
+def redis_server_binary() -> str:
+    """The path of ``redis-server`` (tests/shared_state): installed with apt-get when missing
+    and running as root; else the test is skipped with the reason, failed under CI=true."""
+    from tests.shared_state.redis_server import redis_server_binary as find
+
+    return find()
+
+
 @pytest.fixture(autouse=True)
 def _no_refusal_from_an_earlier_test() -> Iterator[None]:
     """A refused login is remembered by the whole process; a later test may get a simulator

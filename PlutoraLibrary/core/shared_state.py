@@ -355,6 +355,7 @@ class RedisGate:
                                                  args=args)  # fmt: skip
                 self.state.recovered()
                 if taken:
+                    queued = False  # the script took the ticket out
                     return True
                 queued = True
                 left = deadline - time.monotonic()

@@ -21,7 +21,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+def redis_server(
+    tmp_path_factory: pytest.TempPathFactory, redis_server_binary: str
+) -> Iterator[RedisServer]:
     with RedisServer(tmp_path_factory.mktemp("redis")) as server:
         yield server
 
@@ -39,7 +41,7 @@ def _fresh_connections() -> Iterator[None]:
 
 
 @pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+def own_redis(tmp_path: Path, redis_server_binary: str) -> Iterator[RedisServer]:
     """A server of this test's own (it may stop and restart it)."""
     with RedisServer(tmp_path / "redis") as server:
         yield server

@@ -64,7 +64,7 @@ class RedisServer:
     """One ``redis-server`` on loopback (optionally with a password); stop/start keep its port."""
 
     def __init__(self, folder: Path, password: str | None = None) -> None:
-        self.binary = redis_server_binary()
+        self.binary = redis_server_binary()  # cached by the path lookup once installed
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
