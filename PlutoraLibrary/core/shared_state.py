@@ -302,6 +302,8 @@ class SharedState:
 
     def recovered(self) -> None:
         """Redis answered again after an outage: say so once."""
+        if self._down_since is None:  # the usual case: no lock taken
+            return
         with self._down_lock:
             was_down = self._down_since is not None
             self._down_since = None
@@ -335,6 +337,7 @@ class RedisGate:
         self._local_factory = local
         self._local: Gate | None = None
         self._local_made = False
+        self._local_lock = threading.Lock()
         self._host = socket.gethostname()
 
     def __repr__(self) -> str:
@@ -380,8 +383,10 @@ class RedisGate:
 
     def _fallback(self, deadline: float) -> bool:
         if not self._local_made:
-            self._local = self._local_factory()
-            self._local_made = True
+            with self._local_lock:
+                if not self._local_made:
+                    self._local = self._local_factory()
+                    self._local_made = True
         return True if self._local is None else self._local.acquire(deadline)
 
 

@@ -3,9 +3,11 @@ checks, a password in the URL (environment only, moved out, never shown), the na
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
-from PlutoraLibrary.core import ConfigurationError, PlutoraConfig
+from PlutoraLibrary.core import ConfigurationError, PlutoraConfig, SharedStateUnavailable
 from PlutoraLibrary.core.config import ci_run_id
 from PlutoraLibrary.core.shared_state import SharedState
 
@@ -82,3 +84,13 @@ def test_keys_are_named_per_run_site_and_product() -> None:
     assert (
         SharedState("redis://cache/0", None, 1.0).namespace(config.plutora).startswith("plutora:-:")
     )
+
+
+def test_without_redis_py_the_error_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "redis", None)  # as if not installed
+    with pytest.raises(SharedStateUnavailable) as caught:
+        SharedState("redis://:Pw-9@cache:6379/0", "Pw-9", 1.0)
+    assert "robotframework-plutora[redis]" in str(caught.value)
+    assert "Pw-9" not in str(caught.value)
