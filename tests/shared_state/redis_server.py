@@ -30,31 +30,38 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def redis_server_binary() -> str:
-    """The path of ``redis-server``: installed when missing and root with apt-get, else a skip
-    (a failure under CI=true)."""
+def find_or_install() -> tuple[str | None, str]:
+    """The path of ``redis-server``, installed with apt-get when missing and running as root;
+    else None and the reason."""
     found = shutil.which("redis-server")
     if found:
-        return found
+        return found, ""
     reason = "redis-server is not installed"
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        try:
-            install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "redis-server"]
-            result = subprocess.run(install, env=env, capture_output=True, timeout=300, check=False)
-            if result.returncode != 0:  # an old or missing package list: update once, again
-                subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True,
-                               timeout=300, check=False)  # fmt: skip
-                result = subprocess.run(install, env=env, capture_output=True, timeout=300,
-                                        check=False)  # fmt: skip
-            found = shutil.which("redis-server")
-            if found:
-                return found
-            reason += f" and apt-get could not install it: {result.stderr.decode()[-300:]}"
-        except subprocess.TimeoutExpired:
-            reason += " and apt-get did not install it within 300 s"
-    else:
-        reason += " (install it: apt-get install redis-server, or brew install redis)"
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return None, reason + " (install it: apt-get install redis-server, or brew install redis)"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "redis-server"]
+    try:
+        result = subprocess.run(install, env=env, capture_output=True, timeout=300, check=False)
+        if result.returncode != 0:  # an old or missing package list: update once, again
+            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True,
+                           timeout=300, check=False)  # fmt: skip
+            result = subprocess.run(install, env=env, capture_output=True, timeout=300,
+                                    check=False)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return None, reason + " and apt-get did not install it within 300 s"
+    found = shutil.which("redis-server")
+    if found:
+        return found, ""
+    return None, reason + f" and apt-get could not install it: {result.stderr.decode()[-300:]}"
+
+
+def redis_server_binary() -> str:
+    """The path of ``redis-server`` (:func:`find_or_install`); else the test is skipped with
+    the reason, or failed under CI=true."""
+    found, reason = find_or_install()
+    if found:
+        return found
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true needs Redis for the shared-state tests: {reason}", pytrace=False)
     pytest.skip(reason)
