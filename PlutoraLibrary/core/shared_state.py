@@ -333,7 +333,8 @@ class RedisGate:
         window += max(SKEW_MARGIN_SECONDS, 0.01 * window)
         self.limit = config.rate_limit
         self.window_ms = round(window * 1000)
-        self.keys = [f"{key}:window", f"{key}:queue", f"{key}:beats", f"{key}:sequence"]
+        tag = "{" + key + "}"  # one hash slot for the script's keys (Redis Cluster)
+        self.keys = [f"{tag}:window", f"{tag}:queue", f"{tag}:beats", f"{tag}:sequence"]
         self._local_factory = local
         self._local: Gate | None = None
         self._local_made = False

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,24 @@ def _shared(sim: PlutoraSimulator, url: str, run_id: str, **options: object) -> 
                       **options)  # fmt: skip
 
 
-def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def warned() -> Iterator[list[str]]:
+    """The library's warnings, read at its own logger (whatever handlers an earlier test in
+    this process gave it, e.g. the Robot log's, and whether it propagates)."""
+    kept = _Kept()
+    logger = logging.getLogger("PlutoraLibrary")
+    logger.addHandler(kept)
+    yield kept.messages
+    logger.removeHandler(kept)
 
 
 def test_unreachable_at_start_names_the_masked_url_and_the_cause(
@@ -106,7 +123,7 @@ def test_rediss_to_a_plain_server_fails_at_once_saying_tls(
 
 
 def test_a_slow_redis_falls_back_and_fails_logins_closed_then_recovers(
-    own_redis: RedisServer, run_id: str, caplog: pytest.LogCaptureFixture
+    own_redis: RedisServer, run_id: str, warned: list[str]
 ) -> None:
     from PlutoraLibrary.simulator import SimulatorConfig
 
@@ -132,13 +149,12 @@ def test_a_slow_redis_falls_back_and_fails_logins_closed_then_recovers(
             client.current_user()
             with PlutoraClient(other) as again:
                 assert again.current_user() == "qa.lead@example.com"
-        warned = _warnings(caplog)
         assert len([w for w in warned if "kept by this host alone" in w]) == 1, warned
         assert any("answers again" in w for w in warned), warned
 
 
 def test_redis_stopped_mid_run_and_restarted(
-    own_redis: RedisServer, run_id: str, caplog: pytest.LogCaptureFixture
+    own_redis: RedisServer, run_id: str, warned: list[str]
 ) -> None:
     from PlutoraLibrary.simulator import SimulatorConfig
 
@@ -163,6 +179,5 @@ def test_redis_stopped_mid_run_and_restarted(
                 client.current_user()
             with PlutoraClient(config) as again:  # the new login goes through now
                 assert again.current_user() == "qa.lead@example.com"
-        warned = _warnings(caplog)
         assert len([w for w in warned if "kept by this host alone" in w]) == 1, warned
         assert any("answers again" in w for w in warned), warned
