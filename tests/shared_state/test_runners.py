@@ -1,5 +1,6 @@
 """pabot and pytest-xdist on two simulated runners (their own HOME and TMPDIR, so no folder is
-shared) with one Redis: a wrong password is tried once in the whole run, read from the
+shared) with one Redis (pabot: a URL with the password, in the environment; pytest: the URL as
+its option, the password in its secrets file): a wrong password is tried once in the whole run, read from the
 simulator's counters, and neither the Redis password nor a Plutora secret shows in their
 output, logs or output.xml. The folder-based audit: tests/integration/test_lockout_audit.py."""
 
@@ -41,21 +42,22 @@ def test_pabot_and_xdist_on_two_runners_try_a_wrong_password_once(
             folder.mkdir()
             env = _environment(urls, folder, WRONG)
             env.update(HOME=str(folder), PLUTORA_RUN_ID=run_id)
-            if name == "pabot-runner":  # the password in its own variable
-                env.update(
-                    PLUTORA_SHARED_STATE_URL=server.url, PLUTORA_SHARED_STATE_PASSWORD=PASSWORD
-                )
+            if name == "pabot-runner":  # the password in the URL, from the environment
+                env["PLUTORA_SHARED_STATE_URL"] = server.url.replace("//", f"//:{PASSWORD}@")
                 suites = _suites(folder / "suites", 4)
                 command = [sys.executable, "-m", "pabot.pabot", "--processes", "2",
                            "--testlevelsplit", "--outputdir", str(folder / "out"), "-L", "TRACE",
                            str(suites)]  # fmt: skip
-            else:  # in the URL, from the environment
-                env["PLUTORA_SHARED_STATE_URL"] = server.url.replace("//", f"//:{PASSWORD}@")
+            else:  # the URL as a pytest option, the password in its secrets file
+                secrets = folder / "secrets.env"
+                secrets.write_text(f"PLUTORA_SHARED_STATE_PASSWORD={PASSWORD}\n", encoding="utf-8")
+                secrets.chmod(0o600)
                 tests = folder / "their_tests"
                 tests.mkdir()
                 (tests / "test_refused.py").write_text(PYTEST_MODULE, encoding="utf-8")
                 command = [sys.executable, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider",
-                           "-q", "-l", "--tb=long", str(tests)]  # fmt: skip
+                           "-q", "-l", "--tb=long", f"--plutora-shared-state-url={server.url}",
+                           f"--plutora-secrets-file={secrets}", str(tests)]  # fmt: skip
             runs.append(
                 subprocess.Popen(
                     command,
