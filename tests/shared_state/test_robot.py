@@ -4,6 +4,7 @@ log (tests/integration/test_lockout_audit.py for the folder)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,37 @@ def test_robot_with_a_secret_redis_password_remembers_the_refusal_in_redis(
         keys = redis.Redis(port=server.port, password=PASSWORD).keys(f"plutora:{run_id}:*")
         assert any(b":refusal:" in key for key in keys), keys
         _right_password_works(urls)
+
+
+UNLOCK_SUITE = """*** Settings ***
+Library    PlutoraLibrary    shared_state_url=%{REDIS_URL}    run_id=%{RUN_ID}
+
+
+*** Test Cases ***
+Unlock Simulator User Forgets The Refusal In Redis
+    Start Plutora Simulator
+    VAR    ${right: Secret}    %{UNLOCK_RIGHT=Unlock-Right-Password-1}
+    VAR    ${wrong: Secret}    %{UNLOCK_WRONG=Unlock-Wrong-Password-1}
+    Add Simulator User    unlock.me@example.com    ${right}
+    Run Keyword And Expect Error    LoginRejected: *
+    ...    Get Token    username=unlock.me@example.com    password=${wrong}
+    Run Keyword And Expect Error    LoginRejected: *remembered in Redis*
+    ...    Get Token    username=unlock.me@example.com    password=${wrong}
+    Unlock Simulator User    unlock.me@example.com
+    ${message}    Run Keyword And Expect Error    LoginRejected: *
+    ...    Get Token    username=unlock.me@example.com    password=${wrong}
+    Should Not Contain    ${message}    remembered
+"""
+
+
+def test_unlock_simulator_user_forgets_the_refusal_in_redis(
+    tmp_path: Path, redis_server: RedisServer, run_id: str
+) -> None:
+    suite = tmp_path / "unlock.robot"
+    suite.write_text(UNLOCK_SUITE, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLUTORA_")}
+    env.update(REDIS_URL=redis_server.url, RUN_ID=run_id)
+    command = [sys.executable, "-m", "robot", "--outputdir", str(tmp_path / "out"), str(suite)]
+    result = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
