@@ -230,6 +230,11 @@ class SharedState:
     ) -> SharedStateUnavailable:
         """The error for a Redis failure: the masked URL, the cause, and what to do."""
         cause = SECRETS.scrub(_cause(error, self.timeout))
+        if self.url.startswith("rediss://") and "no answer within" in cause:
+            cause += (
+                " (a rediss:// URL to a port without TLS stalls the handshake: is it a plain "
+                "Redis? then use redis://)"
+            )
         where = f"The shared state at {self.shown} (shared_state_url, PLUTORA_SHARED_STATE_URL)"
         if starting:
             return SharedStateUnavailable(
