@@ -391,6 +391,12 @@ class LoginLockTimeout(TransportError):
     nothing was sent (a second login could be a second attempt of a wrong password)."""
 
 
+class SharedStateUnavailable(TransportError):
+    """The run's shared state (``shared_state_url``, a Redis) did not answer in time or
+    refused the connection. At start the client is not made; mid-run no login is sent (without
+    the shared memory of refused logins, it could be another attempt of a wrong password)."""
+
+
 class OutcomeUnknown(TransportError):
     """A non-idempotent request was sent but its answer was lost; it may have been applied.
 

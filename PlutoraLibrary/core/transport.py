@@ -62,6 +62,7 @@ from .errors import (
 )
 from .ratelimit import SlotGate
 from .reporting import SECRETS, mask_json, mask_url
+from .shared_state import Gate
 
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
@@ -159,7 +160,7 @@ class Transport:
         self.timeout = (config.connect_timeout, config.read_timeout)
         self.sleep = sleep
         self.tokens = TokenProvider.for_config(config, self.product, self.session)
-        self._gate: SlotGate | None = None
+        self._gate: Gate | None = None
         self._limiter_ready = False
         self._limiter_lock = threading.Lock()
 
@@ -177,7 +178,9 @@ class Transport:
             with self._limiter_lock:
                 if not self._limiter_ready:
                     credentials = self.product.require_credentials()
-                    self._gate = SlotGate.for_config(self.config, credentials.client_id)
+                    self._gate = SlotGate.for_config(
+                        self.config, credentials.client_id, self.product
+                    )
                     self._limiter_ready = True
         gate = self._gate
         if gate is None:

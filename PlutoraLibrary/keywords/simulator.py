@@ -13,6 +13,7 @@ from robot.api.types import Secret
 
 from ..core import Product
 from ..core.refusals import forget_user_refusals
+from ..core.shared_state import RedisRefusalStore, SharedState
 from ..simulator import SimulatorConfig, SimulatorUrls, load_config
 from ..simulator_target import accepting, config_for_simulator
 from .context import PlutoraContext, reveal
@@ -269,16 +270,19 @@ class SimulatorKeywords:
         user.
 
         The library forgets its refusals of that user too (in this process and in the run's
-        shared state), so that the next login is sent.
+        shared state: its folder, or its Redis with ``shared_state_url``), so that the next
+        login is sent.
 
         | Unlock Simulator User | temp@example.com |
         """
         unlocked = self.context.control().unlock_user(username, product.value if product else None)
         config = self.context.run_config()
+        shared = SharedState.for_config(config)  # the run's Redis, when shared_state_url is set
         for each in (product,) if product else tuple(Product):
             settings = config.product(each)
             client_id = settings.credentials.client_id if settings.credentials else ""
-            forget_user_refusals(settings.token_url, client_id, username, config.state_dir)
+            store = RedisRefusalStore(shared, settings) if shared is not None else None
+            forget_user_refusals(settings.token_url, client_id, username, config.state_dir, store)
         return unlocked
 
     @keyword(tags=["simulator"])

@@ -67,7 +67,9 @@ def test_the_scale_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> No
 # About 2 minutes on a quiet 2-core machine; CI's machine ran it 2-3 times slower than a
 # developer's (over 300 s once), so the limit leaves room for that.
 @pytest.mark.timeout(900)
-def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -> None:
+def test_every_benchmark_runs_and_the_report_has_every_section(
+    tmp_path: Path, redis_server_if_any: str | None
+) -> None:
     report = tmp_path / "benchmarks.md"
     subprocess.run(
         [sys.executable, "bench/run_all.py", "--quick", "--output", str(report)],
@@ -92,8 +94,12 @@ def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -
     assert "unrelated one-test pytest project" in text
     assert "## Shared client-side rate limit" in text
     assert "## Token grants per parallel run" in text
-    # simulator, core, validation, memory, peer, and the start-up table's header
-    assert text.count("| **ratio** |") == 6
+    if redis_server_if_any:
+        assert "## Rate limit shared through Redis: cost per slot, and 4 machines" in text
+    else:
+        assert "## Rate limit shared through Redis\n\nNot measured: redis-server" in text
+    # simulator, core, validation, memory, peer, Redis (when installed), the start-up table's
+    assert text.count("| **ratio** |") == (7 if redis_server_if_any else 6)
     # the scale table's header (quick: 10k against 1k)
     assert text.count("| **ratio 10k/1k** |") == 1
     assert text.count("**ratio, same logging**") == 1

@@ -52,6 +52,8 @@ def _samples(folder: Path) -> dict[str, Any]:
             values[name] = "au"
         elif setting.kind == "url":
             values[name] = f"https://{name.replace('_', '-')}.example.com/x"
+        elif setting.kind == "store":
+            values[name] = f"redis://{name.replace('_', '-')}.example.com:6379/2"
         elif setting.kind in ("folder", "file"):
             values[name] = str(folder / name)
         else:
@@ -106,6 +108,7 @@ def test_every_setting_has_a_documented_unique_variable() -> None:
         assert setting.kind in {
             "text", "secret", "url", "choice", "seconds", "count", "bool", "tls", "folder",
             "file",
+            "store",
         }  # fmt: skip
 
 
@@ -290,6 +293,14 @@ def _bad_values(setting: Setting) -> st.SearchStrategy[str]:
         return words.filter(lambda w: w not in setting.choices)
     if setting.kind == "url":
         return st.one_of(words, words.map(lambda w: f"ftp://{w}.example.com"), st.just("https://"))
+    if setting.kind == "store":
+        return st.one_of(
+            words,
+            words.map(lambda w: f"https://{w}.example.com"),
+            words.map(lambda w: f"redis://{w}.example.com:port/0"),
+            words.map(lambda w: f"redis://{w}.example.com/db{w}"),
+            st.just("redis://"),
+        )
     if setting.kind == "tls":
         return words.map(lambda w: f"/no/such/ca-{w}.pem")
     if setting.kind == "folder":
