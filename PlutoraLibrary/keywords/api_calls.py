@@ -31,7 +31,7 @@ class ApiCallKeywords:
     def __init__(self, context: PlutoraContext) -> None:
         self.context = context
 
-    @keyword(tags=["generic"])
+    @keyword("Call Plutora API", tags=["generic"])
     def call_plutora_api(
         self,
         method: str,
