@@ -3,6 +3,7 @@ created."""
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from robot.api import logger
@@ -23,6 +24,17 @@ def product_of(value: Product | str) -> Product:
         if product.value == text:
             return product
     raise ValueError(f"product must be plutora or plutora-test, not {value!r}.")
+
+
+def literal_dict(text: str, name: str) -> dict[str, Any]:
+    """A Python dictionary literal (``{'a': 1}``) given as text, as Robot converts one."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        value = None
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be a dictionary, e.g. {name}={{'a': '1'}}, not {text!r}.")
+    return value
 
 
 class ApiCallKeywords:
@@ -69,6 +81,8 @@ class ApiCallKeywords:
         | Should Be Equal    | ${page}[json][returnCount] | ${5} |
         """
         client = self.context.client(product_of(product))
+        if isinstance(data, str) and data.lstrip().startswith("{"):
+            data = literal_dict(data, "data")
         response: ApiResponse = client.call(
             method,
             path,
