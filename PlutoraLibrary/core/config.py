@@ -193,6 +193,8 @@ class PlutoraConfig:
     share_tokens: bool = SETTINGS["share_tokens"].default
     #: Keeps a run's shared state apart from other runs' (default: the CI run's id).
     run_id: str | None = SETTINGS["run_id"].default
+    #: Refuse every call that could change the site before it is sent (GETs and searches go).
+    read_only: bool = SETTINGS["read_only"].default
 
     @property
     def call_deadline(self) -> float:

@@ -297,6 +297,9 @@ _TABLE: list[Setting] = [
             "and projects can share one Redis.",
             default_text="the CI run's id (GITHUB_RUN_ID, CI_PIPELINE_ID, BUILD_TAG, "
                          "BUILD_BUILDID), else none"),
+    Setting("read_only", "bool", "PLUTORA_READ_ONLY", False,
+            "Refuse every call that could change the site (anything but GET, and the searches) "
+            "before it is sent: for checks and reports against a real site."),
 ]  # fmt: skip
 
 #: Every setting by name, in the table's order.

@@ -33,14 +33,14 @@ PAGE_SIZE = 25
 
 
 def recording_config(config: PlutoraConfig) -> PlutoraConfig:
-    """The configuration the smoke run uses: ``config`` without validation (drift judges the
-    shape) and without ``record`` (the run records through its own recorder).
+    """The configuration the smoke run uses: ``config`` read-only (anything but a read or a
+    search is refused before it is sent, whatever the settings say), without validation
+    (drift judges the shape) and without ``record`` (the run records through its own
+    recorder).
 
-    Example: ``recording_config(PlutoraConfig.from_env()).validate_responses`` → ``False``
+    Example: ``recording_config(PlutoraConfig.from_env()).read_only`` → ``True``
     """
-    # The one place that sets what the recording run may do: a read-only switch of the
-    # configuration belongs here, among these fields.
-    return replace(config, validate_responses=False, record=None)
+    return replace(config, validate_responses=False, record=None, read_only=True)
 
 
 def _first_id(records: Any, key: str = "id") -> str | None:

@@ -84,6 +84,7 @@ def test_every_benchmark_runs_and_the_report_has_every_section(
         "## Simulator start-up",
         "## Simulator at scale: search pages at 1k, 10k records",
         "## Core client",
+        "## Generic call",
         "## Schema validation",
         "## Memory while iterating",
     ):
@@ -98,8 +99,9 @@ def test_every_benchmark_runs_and_the_report_has_every_section(
         assert "## Rate limit shared through Redis: cost per slot, and 4 machines" in text
     else:
         assert "## Rate limit shared through Redis\n\nNot measured: redis-server" in text
-    # simulator, core, validation, memory, peer, Redis (when installed), the start-up table's
-    assert text.count("| **ratio** |") == (7 if redis_server_if_any else 6)
+    # simulator, core, generic call, validation, memory, peer, Redis (when installed), the
+    # start-up table's
+    assert text.count("| **ratio** |") == (8 if redis_server_if_any else 7)
     # the scale table's header (quick: 10k against 1k)
     assert text.count("| **ratio 10k/1k** |") == 1
     assert text.count("**ratio, same logging**") == 1

@@ -286,6 +286,13 @@ def test_plutora_record_and_drift_exit_codes(tmp_path: Path, recordings: list[Pa
         assert done.returncode == 0, done.stderr
         assert "exchange(s) recorded" in done.stdout
         assert "Plutora Test was not recorded" in done.stderr
+        # A read-only run: reads, and searches (POSTs that change nothing), only.
+        sent = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+        assert sent
+        assert all(
+            item["method"] == "GET" or item["path"].endswith(("/search", "/filter", "/token"))
+            for item in sent
+        ), sorted({(item["method"], item["path"]) for item in sent})
         fails = _plutora("record", str(tmp_path / "no" / "such" / "x.ndjson"),
                          env=_environment(sim))  # fmt: skip
         assert fails.returncode == 2

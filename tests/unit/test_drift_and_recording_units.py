@@ -196,3 +196,14 @@ def test_a_pages_items_and_enums_are_checked() -> None:
         ("enum", "$.resultSet[*].plutoraReleaseType", ('"Programme"',)),
     }
     assert report.lines[("GET /releases", "enum", "$.resultSet[*].plutoraReleaseType")].count == 1
+
+
+def test_the_recording_run_is_read_only_whatever_the_settings_say() -> None:
+    from dataclasses import replace
+
+    from PlutoraLibrary.core.config import PlutoraConfig
+    from PlutoraLibrary.core.site_recording import recording_config
+
+    plain = PlutoraConfig.from_env({}, read_only=False)
+    config = recording_config(replace(plain, record="run.ndjson"))
+    assert (config.read_only, config.record, config.validate_responses) == (True, None, False)
