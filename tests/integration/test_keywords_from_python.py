@@ -62,3 +62,15 @@ def test_created_items_outlive_closed_connections_and_are_deleted(sim: PlutoraSi
     assert library.get_releases("`identifier` Equals `KEPT-CLOSE`") == []
     assert library.delete_created_items() == []  # nothing left
     library.close_plutora_connections()
+
+
+def test_the_library_used_from_python_leaves_the_programs_logging_alone() -> None:
+    """Outside a Robot run the library does not take the ``PlutoraLibrary`` logger over:
+    its records still reach the program's handlers (pytest's ``caplog`` among them)."""
+    import logging
+
+    from PlutoraLibrary.core.calls import LOGGING_OBSERVER, OBSERVERS
+
+    PlutoraLibrary()._close()
+    assert logging.getLogger("PlutoraLibrary").propagate
+    assert LOGGING_OBSERVER in OBSERVERS
