@@ -179,6 +179,8 @@ class PlutoraConfig:
     #: Where the run's processes share refused logins and the login lock when
     #: ``token_cache_dir`` is not set. The pytest plugin and the Robot library set it.
     run_state_dir: str | None = SETTINGS["run_state_dir"].default
+    #: Refuse every call that could change the site before it is sent (GETs and searches go).
+    read_only: bool = SETTINGS["read_only"].default
 
     @property
     def call_deadline(self) -> float:

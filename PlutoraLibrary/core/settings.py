@@ -257,6 +257,9 @@ _TABLE: list[Setting] = [
     Setting("run_state_dir", "folder", "PLUTORA_STATE_DIR", None,
             "A folder the run's processes share for refused logins and the login lock only "
             "(the adapters choose one when unset)."),
+    Setting("read_only", "bool", "PLUTORA_READ_ONLY", False,
+            "Refuse every call that could change the site (anything but GET, and the searches) "
+            "before it is sent: for checks and reports against a real site."),
 ]  # fmt: skip
 
 #: Every setting by name, in the table's order.

@@ -51,6 +51,7 @@ from .errors import (
     NotFound,
     OutcomeUnknown,
     RateLimited,
+    ReadOnlyRefused,
     ServerError,
     TokenRejected,
     TransportError,
@@ -67,6 +68,8 @@ from .reporting import SECRETS, mask_json, mask_url
 __tracebackhide__ = hide_library_frames
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+#: Methods that change nothing: the only ones a read-only run sends (with the searches).
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 _MAX_429_WAITS = 5
 
 Sleep = Callable[[float], None]
@@ -162,6 +165,9 @@ class Transport:
         self._gate: SlotGate | None = None
         self._limiter_ready = False
         self._limiter_lock = threading.Lock()
+        #: How many calls that may change the site this transport sent (or tried): what was
+        #: looked up before (a name's id) may be stale once it grows.
+        self.writes = 0
 
     def __repr__(self) -> str:
         return f"Transport({self.product.product.value}, {self.product.api_url})"
@@ -204,8 +210,18 @@ class Transport:
         json_body: Any = None,
         idempotent: bool | None = None,
         parse: Callable[[Any], Any] | None = None,
+        data: Any = None,
+        files: Any = None,
+        answer: Callable[[requests.Response], Any] | None = None,
     ) -> Any:
         """Send one request and return the parsed JSON answer (None for 204).
+
+        ``data`` (a form: a dict, or text) and ``files`` (multipart: requests' ``files``) are
+        sent as requests sends them, instead of ``json_body``. ``answer`` turns the HTTP
+        answer into the data ``parse`` gets, instead of :func:`parse_answer` (the generic
+        call's expected statuses). A read-only configuration refuses every call but GET,
+        HEAD, OPTIONS and a search (``idempotent=True`` on a POST) before sending
+        (:class:`ReadOnlyRefused`).
 
         ``idempotent``: whether sending it twice does no harm (default: by method; a search
         POST passes True, so that a lost answer or a 503 reads as a failure, not as an
@@ -222,24 +238,29 @@ class Transport:
 
         Example: ``transport.call("GET", "/me", parse=str)``
         """
+        if method not in READS and not (idempotent and method == "POST"):
+            if self.config.read_only:
+                raise ReadOnlyRefused(method, path)
+            self.writes += 1
         url = self.product.api_url + path
+        body = _Body(json_body, data, files)
         call = start_call(method, url, self.config.log_body_limit)
         if call is None:  # nobody listens: the fast path
-            data = self._call(method, url, path, params, json_body, idempotent, None)
-            return data if parse is None else parse(data)
+            found = self._call(method, url, path, params, body, idempotent, None, answer)
+            return found if parse is None else parse(found)
         if params:  # the query too, also for a call that gets no answer
             prepared = requests.PreparedRequest()
             prepared.prepare_url(url, params)
             call.url = mask_url(prepared.url or url)
         try:
-            data = self._call(method, url, path, params, json_body, idempotent, call)
+            found = self._call(method, url, path, params, body, idempotent, call, answer)
             if parse is not None:
-                data = parse(data)
+                found = parse(found)
         except BaseException as error:
             finish_call(call, error)
             raise
         finish_call(call)
-        return data
+        return found
 
     def _call(
         self,
@@ -247,9 +268,10 @@ class Transport:
         url: str,
         path: str,
         params: Mapping[str, Any] | None,
-        json_body: Any,
+        body: _Body,
         idempotent: bool | None,
         call: CallRecord | None,
+        answer: Callable[[requests.Response], Any] | None = None,
     ) -> Any:
         deadline = Deadline(self.config.call_deadline)
         safe = method in IDEMPOTENT if idempotent is None else idempotent
@@ -259,7 +281,7 @@ class Transport:
         while True:
             token = self.tokens.token(deadline)
             self._acquire_slot(method, path, deadline, call)
-            response = self._exchange(method, url, params, json_body, token, deadline, safe, call)
+            response = self._exchange(method, url, params, body, token, deadline, safe, call)
             status = response.status_code
             if status == 401 and not replayed:
                 # The server did not process it: renew the token (once) and send it again.
@@ -297,6 +319,8 @@ class Transport:
                 )
             if not safe and status in _GATEWAY_STATUSES:
                 raise _gateway_outcome(method, response)
+            if answer is not None:
+                return answer(response)
             return parse_answer(method, response, path, self.product)
 
     def _exchange(
@@ -304,7 +328,7 @@ class Transport:
         method: str,
         url: str,
         params: Mapping[str, Any] | None,
-        json_body: Any,
+        body: _Body,
         token: Token,
         deadline: Deadline,
         safe: bool,
@@ -322,7 +346,9 @@ class Transport:
                     method,
                     url,
                     params=params,
-                    json=json_body,
+                    json=body.json,
+                    data=body.data,
+                    files=body.files,
                     auth=BearerAuth(token),
                     timeout=deadline.timeouts(*self.timeout),
                     allow_redirects=False,
@@ -331,7 +357,7 @@ class Transport:
             if call is not None and watch is not None:
                 _note_retried(call, watch)
                 if not call.request_headers:
-                    call.set_request({"Authorization": "bearer"}, _dump(json_body), _JSON)
+                    call.set_request({"Authorization": "bearer"}, body.shown(), body.kind)
                 call.failed(type(error).__name__, _since(watch.attempt_started))
             if watch is not None and (watch.tripped or deadline.passed()):
                 raise _deadline_passed(method, url, deadline, safe, _was_sent(error)) from None
@@ -352,6 +378,40 @@ class Transport:
 
 
 _JSON = "application/json"
+
+
+class _Body:
+    """What a request carries: JSON, a form (``data``) or multipart (``files``)."""
+
+    __slots__ = ("data", "files", "json")
+
+    def __init__(self, json_body: Any, data: Any, files: Any) -> None:
+        self.json = json_body
+        self.data = data
+        self.files = files
+
+    @property
+    def kind(self) -> str:
+        """The body's media type, as a record of a call that got no answer shows it."""
+        if self.files is not None:
+            return "multipart/form-data"
+        if self.data is not None:
+            return "application/x-www-form-urlencoded"
+        return _JSON
+
+    def shown(self) -> str | None:
+        """The body as text for a record (a form encoded; multipart only named)."""
+        if self.files is not None:
+            return None
+        if self.data is not None:
+            if isinstance(self.data, (str, bytes)):
+                return self.data.decode() if isinstance(self.data, bytes) else self.data
+            from urllib.parse import urlencode
+
+            return urlencode(self.data, doseq=True)
+        return _dump(self.json)
+
+
 #: A client-side rate-limit wait shorter than this is not worth a line in the record.
 _NOTED_WAIT = 0.001
 

@@ -30,6 +30,8 @@ from .backends import (
     Settings,
     TokenGrant,
 )
+from .backends.custom_fields import CustomFieldsBackend
+from .backends.environment_requests import EnvironmentRequestsBackend
 from .backends.faults import FaultKind
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
 from .seed import build_seed
@@ -54,6 +56,7 @@ class SimulatorState:
     | ``auth``, ``limits``, ``faults`` | tokens and lock-outs; whitelist and rate limits; faults |
     | ``catalogue`` | lookups, people, organizations, systems |
     | ``releases``, ``changes``, ``environments``, ``defects`` | the site's data |
+    | ``requests``, ``custom_fields`` | TECRs, TEBRs, users; custom field definitions |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -80,6 +83,8 @@ class SimulatorState:
         self.changes = ChangesBackend(seed, self.catalogue, self.clock, self.releases.records)
         self.environments = EnvironmentsBackend(seed)
         self.defects = DefectsBackend(seed, self.catalogue, self.clock)
+        self.requests = EnvironmentRequestsBackend(seed, config.seed)
+        self.custom_fields = CustomFieldsBackend()
 
     # -- what tests read directly ------------------------------------------------------------
 
@@ -136,6 +141,9 @@ class SimulatorState:
                 "layers": len(environments.layers),
                 "systems": len(self.catalogue.systems),
                 "organizations": len(self.catalogue.organizations),
+                "tecrs": len(self.requests.tecrs),
+                "tebrs": len(self.requests.tebrs),
+                "users": len(self.requests.users),
             }
 
     # -- clock ------------------------------------------------------------------------------
@@ -180,6 +188,7 @@ class SimulatorState:
             self.changes.reset(seed)
             self.environments.reset(seed)
             self.defects.reset(seed)
+            self.requests.reset(seed, self.config.seed)
 
     # -- logins and tokens ------------------------------------------------------------------
 
