@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from .. import contract
 from . import custom_fields as _custom_fields
+from . import deploys as _deploys
 from . import names as _names
 from .client import ApiClient, path_segment
 from .config import Product
@@ -378,3 +380,101 @@ class PlutoraClient(ApiClient):
         Example: ``client.set_custom_fields("release", release_id, {"Risk Owner": "QA"})``
         """
         return _custom_fields.set_custom_fields(self, entity, record_id, values)
+
+    # -- CI deploys: environments, hosts, health checks ----------------------------------------
+
+    def create_environment(self, fields: Mapping[str, Any]) -> Record:
+        """Create an environment (``POST /environments``, 201); returns it with its ``id``.
+
+        ``fields`` in any case (``Name`` or ``name``); ``name``, ``usageWorkItemId`` and
+        ``environmentStatusId`` are required (ids of ``UsedForWorkItem`` and
+        ``EnvironmentStatus`` values: :meth:`lookup_id`). A field an environment does not have
+        fails before sending. Sent once: a lost answer is recovered by looking the name up.
+
+        Example::
+
+            sit = client.create_environment({
+                "name": "SIT9",
+                "usageWorkItemId": client.lookup_id("UsedForWorkItem", "Dev"),
+                "environmentStatusId": client.lookup_id("EnvironmentStatus", "Active"),
+            })
+        """
+        return _deploys.create_environment(self, fields)
+
+    def update_environment(
+        self, environment_id: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Replace an environment's fields (``PUT /environments/{id}``, 204): send the whole
+        environment as read, changed (its hosts are ignored). Returns None, or with
+        ``verify=True`` the environment read back, each field sent compared
+        (:class:`ChangeNotPersisted` otherwise).
+
+        Example: ``client.update_environment(env["id"], {**env, "url": "https://x"}, verify=True)``
+        """
+        return _deploys.update_environment(self, environment_id, fields, verify)
+
+    def delete_environment(self, environment_id: str) -> None:
+        """Delete an environment with its hosts and layers (``DELETE /environments/{id}``);
+        refused while a TECR points at it (:class:`BusinessRuleViolation`).
+
+        Example: ``client.delete_environment(sit["id"])``
+        """
+        _deploys.delete_environment(self, environment_id)
+
+    def create_host(self, fields: Mapping[str, Any]) -> Record:
+        """Create a host in an environment (``POST /hosts``, 201): ``name`` and
+        ``environmentID``. Sent once: a lost answer is recovered from the environment's hosts.
+
+        Example: ``host = client.create_host({"name": "web-1", "environmentID": sit["id"]})``
+        """
+        return _deploys.create_host(self, fields)
+
+    def update_host(
+        self, host_id: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Rename a host (``PUT /hosts/{id}``, 204); it stays in its environment. Returns
+        None, or with ``verify=True`` the host read back.
+
+        Example: ``client.update_host(host["id"], {**host, "name": "web-01"}, verify=True)``
+        """
+        return _deploys.update_host(self, host_id, fields, verify)
+
+    def delete_host(self, host_id: str) -> None:
+        """Delete a host with its layers (``DELETE /hosts/{id}``).
+
+        Example: ``client.delete_host(host["id"])``
+        """
+        _deploys.delete_host(self, host_id)
+
+    def record_health_check(
+        self,
+        environment_id: str,
+        health: int | str,
+        test_name: str,
+        log_file: str | Path | bytes | tuple[str, bytes] | None = None,
+    ) -> Record:
+        """Post an environment health check (``POST /environmentHealthCheck``, multipart):
+        ``health`` 0-3 or its name (Unknown, Online, Offline, Issue), the test's name and
+        optionally its log file (a path, bytes or ``(name, content)``; UTF-8 text, at most 1
+        MiB). The log is masked like any body in logs and attached to Allure. Sent once: a
+        lost answer is recovered from the environment's current status.
+
+        Example: ``client.record_health_check(sit["id"], "Online", "smoke", log_file="smoke.log")``
+        """
+        return _deploys.record_health_check(self, environment_id, health, test_name, log_file)
+
+    def health_history(self, environment_ids: Iterable[str]) -> list[Record]:
+        """Every health check of the environments, newest first
+        (``POST /environmentHealthCheck/FullHistory``).
+
+        Example: ``client.health_history([sit["id"]])[0]["testName"]``
+        """
+        return _deploys.health_history(self, list(environment_ids))
+
+    def current_health(self, environment_ids: Iterable[str]) -> list[Record]:
+        """The current health of the environments: the latest check per test name of the
+        last 7 days (``POST /environmentHealthCheck/CurrentStatus``).
+
+        Example: ``{c["testName"]: c["healthName"] for c in client.current_health([sit["id"]])}``
+        """
+        return _deploys.current_health(self, list(environment_ids))

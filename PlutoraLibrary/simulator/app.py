@@ -34,6 +34,7 @@ from aiohttp import web
 from . import control, plutora_api, plutora_test_api, swagger
 from .backends import Fault, Invalid, NotFound, RulesBroken, TokenGrant
 from .config import Product
+from .multipart import MultipartError, parse_multipart
 from .protocol import DENIED, NO_BODY, RATE_LIMITED, ApiError, Call, Handler, Reply
 from .query import QueryError, UnknownField
 from .routing import Route, Router, Server, api_router
@@ -585,6 +586,11 @@ class Simulation:
             except UnicodeDecodeError:
                 raise self._bad_body(product, "The form body is not valid UTF-8.") from None
             except BodyTooDeep as error:
+                raise self._bad_body(product, str(error)) from None
+        if media in taken and media == "multipart/form-data":
+            try:
+                return parse_multipart(raw, request.headers.get("Content-Type", ""))
+            except MultipartError as error:
                 raise self._bad_body(product, str(error)) from None
         if media in taken and (media.endswith("/json") or media.endswith("+json")):
             try:

@@ -32,7 +32,9 @@ from .backends import (
 )
 from .backends.custom_fields import CustomFieldsBackend
 from .backends.environment_requests import EnvironmentRequestsBackend
+from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
+from .backends.health_checks import HealthChecksBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
 from .seed import build_seed
 
@@ -57,6 +59,7 @@ class SimulatorState:
     | ``catalogue`` | lookups, people, organizations, systems |
     | ``releases``, ``changes``, ``environments``, ``defects`` | the site's data |
     | ``requests``, ``custom_fields`` | TECRs, TEBRs, users; custom field definitions |
+    | ``environment_writes``, ``health_checks`` | environment and host writes; health checks |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -85,6 +88,10 @@ class SimulatorState:
         self.defects = DefectsBackend(seed, self.catalogue, self.clock)
         self.requests = EnvironmentRequestsBackend(seed, config.seed)
         self.custom_fields = CustomFieldsBackend()
+        self.environment_writes = EnvironmentWrites(
+            self.environments, self.catalogue, lambda: self.requests.tecrs
+        )
+        self.health_checks = HealthChecksBackend(seed, config.seed, self.clock)
 
     # -- what tests read directly ------------------------------------------------------------
 
@@ -189,6 +196,7 @@ class SimulatorState:
             self.environments.reset(seed)
             self.defects.reset(seed)
             self.requests.reset(seed, self.config.seed)
+            self.health_checks.reset(seed, self.config.seed)
 
     # -- logins and tokens ------------------------------------------------------------------
 
