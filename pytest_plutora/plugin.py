@@ -435,6 +435,32 @@ def plutora_test(
         yield client
 
 
+class PlutoraCleanupWarning(UserWarning):
+    """Some records a test created through the library could not be deleted."""
+
+
+@pytest.fixture
+def plutora_cleanup(plutora: PlutoraClient) -> Iterator[PlutoraClient]:
+    """The Plutora client, cleaning up after the test (opt-in): what was created through it
+    (copies, records a POST of ``call`` created) is deleted when the test ends, newest first.
+    What could not be deleted is reported as a :class:`PlutoraCleanupWarning` in the summary.
+
+    Example::
+
+        def test_copy(plutora_cleanup):
+            copy = plutora_cleanup.copy_release(source_id, name="Copy", identifier="COPY-1")
+            # deleted after the test
+    """
+    yield plutora
+    import warnings
+
+    from PlutoraLibrary.core.created import delete_created
+
+    report = delete_created(plutora)
+    if report.failed:
+        warnings.warn(PlutoraCleanupWarning(report.summary()), stacklevel=1)
+
+
 @pytest.fixture
 def plutora_token(plutora: PlutoraClient) -> Token:
     """A valid Plutora access token; its repr and str never show the value (``.value`` does).

@@ -33,7 +33,17 @@ PASSWORD = "Docs-Password-8"
 #: What an example needs before it runs: Robot rows (cells separated by four spaces) that set
 #: the variables its rows use. Each generated test starts from a reset simulator.
 TEMP_USER = "Add Simulator User    temp@example.com    ${PASSWORD}"
+_RELEASE_ID = ["${releases} =    Get Releases", "VAR    ${id}    ${releases}[0][id]"]
 PRELUDES: dict[str, list[str]] = {
+    "Call Plutora API": ["${hosts} =    Get Hosts", "VAR    ${id}    ${hosts}[0][layers][0][id]"],
+    "Delete Created Items": [
+        "${drafts} =    Get Releases    `releaseStatusType` Equals `Draft` AND "
+        "`plutoraReleaseType` Equals `Independent`",
+        "Copy Release    ${drafts}[0][id]    name=Docs copy    identifier=DOCS-COPY-1",
+    ],
+    "Get Custom Field": _RELEASE_ID,
+    "Get Custom Fields": _RELEASE_ID,
+    "Set Custom Fields": _RELEASE_ID,
     "Copy Release": [
         "${drafts} =    Get Releases    `releaseStatusType` Equals `Draft` AND "
         "`plutoraReleaseType` Equals `Independent`",

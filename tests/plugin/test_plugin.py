@@ -162,7 +162,34 @@ def test_the_example_module_passes_offline_with_plutora_sim(pytester: pytest.Pyt
         test_examples=(ROOT / "tests" / "examples" / "test_plutora_examples.py").read_text()
     )
     result = pytester.runpytest_subprocess("--plutora-sim", "-p", "no:cacheprovider")
-    assert _outcomes(result) == {"passed": 5}, result.stdout.str()[-3000:]
+    assert _outcomes(result) == {"passed": 7}, result.stdout.str()[-3000:]
+
+
+def test_plutora_cleanup_deletes_what_a_test_created_and_warns_of_what_it_could_not(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+from PlutoraLibrary.core import where
+
+def test_creates(plutora_cleanup):
+    source = plutora_cleanup.releases(
+        where("plutoraReleaseType").equals("Independent") & where("status").equals("Draft")
+    )[0]
+    plutora_cleanup.copy_release(source["id"], name="Cleaned", identifier="CLEANED-1")
+    layer = plutora_cleanup.hosts()[0]["layers"][0]
+    plutora_cleanup.created.add("/layers/" + layer["id"], "an undeletable layer")
+
+def test_after(plutora):
+    assert plutora.releases(where("identifier").equals("CLEANED-1")) == []
+    assert len(plutora.created) == 1
+"""
+    )
+    result = pytester.runpytest_subprocess(
+        "--plutora-sim", "-p", "no:cacheprovider", "-p", "no:randomly"
+    )
+    assert _outcomes(result) == {"passed": 2, "warnings": 1}, result.stdout.str()[-3000:]
+    result.stdout.fnmatch_lines(["*PlutoraCleanupWarning*Could not delete 1*an undeletable layer*"])
 
 
 def test_a_failed_test_shows_its_calls_with_every_attempt(pytester: pytest.Pytester) -> None:
