@@ -17,6 +17,7 @@ from .keywords.api_calls import ApiCallKeywords
 from .keywords.auth import AuthKeywords, reveal_secret
 from .keywords.context import PlutoraContext, Undone
 from .keywords.defects import DefectKeywords
+from .keywords.deploys import DeployKeywords
 from .keywords.environments import EnvironmentKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
@@ -152,6 +153,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 SchemaKeywords(self.context),
                 SimulatorKeywords(self.context),
                 ApiCallKeywords(self.context),
+                DeployKeywords(self.context),
                 self,
             ]
         )

@@ -61,7 +61,10 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     if page:
         _run(name, "release by id", lambda: [client.release(_id_of(page[0], "id"))], results)
     _run(name, "changes (search, 5)", lambda: client.search_changes(page_size=5).items, results)
-    _run(name, "environments", client.environments, results)
+    environments = _run(name, "environments", client.environments, results)
+    if environments:
+        first = _id_of(environments[0], "id")
+        _run(name, "environment health", lambda: client.current_health([first]), results)
     _run(name, "hosts", client.hosts, results)
     _run(name, "lookup fields", client.lookup_types, results)
     _run(name, "release statuses", lambda: client.lookup("ReleaseStatusType"), results)

@@ -34,6 +34,16 @@ PASSWORD = "Docs-Password-8"
 #: the variables its rows use. Each generated test starts from a reset simulator.
 TEMP_USER = "Add Simulator User    temp@example.com    ${PASSWORD}"
 _RELEASE_ID = ["${releases} =    Get Releases", "VAR    ${id}    ${releases}[0][id]"]
+_ENVIRONMENT_ID = [
+    "${environments} =    Get Environments",
+    "VAR    ${id}    ${environments}[0][id]",
+]
+_NEW_ENVIRONMENT = [
+    "${dev} =    Get Lookup Id    UsedForWorkItem    Dev",
+    "${active} =    Get Lookup Id    EnvironmentStatus    Active",
+    "${env} =    Create Environment    SIT9    usageWorkItemId=${dev}    "
+    "environmentStatusId=${active}",
+]
 PRELUDES: dict[str, list[str]] = {
     "Call Plutora API": ["${hosts} =    Get Hosts", "VAR    ${id}    ${hosts}[0][layers][0][id]"],
     "Delete Created Items": [
@@ -41,6 +51,17 @@ PRELUDES: dict[str, list[str]] = {
         "`plutoraReleaseType` Equals `Independent`",
         "Copy Release    ${drafts}[0][id]    name=Docs copy    identifier=DOCS-COPY-1",
     ],
+    "Create Host": _NEW_ENVIRONMENT,
+    "Rename Host": [*_NEW_ENVIRONMENT, "${host} =    Create Host    ${env}[id]    sit9-web-1"],
+    "Delete Host": [*_NEW_ENVIRONMENT, "${host} =    Create Host    ${env}[id]    sit9-web-1"],
+    "Delete Environment": _NEW_ENVIRONMENT,
+    "Update Environment": _ENVIRONMENT_ID,
+    "Post Health Check": [
+        *_ENVIRONMENT_ID,
+        "Create File    ${CURDIR}/smoke.log    GET /health 200",
+    ],
+    "Get Current Health": _ENVIRONMENT_ID,
+    "Get Health History": _ENVIRONMENT_ID,
     "Get Custom Field": _RELEASE_ID,
     "Get Custom Fields": _RELEASE_ID,
     "Set Custom Fields": _RELEASE_ID,

@@ -206,7 +206,9 @@ class EnvironmentWrites:
         ):
             item = reference(body, model, name, catalogue.lookup_by_id(kind), True)
             fields[name] = item["id"] if item else None
-            fields[label] = item["value"] if item else None
+            # The vendor's Cypress suite reads these names null on an environment it wrote
+            # through the API ("this returns null???"): docs/contract-decisions.md.
+            fields[label] = None
         system = reference(body, model, "linkedSystemId", catalogue.systems.by_id, False)
         fields["linkedSystemId"] = system["id"] if system else None
         fields["linkedSystem"] = system["name"] if system else None

@@ -1,0 +1,53 @@
+"""Examples of what a CI pipeline writes after a deploy, to copy into your own repository:
+the deployed version on a layer, a health check with its log, an environment built for the
+run and torn down by ``plutora_cleanup``.
+
+Run them offline with ``pytest --plutora-sim``, or against your site with the ``PLUTORA_…``
+variables set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from PlutoraLibrary.core import PlutoraClient, where
+
+
+def test_a_deploy_records_its_version_and_posts_a_health_check_with_its_log(
+    plutora: PlutoraClient, tmp_path: Path
+) -> None:
+    environment_id = plutora.id_of("environments", "UAT1")
+    host = plutora.hosts(where("environmentID").equals(environment_id))[0]
+    layer = plutora.call("GET", f"layers/{host['layers'][0]['id']}").json
+    plutora.call("PUT", f"layers/{layer['id']}", json={**layer, "version": "5.0.7"})
+    assert plutora.layer(layer["id"])["version"] == "5.0.7"
+
+    log = tmp_path / "smoke.log"
+    log.write_text("GET /health 200\nGET /login 200\n", encoding="utf-8")
+    check = plutora.record_health_check(environment_id, "Online", "pytest smoke", log_file=log)
+    assert check["logFileName"] == "smoke.log"
+    current = {c["testName"]: c for c in plutora.current_health([environment_id])}
+    assert current["pytest smoke"]["id"] == check["id"]
+
+
+def test_an_environment_built_for_the_run_is_torn_down(plutora_cleanup: PlutoraClient) -> None:
+    environment = plutora_cleanup.create_environment(
+        {
+            "name": "PYTEST-ENV",
+            "usageWorkItemId": plutora_cleanup.lookup_id("UsedForWorkItem", "Dev"),
+            "environmentStatusId": plutora_cleanup.lookup_id("EnvironmentStatus", "Active"),
+        }
+    )  # deleted when the test ends, with its hosts: plutora_cleanup
+    host = plutora_cleanup.create_host({"name": "web-1", "environmentID": environment["id"]})
+    read = plutora_cleanup.update_environment(
+        environment["id"], {**environment, "description": "Built by pytest"}, verify=True
+    )
+    assert read is not None
+    assert [h["id"] for h in read["hosts"]] == [host["id"]]
+
+
+def test_a_health_of_five_is_refused_before_sending(plutora: PlutoraClient) -> None:
+    with pytest.raises(ValueError, match="0 \\(Unknown\\), 1 \\(Online\\)"):
+        plutora.record_health_check(plutora.id_of("environments", "UAT1"), 5, "smoke")
