@@ -395,15 +395,16 @@ def delete_host(call: Call) -> Reply:
 
 
 def record_health_check(call: Call) -> Reply:
-    """``POST /environmentHealthCheck``: a multipart form with ``environmentId``, ``health``
-    (0-3), ``testName`` and an optional ``logFile``; 201 with the check as recorded. Read
-    here, not by the request validator: a file part is no JSON value."""
+    """``POST /environmentHealthCheck``: a JSON body or a multipart form with
+    ``environmentId``, ``health`` (0-3), ``testName`` and (a form only) an optional
+    ``logFile``; 201 with the check as recorded. Read here, not by the request validator: a
+    file part is no JSON value."""
     # Read as ASP.NET binds a form: names in any case (``EnvironmentID`` is ``environmentId``).
     names = {name.lower(): name for name in ("environmentId", "health", "testName", "logFile")}
     sent: dict[str, Any] = call.body if isinstance(call.body, dict) else {}
     form = {names.get(str(name).lower(), str(name)): value for name, value in sent.items()}
     model = ModelState()
-    fields = {name: value for name, value in form.items() if isinstance(value, str)}
+    fields = {name: value for name, value in form.items() if not isinstance(value, UploadedFile)}
     upload = form.get("logFile")
     if upload is not None and not isinstance(upload, UploadedFile):
         model.add("logFile", "The logFile part must be a file (a filename in its header).")

@@ -182,3 +182,15 @@ def test_verify_names_what_the_site_does_not_show(client: PlutoraClient, control
     control.fault(path="/environments/", method="PUT", kind="status", status=204, count=1)
     with pytest.raises(ChangeNotPersisted, match="description: sent 'Mine'"):
         client.update_environment(environment["id"], body, verify=True)
+
+
+def test_the_help_page_s_json_health_check_is_taken_too(client: PlutoraClient) -> None:
+    # "External API Use Cases": a JSON body without a file; health 0-3.
+    environment = client.environments()[2]["id"]
+    body = {"environmentId": environment, "health": 0, "testName": "json check"}
+    recorded = client.call("POST", "environmentHealthCheck", json=body).json
+    assert (recorded["health"], recorded["healthName"]) == (0, "Unknown")
+    refused = client.call(
+        "POST", "environmentHealthCheck", json={**body, "health": 4}, expected_status=400
+    )
+    assert "not valid for health" in refused.text
