@@ -415,7 +415,7 @@ class PlutoraClient(ApiClient):
 
     def delete_environment(self, environment_id: str) -> None:
         """Delete an environment with its hosts and layers (``DELETE /environments/{id}``);
-        refused while a TECR points at it (:class:`BusinessRuleViolation`).
+        refused while an open TECR points at it (:class:`BusinessRuleViolation`).
 
         Example: ``client.delete_environment(sit["id"])``
         """

@@ -35,6 +35,7 @@ from aiohttp import web
 from swagger_ui_bundle import swagger_ui_path
 
 from .. import contract
+from .backends.environments import open_tecrs
 from .config import DEMO_API_KEYS, DEMO_USERS, Product
 from .seed import END_STATE_STATUSES
 from .state import SimulatorState
@@ -158,6 +159,11 @@ class _Samples:
                 name: self._pick(name, list(records.values()))
                 for name, records in _collections(state).items()
             }
+            # An environment no open TECR points at: its example DELETE succeeds.
+            tecrs = list(state.requests.tecrs)
+            free = [e for e in state.environments.environments if not open_tecrs(tecrs, e["id"])]
+            if free:
+                self.records["environments"] = copy.deepcopy(free[0])
 
     @staticmethod
     def _pick(name: str, records: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -182,6 +188,9 @@ class _Samples:
         if path.lower() == "/oauth/token":
             self._login(doc, operation)
             return
+        if segments and segments[0].lower() == "environmenthealthcheck":
+            self._health_check(path, operation)
+            return
         if record is None:
             return
         parameters = operation.get("parameters", [])
@@ -205,6 +214,21 @@ class _Samples:
                 body["name"] = f"Copy of {body['name']}"[:255]
         if body:
             media["example"] = body
+
+    def _health_check(self, path: str, operation: dict[str, Any]) -> None:
+        """A health check of an environment of this site, or its read-backs."""
+        environment = self.records.get("environments")
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if environment is None or media is None:
+            return
+        if path.lower() == "/environmenthealthcheck":
+            media["example"] = {
+                "environmentId": environment["id"],
+                "health": 1,
+                "testName": "Swagger check",
+            }
+        else:
+            media["example"] = {"environmentIds": [environment["id"]]}
 
     def _fields(self, schema: Mapping[str, Any]) -> tuple[str, ...]:
         """The fields a client may send in a body of ``schema`` (not read-only)."""

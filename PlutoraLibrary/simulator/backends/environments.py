@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ... import contract
@@ -85,7 +85,8 @@ class EnvironmentWrites:
     unique ignoring case; its usage work item, status and linked system must be ids of a
     ``UsedForWorkItem`` value, an ``EnvironmentStatus`` value and a system; a host's name is
     unique in its environment; a host stays in its environment; deleting an environment
-    deletes its hosts and layers, and is refused while a TECR points at it.
+    deletes its hosts and layers, and is refused while an open TECR (not Completed or
+    Rejected) points at it.
 
     Example::
 
@@ -131,13 +132,12 @@ class EnvironmentWrites:
         """``DELETE /environments/{id}``: with its hosts and layers; refused while a TECR
         points at it."""
         environment = self.area.environments.get(environment_id)
-        own = environment["id"].lower()
-        held = [t for t in self.tecrs() if str(t.get("environmentId") or "").lower() == own]
+        held = open_tecrs(self.tecrs(), environment["id"])
         if held:
             raise RulesBroken(
                 [
-                    f"Environment '{environment['name']}' has {len(held)} TECR(s) and cannot be "
-                    "deleted."
+                    f"Environment '{environment['name']}' has {len(held)} open TECR(s) and "
+                    "cannot be deleted: complete or reject them first."
                 ]
             )
         for host in list(environment["hosts"]):
@@ -232,6 +232,24 @@ class EnvironmentWrites:
         for layer in host["layers"]:
             self.area.layers.remove(layer["id"])
         self.area.hosts.remove(host["id"])
+
+
+#: TECR statuses that no longer hold their environment (the request is over).
+CLOSED_TECR_STATUSES = frozenset({"Completed", "Rejected"})
+
+
+def open_tecrs(tecrs: Iterable[Record], environment_id: str) -> list[Record]:
+    """The TECRs of an environment that are not over (not Completed or Rejected).
+
+    Example: ``open_tecrs(state.requests.tecrs, environment["id"])``
+    """
+    own = environment_id.lower()
+    return [
+        tecr
+        for tecr in tecrs
+        if str(tecr.get("environmentId") or "").lower() == own
+        and tecr.get("crStatus") not in CLOSED_TECR_STATUSES
+    ]
 
 
 def _same_id(body: Record, record_id: str, model: ModelState) -> None:
