@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl
 
 import requests
 
@@ -205,6 +206,23 @@ def method_of(method: str) -> str:
     if text not in METHODS:
         raise ValueError(f"The method must be one of {', '.join(METHODS)}, not {method!r}.")
     return text
+
+
+def form_of(data: Any) -> Any:
+    """A form body as requests encodes it (``application/x-www-form-urlencoded``): a
+    dictionary as it is, a text such as ``a=1&b=2`` as its pairs (so that it is sent, and
+    masked in the log, as a form). Example: ``form_of("a=1&b=2")`` → ``[('a', '1'), ('b', '2')]``
+    """
+    if data is None or isinstance(data, (Mapping, list, tuple)):
+        return data
+    text = data.decode() if isinstance(data, bytes) else str(data)
+    try:
+        return parse_qsl(text, keep_blank_values=True, strict_parsing=True)
+    except ValueError:
+        raise ValueError(
+            f"A form (data) must be a dictionary or a form text such as 'a=1&b=2', not "
+            f"{text[:40]!r}; send JSON with json= instead."
+        ) from None
 
 
 def file_parts(files: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -174,6 +174,7 @@ class ApiClient:
                 "has one body."
             )
         parts = api_call.file_parts(files)
+        data = api_call.form_of(data)
         expected = ExpectedStatus.parse(expected_status)
         known = api_call.known_operation(self.product.value, verb, relative)
         where = f"{verb} {relative.split('?', 1)[0]}"

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import NameAmbiguous, NameNotFound, hide_library_frames
+from .errors import NameAmbiguous, NameNotFound, NotFound, hide_library_frames
 from .filters import Expression, where
 
 if TYPE_CHECKING:
@@ -198,7 +198,16 @@ def lookup_id(client: PlutoraClient, lookup_type: str, value: str) -> str:
     cached = client.names.get(key, writes)
     if cached is not None:
         return cached
-    items = client.lookup(lookup_type)
+    try:
+        items = client.lookup(lookup_type)
+    except NotFound:
+        types = [str(t.get("name")) for t in client.lookup_types()]
+        raise NameNotFound(
+            "lookup types",
+            str(lookup_type),
+            f"There is no lookup type {lookup_type!r}; the site's types: {', '.join(types)}.",
+            _near(str(lookup_type), types) or types,
+        ) from None
     found = [i for i in items if str(i.get("value", "")).casefold() == key[1]]
     if len(found) == 1:
         client.names.put(key, str(found[0]["id"]), writes)

@@ -22,6 +22,7 @@ limit asks for come on top (bounded by ``max_retry_wait``): see :mod:`.deadline`
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import time
@@ -544,6 +545,18 @@ def _no_answer(
         return TransportError(f"{method} {shown} could not connect (retried where safe). {advice}")
     return TransportError(f"{method} {shown} {kind} with no answer (retried where safe). {advice}")
 
+
+def _masked_request_line(record: logging.LogRecord) -> bool:
+    """urllib3's DEBUG line of each request (``"GET /path?query HTTP/1.1" 200``) with
+    secret-looking query parameters masked: a generic call may carry one (``access_token=``)."""
+    if isinstance(record.args, tuple) and len(record.args) > 4 and "?" in str(record.args[4]):
+        args = list(record.args)
+        args[4] = mask_url(str(args[4]))
+        record.args = tuple(args)
+    return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_masked_request_line)
 
 #: urllib3's parser of ``Retry-After`` (whole seconds or an HTTP date, as RFC 9110 has it).
 _RETRY_AFTER = Retry(0)

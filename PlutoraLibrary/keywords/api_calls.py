@@ -3,6 +3,8 @@ created."""
 
 from __future__ import annotations
 
+import ast
+import json as _json
 from typing import Any
 
 from robot.api import logger
@@ -25,6 +27,32 @@ def product_of(value: Product | str) -> Product:
     raise ValueError(f"product must be plutora or plutora-test, not {value!r}.")
 
 
+def literal_dict(text: str, name: str) -> dict[str, Any]:
+    """A Python dictionary literal (``{'a': 1}``) given as text, as Robot converts one."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        value = None
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be a dictionary, e.g. {name}={{'a': '1'}}, not {text!r}.")
+    return value
+
+
+def json_body(text: str) -> Any:
+    """A JSON body given as text: JSON (``{"a": true}``) or a Python literal (``{'a': True}``)."""
+    try:
+        return _json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        raise ValueError(
+            f'json must be a dictionary, a list, or JSON text such as {{"version": "2.4.1"}}, '
+            f"not {text[:60]!r}."
+        ) from None
+
+
 class ApiCallKeywords:
     """Keywords for any call, names, custom fields and clean-up."""
 
@@ -37,7 +65,7 @@ class ApiCallKeywords:
         method: str,
         path: str,
         params: dict[str, Any] | None = None,
-        json: dict[str, Any] | list[Any] | None = None,
+        json: dict[str, Any] | list[Any] | str | None = None,
         data: dict[str, Any] | str | None = None,
         files: dict[str, Any] | None = None,
         product: str = "plutora",
@@ -52,7 +80,8 @@ class ApiCallKeywords:
         ``OutcomeUnknown`` and is never sent twice), masking in the log and, where the contract
         knows the operation, the answer checked against its schema.
 
-        ``path`` is below the API's base URL (``layers/${id}``). The body is ``json``, a form
+        ``path`` is below the API's base URL (``layers/${id}``). The body is ``json`` (a
+        dictionary, a list, or JSON text), a form
         (``data``) or ``files`` (a dictionary of field name to a file's path). ``params`` is
         the query. ``expected_status`` is any 2xx by default; give one status (``404``),
         several (``200, 204``) or ``any`` for negative tests. Another status fails with the
@@ -69,6 +98,10 @@ class ApiCallKeywords:
         | Should Be Equal    | ${page}[json][returnCount] | ${5} |
         """
         client = self.context.client(product_of(product))
+        if isinstance(data, str) and data.lstrip().startswith("{"):
+            data = literal_dict(data, "data")
+        if isinstance(json, str):
+            json = json_body(json)
         response: ApiResponse = client.call(
             method,
             path,

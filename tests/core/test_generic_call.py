@@ -246,3 +246,11 @@ def test_created_records_are_deleted_newest_first_and_failures_reported(
     assert len(client.created) == 1  # kept: it could not be deleted
     assert client.call("GET", f"releases/{copy['id']}", expected_status=404).status == 404
     assert "Could not delete 1" in report.summary()
+
+
+def test_a_form_given_as_text_is_sent_as_a_form(client: PlutoraClient) -> None:
+    layer = _layer(client)
+    with pytest.raises(UnsupportedMediaType):  # sent as a form: layers take JSON only
+        client.call("PUT", f"layers/{layer['id']}", data="componentName=x&version=1")
+    with pytest.raises(ValueError, match="form text such as 'a=1&b=2'"):
+        client.call("PUT", f"layers/{layer['id']}", data="not a form")

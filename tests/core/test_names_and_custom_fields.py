@@ -127,6 +127,8 @@ def test_a_lookup_value_is_found_ignoring_case_or_the_values_are_listed(
     assert client.lookup_id("ReleaseStatusType", "dRaFt") == draft["id"]
     with pytest.raises(NameNotFound, match="its values: Draft, Active, In Progress, Complete"):
         client.lookup_id("ReleaseStatusType", "Drafty")
+    with pytest.raises(NameNotFound, match=r"no lookup type 'ReleaseState'.*ReleaseStatusType"):
+        client.lookup_id("ReleaseState", "Draft")
 
 
 # -- custom fields ------------------------------------------------------------------------------
