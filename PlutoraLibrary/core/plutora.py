@@ -11,6 +11,7 @@ from .. import contract
 from . import custom_fields as _custom_fields
 from . import deploys as _deploys
 from . import names as _names
+from . import release_systems as _release_systems
 from .client import ApiClient, path_segment
 from .config import Product
 from .errors import BusinessRuleViolation, OutcomeUnknown, PlutoraError, hide_library_frames
@@ -478,3 +479,103 @@ class PlutoraClient(ApiClient):
         Example: ``{c["testName"]: c["healthName"] for c in client.current_health([sit["id"]])}``
         """
         return _deploys.current_health(self, list(environment_ids))
+
+    # -- release systems: deployment status and dates -------------------------------------------
+
+    def release_systems(self, release_id: str) -> list[Record]:
+        """The systems of a release with their role, deployment status (``NotStarted``,
+        ``Completed``, ``RollbackPending``, ``Rejected``) and deployment dates.
+
+        Example: ``{s["system"]: s["deploymentStatus"] for s in client.release_systems(rid)}``
+        """
+        return _release_systems.release_systems(self, release_id)
+
+    def add_release_system(
+        self,
+        release_id: str,
+        system_id: str,
+        role: str = "Impact",
+        dependency_type_id: str | None = None,
+    ) -> Record:
+        """Add a system to a release (``POST /releases/{id}/systems``, 201): ``role`` Impact
+        or Dependency (with a ``SystemRoleDependencyType`` value's id). Sent once: a lost
+        answer is recovered from the release's systems.
+
+        Example: ``client.add_release_system(rid, client.id_of("systems", "Billing"))``
+        """
+        return _release_systems.add_release_system(
+            self, release_id, system_id, role, dependency_type_id
+        )
+
+    def remove_release_system(self, release_id: str, system_id: str) -> None:
+        """Take a system out of a release, with its deployment dates.
+
+        Example: ``client.remove_release_system(rid, system_id)``
+        """
+        _release_systems.remove_release_system(self, release_id, system_id)
+
+    def set_deployment_status(
+        self, release_id: str, system_id: str, status: str, verify: bool = False
+    ) -> Record | None:
+        """Set a release system's deployment status to ``Completed``, ``RollbackPending`` or
+        ``Rejected`` (``PUT /releases/{id}/systems/{systemId}``, 204). A move the contract
+        does not allow from the current status (RollbackPending before Completed) fails
+        before sending (:class:`BusinessRuleViolation`, naming the moves there are); the
+        server also wants a deployment date before Completed. Returns None, or with
+        ``verify=True`` the release system read back.
+
+        Example: ``client.set_deployment_status(rid, system_id, "Completed", verify=True)``
+        """
+        return _release_systems.set_deployment_status(self, release_id, system_id, status, verify)
+
+    def deployment_dates(self, release_id: str, system_id: str) -> list[Record]:
+        """A release system's deployment dates, in start order.
+
+        Example: ``client.deployment_dates(rid, system_id)[0]["startDate"]``
+        """
+        return _release_systems.deployment_dates(self, release_id, system_id)
+
+    def add_deployment_date(
+        self,
+        release_id: str,
+        system_id: str,
+        start: str,
+        end: str,
+        environment_id: str | None = None,
+        description: str | None = None,
+    ) -> Record:
+        """Add a deployment window to a release system (201); ``start`` and ``end`` as ISO
+        8601 (a date alone is midnight), the end not before the start.
+
+        Example: ``client.add_deployment_date(rid, sid, "2026-03-01T10:00", "2026-03-01T12:00")``
+        """
+        fields: dict[str, Any] = {"startDate": start, "endDate": end}
+        if environment_id is not None:
+            fields["environmentId"] = environment_id
+        if description is not None:
+            fields["description"] = description
+        return _release_systems.add_deployment_date(self, release_id, system_id, fields)
+
+    def update_deployment_date(
+        self,
+        release_id: str,
+        system_id: str,
+        date_id: str,
+        fields: Mapping[str, Any],
+        verify: bool = False,
+    ) -> Record | None:
+        """Replace a deployment date's fields (the date as read, changed; 204). Returns None,
+        or with ``verify=True`` the date read back.
+
+        Example: ``client.update_deployment_date(r, s, d["id"], {**d, "endDate": "2026-03-09"})``
+        """
+        return _release_systems.update_deployment_date(
+            self, release_id, system_id, date_id, dict(fields), verify
+        )
+
+    def delete_deployment_date(self, release_id: str, system_id: str, date_id: str) -> None:
+        """Delete a deployment date.
+
+        Example: ``client.delete_deployment_date(rid, sid, date["id"])``
+        """
+        _release_systems.delete_deployment_date(self, release_id, system_id, date_id)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .. import contract
@@ -225,10 +226,24 @@ def same(sent: Any, read: Any) -> bool:
     sent_text, read_text = str(sent).strip(), str(read).strip()
     if _GUID.match(sent_text) and _GUID.match(read_text):
         return sent_text.lower() == read_text.lower()
-    if _DATE_ONLY.match(sent_text):  # a date alone binds as midnight
-        return read_text.startswith(sent_text + "T00:00:00") or read_text == sent_text
+    sent_moment, read_moment = _moment(sent_text), _moment(read_text)
+    if sent_moment is not None and read_moment is not None:  # as Json.NET binds a DateTime
+        return sent_moment == read_moment
     return sent_text == read_text
 
 
+def _moment(text: str) -> datetime | None:
+    """An ISO 8601 date or date-time as the API binds it (a date alone is midnight, missing
+    seconds are 0, a seven-digit fraction cut to six); None for any other text."""
+    if not _DATE_TIME.match(text):
+        return None
+    cut = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    try:
+        moment = datetime.fromisoformat(cut)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=None) if moment.utcoffset() in (None, timedelta(0)) else moment
+
+
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")

@@ -50,6 +50,8 @@ TECR = shape_of("plutora", "getTECR")
 TEBR = shape_of("plutora", "getTEBR")
 USER = shape_of("plutora", "listUsers")
 HEALTH_CHECK = shape_of("plutora", "searchEnvironmentHealthHistory")
+RELEASE_SYSTEM = shape_of("plutora", "listReleaseSystems")
+DEPLOYMENT_DATE = shape_of("plutora", "listDeploymentDates")
 
 
 def render_error(error: Exception) -> Reply:
@@ -436,6 +438,68 @@ def health_current(call: Call) -> Reply:
     return Reply(200, [HEALTH_CHECK(check) for check in checks])
 
 
+# -- release systems, deployment status and dates -------------------------------------------
+
+
+def list_release_systems(call: Call) -> Reply:
+    """``GET /releases/{id}/systems``: a plain array of the release's systems."""
+    items = call.state.release_systems.of(call.params["id"])
+    return Reply(200, [RELEASE_SYSTEM(item) for item in items])
+
+
+def add_release_system(call: Call) -> Reply:
+    """``POST /releases/{id}/systems``: 201 with the release system (NotStarted)."""
+    systems = call.state.release_systems
+    item = systems.add(call.params["id"], call.body, _model(call, "releaseSystem"))
+    return Reply(201, RELEASE_SYSTEM(item))
+
+
+def update_release_system(call: Call) -> Reply:
+    """``PUT /releases/{id}/systems/{systemId}``: role and deployment status; 204."""
+    model = _model(call, "releaseSystem")
+    call.state.release_systems.update(call.params["id"], call.params["systemId"], call.body, model)
+    return Reply(204)
+
+
+def remove_release_system(call: Call) -> Reply:
+    """``DELETE /releases/{id}/systems/{systemId}``: 200 with no body."""
+    call.state.release_systems.remove(call.params["id"], call.params["systemId"])
+    return Reply(200, NO_BODY)
+
+
+def list_deployment_dates(call: Call) -> Reply:
+    """``GET …/systems/{systemId}/deploymentDates``: in start order."""
+    dates = call.state.release_systems.dates(call.params["id"], call.params["systemId"])
+    return Reply(200, [DEPLOYMENT_DATE(date) for date in dates])
+
+
+def add_deployment_date(call: Call) -> Reply:
+    """``POST …/systems/{systemId}/deploymentDates``: 201 with the date."""
+    model = _model(call, "deploymentDate")
+    date = call.state.release_systems.add_date(
+        call.params["id"], call.params["systemId"], call.body, model
+    )
+    return Reply(201, DEPLOYMENT_DATE(date))
+
+
+def update_deployment_date(call: Call) -> Reply:
+    """``PUT …/systems/{systemId}/deploymentDates``: the date the body names; 204."""
+    model = _model(call, "deploymentDate")
+    call.state.release_systems.update_date(
+        call.params["id"], call.params["systemId"], call.body, model
+    )
+    return Reply(204)
+
+
+def delete_deployment_date(call: Call) -> Reply:
+    """``DELETE …/deploymentDates/{deploymentDateId}``: 200 with no body."""
+    params = call.params
+    call.state.release_systems.delete_date(
+        params["id"], params["systemId"], params["deploymentDateId"]
+    )
+    return Reply(200, NO_BODY)
+
+
 _FIELD_HANDLERS = {entity: custom_fields_of(entity) for entity in _WITH_FIELDS}
 
 #: The handler of each operation of the contract (``plutora.openapi.json``), by operation id.
@@ -480,6 +544,14 @@ HANDLERS: dict[str, Handler] = {
     "recordEnvironmentHealthCheck": record_health_check,
     "searchEnvironmentHealthHistory": health_history,
     "searchEnvironmentHealthCurrentStatus": health_current,
+    "listReleaseSystems": list_release_systems,
+    "addReleaseSystem": add_release_system,
+    "updateReleaseSystem": update_release_system,
+    "removeReleaseSystem": remove_release_system,
+    "listDeploymentDates": list_deployment_dates,
+    "addDeploymentDate": add_deployment_date,
+    "updateDeploymentDate": update_deployment_date,
+    "deleteDeploymentDate": delete_deployment_date,
     **{
         f"{verb}{entity}AdditionalInformation": handler
         for entity, pair in _FIELD_HANDLERS.items()
@@ -497,6 +569,12 @@ _ENVIRONMENT_BODY = BodySpec(
 )
 _HOST_BODY = BodySpec("host", "A host object is required in the body.", merge=True)
 _HEALTH_QUERY = BodySpec("", "The body must be a JSON object with environmentIds.")
+_RELEASE_SYSTEM_BODY = BodySpec(
+    "releaseSystem", "A release system object is required in the body.", merge=True
+)
+_DEPLOYMENT_DATE_BODY = BodySpec(
+    "deploymentDate", "A deployment date object is required in the body.", merge=True
+)
 #: How the body of each operation that takes one is read.
 BODIES: dict[str, BodySpec] = {
     "createRelease": _RELEASE_BODY,
@@ -512,4 +590,8 @@ BODIES: dict[str, BodySpec] = {
     "updateHost": _HOST_BODY,
     "searchEnvironmentHealthHistory": _HEALTH_QUERY,
     "searchEnvironmentHealthCurrentStatus": _HEALTH_QUERY,
+    "addReleaseSystem": _RELEASE_SYSTEM_BODY,
+    "updateReleaseSystem": _RELEASE_SYSTEM_BODY,
+    "addDeploymentDate": _DEPLOYMENT_DATE_BODY,
+    "updateDeploymentDate": _DEPLOYMENT_DATE_BODY,
 }

@@ -35,6 +35,7 @@ from .backends.environment_requests import EnvironmentRequestsBackend
 from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
 from .backends.health_checks import HealthChecksBackend
+from .backends.release_systems import ReleaseSystemsBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
 from .seed import build_seed
 
@@ -60,6 +61,7 @@ class SimulatorState:
     | ``releases``, ``changes``, ``environments``, ``defects`` | the site's data |
     | ``requests``, ``custom_fields`` | TECRs, TEBRs, users; custom field definitions |
     | ``environment_writes``, ``health_checks`` | environment and host writes; health checks |
+    | ``release_systems`` | releases' systems, deployment status and deployment dates |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -92,6 +94,13 @@ class SimulatorState:
             self.environments, self.catalogue, lambda: self.requests.tecrs
         )
         self.health_checks = HealthChecksBackend(seed, config.seed, self.clock)
+        self.release_systems = ReleaseSystemsBackend(
+            seed,
+            config.seed,
+            self.releases.records,
+            self.catalogue,
+            self.environments.environments,
+        )
 
     # -- what tests read directly ------------------------------------------------------------
 
@@ -197,6 +206,7 @@ class SimulatorState:
             self.defects.reset(seed)
             self.requests.reset(seed, self.config.seed)
             self.health_checks.reset(seed, self.config.seed)
+            self.release_systems.reset(seed, self.config.seed)
 
     # -- logins and tokens ------------------------------------------------------------------
 
