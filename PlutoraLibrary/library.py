@@ -19,6 +19,7 @@ from .keywords.context import PlutoraContext, Undone
 from .keywords.defects import DefectKeywords
 from .keywords.deploys import DeployKeywords
 from .keywords.environments import EnvironmentKeywords
+from .keywords.release_systems import ReleaseSystemKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
@@ -154,6 +155,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 SimulatorKeywords(self.context),
                 ApiCallKeywords(self.context),
                 DeployKeywords(self.context),
+                ReleaseSystemKeywords(self.context),
                 self,
             ]
         )

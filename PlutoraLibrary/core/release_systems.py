@@ -174,7 +174,14 @@ def add_deployment_date(
         ]
         return same[-1] if len(same) == 1 else None
 
-    return create(client, path, body, f"deployment date {body['startDate']}", recover)
+    label = f"deployment date {body['startDate']} of a release system"
+    added = create(client, path, body, label, recover)
+    target = f"{path}/{added.get('id')}".lower()
+    for item in client.created.newest_first():  # the generic call's label names only the path
+        if item.path.lower() == target:
+            client.created.forget(item)
+            client.created.add(item.path, label)
+    return added
 
 
 def update_deployment_date(

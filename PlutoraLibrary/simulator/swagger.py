@@ -164,6 +164,7 @@ class _Samples:
             free = [e for e in state.environments.environments if not open_tecrs(tecrs, e["id"])]
             if free:
                 self.records["environments"] = copy.deepcopy(free[0])
+            self.release_system = self._release_system(state)
 
     @staticmethod
     def _pick(name: str, records: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -191,6 +192,11 @@ class _Samples:
         if segments and segments[0].lower() == "environmenthealthcheck":
             self._health_check(path, operation)
             return
+        if len(segments) > 2 and segments[2].lower() == "systems":
+            if self.release_system is None:
+                return
+            record = self.release_system
+            self._release_system_body(path, method, operation)
         if record is None:
             return
         parameters = operation.get("parameters", [])
@@ -214,6 +220,50 @@ class _Samples:
                 body["name"] = f"Copy of {body['name']}"[:255]
         if body:
             media["example"] = body
+
+    def _release_system(self, state: SimulatorState) -> dict[str, Any] | None:
+        """The ids a release system's examples use: the example release's first system (one
+        with a deployment date, NotStarted), its first date, and a system not in it."""
+        release = self.records.get("releases")
+        if release is None:
+            return None
+        items = state.release_systems.by_release.get(release["id"].lower()) or []
+        ready = [i for i in items if i["deploymentDates"] and i["deploymentStatus"] == "NotStarted"]
+        if not ready:
+            return None
+        taken = {i["systemId"].lower() for i in items}
+        free = [s for s in state.catalogue.systems if s["id"].lower() not in taken]
+        return {
+            **release,
+            "systemId": ready[0]["systemId"],
+            "deploymentDateId": ready[0]["deploymentDates"][0]["id"],
+            "freeSystemId": free[0]["id"] if free else ready[0]["systemId"],
+        }
+
+    def _release_system_body(self, path: str, method: str, operation: dict[str, Any]) -> None:
+        """The bodies of a release system's writes, made of the example's ids."""
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        record = self.release_system
+        if media is None or record is None:
+            return
+        dates = path.lower().endswith("/deploymentdates")
+        if dates:
+            body: dict[str, Any] = {
+                "startDate": "2026-03-01T10:00:00",
+                "endDate": "2026-03-01T12:00:00",
+                "description": "Swagger deployment",
+            }
+            if method == "put":
+                body["id"] = record["deploymentDateId"]
+        elif method == "post":
+            body = {"systemId": record["freeSystemId"], "systemRoleType": "Impact"}
+        else:
+            body = {
+                "systemId": record["systemId"],
+                "systemRoleType": "Impact",
+                "deploymentStatus": "Completed",
+            }
+        media["example"] = body
 
     def _health_check(self, path: str, operation: dict[str, Any]) -> None:
         """A health check of an environment of this site, or its read-backs."""

@@ -51,3 +51,18 @@ def test_an_environment_built_for_the_run_is_torn_down(plutora_cleanup: PlutoraC
 def test_a_health_of_five_is_refused_before_sending(plutora: PlutoraClient) -> None:
     with pytest.raises(ValueError, match="0 \\(Unknown\\), 1 \\(Online\\)"):
         plutora.record_health_check(plutora.id_of("environments", "UAT1"), 5, "smoke")
+
+
+def test_a_release_system_s_deployment_is_marked_completed(plutora_cleanup: PlutoraClient) -> None:
+    draft = plutora_cleanup.releases(
+        where("plutoraReleaseType").equals("Independent") & where("status").equals("Draft")
+    )[0]
+    release = plutora_cleanup.copy_release(
+        draft["id"], name="Deployed by pytest", identifier="PYTEST-DEPLOY"
+    )["id"]  # deleted when the test ends, with its system and dates: plutora_cleanup
+    system = plutora_cleanup.id_of("systems", "Billing Engine")
+    plutora_cleanup.add_release_system(release, system)
+    plutora_cleanup.add_deployment_date(release, system, "2026-03-01T22:00", "2026-03-01T23:30")
+    done = plutora_cleanup.set_deployment_status(release, system, "Completed", verify=True)
+    assert done is not None
+    assert done["deploymentStatus"] == "Completed"

@@ -44,6 +44,20 @@ _NEW_ENVIRONMENT = [
     "${env} =    Create Environment    SIT9    usageWorkItemId=${dev}    "
     "environmentStatusId=${active}",
 ]
+_DRAFT_RELEASE = [
+    "${drafts} =    Get Releases    `releaseStatusType` Equals `Draft` AND "
+    "`plutoraReleaseType` Equals `Independent`",
+    "VAR    ${id}    ${drafts}[0][id]",
+]
+_RELEASE_SYSTEM = [
+    *_DRAFT_RELEASE,
+    "${systems} =    Get Release Systems    ${id}",
+    "VAR    ${system}    ${systems}[0][systemId]",
+    "${dates} =    Get Deployment Dates    ${id}    ${system}",
+]
+_NEW_DATE = (
+    "${date} =    Add Deployment Date    ${id}    ${system}    2026-03-01T10:00    2026-03-01T11:00"
+)
 PRELUDES: dict[str, list[str]] = {
     "Call Plutora API": ["${hosts} =    Get Hosts", "VAR    ${id}    ${hosts}[0][layers][0][id]"],
     "Delete Created Items": [
@@ -62,6 +76,14 @@ PRELUDES: dict[str, list[str]] = {
     ],
     "Get Current Health": _ENVIRONMENT_ID,
     "Get Health History": _ENVIRONMENT_ID,
+    "Get Release Systems": _DRAFT_RELEASE,
+    "Add System To Release": _DRAFT_RELEASE,
+    "Set Deployment Status": _RELEASE_SYSTEM,
+    "Remove System From Release": _RELEASE_SYSTEM,
+    "Get Deployment Dates": _RELEASE_SYSTEM,
+    "Add Deployment Date": _RELEASE_SYSTEM,
+    "Update Deployment Date": [*_RELEASE_SYSTEM, _NEW_DATE],
+    "Delete Deployment Date": [*_RELEASE_SYSTEM, _NEW_DATE],
     "Get Custom Field": _RELEASE_ID,
     "Get Custom Fields": _RELEASE_ID,
     "Set Custom Fields": _RELEASE_ID,
