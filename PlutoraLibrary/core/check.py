@@ -60,6 +60,8 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     page = _run(name, "releases (page of 5)", lambda: client.release_page(0, 5).items, results)
     if page:
         _run(name, "release by id", lambda: [client.release(_id_of(page[0], "id"))], results)
+        first = _id_of(page[0], "id")
+        _run(name, "release systems", lambda: client.release_systems(first), results)
     _run(name, "changes (search, 5)", lambda: client.search_changes(page_size=5).items, results)
     environments = _run(name, "environments", client.environments, results)
     if environments:
