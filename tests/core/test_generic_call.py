@@ -254,3 +254,14 @@ def test_a_form_given_as_text_is_sent_as_a_form(client: PlutoraClient) -> None:
         client.call("PUT", f"layers/{layer['id']}", data="componentName=x&version=1")
     with pytest.raises(ValueError, match="form text such as 'a=1&b=2'"):
         client.call("PUT", f"layers/{layer['id']}", data="not a form")
+
+
+def test_plutora_test_takes_generic_calls_too(sim: PlutoraSimulator) -> None:
+    from PlutoraLibrary.core import PlutoraTestClient
+
+    with PlutoraTestClient(config_for(sim, read_only=True)) as plutora_test:
+        page = plutora_test.call("POST", "defects/search", json={"PageNum": 0, "RecordsPerPage": 5})
+        defect_id = page.json["Data"]["ResultSet"][0]["Id"]  # a search is a read
+        assert plutora_test.call("GET", f"defects/{defect_id}").json["Data"]["Id"] == defect_id
+        with pytest.raises(ReadOnlyRefused, match="PATCH /defects/"):
+            plutora_test.call("PATCH", f"defects/{defect_id}", json={"Name": "x"})

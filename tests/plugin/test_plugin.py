@@ -467,3 +467,22 @@ def test_folder(plutora, plutora_config):
     result = pytester.runpytest_subprocess("--plutora-sim", "-p", "no:cacheprovider")
     assert _outcomes(result) == {"passed": 1}, result.stdout.str()[-3000:]
     assert [path.name for path in temporary.iterdir() if path.name.startswith("plutora")] == []
+
+
+def test_plutora_read_only_refuses_writes_before_sending(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+from PlutoraLibrary.core import ReadOnlyRefused
+
+def test_reads_only(plutora):
+    layer = plutora.hosts()[0]["layers"][0]
+    with pytest.raises(ReadOnlyRefused, match="PLUTORA_READ_ONLY"):
+        plutora.call("PUT", "layers/" + layer["id"], json=layer)
+    assert plutora.search_releases().items
+"""
+    )
+    result = pytester.runpytest_subprocess(
+        "--plutora-sim", "--plutora-read-only=true", "-p", "no:cacheprovider"
+    )
+    assert _outcomes(result) == {"passed": 1}, result.stdout.str()[-3000:]
