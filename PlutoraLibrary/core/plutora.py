@@ -12,6 +12,7 @@ from . import custom_fields as _custom_fields
 from . import deploys as _deploys
 from . import names as _names
 from . import release_systems as _release_systems
+from . import tecrs as _tecrs
 from .client import ApiClient, path_segment
 from .config import Product
 from .errors import BusinessRuleViolation, OutcomeUnknown, PlutoraError, hide_library_frames
@@ -579,3 +580,51 @@ class PlutoraClient(ApiClient):
         Example: ``client.delete_deployment_date(rid, sid, date["id"])``
         """
         _release_systems.delete_deployment_date(self, release_id, system_id, date_id)
+
+    # -- TECRs: status moves and linked changes ---------------------------------------------------
+
+    def tecrs(self) -> list[Record]:
+        """Every TECR (test environment change request): ``id``, ``name``, ``crStatus``,
+        ``crStatusId``, ``crType``, ``environmentId``, ``description``.
+
+        Example: ``[t for t in client.tecrs() if t["crStatus"] == "Approved"]``
+        """
+        return _tecrs.tecrs(self)
+
+    def tecr(self, tecr_id: str) -> Record:
+        """One TECR. Example: ``client.tecr(tecr_id)["crStatus"]``."""
+        return _tecrs.tecr(self, tecr_id)
+
+    def search_tecrs(
+        self,
+        filters: Iterable[SearchFilter] = (),
+        page: int = 0,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
+    ) -> Page:
+        """``POST /TECRs/filter``: filters ANDed, sorted by those with a direction.
+
+        Example: ``client.search_tecrs([SearchFilter("crStatus", "Equals", "Approved")]).items``
+        """
+        return _tecrs.search_tecrs(self, filters, page, page_size, limit)
+
+    def tecr_linked_changes(self, tecr_id: str) -> list[Record]:
+        """The changes a TECR is linked to (``GET /TECRs/{id}/LinkedChanges``).
+
+        Example: ``[c["changeId"] for c in client.tecr_linked_changes(tecr_id)]``
+        """
+        return _tecrs.linked_changes(self, tecr_id)
+
+    def set_tecr_status(
+        self, tecr_id: str, status: str, verify: bool = False, user_id: str | None = None
+    ) -> Record | None:
+        """Move a TECR to another status (``PUT /TECRs/{id}``, 204): Draft, Submitted,
+        Approved, Rejected or Completed, as the contract's moves allow (Draft → Submitted →
+        Approved → Completed; Submitted or Approved → Rejected; back to Draft from Submitted or
+        Rejected). Another move fails before sending (:class:`BusinessRuleViolation` naming
+        the moves there are). ``user_id``: the user making the change. Returns None, or with
+        ``verify=True`` the TECR read back.
+
+        Example: ``client.set_tecr_status(tecr_id, "Completed", verify=True)``
+        """
+        return _tecrs.set_tecr_status(self, tecr_id, status, verify, user_id)

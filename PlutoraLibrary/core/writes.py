@@ -159,10 +159,12 @@ def replace(
     body: Mapping[str, Any],
     verify: bool,
     read_back: Callable[[], Record],
+    compare: Mapping[str, Any] | None = None,
 ) -> Record | None:
     """PUT ``body`` to ``path`` (the transport may repeat a PUT whose answer was lost: the
     same body twice does no harm). Returns None (the API answers 204), or with ``verify``
-    the record read back, after comparing each field sent (:class:`ChangeNotPersisted`).
+    the record read back, after comparing each field sent, or those of ``compare``
+    (:class:`ChangeNotPersisted`).
 
     Example: ``replace(client, f"/hosts/{host_id}", body, True, lambda: client.host(host_id))``
     """
@@ -170,7 +172,7 @@ def replace(
     if not verify:
         return None
     current = read_back()
-    differences = differences_of(body, current)
+    differences = differences_of(body if compare is None else compare, current)
     if differences:
         raise ChangeNotPersisted(
             f"PUT {path} was accepted, but reading the record back shows "

@@ -500,6 +500,28 @@ def delete_deployment_date(call: Call) -> Reply:
     return Reply(200, NO_BODY)
 
 
+# -- TECR status moves and linked changes --------------------------------------------------
+
+
+def update_tecr(call: Call) -> Reply:
+    """``PUT /TECRs/{id}``: the TECR as read, its status (or name, description) changed;
+    204 (the Octopus Deploy script's status update)."""
+    call.state.tecr_workflow.update(call.params["id"], call.body, _model(call, "tecr"))
+    return Reply(204)
+
+
+def search_tecrs(call: Call) -> Reply:
+    """``POST /TECRs/filter``: a search body answered as a page of TECRs."""
+    return search_answer(call, call.state.requests.tecrs, TECR)
+
+
+def tecr_linked_changes(call: Call) -> Reply:
+    """``GET /TECRs/{id}/LinkedChanges``: the linked changes, as ``GET /changes/{id}``."""
+    render = change_view(call)
+    changes = call.state.tecr_workflow.linked_changes(call.params["id"])
+    return Reply(200, [render(change) for change in changes])
+
+
 _FIELD_HANDLERS = {entity: custom_fields_of(entity) for entity in _WITH_FIELDS}
 
 #: The handler of each operation of the contract (``plutora.openapi.json``), by operation id.
@@ -552,6 +574,9 @@ HANDLERS: dict[str, Handler] = {
     "addDeploymentDate": add_deployment_date,
     "updateDeploymentDate": update_deployment_date,
     "deleteDeploymentDate": delete_deployment_date,
+    "updateTECR": update_tecr,
+    "searchTECRs": search_tecrs,
+    "listTECRLinkedChanges": tecr_linked_changes,
     **{
         f"{verb}{entity}AdditionalInformation": handler
         for entity, pair in _FIELD_HANDLERS.items()
@@ -594,4 +619,6 @@ BODIES: dict[str, BodySpec] = {
     "updateReleaseSystem": _RELEASE_SYSTEM_BODY,
     "addDeploymentDate": _DEPLOYMENT_DATE_BODY,
     "updateDeploymentDate": _DEPLOYMENT_DATE_BODY,
+    "updateTECR": BodySpec("tecr", "A TECR object is required in the body.", merge=True),
+    "searchTECRs": _SEARCH_BODY,
 }

@@ -36,6 +36,7 @@ from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
 from .backends.health_checks import HealthChecksBackend
 from .backends.release_systems import ReleaseSystemsBackend
+from .backends.tecr_workflow import TecrWorkflow
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
 from .seed import build_seed
 
@@ -62,6 +63,7 @@ class SimulatorState:
     | ``requests``, ``custom_fields`` | TECRs, TEBRs, users; custom field definitions |
     | ``environment_writes``, ``health_checks`` | environment and host writes; health checks |
     | ``release_systems`` | releases' systems, deployment status and deployment dates |
+    | ``tecr_workflow`` | TECR status moves and TECRs' linked changes |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -94,6 +96,10 @@ class SimulatorState:
             self.environments, self.catalogue, lambda: self.requests.tecrs
         )
         self.health_checks = HealthChecksBackend(seed, config.seed, self.clock)
+        self.tecr_workflow = TecrWorkflow(
+            self.requests.tecrs, self.changes.records, self.requests.users
+        )
+        self.tecr_workflow.reset(config.seed)
         self.release_systems = ReleaseSystemsBackend(
             seed,
             config.seed,
@@ -207,6 +213,7 @@ class SimulatorState:
             self.requests.reset(seed, self.config.seed)
             self.health_checks.reset(seed, self.config.seed)
             self.release_systems.reset(seed, self.config.seed)
+            self.tecr_workflow.reset(self.config.seed)
 
     # -- logins and tokens ------------------------------------------------------------------
 
