@@ -25,6 +25,7 @@ from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
 from .keywords.scopes import GLOBAL, TEST, suite_owner
 from .keywords.simulator import SimulatorKeywords
+from .keywords.tecrs import TecrKeywords
 
 _IMPORT = "the PlutoraLibrary import"
 
@@ -156,6 +157,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 ApiCallKeywords(self.context),
                 DeployKeywords(self.context),
                 ReleaseSystemKeywords(self.context),
+                TecrKeywords(self.context),
                 self,
             ]
         )

@@ -52,8 +52,8 @@ class DeployKeywords:
 
     @keyword(tags=["environments", "writes"])
     def delete_environment(self, environment_id: str) -> None:
-        """Deletes an environment with its hosts and layers; an environment a TECR points at
-        is refused (``BusinessRuleViolation``).
+        """Deletes an environment with its hosts and layers; an environment an open TECR
+        points at is refused (``BusinessRuleViolation``).
 
         | Delete Environment | ${env}[id] |
         """

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from PlutoraLibrary.core import PlutoraClient, where
+from PlutoraLibrary.core import BusinessRuleViolation, PlutoraClient, SearchFilter, where
 
 
 def test_a_deploy_records_its_version_and_posts_a_health_check_with_its_log(
@@ -66,3 +66,16 @@ def test_a_release_system_s_deployment_is_marked_completed(plutora_cleanup: Plut
     done = plutora_cleanup.set_deployment_status(release, system, "Completed", verify=True)
     assert done is not None
     assert done["deploymentStatus"] == "Completed"
+
+
+def test_a_tecr_moves_through_its_statuses(plutora: PlutoraClient) -> None:
+    drafts = plutora.search_tecrs([SearchFilter("crStatus", "Equals", "Draft")]).items
+    if not drafts:
+        pytest.skip("no Draft TECR left on this site")
+    for status in ("Submitted", "Approved"):
+        plutora.set_tecr_status(drafts[0]["id"], status)
+    done = plutora.set_tecr_status(drafts[0]["id"], "Completed", verify=True)
+    assert done is not None
+    assert done["crStatus"] == "Completed"
+    with pytest.raises(BusinessRuleViolation, match="from Completed it may go to none"):
+        plutora.set_tecr_status(drafts[0]["id"], "Draft")  # refused before sending

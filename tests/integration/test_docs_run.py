@@ -84,6 +84,8 @@ PRELUDES: dict[str, list[str]] = {
     "Add Deployment Date": _RELEASE_SYSTEM,
     "Update Deployment Date": [*_RELEASE_SYSTEM, _NEW_DATE],
     "Delete Deployment Date": [*_RELEASE_SYSTEM, _NEW_DATE],
+    "Get TECR": ["${tecrs} =    Get TECRs"],
+    "Get TECR Linked Changes": ["${tecrs} =    Get TECRs"],
     "Get Custom Field": _RELEASE_ID,
     "Get Custom Fields": _RELEASE_ID,
     "Set Custom Fields": _RELEASE_ID,
