@@ -326,6 +326,8 @@ def _collections(state: SimulatorState) -> dict[str, Mapping[str, dict[str, Any]
         "organizations": state.catalogue.organizations.by_id,
         "systems": state.catalogue.systems.by_id,
         "defects": state.defects.by_id,
+        "tecrs": state.requests.tecrs.by_id,
+        "tebrs": state.requests.tebrs.by_id,
     }
 
 
