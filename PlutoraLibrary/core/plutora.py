@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import contract
+from . import change_writes as _change_writes
 from . import custom_fields as _custom_fields
 from . import deploys as _deploys
 from . import names as _names
@@ -628,3 +629,57 @@ class PlutoraClient(ApiClient):
         Example: ``client.set_tecr_status(tecr_id, "Completed", verify=True)``
         """
         return _tecrs.set_tecr_status(self, tecr_id, status, verify, user_id)
+
+    # -- changes: raise, change, delete, link to a release -------------------------------------
+
+    def create_change(self, fields: Mapping[str, Any], form: bool = False) -> Record:
+        """Raise a change (``POST /changes``, 201) from its fields (any case): ``name``,
+        ``changeStatusId``, ``changePriorityId`` and ``changeTypeId`` are required (lookup
+        ids: :meth:`lookup_id`). ``form=True`` sends a form, as the vendor's scripts do
+        (``systems[0][systemId]=…``). A field a change does not have fails before sending.
+        Sent once: a lost answer is recovered when exactly one change has the name.
+
+        Example::
+
+            change = client.create_change({
+                "name": "Fix login",
+                "changeStatusId": client.lookup_id("ChangeStatus", "New"),
+                "changePriorityId": client.lookup_id("ChangePriority", "High"),
+                "changeTypeId": client.lookup_id("ChangeType", "Defect Fix"),
+            })
+        """
+        return _change_writes.create_change(self, fields, form)
+
+    def update_change(
+        self, change_id: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Replace a change's fields (``PUT /changes/{id}``): send the change as read,
+        changed. Returns None, or with ``verify=True`` the change read back, each field sent
+        compared.
+
+        Example: ``client.update_change(c["id"], {**c, "description": "Done"}, verify=True)``
+        """
+        return _change_writes.update_change(self, change_id, fields, verify)
+
+    def delete_change(self, change_id: str) -> None:
+        """Delete a change. Example: ``client.delete_change(change["id"])``."""
+        _change_writes.delete_change(self, change_id)
+
+    def link_change_to_release(
+        self,
+        change_id: str,
+        release_id: str,
+        target: bool = True,
+        actual: bool = False,
+        verify: bool = False,
+    ) -> Record | None:
+        """Say which release a change is delivered in (``PUT
+        /changes/{id}/deliveryReleases/{releaseId}``, 204): ``target`` (the planned release)
+        and ``actual`` (the release it was delivered in). Returns None, or with
+        ``verify=True`` the change read back.
+
+        Example: ``client.link_change_to_release(change["id"], release["id"], verify=True)``
+        """
+        return _change_writes.link_change_to_release(
+            self, change_id, release_id, target, actual, verify
+        )

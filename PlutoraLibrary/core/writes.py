@@ -108,8 +108,10 @@ def create(
     recover: Callable[[], Record | None],
     files: Mapping[str, Any] | None = None,
     deletable: bool = True,
+    form: bool = False,
 ) -> Record:
-    """POST ``body`` (JSON) or ``files`` (multipart) to ``path`` once, through the generic
+    """POST ``body`` (JSON, or with ``form`` a form) or ``files`` (multipart) to ``path`` once,
+    through the generic
     call (contract validation, the created-records registry). When the answer is lost,
     ``recover()`` looks for what it created: the record found is returned (and remembered for
     clean-up, unless not ``deletable``); None raises :class:`OutcomeUnknown`, saying that
@@ -120,6 +122,8 @@ def create(
     try:
         if files is not None:
             response = client.call("POST", path, files=files)
+        elif form:
+            response = client.call("POST", path, data=form_fields(dict(body or {})))
         else:
             response = client.call("POST", path, json=dict(body or {}))
     except OutcomeUnknown as lost:
@@ -151,6 +155,36 @@ def create(
             if item.path.lower() == gone:
                 client.created.forget(item)
     return dict(created)
+
+
+def form_fields(body: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """A body as form fields the way ASP.NET's form binder (and the vendor's Cypress suite)
+    spells nested values: ``systems[0][systemId]``; booleans ``true``/``false``; None empty.
+
+    Example: ``form_fields({"a": [{"b": True}]})`` → ``[('a[0][b]', 'true')]``
+    """
+    fields: list[tuple[str, str]] = []
+    for key, value in body.items():
+        name = f"{prefix}[{key}]" if prefix else str(key)
+        if isinstance(value, Mapping):
+            fields += form_fields(value, name)
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    fields += form_fields(item, f"{name}[{index}]")
+                else:
+                    fields.append((f"{name}[{index}]", _form_value(item)))
+        else:
+            fields.append((name, _form_value(value)))
+    return fields
+
+
+def _form_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def replace(

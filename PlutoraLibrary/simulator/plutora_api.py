@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .backends import Invalid, ModelState, NotFound, RulesBroken
+from .backends.change_links import link_delivery_release
 from .backends.changes import NAMED
 from .backends.environments import LIST_ITEM_SOURCES
 from .backends.health_checks import LogFile
@@ -522,6 +523,21 @@ def tecr_linked_changes(call: Call) -> Reply:
     return Reply(200, [render(change) for change in changes])
 
 
+def link_change_delivery_release(call: Call) -> Reply:
+    """``PUT /changes/{id}/deliveryReleases/{releaseId}``: the change's delivery release for
+    that release, added or replaced; 204."""
+    state = call.state
+    link_delivery_release(
+        state.changes,
+        state.releases.records,
+        call.params["id"],
+        call.params["releaseId"],
+        call.body,
+        _model(call, "deliveryRelease"),
+    )
+    return Reply(204)
+
+
 _FIELD_HANDLERS = {entity: custom_fields_of(entity) for entity in _WITH_FIELDS}
 
 #: The handler of each operation of the contract (``plutora.openapi.json``), by operation id.
@@ -577,6 +593,7 @@ HANDLERS: dict[str, Handler] = {
     "updateTECR": update_tecr,
     "searchTECRs": search_tecrs,
     "listTECRLinkedChanges": tecr_linked_changes,
+    "linkChangeDeliveryRelease": link_change_delivery_release,
     **{
         f"{verb}{entity}AdditionalInformation": handler
         for entity, pair in _FIELD_HANDLERS.items()
@@ -621,4 +638,7 @@ BODIES: dict[str, BodySpec] = {
     "updateDeploymentDate": _DEPLOYMENT_DATE_BODY,
     "updateTECR": BodySpec("tecr", "A TECR object is required in the body.", merge=True),
     "searchTECRs": _SEARCH_BODY,
+    "linkChangeDeliveryRelease": BodySpec(
+        "deliveryRelease", "A delivery release object is required in the body.", merge=True
+    ),
 }

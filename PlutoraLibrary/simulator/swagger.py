@@ -197,6 +197,9 @@ class _Samples:
                 return
             record = self.release_system
             self._release_system_body(path, method, operation)
+        if record is not None and path.lower().endswith("/deliveryreleases/{releaseid}"):
+            release = self.records.get("releases") or {}
+            record = {**record, "releaseId": release.get("id"), "targetRelease": True}
         if record is None:
             return
         parameters = operation.get("parameters", [])
