@@ -15,6 +15,7 @@ from .core.config import SECRET_NAMES
 from .core.settings import SETTINGS, Setting
 from .keywords.api_calls import ApiCallKeywords
 from .keywords.auth import AuthKeywords, reveal_secret
+from .keywords.change_writes import ChangeWriteKeywords
 from .keywords.context import PlutoraContext, Undone
 from .keywords.defects import DefectKeywords
 from .keywords.deploys import DeployKeywords
@@ -158,6 +159,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 DeployKeywords(self.context),
                 ReleaseSystemKeywords(self.context),
                 TecrKeywords(self.context),
+                ChangeWriteKeywords(self.context),
                 self,
             ]
         )

@@ -79,3 +79,25 @@ def test_a_tecr_moves_through_its_statuses(plutora: PlutoraClient) -> None:
     assert done["crStatus"] == "Completed"
     with pytest.raises(BusinessRuleViolation, match="from Completed it may go to none"):
         plutora.set_tecr_status(drafts[0]["id"], "Draft")  # refused before sending
+
+
+def test_a_change_is_raised_linked_to_a_release_and_updated(
+    plutora_cleanup: PlutoraClient,
+) -> None:
+    lookup = plutora_cleanup.lookup_id
+    change = plutora_cleanup.create_change(
+        {
+            "name": "Raised by pytest",
+            "changeStatusId": lookup("ChangeStatus", "New"),
+            "changePriorityId": lookup("ChangePriority", "High"),
+            "changeTypeId": lookup("ChangeType", "Defect Fix"),
+        }
+    )  # deleted when the test ends: plutora_cleanup
+    release = plutora_cleanup.releases(where("plutoraReleaseType").equals("Independent"))[0]
+    plutora_cleanup.link_change_to_release(change["id"], release["id"], verify=True)
+    current = plutora_cleanup.change(change["id"])
+    updated = plutora_cleanup.update_change(
+        change["id"], {**current, "description": "Fixed by pytest"}, verify=True
+    )
+    assert updated is not None
+    assert updated["deliveryReleases"][0]["releaseId"] == release["id"]

@@ -29,4 +29,4 @@ def test_the_ci_deploy_examples_pass_offline_and_clean_up(pytester: pytest.Pytes
     result = pytester.runpytest_subprocess(
         "--plutora-sim", "-p", "no:cacheprovider", "-p", "no:randomly"
     )
-    assert result.parseoutcomes() == {"passed": 6}, result.stdout.str()[-3000:]
+    assert result.parseoutcomes() == {"passed": 7}, result.stdout.str()[-3000:]
