@@ -441,9 +441,10 @@ class PlutoraCleanupWarning(UserWarning):
 
 @pytest.fixture
 def plutora_cleanup(plutora: PlutoraClient) -> Iterator[PlutoraClient]:
-    """The Plutora client, cleaning up after the test (opt-in): what was created through it
-    (copies, records a POST of ``call`` created) is deleted when the test ends, newest first.
-    What could not be deleted is reported as a :class:`PlutoraCleanupWarning` in the summary.
+    """The Plutora client, cleaning up after the test (opt-in): what the test created through
+    it (copies, records a POST of ``call`` created) is deleted when the test ends, newest
+    first; what earlier tests created stays. What could not be deleted is reported as a
+    :class:`PlutoraCleanupWarning` in the summary.
 
     Example::
 
@@ -451,12 +452,13 @@ def plutora_cleanup(plutora: PlutoraClient) -> Iterator[PlutoraClient]:
             copy = plutora_cleanup.copy_release(source_id, name="Copy", identifier="COPY-1")
             # deleted after the test
     """
+    earlier = frozenset(plutora.created.newest_first())
     yield plutora
     import warnings
 
     from PlutoraLibrary.core.created import delete_created
 
-    report = delete_created(plutora)
+    report = delete_created(plutora, keep=earlier)
     if report.failed:
         warnings.warn(PlutoraCleanupWarning(report.summary()), stacklevel=1)
 

@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -97,15 +98,18 @@ class DeletionReport:
         return text
 
 
-def delete_created(client: ApiClient) -> DeletionReport:
-    """Delete what ``client`` created, newest first. A record already gone (404) counts as
-    deleted; one that cannot be deleted (an error, a read-only run) stays in the registry and
-    is named in the report with the reason: nothing is raised for it.
+def delete_created(client: ApiClient, keep: Collection[CreatedItem] = ()) -> DeletionReport:
+    """Delete what ``client`` created, newest first, but the records in ``keep`` (those
+    created before a test began, say). A record already gone (404) counts as deleted; one that
+    cannot be deleted (an error, a read-only run) stays in the registry and is named in the
+    report with the reason: nothing is raised for it.
 
     Example: ``delete_created(plutora).failed`` → ``[]``
     """
     report = DeletionReport()
     for item in client.created.newest_first():
+        if item in keep:
+            continue
         try:
             answer: Any = client.call("DELETE", item.path, expected_status="any")
         except PlutoraError as error:

@@ -119,6 +119,12 @@ def id_of(client: PlutoraClient, entity: str, name: str) -> str:
     else:
         records = list(_scan(client, spec))
     found = _matching(records, spec, wanted)
+    every: list[dict[str, Any]] | None = None
+    if not found and spec.filtered:
+        # A site whose filter compares case-sensitively: the whole list settles it (and gives
+        # the closest names if it is not there at all).
+        every = list(_scan(client, spec))
+        found = _matching(every, spec, wanted)
     if len(found) == 1:
         record_id = str(found[0].get("id"))
         client.names.put(key, record_id, writes)
@@ -132,7 +138,8 @@ def id_of(client: PlutoraClient, entity: str, name: str) -> str:
             f"{', '.join(ids)}): use the id, or rename all but one on the site.",
             ids,
         )
-    every = _scan(client, spec) if spec.filtered else iter(records)
+    if every is None:
+        every = records if isinstance(records, list) else []
     names = sorted({str(r.get(f)) for r in every for f in spec.fields if r.get(f)})
     near = _near(wanted, names)
     said = f" The closest: {', '.join(repr(n) for n in near)}." if near else ""

@@ -11,6 +11,7 @@ from PlutoraLibrary.core import PlutoraClient, where
 from PlutoraLibrary.core.errors import CustomFieldRefused, NameAmbiguous, NameNotFound
 from PlutoraLibrary.core.names import FINDABLE
 from PlutoraLibrary.simulator import PlutoraSimulator
+from tests.conftest import Control
 
 
 def _requests(sim: PlutoraSimulator) -> int:
@@ -229,3 +230,13 @@ def test_a_list_field_whose_items_the_site_does_not_list_takes_the_item_itself(
 def test_an_entity_without_custom_fields_is_named(client: PlutoraClient) -> None:
     with pytest.raises(ValueError, match="use one of: release, change, system"):
         client.custom_fields("host", "x")
+
+
+def test_a_filter_that_finds_nothing_is_checked_against_the_whole_list(
+    client: PlutoraClient, control: Control
+) -> None:
+    # A site whose filter compared case-sensitively would answer [] for "crm": the scan settles it.
+    expected = client.call("GET", "systems").json
+    control.fault(path="/systems$", method="GET", kind="status", status=200, body=[], count=1)
+    crm = next(s for s in expected if s["name"] == "CRM")
+    assert client.id_of("systems", "crm") == crm["id"]

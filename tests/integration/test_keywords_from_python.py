@@ -26,3 +26,22 @@ def test_inject_fault_takes_strings_or_members(sim: PlutoraSimulator, control: C
     }
     library.should_match_schema([], "defect", shape="list")
     library.close_plutora_connections()
+
+
+def test_created_items_outlive_closed_connections_and_are_deleted(sim: PlutoraSimulator) -> None:
+    library = PlutoraLibrary()
+    library.use_plutora_simulator(sim.urls.base)
+    drafts = library.get_releases(
+        "`plutoraReleaseType` Equals `Independent` AND `releaseStatusType` Equals `Draft`"
+    )
+    copy = library.copy_release(drafts[0]["id"], name="Kept past close", identifier="KEPT-CLOSE")
+    defect = library.call_plutora_api(
+        "GET", "defects/GetByDisplayId/DEF-0001", product="Plutora Test"
+    )
+    assert defect.status == 200  # another product: nothing created
+    library.context.close_clients()  # what Close Plutora Connections does to the clients
+    deleted = library.delete_created_items(fail_on_error=True)
+    assert deleted == [f"release KEPT-CLOSE (DELETE /releases/{copy['id']})"]
+    assert library.get_releases("`identifier` Equals `KEPT-CLOSE`") == []
+    assert library.delete_created_items() == []  # nothing left
+    library.close_plutora_connections()

@@ -172,6 +172,12 @@ def test_plutora_cleanup_deletes_what_a_test_created_and_warns_of_what_it_could_
         """
 from PlutoraLibrary.core import where
 
+def test_creates_and_keeps(plutora):
+    source = plutora.releases(
+        where("plutoraReleaseType").equals("Independent") & where("status").equals("Draft")
+    )[0]
+    plutora.copy_release(source["id"], name="Kept", identifier="KEPT-1")
+
 def test_creates(plutora_cleanup):
     source = plutora_cleanup.releases(
         where("plutoraReleaseType").equals("Independent") & where("status").equals("Draft")
@@ -182,13 +188,14 @@ def test_creates(plutora_cleanup):
 
 def test_after(plutora):
     assert plutora.releases(where("identifier").equals("CLEANED-1")) == []
-    assert len(plutora.created) == 1
+    assert len(plutora.releases(where("identifier").equals("KEPT-1"))) == 1
+    assert len(plutora.created) == 2  # the earlier test's copy and the undeletable layer
 """
     )
     result = pytester.runpytest_subprocess(
         "--plutora-sim", "-p", "no:cacheprovider", "-p", "no:randomly"
     )
-    assert _outcomes(result) == {"passed": 2, "warnings": 1}, result.stdout.str()[-3000:]
+    assert _outcomes(result) == {"passed": 3, "warnings": 1}, result.stdout.str()[-3000:]
     result.stdout.fnmatch_lines(["*PlutoraCleanupWarning*Could not delete 1*an undeletable layer*"])
 
 
