@@ -103,7 +103,7 @@ class AllureObserver(CallObserver):
             _attach_request(call)
             for part in call.request_files:  # a log file sent with the call: masked, whole
                 _attach(
-                    part.text or f"{part.title()}: not text, not shown",
+                    part.text or f"{part.title()}: not shown",
                     part.title(),
                     AttachmentType.TEXT,
                 )

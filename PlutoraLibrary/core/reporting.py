@@ -178,7 +178,8 @@ def mask_body_cut(
 class Part:
     """One part of a ``multipart/form-data`` body, masked: its field ``name``, the file's
     name (None for a plain field), its media type, its ``size`` in bytes and its content as
-    masked text (None when it is not text: an image, an archive).
+    masked text (None when it is not shown: a file that does not declare itself text, JSON
+    or a form, or one that does not decode).
 
     Example: ``Part("logFile", "deploy.log", "text/plain", 12, "build 42 ok\n")``
     """
@@ -198,9 +199,11 @@ class Part:
 
 def multipart_parts(body: bytes | str, content_type: str) -> list[Part]:
     """The parts of a ``multipart/form-data`` body, each masked as a body of its own type
-    (JSON value by value, a form field by field, text by the known secrets); a field under a
-    secret-looking name is masked whole. Parsed with the standard library's e-mail parser
-    (RFC 7578 parts are MIME parts). Nothing when the body cannot be read as multipart.
+    (JSON value by value, a form field by field, text by the known secrets and by
+    ``password=…``-style assignments); a field under a secret-looking name is masked whole; a
+    file is shown only when its part declares it text, JSON or a form. Parsed with the
+    standard library's e-mail parser (RFC 7578 parts are MIME parts). Nothing when the body
+    cannot be read as multipart.
 
     Example: ``[p.title() for p in multipart_parts(body, "multipart/form-data; boundary=…")]``
     """
@@ -217,19 +220,42 @@ def multipart_parts(body: bytes | str, content_type: str) -> list[Part]:
         name = str(part.get_param("name", "", header="content-disposition") or "")
         payload = part.get_payload(decode=True)
         content = payload if isinstance(payload, bytes) else b""
-        media = part.get_content_type() if part.get("Content-Type") else "text/plain"
+        declared = part.get("Content-Type") is not None
+        media = part.get_content_type() if declared else "text/plain"
+        filename = part.get_filename()
+        if filename is not None and not declared:
+            media = "application/octet-stream"  # what a part without a type is taken to be
         text: str | None
         if SECRET_KEY.search(name) and content:
             text = MASK
+        elif filename is not None and not (declared and media in _SHOWN_FILES):
+            text = None  # a file that does not say it is text (a report, an archive)
         else:
             try:
                 decoded = content.decode(part.get_content_charset() or "utf-8")
             except (UnicodeDecodeError, LookupError):
                 text = None
             else:
-                text = mask_body(decoded, media) if decoded else ""
-        parts.append(Part(name, part.get_filename(), media, len(content), text))
+                text = mask_text_assignments(mask_body(decoded, media)) if decoded else ""
+        parts.append(Part(name, filename, media, len(content), text))
     return parts
+
+
+#: The file parts shown (masked): those that say they are text, JSON or a form.
+_SHOWN_FILES = frozenset({"text/plain", "application/json", "application/x-www-form-urlencoded"})
+_ASSIGNMENT = re.compile(
+    r"(?i)\b(password|passwd|pwd|secret|client_secret|token|access_token|refresh_token"
+    r"|api[-_]?key|authorization)\b(\s*[:=]\s*)(['\"]?)([^\s'\"&,;]+)"
+)
+
+
+def mask_text_assignments(text: str) -> str:
+    """``text`` (a log, say) with the value of every ``password=…``, ``token: …`` or
+    ``api_key=…`` replaced by ``***``, besides the known secrets.
+
+    Example: ``mask_text_assignments("login password=hunter2 ok")`` → ``'login password=*** ok'``
+    """
+    return _ASSIGNMENT.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{MASK}", text)
 
 
 def render_parts(parts: list[Part], size: int) -> str:
@@ -245,7 +271,7 @@ def render_parts(parts: list[Part], size: int) -> str:
         if part.filename is None and part.text is not None and "\n" not in part.text:
             lines.append(f"{part.name}: {part.text}")
         elif part.text is None:
-            lines.append(f"{part.title()}: not text, not shown")
+            lines.append(f"{part.title()}: not shown")
         else:
             lines.append(f"{part.title()}:\n{part.text}")
     return "\n".join(lines)

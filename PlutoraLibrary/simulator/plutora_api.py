@@ -400,13 +400,13 @@ def delete_host(call: Call) -> Reply:
 def record_health_check(call: Call) -> Reply:
     """``POST /environmentHealthCheck``: a JSON body or a multipart form with
     ``environmentId``, ``health`` (0-3), ``testName`` and (a form only) an optional
-    ``logFile``; 201 with the check as recorded. Read here, not by the request validator: a
-    file part is no JSON value."""
+    ``logFile``; 201 with the check as recorded. The request validator binds the fields (a
+    multipart form as a form); the file part is read here."""
     # Read as ASP.NET binds a form: names in any case (``EnvironmentID`` is ``environmentId``).
     names = {name.lower(): name for name in ("environmentId", "health", "testName", "logFile")}
     sent: dict[str, Any] = call.body if isinstance(call.body, dict) else {}
     form = {names.get(str(name).lower(), str(name)): value for name, value in sent.items()}
-    model = ModelState()
+    model = ModelState("", call.problems)
     fields = {name: value for name, value in form.items() if not isinstance(value, UploadedFile)}
     upload = form.get("logFile")
     if upload is not None and not isinstance(upload, UploadedFile):
@@ -632,6 +632,11 @@ BODIES: dict[str, BodySpec] = {
     "updateHost": _HOST_BODY,
     "searchEnvironmentHealthHistory": _HEALTH_QUERY,
     "searchEnvironmentHealthCurrentStatus": _HEALTH_QUERY,
+    "recordEnvironmentHealthCheck": BodySpec(
+        "",
+        "A JSON or multipart/form-data body with environmentId, health and testName is required.",
+        merge=True,
+    ),
     "addReleaseSystem": _RELEASE_SYSTEM_BODY,
     "updateReleaseSystem": _RELEASE_SYSTEM_BODY,
     "addDeploymentDate": _DEPLOYMENT_DATE_BODY,

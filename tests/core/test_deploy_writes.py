@@ -193,4 +193,4 @@ def test_the_help_page_s_json_health_check_is_taken_too(client: PlutoraClient) -
     refused = client.call(
         "POST", "environmentHealthCheck", json={**body, "health": 4}, expected_status=400
     )
-    assert "not valid for health" in refused.text
+    assert "health must be a whole number from 0 to 3" in refused.text

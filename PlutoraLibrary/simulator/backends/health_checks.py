@@ -89,9 +89,12 @@ class HealthChecksBackend:
         """Record one check: ``fields`` holds the form's ``health`` and ``testName``;
         ``environment`` the environment the form's id names (None: not found, added to
         ``model`` by the caller). Every broken rule is in one 400 (:class:`Invalid`)."""
-        health = _health(fields.get("health"), model)
+        # What the request's validation found already is not said twice.
+        health = None if model.has("health") else _health(fields.get("health"), model)
         test_name = str(fields.get("testName") or "").strip()
-        if not test_name:
+        if model.has("testName"):
+            pass
+        elif not test_name:
             model.add("testName", "The testName field is required.")
         elif len(test_name) > 255:
             model.add("testName", "The testName field must be at most 255 characters.")

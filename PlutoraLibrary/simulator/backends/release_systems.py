@@ -75,8 +75,9 @@ class ReleaseSystemsBackend:
         for release in seed.releases.values():
             if release["plutoraReleaseType"] == "Enterprise":
                 continue
-            chosen = rng.sample(systems, rng.randint(1, 3))
-            implementation = datetime.fromisoformat(release["implementationDate"])
+            chosen = rng.sample(systems, min(rng.randint(1, 3), len(systems)))
+            when = release.get("implementationDate")
+            implementation = datetime.fromisoformat(when) if when else datetime(2026, 1, 1)
             items = []
             for order, system in enumerate(chosen):
                 role = "Impact" if order == 0 else rng.choice(ROLE_TYPES)

@@ -53,7 +53,7 @@ class TecrWorkflow:
         self.links = {}
         for tecr in self.tecrs:
             tecr["crStatusId"] = STATUS_IDS.get(str(tecr.get("crStatus")))
-            count = rng.randint(0, 2) if changes else 0
+            count = min(rng.randint(0, 2), len(changes))  # a site may have one change
             self.links[tecr["id"].lower()] = sorted(rng.sample(changes, count))
         self.tecrs.changed()
 
