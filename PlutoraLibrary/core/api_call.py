@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -380,11 +381,14 @@ def _retried(response: requests.Response) -> bool:
 
 
 def _response(method: str, path: str, response: requests.Response, note: str) -> ApiResponse:
-    text = response.text if response.content else ""
+    # Decoded as the answer says, else UTF-8 (the API's JSON): requests' ``.text`` would guess
+    # the charset from the bytes, which costs more than the call itself on a large page.
+    content = response.content
+    text = content.decode(response.encoding or "utf-8", "replace") if content else ""
     body: Any = None
     if text:
         try:
-            body = response.json()
+            body = json.loads(text)
         except ValueError:
             body = None
     return ApiResponse(

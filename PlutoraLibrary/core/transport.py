@@ -21,6 +21,7 @@ limit asks for come on top (bounded by ``max_retry_wait``): see :mod:`.deadline`
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -166,9 +167,11 @@ class Transport:
         self._gate: SlotGate | None = None
         self._limiter_ready = False
         self._limiter_lock = threading.Lock()
-        #: How many calls that may change the site this transport sent (or tried): what was
-        #: looked up before (a name's id) may be stale once it grows.
+        #: Changes with every call that may change the site (sent or tried): what was looked
+        #: up before (a name's id) may be stale once it changed. A counter's ``next`` is
+        #: atomic, so threads never lose a change.
         self.writes = 0
+        self._write_numbers = itertools.count(1)
 
     def __repr__(self) -> str:
         return f"Transport({self.product.product.value}, {self.product.api_url})"
@@ -242,7 +245,7 @@ class Transport:
         if method not in READS and not (idempotent and method == "POST"):
             if self.config.read_only:
                 raise ReadOnlyRefused(method, path)
-            self.writes += 1
+            self.writes = next(self._write_numbers)
         url = self.product.api_url + path
         body = _Body(json_body, data, files)
         call = start_call(method, url, self.config.log_body_limit)

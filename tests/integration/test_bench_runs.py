@@ -78,6 +78,7 @@ def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -
         "## Simulator start-up",
         "## Simulator at scale: search pages at 1k, 10k records",
         "## Core client",
+        "## Generic call",
         "## Schema validation",
         "## Memory while iterating",
     ):
@@ -88,8 +89,8 @@ def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -
     assert "unrelated one-test pytest project" in text
     assert "## Shared client-side rate limit" in text
     assert "## Token grants per parallel run" in text
-    # simulator, core, validation, memory, peer, and the start-up table's header
-    assert text.count("| **ratio** |") == 6
+    # simulator, core, generic call, validation, memory, peer, and the start-up table's header
+    assert text.count("| **ratio** |") == 7
     # the scale table's header (quick: 10k against 1k)
     assert text.count("| **ratio 10k/1k** |") == 1
     assert text.count("**ratio, same logging**") == 1
