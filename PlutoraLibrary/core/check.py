@@ -68,6 +68,10 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
         first = _id_of(environments[0], "id")
         _run(name, "environment health", lambda: client.current_health([first]), results)
     _run(name, "hosts", client.hosts, results)
+    tecrs = _run(name, "TECRs (search, 5)", lambda: client.search_tecrs(page_size=5).items, results)
+    if tecrs:
+        tecr = _id_of(tecrs[0], "id")
+        _run(name, "TECR linked changes", lambda: client.tecr_linked_changes(tecr), results)
     _run(name, "lookup fields", client.lookup_types, results)
     _run(name, "release statuses", lambda: client.lookup("ReleaseStatusType"), results)
     _run(name, "organizations", client.organizations, results)
