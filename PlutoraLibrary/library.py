@@ -15,14 +15,18 @@ from .core.config import SECRET_NAMES
 from .core.settings import SETTINGS, Setting
 from .keywords.api_calls import ApiCallKeywords
 from .keywords.auth import AuthKeywords, reveal_secret
+from .keywords.change_writes import ChangeWriteKeywords
 from .keywords.context import PlutoraContext, Undone
 from .keywords.defects import DefectKeywords
+from .keywords.deploys import DeployKeywords
 from .keywords.environments import EnvironmentKeywords
+from .keywords.release_systems import ReleaseSystemKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
 from .keywords.scopes import GLOBAL, TEST, suite_owner
 from .keywords.simulator import SimulatorKeywords
+from .keywords.tecrs import TecrKeywords
 
 _IMPORT = "the PlutoraLibrary import"
 
@@ -152,6 +156,10 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 SchemaKeywords(self.context),
                 SimulatorKeywords(self.context),
                 ApiCallKeywords(self.context),
+                DeployKeywords(self.context),
+                ReleaseSystemKeywords(self.context),
+                TecrKeywords(self.context),
+                ChangeWriteKeywords(self.context),
                 self,
             ]
         )
