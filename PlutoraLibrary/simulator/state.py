@@ -38,7 +38,7 @@ from .backends.health_checks import HealthChecksBackend
 from .backends.release_systems import ReleaseSystemsBackend
 from .backends.tecr_workflow import TecrWorkflow
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
-from .site import configured, seeded
+from .site import configured, recorded_requests, seeded
 
 __all__ = [
     "FAULT_KINDS",
@@ -89,7 +89,7 @@ class SimulatorState:
         self.changes = ChangesBackend(seed, self.catalogue, self.clock, self.releases.records)
         self.environments = EnvironmentsBackend(seed)
         self.defects = DefectsBackend(seed, self.catalogue, self.clock)
-        self.requests = EnvironmentRequestsBackend(seed, config.seed)
+        self.requests = EnvironmentRequestsBackend(seed, config.seed, recorded_requests(config))
         self.custom_fields = CustomFieldsBackend()
         self.environment_writes = EnvironmentWrites(
             self.environments, self.catalogue, lambda: self.requests.tecrs
@@ -204,7 +204,7 @@ class SimulatorState:
             self.changes.reset(seed)
             self.environments.reset(seed)
             self.defects.reset(seed)
-            self.requests.reset(seed, self.config.seed)
+            self.requests.reset(seed, self.config.seed, recorded_requests(self.config))
             self.health_checks.reset(seed, self.config.seed)
             self.release_systems.reset(seed, self.config.seed)
             self.tecr_workflow.reset(self.config.seed)
