@@ -352,10 +352,11 @@ def answer_reader(
         status = response.status_code
         note = ""
         if not expected.accepts(status):
-            if method == "DELETE" and status == 404 and _retried(response):
+            if method == "DELETE" and status == 404 and _may_have_been_applied(response):
                 note = (
-                    "The DELETE was retried after its first answer was lost, and the retry "
-                    "answered 404: the first attempt deleted it, so it counts as done."
+                    "The DELETE was retried after its first attempt reached the server and "
+                    "its answer was lost, and the retry answered 404: the first attempt "
+                    "deleted it, so it counts as done."
                 )
                 log.info("%s %s: %s", method, path, note)
             elif status >= 300:
@@ -374,10 +375,26 @@ def answer_reader(
     return read
 
 
-def _retried(response: requests.Response) -> bool:
-    """Whether urllib3 retried the request before this answer (a lost answer, a 502/503/504)."""
+#: Gateway answers after which the request may have reached the API and been applied (a 503
+#: is the gateway turning it away; a 502 or 504 came after forwarding it).
+_FORWARDED = frozenset({502, 504})
+
+
+def _may_have_been_applied(response: requests.Response) -> bool:
+    """Whether an earlier attempt of this request may have been applied: urllib3 retried it
+    after its answer was lost once sent (a read error or timeout, a dropped connection) or
+    after a 502/504. Not after a connection that was never made, nor a 503."""
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
     retries = getattr(response.raw, "retries", None)
-    return bool(getattr(retries, "history", ()))
+    for attempt in getattr(retries, "history", ()):
+        error = getattr(attempt, "error", None)
+        if error is None:
+            if getattr(attempt, "status", None) in _FORWARDED:
+                return True
+        elif not isinstance(error, (ConnectTimeoutError, NewConnectionError)):
+            return True
+    return False
 
 
 def _response(method: str, path: str, response: requests.Response, note: str) -> ApiResponse:

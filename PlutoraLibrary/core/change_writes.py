@@ -27,15 +27,14 @@ __tracebackhide__ = hide_library_frames
 
 def create_change(client: PlutoraClient, fields: Mapping[str, Any], form: bool) -> Record:
     """``POST /changes`` as JSON or (``form``) a form; a lost answer is recovered when exactly
-    one change has the name sent."""
+    one change with the name sent appeared (see :func:`.writes.create`)."""
     body = prepared_body("ChangeInput", fields, "POST", "/changes", "Change")
     name = str(body["name"])
 
-    def recover() -> Record | None:
-        found = client.search_changes([SearchFilter("name", "Equals", name)]).items
-        return dict(found[0]) if len(found) == 1 else None
+    def matching() -> list[Record]:
+        return [dict(item) for item in client.iter_changes([SearchFilter("name", "Equals", name)])]
 
-    return create(client, "/changes", body, f"change {name}", recover, form=form)
+    return create(client, "/changes", body, f"change {name}", matching, form=form)
 
 
 def update_change(

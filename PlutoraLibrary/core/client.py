@@ -234,6 +234,9 @@ class ApiClient:
             target = location[len(base) :]
         else:
             target = f"{collection}/{quote(str(record_id), safe='')}"
+        known = api_call.known_operation(self.product.value, "POST", collection) is not None
+        if known and api_call.known_operation(self.product.value, "DELETE", target) is None:
+            return  # the contract has no DELETE for it (a health check): nothing to clean up
         name = body.get("identifier") or body.get("name") or body.get("Name") or record_id
         self.created.add(target, f"{collection.lstrip('/')} {name}")
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from .errors import ConfigurationError, hide_library_frames
 from .reporting import SECRETS, mask_url
@@ -351,9 +351,12 @@ class _Builder:
         it."""
         url = str(values["shared_state_url"])
         parts = urlsplit(url)
-        if parts.password is None:
+        # redis-py also takes the password from the query (?password=…): the same rules
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        in_query = [value for key, value in query if key.lower() == "password"]
+        if parts.password is None and not in_query:
             return
-        shown = mask_url(url)
+        shown = mask_url(urlunsplit(parts._replace(query="")))
         if "shared_state_url" in self.from_arguments:
             self.problems.append(
                 f"shared_state_url {shown!r} carries a password, which an argument or option "
@@ -369,11 +372,24 @@ class _Builder:
                 "PLUTORA_SHARED_STATE_PASSWORD)."
             )
             return
-        password = SecretText(unquote(parts.password))
-        SECRETS.add(str(password), parts.password)
-        user = parts.username or ""
-        netloc = (f"{user}@" if user else "") + parts.netloc.rsplit("@", 1)[1]
-        values["shared_state_url"] = urlunsplit(parts._replace(netloc=netloc))
+        if (parts.password is not None and in_query) or len(in_query) > 1:
+            self.problems.append(
+                f"PLUTORA_SHARED_STATE_URL {shown!r} carries more than one password: give it "
+                "once (better in PLUTORA_SHARED_STATE_PASSWORD)."
+            )
+            return
+        if parts.password is not None:
+            raw, plain = parts.password, unquote(parts.password)
+        else:  # parse_qsl decoded it already
+            raw, plain = quote(in_query[0], safe=""), in_query[0]
+        password = SecretText(plain)
+        SECRETS.add(str(password), raw)
+        netloc = parts.netloc
+        if parts.password is not None:
+            user = parts.username or ""
+            netloc = (f"{user}@" if user else "") + parts.netloc.rsplit("@", 1)[1]
+        kept = urlencode([(key, value) for key, value in query if key.lower() != "password"])
+        values["shared_state_url"] = urlunsplit(parts._replace(netloc=netloc, query=kept))
         values["shared_state_password"] = password
 
     def _check_folder(self, setting: Setting, path: str) -> None:

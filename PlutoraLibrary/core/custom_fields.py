@@ -23,9 +23,10 @@ Example::
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING, Any
 
 from .client import path_segment
@@ -151,9 +152,12 @@ def _decimal(field: Mapping[str, Any], value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError("give a number, e.g. 2.5")
     try:
-        return float(str(value).strip().replace(",", ".") if isinstance(value, str) else value)
+        number = float(str(value).strip().replace(",", ".") if isinstance(value, str) else value)
     except ValueError:
         raise ValueError("give a number, e.g. 2.5") from None
+    if not math.isfinite(number):  # JSON has no NaN or Infinity
+        raise ValueError("give a finite number, e.g. 2.5")
+    return number
 
 
 def _date(field: Mapping[str, Any], value: Any) -> str:
@@ -188,6 +192,8 @@ def _date_time(field: Mapping[str, Any], value: Any) -> str:
             moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
         except ValueError:
             raise ValueError("give a date and time, e.g. 2027-01-31T17:30:00") from None
+    if moment.tzinfo is not None:  # the API's date-times are UTC without an offset
+        moment = moment.astimezone(timezone.utc)
     return moment.replace(microsecond=0, tzinfo=None).isoformat()
 
 

@@ -41,12 +41,15 @@ def create_environment(client: PlutoraClient, fields: Mapping[str, Any]) -> Reco
     body = prepared_body("EnvironmentInput", fields, "POST", "/environments", "Environment")
     name = str(body["name"])
 
-    def recover() -> Record | None:
+    def matching() -> list[Record]:
         wanted = name.casefold()
-        found = [e for e in client.environments() if str(e.get("name", "")).casefold() == wanted]
-        return client.environment(str(found[0]["id"])) if len(found) == 1 else None
+        return [e for e in client.environments() if str(e.get("name", "")).casefold() == wanted]
 
-    return create(client, "/environments", body, f"environment {name}", recover)
+    def read(found: Record) -> Record:
+        return client.environment(str(found["id"]))
+
+    label = f"environment {name}"
+    return create(client, "/environments", body, label, matching, read=read)
 
 
 def update_environment(
@@ -71,12 +74,11 @@ def create_host(client: PlutoraClient, fields: Mapping[str, Any]) -> Record:
     body = prepared_body("HostInput", fields, "POST", "/hosts", "Host")
     name, environment_id = str(body["name"]), str(body["environmentID"])
 
-    def recover() -> Record | None:
+    def matching() -> list[Record]:
         hosts = client.environment(environment_id).get("hosts") or []
-        found = [h for h in hosts if str(h.get("name", "")).casefold() == name.casefold()]
-        return dict(found[0]) if len(found) == 1 else None
+        return [h for h in hosts if str(h.get("name", "")).casefold() == name.casefold()]
 
-    return create(client, "/hosts", body, f"host {name}", recover)
+    return create(client, "/hosts", body, f"host {name}", matching)
 
 
 def update_host(
@@ -195,14 +197,15 @@ def record_health_check(
         parts["logFile"] = (file_name, content, "text/plain; charset=utf-8")
     label = f"health check {name!r} of environment {environment_id}"
 
-    def recover() -> Record | None:
-        for check in current_health(client, [environment_id]):
-            same_test = str(check.get("testName", "")).casefold() == name.casefold()
-            if same_test and check.get("health") == value:
-                return dict(check)
-        return None
+    def matching() -> list[Record]:
+        return [
+            dict(check)
+            for check in current_health(client, [environment_id])
+            if str(check.get("testName", "")).casefold() == name.casefold()
+            and check.get("health") == value
+        ]
 
-    return create(client, _HEALTH_PATH, None, label, recover, files=parts, deletable=False)
+    return create(client, _HEALTH_PATH, None, label, matching, files=parts, deletable=False)
 
 
 def health_history(client: PlutoraClient, environment_ids: list[str]) -> list[Record]:

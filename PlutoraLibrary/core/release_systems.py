@@ -79,13 +79,13 @@ def add_release_system(
         fields["systemRoleDependencyTypeId"] = dependency_type_id
     body = prepared_body("ReleaseSystemInput", fields, "POST", path, "ReleaseSystem")
 
-    def recover() -> Record | None:
+    def matching() -> list[Record]:
         try:
-            return release_system(client, release_id, system_id)
+            return [release_system(client, release_id, system_id)]
         except NotFound:
-            return None
+            return []
 
-    added = create(client, path, body, f"system {system_id} of release {release_id}", recover)
+    added = create(client, path, body, f"system {system_id} of release {release_id}", matching)
     client.created.add(
         _system_path(release_id, system_id), f"system {added.get('system')} of a release"
     )
@@ -165,17 +165,16 @@ def add_deployment_date(
     body = prepared_body("DeploymentDateInput", fields, "POST", path, "DeploymentDate")
     body.pop("id", None)
 
-    def recover() -> Record | None:
-        same = [
+    def matching() -> list[Record]:
+        return [
             date
             for date in deployment_dates(client, release_id, system_id)
             if str(date.get("startDate", "")).startswith(str(body["startDate"])[:16])
             and str(date.get("endDate", "")).startswith(str(body["endDate"])[:16])
         ]
-        return same[-1] if len(same) == 1 else None
 
     label = f"deployment date {body['startDate']} of a release system"
-    added = create(client, path, body, label, recover)
+    added = create(client, path, body, label, matching)
     target = f"{path}/{added.get('id')}".lower()
     for item in client.created.newest_first():  # the generic call's label names only the path
         if item.path.lower() == target:

@@ -360,6 +360,18 @@ class Transport:
                     timeout=deadline.timeouts(*self.timeout),
                     allow_redirects=False,
                 )
+        except (
+            requests.exceptions.InvalidJSONError,
+            requests.exceptions.InvalidURL,
+            requests.exceptions.InvalidHeader,
+        ) as error:  # refused while the request was being built: nothing left this process
+            if call is not None and watch is not None:
+                call.failed(type(error).__name__, _since(watch.attempt_started))
+            raise ValueError(
+                f"{method} {mask_url(url)} was not sent: the request cannot be built "
+                f"({type(error).__name__}: {str(error)[:200]}). A JSON body may hold no NaN or "
+                "Infinity; a header or URL no line break."
+            ) from None
         except requests.RequestException as error:
             if call is not None and watch is not None:
                 _note_retried(call, watch)

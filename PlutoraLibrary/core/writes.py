@@ -4,10 +4,13 @@
   matched to the contract's spelling ignoring case (a GET answer is a valid body: its
   read-only fields are dropped), and a name the record does not have, or a required field
   left empty, is a :class:`ValidationFailed` naming them, with nothing sent.
-- **Never sent twice by accident**: a POST is sent once; when its answer is lost, ``recover``
-  reads the site to find what it created (or raises :class:`OutcomeUnknown` saying nothing was
-  sent twice). A PUT or DELETE may be repeated by the transport (the same body twice does no
-  harm); a DELETE whose repeat answers 404 counts as done.
+- **Never sent twice by accident**: a POST is sent once. Before it, the records that look
+  like the one being created are read (``matching``); when its answer is lost, they are read
+  again and the one record that was not there before is taken as what it created (a record
+  that was there already is never taken, nor deleted by the clean-up); otherwise
+  :class:`OutcomeUnknown` says nothing was sent twice. A PUT or DELETE may be repeated by
+  the transport (the same body twice does no harm); a DELETE whose repeat answers 404 after
+  the first attempt reached the server counts as done.
 - **Verified when asked**: an update answering 204 returns None; with ``verify=True`` the
   record is read back and every field sent compared (:class:`ChangeNotPersisted` names the
   ones that differ), and the record read back is returned.
@@ -15,7 +18,7 @@
 Example::
 
     body = prepared_body("EnvironmentInput", {"Name": "SIT9", ...}, "POST", "/environments")
-    created = create(client, "/environments", body, "environment SIT9", recover=lambda: ...)
+    created = create(client, "/environments", body, "environment SIT9", matching=lambda: ...)
 """
 
 from __future__ import annotations
@@ -105,20 +108,30 @@ def create(
     path: str,
     body: Mapping[str, Any] | None,
     label: str,
-    recover: Callable[[], Record | None],
+    matching: Callable[[], list[Record]],
     files: Mapping[str, Any] | None = None,
     deletable: bool = True,
     form: bool = False,
+    read: Callable[[Record], Record] | None = None,
 ) -> Record:
     """POST ``body`` (JSON, or with ``form`` a form) or ``files`` (multipart) to ``path`` once,
-    through the generic
-    call (contract validation, the created-records registry). When the answer is lost,
-    ``recover()`` looks for what it created: the record found is returned (and remembered for
-    clean-up, unless not ``deletable``); None raises :class:`OutcomeUnknown`, saying that
-    nothing was sent twice.
+    through the generic call (contract validation, the created-records registry).
 
-    Example: ``create(client, "/hosts", body, "host web-1", recover=lambda: find_host())``
+    ``matching()`` lists the records on the site that look like the one being created (the
+    same name, the same window, …). It is read once before sending, so that when the answer
+    is lost the record this POST created can be told from one that was there already: only a
+    single match that was not there before is taken (``read`` turns it into the record the
+    POST would have answered) and remembered for clean-up (unless not ``deletable``). Anything
+    else raises :class:`OutcomeUnknown`, saying that nothing was sent twice; a record that was
+    there before is never adopted, nor deleted by the clean-up.
+
+    Example: ``create(client, "/hosts", body, "host web-1", matching=lambda: hosts_named())``
     """
+    try:
+        before: set[str] | None = {_match_key(record) for record in matching()}
+    except PlutoraError as error:  # the POST is still worth sending; only its loss is blind
+        log.info("Could not read the site before POST %s (%s).", path, error)
+        before = None
     try:
         if files is not None:
             response = client.call("POST", path, files=files)
@@ -127,21 +140,10 @@ def create(
         else:
             response = client.call("POST", path, json=dict(body or {}))
     except OutcomeUnknown as lost:
-        try:
-            found = recover()
-        except PlutoraError as error:
-            raise OutcomeUnknown(
-                f"POST {path}: the answer was lost, so the outcome is unknown: {label} may "
-                f"exist. Reading the site back failed too ({error}). Nothing was sent twice: "
-                "look it up before sending it again."
-            ) from error
-        if found is None:
-            raise OutcomeUnknown(
-                f"POST {path}: the answer was lost and reading the site back does not show "
-                f"{label} yet. Nothing was sent twice. The server may still have taken it: "
-                "look it up before sending it again."
-            ) from lost
-        log.info("The answer to POST %s was lost, but %s is there: using it.", path, label)
+        found = _recovered(path, label, matching, before, lost)
+        if read is not None:
+            found = read(found)
+        log.info("The answer to POST %s was lost, but a new %s is there: using it.", path, label)
         record_id = found.get("id")
         if record_id and deletable:
             client.created.add(f"{path.rstrip('/')}/{record_id}", label)
@@ -155,6 +157,50 @@ def create(
             if item.path.lower() == gone:
                 client.created.forget(item)
     return dict(created)
+
+
+def _match_key(record: Record) -> str:
+    """What tells one matching record from another: its id (a release system: its system)."""
+    return str(record.get("id") or record.get("systemId") or sorted(record.items())).lower()
+
+
+def _recovered(
+    path: str,
+    label: str,
+    matching: Callable[[], list[Record]],
+    before: set[str] | None,
+    lost: OutcomeUnknown,
+) -> Record:
+    """The one record that matches now and did not before the POST, or OutcomeUnknown."""
+    if before is None:
+        raise OutcomeUnknown(
+            f"POST {path}: the answer was lost, so the outcome is unknown: {label} may exist. "
+            "The site could not be read before sending, so a record found now could not be "
+            "told from one that was there already. Nothing was sent twice: look it up before "
+            "sending it again."
+        ) from lost
+    try:
+        now = matching()
+    except PlutoraError as error:
+        raise OutcomeUnknown(
+            f"POST {path}: the answer was lost, so the outcome is unknown: {label} may "
+            f"exist. Reading the site back failed too ({error}). Nothing was sent twice: "
+            "look it up before sending it again."
+        ) from error
+    new = [record for record in now if _match_key(record) not in before]
+    if len(new) == 1:
+        return dict(new[0])
+    if not new:
+        raise OutcomeUnknown(
+            f"POST {path}: the answer was lost and reading the site back shows no new "
+            f"{label} ({len(now)} that were there before). Nothing was sent twice. The server "
+            "may still take it: look it up before sending it again."
+        ) from lost
+    raise OutcomeUnknown(
+        f"POST {path}: the answer was lost and {len(new)} new records like {label} appeared "
+        "since (another process writes too): which one is this call's is unknown. Nothing "
+        "was sent twice: look them up before sending it again."
+    ) from lost
 
 
 def form_fields(body: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:

@@ -10,8 +10,8 @@ site of seed 1 stays exactly as it was):
 - a recording (``seed_from``, written by ``plutora record``): its lookup values and custom
   field definitions replace the generated ones, its change display-name spelling is used,
   and its releases, changes, organizations, systems, defects, environments, hosts, layers,
-  TECRs and TEBRs are added (ids kept, people replaced by generated ones; references to records that were
-  not recorded point to generated records of the same kind).
+  TECRs and TEBRs are added (ids kept, people replaced by generated ones; references to
+  records that were not recorded point to generated records of the same kind).
 
 The simulator imports nothing from the client: the recording's lines are read here, with
 the standard library (the format is documented in ``docs/recording.md``).

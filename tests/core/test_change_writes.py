@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from PlutoraLibrary.core import PlutoraClient, ValidationFailed, where
+from PlutoraLibrary.core.created import delete_created
 from PlutoraLibrary.core.writes import form_fields
 from tests.conftest import Control
 
@@ -77,3 +78,25 @@ def test_a_lost_answer_to_a_new_change_is_recovered_and_not_sent_twice(
     names = Counter(c["name"] for c in client.changes(where("name").equals("Raised once")))
     assert names == {"Raised once": 1}
     assert [item.label for item in client.created.newest_first()] == ["change Raised once"]
+
+
+def test_a_lost_answer_never_takes_a_change_that_was_there_before(
+    client: PlutoraClient, control: Control
+) -> None:
+    """A change of the same name already exists and the POST is dropped before the server
+    takes it: the old change is not taken for the new one, nor registered, nor deleted by
+    the clean-up; the outcome is unknown. When the server took it, the new one is taken."""
+    from PlutoraLibrary.core import OutcomeUnknown
+
+    old = client.create_change(_fields(client, "Nightly deploy"))
+    client.created.forget(client.created.newest_first()[0])  # as if made before this run
+    control.fault(path="/changes$", method="POST", kind="drop", stage="before", count=1)
+    with pytest.raises(OutcomeUnknown, match="shows no new change Nightly deploy"):
+        client.create_change(_fields(client, "Nightly deploy"))
+    assert client.created.newest_first() == []
+    control.fault(path="/changes$", method="POST", kind="drop", stage="after", count=1)
+    new = client.create_change(_fields(client, "Nightly deploy"))
+    assert new["id"] != old["id"]
+    assert [item.path for item in client.created.newest_first()] == [f"/changes/{new['id']}"]
+    assert not delete_created(client).failed
+    assert client.change(old["id"])["name"] == "Nightly deploy"  # the old one is untouched

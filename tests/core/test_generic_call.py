@@ -205,6 +205,17 @@ def test_a_retried_delete_answering_404_counts_as_done(
         client.call("DELETE", f"releases/{release_id}")
 
 
+def test_a_delete_retried_after_an_unprocessed_503_still_reports_a_404(
+    client: PlutoraClient, control: Control
+) -> None:
+    """A 503 turned the first attempt away before the API saw it: a 404 then means the
+    record never existed (a wrong id), not that the first attempt deleted it."""
+    control.fault(path="/hosts/[^/]+$", method="DELETE", kind="status", status=503, stage="before")
+    with pytest.raises(NotFound):
+        client.call("DELETE", "hosts/0f0e0d0c-0b0a-4909-8807-060504030201")
+    assert control("GET", "/faults").json() == []  # the 503 was met, then the retry's 404
+
+
 def test_a_read_only_run_refuses_every_write_before_sending(sim: PlutoraSimulator) -> None:
     with PlutoraClient(config_for(sim, read_only=True)) as client:
         source = client.releases(where("plutoraReleaseType").equals("Independent"))[0]
@@ -265,3 +276,14 @@ def test_plutora_test_takes_generic_calls_too(sim: PlutoraSimulator) -> None:
         assert plutora_test.call("GET", f"defects/{defect_id}").json["Data"]["Id"] == defect_id
         with pytest.raises(ReadOnlyRefused, match="PATCH /defects/"):
             plutora_test.call("PATCH", f"defects/{defect_id}", json={"Name": "x"})
+
+
+def test_a_record_the_contract_cannot_delete_is_not_kept_for_the_clean_up(
+    client: PlutoraClient,
+) -> None:
+    """A health check has no DELETE: a generic POST of one is not registered, so the clean-up
+    does not report it as deleted (the 404 of a route that does not exist)."""
+    environment = client.environments()[0]["id"]
+    body = {"environmentId": environment, "health": 1, "testName": "generic"}
+    assert client.call("POST", "environmentHealthCheck", json=body).status in (200, 201)
+    assert client.created.newest_first() == []

@@ -240,3 +240,22 @@ def test_a_filter_that_finds_nothing_is_checked_against_the_whole_list(
     control.fault(path="/systems$", method="GET", kind="status", status=200, body=[], count=1)
     crm = next(s for s in expected if s["name"] == "CRM")
     assert client.id_of("systems", "crm") == crm["id"]
+
+
+def test_a_decimal_must_be_finite_and_a_date_time_offset_is_converted_to_utc() -> None:
+    """JSON has no NaN or Infinity (nothing is sent); a date-time with an offset is the same
+    moment in UTC, as the API keeps date-times."""
+    from PlutoraLibrary.core.custom_fields import converted
+
+    decimal = {"name": "Cost", "dataType": "Decimal", "decimal": None}
+    for bad in ("nan", "inf", float("-inf")):
+        with pytest.raises(ValueError, match="finite number"):
+            converted(decimal, bad)
+    moment = {"name": "Go-live", "dataType": "DateTimePicker", "dateTime": None}
+    assert converted(moment, "2027-01-31T17:30:00+02:00")["dateTime"] == "2027-01-31T15:30:00"
+    assert converted(moment, "2027-01-31T17:30:00")["dateTime"] == "2027-01-31T17:30:00"
+
+
+def test_a_body_json_cannot_carry_is_refused_before_sending(client: PlutoraClient) -> None:
+    with pytest.raises(ValueError, match="was not sent: the request cannot be built"):
+        client.call("PUT", "layers/x", json={"version": float("nan")})

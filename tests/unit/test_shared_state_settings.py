@@ -62,6 +62,23 @@ def test_a_password_in_the_url_is_moved_out_and_masked() -> None:
         PlutoraConfig.from_env({**env, "PLUTORA_SHARED_STATE_PASSWORD": "other"})
 
 
+def test_a_password_in_the_urls_query_follows_the_same_rules() -> None:
+    """redis-py also reads ``?password=``: moved out from the environment, refused from an
+    argument, never shown."""
+    url = "redis://cache.example.com:6379/0?password=Qu3ry%2Fpw&socket_timeout=1"
+    config = PlutoraConfig.from_env({**BASE, "PLUTORA_SHARED_STATE_URL": url})
+    assert config.shared_state_url == "redis://cache.example.com:6379/0?socket_timeout=1"
+    assert str(config.shared_state_password) == "Qu3ry/pw"
+    assert "Qu3ry" not in repr(config)
+    with pytest.raises(ConfigurationError) as caught:
+        PlutoraConfig.from_env(BASE, shared_state_url=url)
+    assert "carries a password" in str(caught.value)
+    assert "Qu3ry" not in str(caught.value)
+    twice = "redis://u:pw@cache.example.com:6379/0?password=again"
+    with pytest.raises(ConfigurationError, match="more than one password"):
+        PlutoraConfig.from_env({**BASE, "PLUTORA_SHARED_STATE_URL": twice})
+
+
 def test_a_password_setting_is_never_shown() -> None:
     config = PlutoraConfig.from_env(
         {
