@@ -31,6 +31,7 @@ from .backends import (
     TokenGrant,
 )
 from .backends.faults import FaultKind
+from .backends.test_items import TestManagementBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
 from .seed import build_seed
 
@@ -80,6 +81,7 @@ class SimulatorState:
         self.changes = ChangesBackend(seed, self.catalogue, self.clock, self.releases.records)
         self.environments = EnvironmentsBackend(seed)
         self.defects = DefectsBackend(seed, self.catalogue, self.clock)
+        self.test_management = TestManagementBackend(seed, self.clock)
 
     # -- what tests read directly ------------------------------------------------------------
 
@@ -131,6 +133,9 @@ class SimulatorState:
                 "releases": len(self.releases.records),
                 "changes": len(self.changes.records),
                 "defects": len(self.defects),
+                "requirements": len(self.test_management.requirements),
+                "testCases": len(self.test_management.test_cases),
+                "testPlans": len(self.test_management.test_plans),
                 "environments": len(environments.environments),
                 "hosts": len(environments.hosts),
                 "layers": len(environments.layers),
@@ -180,6 +185,7 @@ class SimulatorState:
             self.changes.reset(seed)
             self.environments.reset(seed)
             self.defects.reset(seed)
+            self.test_management.reset(seed)
 
     # -- logins and tokens ------------------------------------------------------------------
 
