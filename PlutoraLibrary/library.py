@@ -22,6 +22,7 @@ from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
 from .keywords.scopes import GLOBAL, TEST, suite_owner
 from .keywords.simulator import SimulatorKeywords
+from .keywords.test_items import TestManagementKeywords
 
 _IMPORT = "the PlutoraLibrary import"
 
@@ -141,6 +142,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 EnvironmentKeywords(self.context),
                 SchemaKeywords(self.context),
                 SimulatorKeywords(self.context),
+                TestManagementKeywords(self.context),
                 self,
             ]
         )

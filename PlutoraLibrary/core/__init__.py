@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         AccountLocked as AccountLocked,
         ApiError as ApiError,
         AuthenticationError as AuthenticationError,
+        BulkUpdateIncomplete as BulkUpdateIncomplete,
         BusinessRuleViolation as BusinessRuleViolation,
         ChangeNotPersisted as ChangeNotPersisted,
         ConfigurationError as ConfigurationError,
@@ -75,6 +76,7 @@ if TYPE_CHECKING:
         PlutoraClient as PlutoraClient,
     )
     from .test_management import (
+        BulkUpdate as BulkUpdate,
         PlutoraTestClient as PlutoraTestClient,
     )
     from .validation import (
@@ -100,6 +102,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "AccountLocked",
         "ApiError",
         "AuthenticationError",
+        "BulkUpdateIncomplete",
         "BusinessRuleViolation",
         "ChangeNotPersisted",
         "ConfigurationError",
@@ -129,7 +132,10 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "paging": ("Page",),
     "plutora": ("PlutoraClient",),
-    "test_management": ("PlutoraTestClient",),
+    "test_management": (
+        "BulkUpdate",
+        "PlutoraTestClient",
+    ),
     "validation": (
         "Schemas",
         "schema_names",
