@@ -257,6 +257,15 @@ _TABLE: list[Setting] = [
     Setting("run_state_dir", "folder", "PLUTORA_STATE_DIR", None,
             "A folder the run's processes share for refused logins and the login lock only "
             "(the adapters choose one when unset)."),
+    Setting("test_ui_url", "url", "PLUTORA_TEST_UI_URL", None,
+            "The Plutora Test web UI's address: tests tagged tms:TC-12 or issue:DEF-0042 (or "
+            "marked plutora(test_case=…)) get Allure links to <address>/{kind}/{id}."),
+    Setting("test_link_pattern", "text", "PLUTORA_TEST_LINK_PATTERN", None,
+            "An item's link, with {id} for its display id and {kind} for testcases, defects, "
+            "requirements or testplans (instead of test_ui_url's)."),
+    Setting("check_links", "bool", "PLUTORA_CHECK_LINKS", False,
+            "Check that the Plutora Test items a test is tagged or marked with exist; an "
+            "unknown id fails the test (reads only)."),
 ]  # fmt: skip
 
 #: Every setting by name, in the table's order.
