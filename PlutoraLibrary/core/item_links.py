@@ -64,7 +64,8 @@ class ItemRef:
 
 def refs_from_tags(tags: Iterable[str]) -> list[ItemRef]:
     """The items Robot tags name: ``tms:TC-0012``, ``issue:DEF-0042``, ``requirement:REQ-3``,
-    ``testplan:TP-003`` (any case; the ``[TC-0012]https://…`` form a linked tag has too).
+    ``testplan:TP-003`` (any case, display ids read in upper case; the ``[TC-0012]https://…``
+    form a linked tag has too).
     Example: ``refs_from_tags(["tms:TC-0012", "smoke"])`` → ``[ItemRef("test_case", "TC-0012")]``
     """
     found: list[ItemRef] = []
@@ -75,7 +76,8 @@ def refs_from_tags(tags: Iterable[str]) -> list[ItemRef]:
             continue
         value = value.strip()
         named = _NAMED.match(value)
-        display_id = (named.group("name") if named else value).strip()
+        # Upper case: formatters (robocop, robotidy) lower-case tags, display ids are upper.
+        display_id = (named.group("name") if named else value).strip().upper()
         if display_id and ItemRef(kind, display_id) not in found:
             found.append(ItemRef(kind, display_id))
     return found
