@@ -16,10 +16,10 @@ the merged output instead: ``plutora links output.xml``.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from robot.api import logger
+from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..core.item_links import Coverage, ItemChecker, ItemLinks, ItemRef, refs_from_tags
 from .context import PlutoraContext
@@ -39,6 +39,8 @@ class RobotItemLinks:
         self.context = context
         self.coverage = Coverage()
         self._checker: ItemChecker | None = None
+        #: Whether this process is one of a pabot run's (known from its first test).
+        self.under_pabot: bool | None = None
 
     @property
     def links(self) -> ItemLinks:
@@ -48,6 +50,8 @@ class RobotItemLinks:
     def start_test(self, data: Any, result: Any) -> None:
         """Rewrite ``tms:``/``issue:`` tags into Allure's ``[id]address`` form, add the
         other kinds' links, and fail the test's setup when a checked item does not exist."""
+        if self.under_pabot is None:
+            self.under_pabot = _under_pabot()
         refs = refs_from_tags(result.tags)
         if not refs:
             return
@@ -77,7 +81,7 @@ class RobotItemLinks:
     def close(self) -> None:
         """At the end of the run: the summary line on the console and as an Allure result
         (not under pabot, where ``plutora links output.xml`` sums up the merged run)."""
-        if not self.coverage.items or os.environ.get("PABOTQUEUEINDEX") is not None:
+        if not self.coverage.items or self.under_pabot:
             return
         from ..allure_items import write_coverage
 
@@ -97,6 +101,13 @@ class RobotItemLinks:
 
         for ref in plain:
             allure.dynamic.link(str(links.url_for(ref)), name=ref.display_id)  # type: ignore[no-untyped-call]
+
+
+def _under_pabot() -> bool:
+    try:
+        return BuiltIn().get_variable_value("${PABOTQUEUEINDEX}") is not None
+    except RobotNotRunningError:
+        return False
 
 
 def coverage_from_output(path: str) -> Coverage:
