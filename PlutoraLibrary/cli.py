@@ -117,8 +117,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Read a Robot output.xml (a pabot run's merged one), print which Plutora "
         "Test items the tests' tags name (tms:TC-12, issue:DEF-0042, requirement:REQ-3, "
         "testplan:TP-3) and which of them have failed tests; with --allure-dir, also write "
-        "the summary there as an Allure result. Links use PLUTORA_TEST_UI_URL or "
-        "PLUTORA_TEST_LINK_PATTERN.",
+        "the summary there as an Allure result. Links use PLUTORA_TEST_UI_URL.",
     )
     links.add_argument("output", help="the run's output.xml")
     links.add_argument(

@@ -3,7 +3,7 @@
 ``test_plan``; each one display id or a list).
 
 allure-pytest formats ``tms`` and ``issue`` links by its own ``--allure-link-pattern``: when
-``test_ui_url`` or ``test_link_pattern`` gives the UI's address and the run sets no pattern
+``test_ui_url`` gives the UI's address (or a pattern) and the run sets no pattern
 of its own for those types, the plugin adds them, and a marked test gets its links through
 ``allure.dynamic.testcase`` / ``allure.dynamic.issue`` (so a test that also has
 ``@allure.testcase`` gets one link, not two); requirements and test plans become plain links.
@@ -48,11 +48,9 @@ def setting(config: pytest.Config, name: str) -> Any:
 
 
 def links_of(config: pytest.Config) -> ItemLinks:
-    """The run's link pattern (a wrong one is a usage error naming the fix)."""
+    """The run's link pattern (a wrong address is a usage error naming the fix)."""
     try:
-        return ItemLinks.from_settings(
-            setting(config, "test_ui_url"), setting(config, "test_link_pattern")
-        )
+        return ItemLinks.from_settings(setting(config, "test_ui_url"))
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
 

@@ -179,10 +179,9 @@ class PlutoraConfig:
     #: Where the run's processes share refused logins and the login lock when
     #: ``token_cache_dir`` is not set. The pytest plugin and the Robot library set it.
     run_state_dir: str | None = SETTINGS["run_state_dir"].default
-    #: The Plutora Test web UI's address, for links from tests to the items they cover.
+    #: The Plutora Test web UI's address (or a link pattern with ``{id}`` and ``{kind}``), for
+    #: links from tests to the items they cover.
     test_ui_url: str | None = SETTINGS["test_ui_url"].default
-    #: An item's link with ``{id}`` and ``{kind}`` (instead of ``test_ui_url``'s).
-    test_link_pattern: str | None = SETTINGS["test_link_pattern"].default
     #: Whether the items tests are tagged or marked with are checked to exist.
     check_links: bool = SETTINGS["check_links"].default
 

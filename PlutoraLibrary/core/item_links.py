@@ -4,7 +4,7 @@ A Robot test says what it covers with tags (``tms:TC-0012`` a test case, ``issue
 a defect, ``requirement:REQ-0003``, ``testplan:TP-003``), a pytest test with a marker
 (``@pytest.mark.plutora(test_case="TC-0012", defect="DEF-0042")``). The adapters turn them
 into Allure links to the items in the Plutora Test web UI (the address comes from the
-``test_ui_url`` or ``test_link_pattern`` setting: the API hosts say nothing of the UI's), may
+``test_ui_url`` setting, an address or a pattern: the API hosts say nothing of the UI's), may
 check that the items exist (``check_links``), and sum up which items the run covered and
 which of them have failed tests. Nothing here changes an item: it reads, when asked to.
 
@@ -119,27 +119,20 @@ class ItemLinks:
     pattern: str | None = None
 
     @classmethod
-    def from_settings(cls, ui_url: str | None, link_pattern: str | None) -> ItemLinks:
-        """The pattern given, or the UI address's ``<ui>/{kind}/{id}``; a pattern without
-        ``{id}`` is a ``ValueError`` saying how to write one.
-        Example: ``ItemLinks.from_settings("https://acme.plutora.com/test", None)``"""
-        if link_pattern:
-            if "{id}" not in link_pattern:
-                raise ValueError(
-                    f"The Plutora Test link pattern {link_pattern!r} has no {{id}}; write it as "
-                    "https://<your site>/<path>/{id}, with {kind} where the kind of item goes."
-                )
-            return cls(link_pattern)
-        if ui_url:
-            return cls(ui_url.rstrip("/") + "/{kind}/{id}")
-        return cls(None)
+    def from_settings(cls, ui_url: str | None) -> ItemLinks:
+        """A link pattern as given (an address holding ``{id}``), or the UI address's
+        ``<ui>/{kind}/{id}``; None without either.
+        Example: ``ItemLinks.from_settings("https://acme.plutora.com/test").pattern``"""
+        if not ui_url:
+            return cls(None)
+        if "{id}" in ui_url:
+            return cls(ui_url)
+        return cls(ui_url.rstrip("/") + "/{kind}/{id}")
 
     @classmethod
     def from_config(cls, config: Any) -> ItemLinks:
-        """From a :class:`PlutoraConfig`'s ``test_ui_url`` and ``test_link_pattern``."""
-        return cls.from_settings(
-            getattr(config, "test_ui_url", None), getattr(config, "test_link_pattern", None)
-        )
+        """From a :class:`PlutoraConfig`'s ``test_ui_url``."""
+        return cls.from_settings(getattr(config, "test_ui_url", None))
 
     def url_for(self, ref: ItemRef) -> str | None:
         """The item's address in the UI, or None without a pattern."""

@@ -259,10 +259,9 @@ _TABLE: list[Setting] = [
             "(the adapters choose one when unset)."),
     Setting("test_ui_url", "url", "PLUTORA_TEST_UI_URL", None,
             "The Plutora Test web UI's address: tests tagged tms:TC-12 or issue:DEF-0042 (or "
-            "marked plutora(test_case=…)) get Allure links to <address>/{kind}/{id}."),
-    Setting("test_link_pattern", "text", "PLUTORA_TEST_LINK_PATTERN", None,
-            "An item's link, with {id} for its display id and {kind} for testcases, defects, "
-            "requirements or testplans (instead of test_ui_url's)."),
+            "marked plutora(test_case=…)) get Allure links to <address>/{kind}/{id}; or a link "
+            "pattern holding {id} (the display id) and {kind} (testcases, defects, "
+            "requirements, testplans)."),
     Setting("check_links", "bool", "PLUTORA_CHECK_LINKS", False,
             "Check that the Plutora Test items a test is tagged or marked with exist; an "
             "unknown id fails the test (reads only)."),

@@ -3,7 +3,7 @@
 
 allure-robotframework already turns ``tms:`` and ``issue:`` tags into links, with the tag's
 text as the address; a tag may carry a name and an address as ``tms:[TC-0012]https://…``.
-So when the UI's address is known (``test_ui_url`` / ``test_link_pattern``), each such tag is
+So when the UI's address is known (``test_ui_url``: an address or a pattern), each such tag is
 rewritten at the start of its test into that form: Allure then makes its own one link, to
 the item, and no second one is added. ``requirement:`` and ``testplan:`` tags, which Allure
 does not read, become plain links through ``allure.dynamic.link``.
