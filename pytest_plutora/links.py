@@ -17,24 +17,19 @@ Allure result.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from PlutoraLibrary.core.item_links import (
-    KINDS,
-    Coverage,
-    ItemChecker,
-    ItemLinks,
-    ItemRef,
-    refs_from_marker,
-)
 from PlutoraLibrary.core.settings import SETTINGS
+
+if TYPE_CHECKING:  # loaded when a test is marked: a run that marks none pays nothing
+    from PlutoraLibrary.core.item_links import ItemChecker, ItemLinks
 
 #: The key of a test's items in its report's ``user_properties``.
 PROPERTY = "plutora_items"
-_checker_key = pytest.StashKey[ItemChecker]()
+_checker_key: pytest.StashKey[ItemChecker] = pytest.StashKey()
 
 
 def setting(config: pytest.Config, name: str) -> Any:
@@ -49,6 +44,8 @@ def setting(config: pytest.Config, name: str) -> Any:
 
 def links_of(config: pytest.Config) -> ItemLinks:
     """The run's link pattern (a wrong address is a usage error naming the fix)."""
+    from PlutoraLibrary.core.item_links import ItemLinks
+
     try:
         return ItemLinks.from_settings(setting(config, "test_ui_url"))
     except ValueError as error:
@@ -57,7 +54,7 @@ def links_of(config: pytest.Config) -> ItemLinks:
 
 @dataclass
 class _Outcome:
-    refs: list[ItemRef]
+    refs: list[tuple[str, str]] = field(default_factory=list)
     failed: bool = False
     skipped: bool = False
 
@@ -76,18 +73,23 @@ class ItemLinksPlugin:
             "Test items the test covers (display ids): Allure links, --plutora-check-links.",
         )
         patterns = getattr(config.option, "allure_link_pattern", None)
+        if patterns is None or setting(config, "test_ui_url") is None:
+            return  # no allure-pytest, or no address to link to
         links = links_of(config)
-        if patterns is not None and links.pattern is not None:
-            given = {link_type for link_type, _ in patterns}
-            for kind in ("test_case", "defect"):
-                link_type = KINDS[kind][0]
-                if link_type not in given:
-                    patterns.append([link_type, links.allure_pattern(kind)])
+        given = {link_type for link_type, _ in patterns}
+        for kind, link_type in (("test_case", "tms"), ("defect", "issue")):
+            if link_type not in given:
+                patterns.append([link_type, links.allure_pattern(kind)])
 
     @pytest.fixture(autouse=True)
     def _plutora_item_links(self, request: pytest.FixtureRequest) -> None:
+        markers = list(request.node.iter_markers("plutora"))
+        if not markers:
+            return
+        from PlutoraLibrary.core.item_links import ItemChecker, ItemRef, refs_from_marker
+
         refs: list[ItemRef] = []
-        for marker in request.node.iter_markers("plutora"):
+        for marker in markers:
             try:
                 found = refs_from_marker(**marker.kwargs)
             except ValueError as error:
@@ -114,7 +116,7 @@ class ItemLinksPlugin:
         items: Any = next((value for key, value in report.user_properties if key == PROPERTY), None)
         if items is None:
             return
-        refs = [ItemRef(str(kind), str(display_id)) for kind, display_id in items]
+        refs = [(str(kind), str(display_id)) for kind, display_id in items]
         outcome = self.outcomes.setdefault(report.nodeid, _Outcome(refs))
         if report.failed:
             outcome.failed = True
@@ -126,10 +128,15 @@ class ItemLinksPlugin:
         config = terminalreporter.config
         if hasattr(config, "workerinput"):
             return
+        if not self.outcomes:
+            return
+        from PlutoraLibrary.core.item_links import Coverage, ItemRef
+
         coverage = Coverage()
         for name, outcome in self.outcomes.items():
             if not outcome.skipped:
-                coverage.add(name, outcome.refs, passed=not outcome.failed)
+                refs = [ItemRef(kind, display_id) for kind, display_id in outcome.refs]
+                coverage.add(name, refs, passed=not outcome.failed)
         if not coverage.items:
             return
         terminalreporter.write_line(coverage.line())
@@ -138,7 +145,7 @@ class ItemLinksPlugin:
         write_coverage(coverage, links_of(config))
 
 
-def _add_allure_links(refs: list[ItemRef], links: ItemLinks) -> None:
+def _add_allure_links(refs: list[Any], links: ItemLinks) -> None:
     """Allure's own tms/issue links (formatted by its link pattern), plain links for the rest;
     nothing when no Allure plugin records the test."""
     import allure

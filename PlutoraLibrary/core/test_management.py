@@ -331,7 +331,8 @@ class PlutoraTestClient(ApiClient):
         twice; returns the server's count and the ids it changed.
 
         The delta is checked against the writable properties first (nothing is sent when
-        one cannot be written). The client then reads which items match (the snapshot);
+        one cannot be written), and at least one filter is required (none would change
+        every item of the site). The client then reads which items match (the snapshot);
         with ``dry_run`` it returns those items and changes nothing. When the answer to the
         update is lost (a dropped connection, a gateway's 502/503/504), it re-reads the
         snapshot's items: all carrying the delta returns (``recovered``); otherwise
@@ -354,9 +355,13 @@ class PlutoraTestClient(ApiClient):
                 "and test cases have."
             )
         canonical = canonical_delta(delta, item_kind)
-        fixed = list(filters)
-        if any(item.operator is None for item in fixed):
-            fixed = [item for item in fixed if item.operator is not None]  # sorts select nothing
+        # Sorts select nothing; and no condition at all would change every item of the site.
+        fixed = [item for item in filters if item.operator is not None]
+        if not fixed:
+            raise ValueError(
+                f"A bulk update of {item_kind.label}s needs at least one filter: without one it "
+                f"would change every {item_kind.label} of the site. Nothing was sent."
+            )
         snapshot = list(self.iter_items(item_kind.label, fixed))
         if dry_run:
             return BulkUpdate(

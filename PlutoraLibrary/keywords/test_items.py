@@ -17,7 +17,8 @@ from .rows import filters_from_row
 _BULK_DOC = """
 
         Filters are written in the row as for `Search Defects` (``property    operator
-        value``, several joined by ``AND``); the properties to change follow as named
+        value``, several joined by ``AND``; at least one, so that a row missing its filters
+        cannot change every item of the site); the properties to change follow as named
         arguments (``Priority=High``) or as a dictionary, as `Patch Defect` takes them. A
         property that cannot be written fails before anything is sent (write ``=`` inside a
         filter value as ``\\=``).

@@ -252,6 +252,9 @@ def _collections(state: SimulatorState) -> dict[str, Mapping[str, dict[str, Any]
         "organizations": state.catalogue.organizations.by_id,
         "systems": state.catalogue.systems.by_id,
         "defects": state.defects.by_id,
+        "requirement": state.test_management.requirements.by_id,
+        "testcase": state.test_management.test_cases.by_id,
+        "testplan": state.test_management.test_plans.by_id,
     }
 
 

@@ -159,3 +159,13 @@ def test_verify_fails_when_a_changed_item_lacks_the_delta(
     control.fault(path="/BulkUpdateSearch", kind="status", status=200, body=answer, method="POST")
     with pytest.raises(ChangeNotPersisted, match="reading 1 of them back shows"):
         test_client.bulk_update_defects(OPEN_LOW, {"Priority": "High"}, verify=True)
+
+
+def test_a_bulk_update_without_a_filter_is_refused(
+    test_client: PlutoraTestClient, sim: PlutoraSimulator
+) -> None:
+    with pytest.raises(ValueError, match="needs at least one filter: without one it would change"):
+        test_client.bulk_update_defects(
+            [SearchFilter("DisplayId", direction="DESC")], {"Name": "x"}
+        )
+    assert sim.counters()["requests"] == {}
