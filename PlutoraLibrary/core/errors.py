@@ -345,12 +345,36 @@ class SchemaMismatch(PlutoraError):
             message += f"\n{hint}"
         others = self.mismatches[1:]
         if others:
-            shown = others[: SHOWN_MISMATCHES - 1]
+            lines = compact_mismatches(others)
+            shown = lines[: SHOWN_MISMATCHES - 1]
             message += f" {len(others)} more mismatch{'es' if len(others) > 1 else ''}:"
-            message += "".join(f"\n- {mismatch}" for mismatch in shown)
-            if len(others) > len(shown):
-                message += f"\n- and {len(others) - len(shown)} more"
+            message += "".join(f"\n- {line}" for line in shown)
+            if len(lines) > len(shown):
+                message += f"\n- and {len(lines) - len(shown)} more lines"
         super().__init__(message)
+
+
+#: What :class:`Mismatch` says of a required property that is absent.
+ABSENT = "no such property"
+
+
+def compact_mismatches(mismatches: Sequence[Mismatch]) -> list[str]:
+    """One line per mismatch, but the properties missing from one object on one line
+    (``$: missing identifier, name``), after the others, so that a half-empty answer does
+    not push the other differences out of sight.
+
+    Example: ``compact_mismatches(error.mismatches)`` →
+    ``["$.id: expected a value of type string, got 5", "$: missing identifier, name"]``
+    """
+    missing: dict[str, list[str]] = {}
+    lines: list[str] = []
+    for mismatch in mismatches:
+        if mismatch.actual == ABSENT:
+            parent, _, name = mismatch.json_path.rpartition(".")
+            missing.setdefault(parent or "$", []).append(name)
+        else:
+            lines.append(str(mismatch))
+    return lines + [f"{parent}: missing {', '.join(names)}" for parent, names in missing.items()]
 
 
 class TransportError(PlutoraError):

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from .config import PlutoraConfig
 
 if TYPE_CHECKING:  # pyrate-limiter and filelock load with the first gate (an import costs ~30 ms)
-    from pyrate_limiter import Limiter
+    from pyrate_limiter import AbstractBucket, Limiter, Rate
 
 #: A slot counts from when it is taken here, the server counts from when the request arrives,
 #: later by a varying transit time: a slightly longer window keeps the two apart.
@@ -53,7 +53,7 @@ class SlotGate:
         ``token_cache_dir`` by every process of a run on this machine; None when off."""
         if config.rate_limit <= 0:
             return None
-        from pyrate_limiter import Duration, InMemoryBucket, Limiter, Rate
+        from pyrate_limiter import Duration, Limiter, Rate
 
         window = config.rate_window_seconds
         window += max(_MARGIN_SECONDS, 0.01 * window)
@@ -61,7 +61,7 @@ class SlotGate:
         if not config.token_cache_dir:
             # The bucket given, not a rate: pyrate-limiter logs "Initializing default bucket" at
             # INFO for a rate alone (noise in every Robot log at INFO).
-            return cls(Limiter(InMemoryBucket([rate])), None)
+            return cls(Limiter(compact_bucket([rate])), None)
         folder = Path(config.token_cache_dir)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         name = "".join(ch if ch.isalnum() else "_" for ch in client_id)[:64]
@@ -98,6 +98,26 @@ class SlotGate:
         # Always blocking with a timeout: pyrate-limiter passes blocking=False to the file lock
         # as a timeout, which filelock 4 refuses.
         return bool(self.limiter.try_acquire("api", blocking=True, timeout=wait))
+
+
+def compact_bucket(rates: list[Rate]) -> AbstractBucket:
+    """pyrate-limiter's sliding-window log in memory, 8 bytes per request taken.
+
+    pyrate-limiter's ``InMemoryBucket`` keeps a ``RateItem`` object (about 130 bytes) per request
+    for the whole window: over an hour's window, iterating 100,000 records grew the client by a
+    third of a page. This bucket keeps the same log as a C array of millisecond timestamps and
+    answers exactly as ``InMemoryBucket`` does (a property test compares the two).
+
+    Example::
+
+        from pyrate_limiter import Duration, Limiter, Rate
+
+        limiter = Limiter(compact_bucket([Rate(2, Duration.SECOND)]))
+        assert limiter.try_acquire("api", blocking=False)
+    """
+    from ._compact_bucket import CompactBucket
+
+    return CompactBucket(rates)
 
 
 class WaitQueue:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import contract
-from .errors import Mismatch, SchemaMismatch, hide_library_frames
+from .errors import ABSENT, Mismatch, SchemaMismatch, compact_mismatches, hide_library_frames
 from .reporting import MASK, SECRET_KEY, mask_json
 
 if TYPE_CHECKING:  # the engines load with the first schema compiled (jsonschema alone: ~35 ms)
@@ -263,20 +263,9 @@ class Mismatches(list[str]):
         one object on one line (``$: missing identifier, name, …``) so that the rest still
         shows in pytest's first lines, then the hint."""
         count = f"{len(self)} mismatch{'es' if len(self) != 1 else ''}"
-        missing: dict[str, list[str]] = {}
-        others: list[str] = []
-        for mismatch in self.found:
-            if mismatch.actual == _ABSENT:
-                parent, _, name = mismatch.json_path.rpartition(".")
-                missing.setdefault(parent, []).append(name)
-            else:
-                others.append(str(mismatch))
-        lines = [f"the data does not match schema '{self.schema}': {count}", *others]
-        lines += [f"{parent}: missing {', '.join(names)}" for parent, names in missing.items()]
+        lines = [f"the data does not match schema '{self.schema}': {count}"]
+        lines += compact_mismatches(self.found)
         return [*lines, self.hint] if self.hint else lines
-
-
-_ABSENT = "no such property"
 
 
 def _mismatches(validator: Any, data: Any) -> list[Mismatch]:
@@ -291,7 +280,7 @@ def _mismatch(error: Any) -> Mismatch:
     expected = _expected(kind, details)
     actual = MASK if secret else _show(error.instance)
     if kind == "required":
-        actual = _ABSENT
+        actual = ABSENT
         path = [*path, details.get("property", "?")]
     return Mismatch(json_path(path), expected, actual)
 

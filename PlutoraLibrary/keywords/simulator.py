@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -107,17 +108,28 @@ class SimulatorKeywords:
         return simulator.urls.as_dict()
 
     @keyword(tags=["simulator"])
-    def use_plutora_simulator(self, base_url: str) -> dict[str, str]:
+    def use_plutora_simulator(self, base_url: str | None = None) -> dict[str, str]:
         """Points the library at a simulator already running at ``base_url`` (for example one
-        started with ``plutora sim``). The library's own credentials are used where it has
-        them (start the simulator with a settings file that accepts them), else the demo
-        credentials. Returns its URLs.
+        started with ``plutora sim``); without ``base_url``, at the one the environment
+        variable ``PLUTORA_SIMULATOR_URL`` names (a shared simulator of a pabot run or a CI
+        job). The library's own credentials are used where it has them (start the simulator
+        with a settings file that accepts them), else the demo credentials. Returns its URLs.
 
         Fails at once, naming the value, when ``base_url`` is not an ``http``/``https`` URL
-        with a host.
+        with a host, and, without ``base_url``, when ``PLUTORA_SIMULATOR_URL`` is not set.
 
         | Use Plutora Simulator | http://127.0.0.1:8080 |
+        | Use Plutora Simulator | # the simulator at PLUTORA_SIMULATOR_URL |
         """
+        if base_url is None:
+            base_url = os.environ.get("PLUTORA_SIMULATOR_URL", "").strip()
+            if not base_url:
+                raise ValueError(
+                    "Use Plutora Simulator needs the simulator's address: give it as the "
+                    "argument (Use Plutora Simulator    http://127.0.0.1:8080) or set "
+                    "PLUTORA_SIMULATOR_URL (for example to what `plutora sim` prints), or "
+                    "use Start Plutora Simulator to start one in this process."
+                )
         base_url = simulator_base_url(base_url)
         config = config_for_simulator(base_url, self.context.own_config)
         self.context.use_simulator(base_url, config)

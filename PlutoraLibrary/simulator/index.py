@@ -28,7 +28,16 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from .query import Entity, Getter, SearchFilter, Test, parse_date, predicate, sort_records
+from .query import (
+    Entity,
+    Getter,
+    SearchFilter,
+    Test,
+    parse_date,
+    parse_expression,
+    predicate,
+    sort_records,
+)
 
 Record = dict[str, Any]
 #: A sort: each sorting property (lower case) with its direction, in the filters' order.
@@ -124,11 +133,7 @@ class SearchIndex:
         ]
         sorting = [item for item in filters if item.direction]
         getters = [self.entity.getter(item.property) for item in sorting]
-        if version != self._version:
-            self._version = version
-            self._orders.clear()
-            self._queries.clear()
-            self._text_only.clear()
+        self._refresh(version)
         sort_key: SortKey = tuple((item.property.lower(), str(item.direction)) for item in sorting)
         query = (
             sort_key,
@@ -141,10 +146,42 @@ class SearchIndex:
         directions = [item.direction for item in sorting]
         order = self._order(records, sort_key, list(zip(getters, directions, strict=True)))
         matches = self._match(records, order, conditions, tests)
+        self._keep(query, matches)
+        return matches
+
+    def select(self, records: Collection[Record], version: int, expression: str) -> Matches:
+        """The records a ``filter=`` expression matches, in creation order: the first call
+        of an expression scans, and the matches are kept (until the next write) so that the
+        following pages of the same expression cost a page. Errors as ``parse_expression``'s.
+
+        Example: ``index.select(records, 3, "`status` = `Active`").slice(0, 100)``.
+        """
+        test = parse_expression(self.entity, expression)  # first: the same errors every time
+        self._refresh(version)
+        query = ("filter=", expression)
+        found = self._queries.get(query)
+        if found is not None:
+            self._queries.move_to_end(query)
+            return found
+        ordered = self._order(records, (), []).records
+        positions = array(
+            _POSITION, (position for position, record in enumerate(ordered) if test(record))
+        )
+        matches = Matches(ordered, positions, len(positions))
+        self._keep(query, matches)
+        return matches
+
+    def _refresh(self, version: int) -> None:
+        if version != self._version:
+            self._version = version
+            self._orders.clear()
+            self._queries.clear()
+            self._text_only.clear()
+
+    def _keep(self, query: tuple[Any, ...], matches: Matches) -> None:
         self._queries[query] = matches
         if len(self._queries) > QUERY_CACHE:
             self._queries.popitem(last=False)
-        return matches
 
     def _order(
         self,

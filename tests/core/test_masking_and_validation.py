@@ -405,3 +405,20 @@ def test_a_list_item_checked_as_a_detail_is_told_the_list_schema_first(
     lines = str(caught.value).splitlines()
     assert "release-list-item" in lines[1]  # right after the first mismatch, before the list
     assert caught.value.hint in lines[1]
+
+
+def test_a_mismatch_message_puts_missing_properties_on_one_line_and_counts_the_rest() -> None:
+    from PlutoraLibrary.core.errors import SHOWN_MISMATCHES, Mismatch
+
+    wrong = [Mismatch(f"$[{n}].id", "a value of type string", str(n)) for n in range(30)]
+    absent = [
+        Mismatch(f"$[0].{name}", "the property to be present", "no such property")
+        for name in ("name", "summary")
+    ]
+    short = str(SchemaMismatch("release", *wrong[0], mismatches=[wrong[0], *absent]))
+    assert short.endswith("2 more mismatches:\n- $[0]: missing name, summary")
+    message = str(SchemaMismatch("release", *wrong[0], mismatches=[*wrong, *absent]))
+    assert "31 more mismatches:" in message
+    assert message.count("\n- $[") == SHOWN_MISMATCHES - 1
+    # 29 wrong ids and one line of missing properties, 19 of them shown
+    assert message.endswith("\n- and 11 more lines")

@@ -311,7 +311,7 @@ Still Meets The Suite's Fault
 
 *** Keywords ***
 Suite Start
-    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}
+    Use Plutora Simulator    # the one at PLUTORA_SIMULATOR_URL
     Inject Fault    /lookupfields$    status=403    count=5
     Set Simulator Settings    tokenLifetimePlutora=999
 """

@@ -3,6 +3,8 @@ the strings a suite writes work as well as the Enum members."""
 
 from __future__ import annotations
 
+import pytest
+
 from PlutoraLibrary import PlutoraLibrary
 from PlutoraLibrary.keywords.types import FaultKind, HttpMethod
 from PlutoraLibrary.simulator import PlutoraSimulator
@@ -26,3 +28,18 @@ def test_inject_fault_takes_strings_or_members(sim: PlutoraSimulator, control: C
     }
     library.should_match_schema([], "defect", shape="list")
     library.close_plutora_connections()
+
+
+def test_use_plutora_simulator_without_an_address_reads_the_environment(
+    sim: PlutoraSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = PlutoraLibrary()
+    monkeypatch.delenv("PLUTORA_SIMULATOR_URL", raising=False)
+    with pytest.raises(ValueError, match="set PLUTORA_SIMULATOR_URL"):
+        library.use_plutora_simulator()
+    monkeypatch.setenv("PLUTORA_SIMULATOR_URL", sim.urls.base)
+    try:
+        assert library.use_plutora_simulator()["base"] == sim.urls.base
+        assert library.get_lookup_fields("ReleaseStatusType")
+    finally:
+        library._close()

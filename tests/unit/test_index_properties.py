@@ -206,3 +206,47 @@ def test_reading_every_page_of_a_query_reads_the_records_a_few_times_in_all(
     ]
     assert sum(len(page) for page in pages) == total > 100
     assert reads <= 2 * len(records)
+
+
+EXPRESSIONS = [
+    "`status` = `Active`",
+    "`name` ~ `a` and `status` != `Active`",
+    "`identifier` ~ `1` or `name` ~ `e`",
+    "`nope` = `x`",
+    "`name` = ",
+]
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_a_filter_expression_answers_as_its_scan_and_is_read_once(expression: str) -> None:
+    """``GET /{entity}?filter=`` (``SearchIndex.select``): the records the expression's own
+    test keeps, in creation order, or the same error; the next page of the same expression
+    reads no record again, and a write makes it scan afresh."""
+    from PlutoraLibrary.simulator.query import parse_expression
+
+    entity, indexed, records = RELEASES, RELEASE_INDEXED, list(SEED.releases.values())
+    reads = 0
+    plain = entity.getter("name")
+
+    def counted(record: Record) -> Any:
+        nonlocal reads
+        reads += 1
+        return plain(record)
+
+    counting = Entity(entity.name, {**entity.getters, "name": counted})
+    index = SearchIndex(counting, indexed)
+    try:
+        test = parse_expression(entity, expression)
+    except (QueryError, UnknownField) as reference_error:
+        with pytest.raises(type(reference_error), match=str(reference_error)[:20]):
+            index.select(records, 1, expression)
+        return
+    expected = [record for record in records if test(record)]
+    matches = index.select(records, 1, expression)
+    assert matches.slice(0, len(matches)) == expected
+    first_scan = reads
+    again = index.select(records, 1, expression)
+    assert again is matches
+    assert again.slice(10, 20) == expected[10:20]
+    assert reads == first_scan  # the next page did not read the records again
+    assert index.select(records, 2, expression) is not matches  # a write: a new scan

@@ -23,7 +23,7 @@ class EnvironmentsBackend:
     Example::
 
         environments = EnvironmentsBackend(build_seed(1))
-        environments.environments.select("`status` = `Active`")
+        environments.environments.select("`status` = `Active`").slice(0, 100)
         environments.layers.get(layer_id)["stackLayer"]
     """
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..index import Matches, SearchIndex
-from ..query import Entity, SearchFilter, parse_expression
+from ..query import Entity, SearchFilter
 from .errors import ModelState, NotFound
 
 Record = dict[str, Any]
@@ -22,7 +22,7 @@ class Records:
         hosts = Records("Host", entity("Host", ["id", "name"]))
         hosts.load(seed.hosts)
         hosts.get("6f1c…")          # or NotFound("Host '6f1c…' was not found.")
-        hosts.select("`name` ~ `dev1`")
+        hosts.select("`name` ~ `dev1`").slice(0, 100)
     """
 
     def __init__(self, label: str, entity: Entity, indexed: Iterable[str] = ()) -> None:
@@ -74,12 +74,16 @@ class Records:
             raise NotFound(f"{self.label} '{record_id}' was not found.")
         return record
 
-    def select(self, expression: str | None) -> list[Record]:
-        """Every record, or those a ``filter=`` expression matches (QueryError, UnknownField)."""
+    def select(self, expression: str | None) -> Matches:
+        """Every record, or those a ``filter=`` expression matches (QueryError, UnknownField),
+        in creation order; the matches of an expression are kept until the next write, so the
+        next page of the same ``filter=`` does not scan again.
+
+        Example: ``hosts.select("`name` ~ `dev1`").slice(0, 100)``.
+        """
         if expression is None:
-            return list(self.by_id.values())
-        test = parse_expression(self.entity, expression)
-        return [record for record in self.by_id.values() if test(record)]
+            return self.search([])
+        return self.index.select(self.by_id.values(), self.version, expression)
 
     def search(self, filters: Sequence[SearchFilter]) -> Matches:
         """Records matching every search filter, sorted as the filters say (as
