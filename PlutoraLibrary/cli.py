@@ -6,6 +6,9 @@
 - ``plutora token``: print a fresh access token alone on stdout, for scripts;
 - ``plutora links output.xml``: which Plutora Test items a Robot run's tests covered (tags
   ``tms:TC-12``, ``issue:DEF-0042``, …) and which have failed tests, for a whole pabot run.
+- ``plutora record FILE``: a read-only smoke run of the site, every exchange recorded;
+- ``plutora drift FILE``: the recording's drift from the contract (``--against-simulator``:
+  and from a simulator seeded from it).
 
 Example::
 
@@ -50,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=None, help="seed of the generated data (default 1)"
     )
     sim.add_argument("--config", type=Path, default=None, metavar="FILE", help="TOML settings file")
+    sim.add_argument(
+        "--seed-from",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="use a recording's vocabulary and records (plutora record FILE)",
+    )
     sim.add_argument(
         "--ready-file",
         type=Path,
@@ -100,6 +110,55 @@ def _parser() -> argparse.ArgumentParser:
         "page of each entity, validate each answer, print a table; exit 1 on any failure.",
     )
     check.add_argument("--no-validate", action="store_true", help="skip schema validation")
+    record = commands.add_parser(
+        "record",
+        help="record a read-only smoke run of the configured site(s) into FILE",
+        description="Log in with the environment's settings (PLUTORA_…), call /me, read a "
+        "page of each entity of both APIs, one record of each, every lookup's values, and "
+        "append every exchange, masked, to FILE (NDJSON). Exit 0 when every read was "
+        "answered, 1 when one failed (still recorded), 2 on bad settings or an unwritable FILE.",
+    )
+    record.add_argument("file", type=Path, metavar="FILE", help="the recording (appended to)")
+    record.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="replace e-mail addresses by stable pseudonyms (user-1a2b3c4d@example.invalid)",
+    )
+    drift = commands.add_parser(
+        "drift",
+        help="check a recording against the contract: missing fields, type changes, …",
+        description="Check every answer of a recording against the shipped contract and "
+        "print a table per operation. Exit 0: no failing drift; 1: failing drift; 2: the "
+        "file cannot be read or is no recording.",
+    )
+    drift.add_argument("file", type=Path, metavar="FILE", help="a recording (plutora record)")
+    drift.add_argument(
+        "--fail-on",
+        default="default",
+        metavar="KINDS",
+        help="comma-separated kinds that fail: status, missing, type, new, enum, lookup, "
+        "custom-field, operation; or all, none, default (status,missing,type)",
+    )
+    drift.add_argument(
+        "--format", choices=["text", "json", "junit"], default="text", help="output format"
+    )
+    drift.add_argument(
+        "--output", type=Path, default=None, metavar="OUT", help="write the report to OUT"
+    )
+    drift.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="compare lookup values and custom fields with another recording's (default: "
+        "the simulator's default site)",
+    )
+    drift.add_argument(
+        "--against-simulator",
+        action="store_true",
+        help="also replay the recorded GETs against a simulator seeded from FILE and report "
+        "where its answers differ in shape",
+    )
     token = commands.add_parser(
         "token",
         help="print a fresh access token alone on stdout",
@@ -174,6 +233,78 @@ def run_check(args: argparse.Namespace) -> int:
     return 0 if all(result.passed for result in results) else 1
 
 
+def run_record(args: argparse.Namespace) -> int:
+    """``plutora record FILE``: 0 when every read was answered, 1 when one failed (recorded
+    all the same), 2 on bad settings or a file that cannot be written."""
+    from .core.check import not_checked, table
+    from .core.config import PlutoraConfig
+    from .core.errors import ConfigurationError
+    from .core.recording import RecordingError
+    from .core.site_recording import record_site
+
+    try:
+        config = PlutoraConfig.from_env()
+        results, recorder = record_site(config, args.file, args.pseudonymise)
+    except (ConfigurationError, RecordingError) as error:
+        print(f"plutora record: {error}", file=sys.stderr)
+        return 2
+    print(table(results), flush=True)
+    print(f"{recorder.written} exchange(s) recorded in {args.file}", flush=True)
+    for line in not_checked(config):
+        print(f"plutora record: {line.replace('was not checked', 'was not recorded')}",
+              file=sys.stderr)  # fmt: skip
+    return 0 if all(result.passed for result in results) else 1
+
+
+def run_drift(args: argparse.Namespace) -> int:
+    """``plutora drift FILE``: 0 no failing drift, 1 failing drift, 2 a bad file (2 wins)."""
+    from .core.drift import Vocabulary, check_drift, fail_kinds
+    from .core.recording import RecordingError
+
+    try:
+        kinds = fail_kinds(args.fail_on)
+    except ValueError as error:
+        print(f"plutora drift: {error}", file=sys.stderr)
+        return 2
+    try:
+        baseline = Vocabulary.of_recording(args.baseline) if args.baseline else None
+        report = check_drift(args.file, kinds, baseline)
+        gap = None
+        if args.against_simulator:
+            from .fidelity import compare_with_simulator
+
+            gap = compare_with_simulator(args.file)  # the gap is reported, never failing
+    except RecordingError as error:
+        print(f"plutora drift: {error}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        data = report.as_json()
+        if gap is not None:
+            data["againstSimulator"] = gap.as_json()
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    elif args.format == "junit":
+        text = report.junit() if gap is None else _joined_junit(report.junit(), gap.junit())
+    else:
+        text = report.table() + ("" if gap is None else "\n\n" + gap.table())
+    if args.output:
+        try:
+            args.output.write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            print(f"plutora drift: --output {args.output}: {error.strerror}", file=sys.stderr)
+            return 2
+    else:
+        print(text, flush=True)
+    failing = report.failing() or (gap is not None and gap.failing())
+    return 1 if failing else 0
+
+
+def _joined_junit(first: str, second: str) -> str:
+    """Two one-suite JUnit documents as one ``testsuites`` document."""
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    suites = [text.removeprefix(head).strip() for text in (first, second)]
+    return head + "<testsuites>\n" + "\n".join(suites) + "\n</testsuites>\n"
+
+
 def run_token(args: argparse.Namespace) -> int:
     """``plutora token``: the access token alone on stdout; errors on stderr."""
     from .core.auth import TokenProvider
@@ -201,6 +332,8 @@ def run_token(args: argparse.Namespace) -> int:
 def _describe(sim: PlutoraSimulator) -> str:
     urls = sim.urls
     how = f"seed {sim.config.seed}" + (", layout ports" if sim.layout == "ports" else "")
+    if sim.config.seed_from:
+        how += f", seeded from the recording {sim.config.seed_from}"
     lines = [
         f"Plutora simulator ready on {urls.base} ({how})",
         f"  Plutora token URL:       {urls.plutora_token_url}",
@@ -305,6 +438,8 @@ def run_simulator(args: argparse.Namespace) -> int:
         config = load_config(args.config) if args.config else SimulatorConfig()
         if args.seed is not None:
             config = config.with_changes(seed=args.seed)
+        if args.seed_from is not None:
+            config = config.with_changes(seed_from=str(args.seed_from))
         sim = PlutoraSimulator(
             config,
             host=args.host,
@@ -367,6 +502,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_check(args)
     if args.command == "links":
         return run_links(args)
+    if args.command == "record":
+        return run_record(args)
+    if args.command == "drift":
+        return run_drift(args)
     return run_token(args)
 
 

@@ -13,6 +13,7 @@ from robotlibcore import HybridCore
 from . import __version__
 from .core.config import SECRET_NAMES
 from .core.settings import SETTINGS, Setting
+from .keywords.api_calls import ApiCallKeywords
 from .keywords.auth import AuthKeywords, reveal_secret
 from .keywords.context import PlutoraContext, Undone
 from .keywords.defects import DefectKeywords
@@ -109,6 +110,15 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
     (never retried); ``AccessDenied``, ``TokenRejected``, ``NotFound``, ``ValidationFailed``,
     ``BusinessRuleViolation``, ``UnsupportedMediaType``, ``RateLimited``, ``ServerError``,
     ``UnexpectedResponse`` from the API; ``OutcomeUnknown`` when an answer was lost.
+    `Call Plutora API` adds ``UnexpectedStatus``; ``ReadOnlyRefused`` is a write refused before
+    sending in a read-only run (``read_only=true``); ``NameNotFound`` and ``NameAmbiguous``
+    come from `Get Id By Name`, ``CustomFieldRefused`` from the custom field keywords.
+
+    = Safety on a real site =
+
+    With ``read_only=true`` (``PLUTORA_READ_ONLY=1``) only GETs and searches are sent: any
+    other call fails with ``ReadOnlyRefused`` before it is sent. What a suite creates through
+    the library is remembered; `Delete Created Items` in a suite teardown removes it.
 
     = Logging =
 
@@ -145,6 +155,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 SchemaKeywords(self.context),
                 SimulatorKeywords(self.context),
                 TestManagementKeywords(self.context),
+                ApiCallKeywords(self.context),
                 self,
             ]
         )

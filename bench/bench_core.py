@@ -6,7 +6,11 @@
 2. validating a 100-record page against ``json.loads`` of the same body (target ≤ 0.5×), with
    the pure-Python ``jsonschema`` for reference;
 3. peak memory while iterating 10,000 defects (100,000 in ``run_all.py``) against the memory
-   of one page (target: growth of at most 1.1 pages' worth).
+   of one page (target: growth of at most 1.1 pages' worth);
+4. the same GET through the generic call (``client.call("GET", "releases/{id}")``: expected
+   statuses, a response object, the contract's operation found and its answer validated)
+   against ``PlutoraClient.release``, wall clock and the client's CPU time (target: CPU
+   ≤ 1.1×).
 
 The simulator runs in its own process pinned to one core; the client runs pinned to the other.
 
@@ -82,6 +86,39 @@ def client_against_bare(urls: dict[str, str], rounds: int, calls: int) -> dict[s
         "client_ms_per_get": round(client_median * 1000, 3),
         "bare_requests_ms_per_get": round(bare_median * 1000, 3),
         "ratio_client_to_bare": round(client_median / bare_median, 3),
+        "rounds": rounds,
+        "calls_per_round": calls,
+    }
+
+
+def generic_against_named(urls: dict[str, str], rounds: int, calls: int) -> dict[str, Any]:
+    """Seconds per GET of one release, wall clock and this process's CPU: the generic call
+    against the named method. The CPU time is the client's own work, which the load of a
+    shared machine disturbs far less than the wall clock."""
+    with PlutoraClient(_config(urls)) as client:
+        release_id = client.releases()[0]["id"]
+        path = f"releases/{release_id}"
+        client.release(release_id)
+        client.call("GET", path)
+        times: dict[str, list[tuple[float, float]]] = {"generic": [], "named": []}
+        for number in range(rounds):
+            pair = [
+                ("named", lambda: client.release(release_id)),
+                ("generic", lambda: client.call("GET", path)),
+            ]
+            for side, action in pair if number % 2 == 0 else reversed(pair):
+                cpu = time.process_time()
+                wall = _per_call(action, calls)
+                times[side].append((wall, (time.process_time() - cpu) / calls))
+    wall = {side: statistics.median(t[0] for t in found) for side, found in times.items()}
+    cpu = {side: statistics.median(t[1] for t in found) for side, found in times.items()}
+    return {
+        "generic_ms_per_get": round(wall["generic"] * 1000, 3),
+        "named_ms_per_get": round(wall["named"] * 1000, 3),
+        "ratio_generic_to_named": round(wall["generic"] / wall["named"], 3),
+        "generic_cpu_ms_per_get": round(cpu["generic"] * 1000, 3),
+        "named_cpu_ms_per_get": round(cpu["named"] * 1000, 3),
+        "cpu_ratio_generic_to_named": round(cpu["generic"] / cpu["named"], 3),
         "rounds": rounds,
         "calls_per_round": calls,
     }
@@ -178,6 +215,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 "machine": machine(),
                 "date": time.strftime("%Y-%m-%d"),
                 "client": client_against_bare(urls, args.rounds, args.calls),
+                "generic": generic_against_named(urls, args.rounds, args.calls),
                 "validation": validation_against_parsing(urls, args.repeats),
                 "memory": memory_while_iterating(urls),
             }
@@ -203,6 +241,7 @@ def markdown(figures: dict[str, Any]) -> str:
 A bare `Session` re-reads the environment's proxy and CA settings on every request (about
 0.2 ms here); the client keeps them per host, which is why it can be faster than the baseline.
 
+{generic_markdown(figures["generic"])}
 ## Schema validation of a 100-change page ({validation["body_bytes"]} bytes)
 
 | work | ms |
@@ -222,6 +261,20 @@ A bare `Session` re-reads the environment's proxy and CA settings on every reque
 
 The client-side rate limit keeps 8 bytes per request of its window (an array of timestamps);
 pyrate-limiter's own in-memory bucket kept about 130 (1.32 pages here before).
+"""
+
+
+def generic_markdown(generic: dict[str, Any]) -> str:
+    """The generic call's section of ``docs/benchmarks.md``."""
+    return f"""## Generic call: `client.call("GET", "releases/{{id}}")`, validation on
+
+Median of {generic["rounds"]} rounds × {generic["calls_per_round"]} GETs, the two sides alternating.
+
+| call | ms per GET (wall) | client CPU ms per GET |
+|---|---|---|
+| `client.call` (expected statuses, response object, the contract's operation, schema) | {generic["generic_ms_per_get"]} | {generic["generic_cpu_ms_per_get"]} |
+| `PlutoraClient.release` (baseline) | {generic["named_ms_per_get"]} | {generic["named_cpu_ms_per_get"]} |
+| **ratio** | **{generic["ratio_generic_to_named"]}** | **{generic["cpu_ratio_generic_to_named"]}** (target ≤ 1.1) |
 """
 
 

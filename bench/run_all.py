@@ -1,6 +1,6 @@
 """Run every benchmark and write ``docs/benchmarks.md``: one command for all figures.
 
-Run: ``python bench/run_all.py`` (about six minutes on a 2-core machine);
+Run: ``python bench/run_all.py`` (about seven minutes on a 2-core machine);
 ``--quick`` for a short smoke run that still exercises every benchmark (well under two
 minutes: the smoke test ``tests/integration/test_bench_runs.py`` runs it).
 """
@@ -16,7 +16,9 @@ import bench_keywords
 import bench_parallel
 import bench_peer
 import bench_rate_limit
+import bench_recording
 import bench_scale
+import bench_shared_state
 import bench_simulator
 import bench_startup
 from common import ROOT, machine
@@ -47,10 +49,16 @@ def main() -> None:
     rate = bench_rate_limit.main(
         ["--limit", "20", "--window", "1", "--seconds", "2"] if quick else []
     )
+    shared = bench_shared_state.main(
+        ["--calls", "200", "--rounds", "1", "--limit", "20", "--window", "1", "--seconds", "2"]
+        if quick
+        else []
+    )
     # Quick: a few tests and one acceptance suite, enough to check that grants are shared.
     parallel = bench_parallel.main(
         ["--tests", "4", "--processes", "2", "--suite", "Help Page Flows"] if quick else []
     )
+    recording = bench_recording.main(["--quick"] if quick else [])
     report = (
         "# Benchmarks\n\n"
         f"Written by `python bench/run_all.py` on {time.strftime('%Y-%m-%d')}, {machine()}.\n"
@@ -60,7 +68,8 @@ def main() -> None:
         f"{bench_core.markdown(core)}\n"
         f"{bench_keywords.markdown(keywords)}\n{bench_peer.markdown(peer)}\n"
         f"{bench_startup.markdown(startup)}\n{bench_rate_limit.markdown(rate)}\n"
-        f"{bench_parallel.markdown(parallel)}"
+        f"{bench_shared_state.markdown(shared)}\n"
+        f"{bench_parallel.markdown(parallel)}\n{bench_recording.markdown(recording)}"
     )
     args.output.write_text(report, encoding="utf-8")
     print(f"wrote {args.output}")

@@ -108,6 +108,39 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=None,
     )
+    group.addoption(
+        "--plutora-sim-seed-from",
+        dest="plutora_sim_seed_from",
+        default=None,
+        metavar="FILE",
+        help="with --plutora-sim: seed the simulator from a recording (plutora record FILE).",
+    )
+    parser.addini(
+        "plutora_sim_seed_from", "with plutora_sim: a recording to seed from.", default=None
+    )
+    group.addoption(
+        "--plutora-drift",
+        dest="plutora_drift",
+        default=None,
+        metavar="FILE",
+        help="after the run, check the recording FILE against the contract (plutora drift); "
+        "failing drift fails the run (exit 1), a file that is no recording exits 4.",
+    )
+    group.addoption(
+        "--plutora-drift-baseline",
+        dest="plutora_drift_baseline",
+        default=None,
+        metavar="FILE",
+        help="with --plutora-drift: the recording whose lookup values and custom fields count "
+        "as known (default: the simulator's default site).",
+    )
+    group.addoption(
+        "--plutora-drift-fail-on",
+        dest="plutora_drift_fail_on",
+        default="default",
+        metavar="KINDS",
+        help="the drift kinds that fail (as plutora drift --fail-on; default status,missing,type).",
+    )
 
 
 def _setting(config: pytest.Config, name: str) -> Any:
@@ -266,7 +299,11 @@ def _simulator_url(config: pytest.Config) -> str | None:
         own = _configured(config)
     except ConfigurationError:
         own = PlutoraConfig.from_env({})
-    simulator = PlutoraSimulator(accepting(SimulatorConfig(), own)).start()
+    seed_from = config.getoption("plutora_sim_seed_from", None) or config.getini(
+        "plutora_sim_seed_from"
+    )
+    settings = SimulatorConfig(seed_from=str(seed_from)) if seed_from else SimulatorConfig()
+    simulator = PlutoraSimulator(accepting(settings, own)).start()
     config.stash[_sim_key] = simulator
     config.stash[_sim_url_key] = simulator.urls.base
     return simulator.urls.base
@@ -439,6 +476,34 @@ def plutora_test(
     _skip_unless_configured(plutora_config, Product.PLUTORA_TEST, pytestconfig)
     with PlutoraTestClient(plutora_config) as client:
         yield client
+
+
+class PlutoraCleanupWarning(UserWarning):
+    """Some records a test created through the library could not be deleted."""
+
+
+@pytest.fixture
+def plutora_cleanup(plutora: PlutoraClient) -> Iterator[PlutoraClient]:
+    """The Plutora client, cleaning up after the test (opt-in): what the test created through
+    it (copies, records a POST of ``call`` created) is deleted when the test ends, newest
+    first; what earlier tests created stays. What could not be deleted is reported as a
+    :class:`PlutoraCleanupWarning` in the summary.
+
+    Example::
+
+        def test_copy(plutora_cleanup):
+            copy = plutora_cleanup.copy_release(source_id, name="Copy", identifier="COPY-1")
+            # deleted after the test
+    """
+    earlier = frozenset(plutora.created.newest_first())
+    yield plutora
+    import warnings
+
+    from PlutoraLibrary.core.created import delete_created
+
+    report = delete_created(plutora, keep=earlier)
+    if report.failed:
+        warnings.warn(PlutoraCleanupWarning(report.summary()), stacklevel=1)
 
 
 @pytest.fixture
@@ -622,3 +687,39 @@ def pytest_assertrepr_compare_of_schema_mismatches(
     if isinstance(right, Mismatches) and left == []:
         return right.explain()
     return None
+
+
+# -- drift of a recording (kept last and self-contained) --------------------------------------
+
+_drift_key = pytest.StashKey[str]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """``--plutora-drift FILE``: check the recording once the run is over (in the controller
+    under xdist, after every worker wrote to it); failing drift fails the run."""
+    config = session.config
+    path = config.getoption("plutora_drift", None)
+    if not path or hasattr(config, "workerinput"):
+        return
+    from PlutoraLibrary.core.drift import Vocabulary, check_drift, fail_kinds
+    from PlutoraLibrary.core.recording import RecordingError
+
+    try:
+        baseline_path = config.getoption("plutora_drift_baseline", None)
+        baseline = Vocabulary.of_recording(baseline_path) if baseline_path else None
+        kinds = fail_kinds(config.getoption("plutora_drift_fail_on"))
+        report = check_drift(path, kinds, baseline)
+    except (RecordingError, ValueError) as error:
+        config.stash[_drift_key] = f"--plutora-drift: {error}"
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
+        return
+    config.stash[_drift_key] = report.table()
+    if report.failing() and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    text = config.stash.get(_drift_key, None)
+    if text:
+        terminalreporter.section("Plutora drift")
+        terminalreporter.write_line(text)

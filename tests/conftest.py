@@ -7,6 +7,7 @@ the simulator against the contract, over real HTTP on loopback.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -114,6 +115,27 @@ class Control:
 
     def counters(self) -> dict[str, Any]:
         return self("GET", "/counters").json()
+
+
+@pytest.fixture(scope="session")
+def redis_server_binary() -> str:
+    """The path of ``redis-server`` (tests/shared_state): installed with apt-get when missing
+    and running as root; else the test is skipped with the reason, failed under CI=true."""
+    from tests.shared_state.redis_server import redis_server_binary as find
+
+    return find()
+
+
+@pytest.fixture(scope="session")
+def redis_server_if_any() -> str | None:
+    """``redis-server``'s path (installed when root with apt-get), or None: for tests that
+    also judge a run without Redis (the benchmarks); under CI=true a missing one fails."""
+    from tests.shared_state.redis_server import find_or_install
+
+    found, reason = find_or_install()
+    if found is None and os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true needs Redis: {reason}", pytrace=False)
+    return found
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     # names, each re-exported (``X as X``), grouped by module as the table is (isort would
     # split such imports one per line). A unit test keeps these imports and the table in step.
     # isort: off
+    from .api_call import (
+        ApiResponse as ApiResponse,
+    )
     from .auth import (
         Token as Token,
         TokenProvider as TokenProvider,
@@ -36,6 +39,10 @@ if TYPE_CHECKING:
         Product as Product,
         ProductConfig as ProductConfig,
     )
+    from .created import (
+        CreatedItems as CreatedItems,
+        delete_created as delete_created,
+    )
     from .errors import (
         AccessDenied as AccessDenied,
         AccountLocked as AccountLocked,
@@ -45,19 +52,25 @@ if TYPE_CHECKING:
         BusinessRuleViolation as BusinessRuleViolation,
         ChangeNotPersisted as ChangeNotPersisted,
         ConfigurationError as ConfigurationError,
+        CustomFieldRefused as CustomFieldRefused,
         DeadlineExceeded as DeadlineExceeded,
         InvalidClient as InvalidClient,
         LoginLockTimeout as LoginLockTimeout,
         LoginRejected as LoginRejected,
+        NameAmbiguous as NameAmbiguous,
+        NameNotFound as NameNotFound,
         NotFound as NotFound,
         OutcomeUnknown as OutcomeUnknown,
         PlutoraError as PlutoraError,
         RateLimited as RateLimited,
+        ReadOnlyRefused as ReadOnlyRefused,
         SchemaMismatch as SchemaMismatch,
         ServerError as ServerError,
+        SharedStateUnavailable as SharedStateUnavailable,
         TokenRejected as TokenRejected,
         TransportError as TransportError,
         UnexpectedResponse as UnexpectedResponse,
+        UnexpectedStatus as UnexpectedStatus,
         UnsupportedMediaType as UnsupportedMediaType,
         ValidationFailed as ValidationFailed,
     )
@@ -87,6 +100,7 @@ if TYPE_CHECKING:
 
 #: The public names, by the submodule each lives in: the one list of them.
 _PUBLIC: dict[str, tuple[str, ...]] = {
+    "api_call": ("ApiResponse",),
     "auth": (
         "Token",
         "TokenProvider",
@@ -97,6 +111,10 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "Product",
         "ProductConfig",
     ),
+    "created": (
+        "CreatedItems",
+        "delete_created",
+    ),
     "errors": (
         "AccessDenied",
         "AccountLocked",
@@ -106,19 +124,25 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "BusinessRuleViolation",
         "ChangeNotPersisted",
         "ConfigurationError",
+        "CustomFieldRefused",
         "DeadlineExceeded",
         "InvalidClient",
         "LoginLockTimeout",
         "LoginRejected",
+        "NameAmbiguous",
+        "NameNotFound",
         "NotFound",
         "OutcomeUnknown",
         "PlutoraError",
         "RateLimited",
+        "ReadOnlyRefused",
         "SchemaMismatch",
         "ServerError",
+        "SharedStateUnavailable",
         "TokenRejected",
         "TransportError",
         "UnexpectedResponse",
+        "UnexpectedStatus",
         "UnsupportedMediaType",
         "ValidationFailed",
     ),

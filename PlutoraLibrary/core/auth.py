@@ -35,7 +35,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, quote_plus
 
 import requests
@@ -52,6 +52,7 @@ from .errors import (
     LoginLockTimeout,
     LoginRejected,
     PlutoraError,
+    SharedStateUnavailable,
     TransportError,
     UnexpectedResponse,
     connection_hint,
@@ -64,6 +65,8 @@ from .secret import SecretText
 if TYPE_CHECKING:  # cryptography and filelock load when a folder is shared (most runs: never)
     from cryptography.fernet import Fernet
     from filelock import SoftFileLock
+
+    from .shared_state import RedisLoginLock, SharedState
 
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
@@ -173,7 +176,11 @@ def _record_login(call: CallRecord, started: float, answer: _Answer) -> None:
         call.failed(answer.failure or "no answer", elapsed)
     else:
         call.answered(
-            response.status_code, elapsed, response.content, response.headers.get("Content-Type")
+            response.status_code,
+            elapsed,
+            response.content,
+            response.headers.get("Content-Type"),
+            response.headers,
         )
 
 
@@ -212,10 +219,13 @@ class TokenProvider:
         deadline_seconds: float | None = None,
         lock_timeout: float | None = None,
         refusal_memory_seconds: float = 3600.0,
+        shared_state: SharedState | None = None,
+        share_tokens: bool = False,
     ) -> None:
         """``shared_dir``: share tokens (and refusals) with the run's processes through this
         folder; ``state_dir``: share only refusals and the login lock (tokens stay in this
-        process)."""
+        process); ``shared_state``: share refusals and the login lock with every machine
+        through Redis (and tokens with ``share_tokens``; else through ``shared_dir``)."""
         self.product = product
         self.session = session
         self.timeout = timeout
@@ -242,9 +252,29 @@ class TokenProvider:
         folder = shared_dir or state_dir
         self._memory: RefusalMemory | None = None
         self._file_lock: SoftFileLock | None = None
-        self._cache_file: Path | None = None
+        self._redis_lock: RedisLoginLock | None = None
+        self._shelf: TokenShelf | None = None
         self._cipher: Fernet | None = None
-        if folder and self._identity is not None:
+        if shared_state is not None and self._identity is not None:
+            assert credentials is not None
+            from .shared_state import RedisLoginLock, RedisRefusalStore, RedisTokenShelf
+
+            self._memory = RefusalMemory(
+                RedisRefusalStore(shared_state, product), refusal_memory_seconds
+            )
+            self._redis_lock = RedisLoginLock(
+                shared_state,
+                product,
+                self._identity.who,
+                lease=self.deadline_seconds + _LEASE_MARGIN_SECONDS,
+            )
+            if share_tokens:
+                self._shelf = RedisTokenShelf(shared_state, product, _cache_name(product))
+            elif shared_dir:
+                self._shelf = FileShelf(_cache_path(Path(shared_dir), product))
+            if self._shelf is not None:
+                self._cipher = _cache_cipher(credentials)
+        elif folder and self._identity is not None:
             assert credentials is not None
             self._memory = RefusalMemory.for_folder(folder, refusal_memory_seconds)
             lock_path = Path(folder) / f"login-{self._identity.who}.lock"
@@ -260,7 +290,7 @@ class TokenProvider:
                 )
             if shared_dir:
                 self._cipher = _cache_cipher(credentials)
-                self._cache_file = _cache_path(Path(shared_dir), product)
+                self._shelf = FileShelf(_cache_path(Path(shared_dir), product))
 
     @classmethod
     def for_config(
@@ -270,7 +300,8 @@ class TokenProvider:
         session: requests.Session,
     ) -> TokenProvider:
         """The provider of ``product`` with the timeouts, deadline, lock wait, refusal memory
-        and shared folders of ``config``.
+        and shared folders of ``config``, and its shared Redis (checked now: a
+        :class:`SharedStateUnavailable` when it cannot be used).
 
         Example: ``TokenProvider.for_config(config, config.plutora, new_session(config))``
         """
@@ -285,6 +316,8 @@ class TokenProvider:
             deadline_seconds=config.call_deadline,
             lock_timeout=config.lock_timeout,
             refusal_memory_seconds=config.refusal_memory_seconds,
+            shared_state=_shared_state(config),
+            share_tokens=config.share_tokens,
         )
 
     def __repr__(self) -> str:
@@ -302,7 +335,7 @@ class TokenProvider:
             if token is not None and self._fresh(token):
                 return token
             self._raise_if_refused(PROCESS_REFUSALS)
-            if self._file_lock is None:
+            if self._file_lock is None and self._redis_lock is None:
                 self._token = self._login(deadline)
             else:
                 with self._login_lock(deadline):
@@ -320,11 +353,11 @@ class TokenProvider:
         with self._thread_turn(deadline):
             if self._token == token:
                 self._token = None
-            if self._cache_file is not None:
+            if self._shelf is not None:
                 with self._login_lock(deadline):
                     shared = self._read_shared(accept_stale=True)
                     if shared == token:
-                        self._cache_file.unlink(missing_ok=True)
+                        self._shelf.delete()
 
     def _fresh(self, token: Token) -> bool:
         margin = self.refresh_margin
@@ -346,10 +379,20 @@ class TokenProvider:
 
     @contextlib.contextmanager
     def _login_lock(self, deadline: Deadline) -> Iterator[None]:
+        wait = min(self.lock_timeout, deadline.remaining())
+        if self._redis_lock is not None:  # every machine's: fails closed when Redis is away
+            if not self._redis_lock.acquire(wait):
+                owner = self._redis_lock.owner()
+                holder = f"{owner.rsplit(':', 2)[0]} (host:process)" if owner else "another"
+                raise self._lock_timeout(wait, deadline, f"{holder} of the run")
+            try:
+                yield
+            finally:
+                self._redis_lock.release()
+            return
         assert self._file_lock is not None
         from filelock import Timeout as LockTimeout
 
-        wait = min(self.lock_timeout, deadline.remaining())
         try:
             self._file_lock.acquire(timeout=wait)
         except LockTimeout:
@@ -384,7 +427,8 @@ class TokenProvider:
                 f"second attempt of a wrong password. {longer}"
             )
         lease = self.deadline_seconds + _LEASE_MARGIN_SECONDS
-        where = f" ({self._file_lock.lock_file})" if self._file_lock is not None else ""
+        lock = self._redis_lock or self._file_lock
+        where = f" ({lock.lock_file})" if lock is not None else ""
         return LoginLockTimeout(
             f"Waited {waited:g} s for the {title} login lock{where}, held by {holder}, which "
             "is logging in as the same user. No login was sent: a second login could be a "
@@ -424,7 +468,8 @@ class TokenProvider:
             PROCESS_REFUSALS.remember(self._identity, refusal)
             return
         PROCESS_REFUSALS.remember(self._identity, replace(refusal, where=self._memory.store.where))
-        with contextlib.suppress(OSError):  # the error itself matters more than its record
+        # The error itself matters more than its record.
+        with contextlib.suppress(OSError, SharedStateUnavailable):
             self._memory.remember(self._identity, refusal)
 
     # -- login -----------------------------------------------------------------------------------
@@ -433,7 +478,7 @@ class TokenProvider:
         """Log in unless a process of the run was refused these credentials already."""
         self._raise_if_refused(self._memory)
         token = self._login(deadline)
-        if self._cache_file is not None:
+        if self._shelf is not None:
             self._share(token)
         return token
 
@@ -479,7 +524,8 @@ class TokenProvider:
         if self._identity is not None:
             PROCESS_REFUSALS.forget(self._identity)
             if self._memory is not None:
-                self._memory.forget(self._identity)
+                with contextlib.suppress(SharedStateUnavailable):  # the token is good
+                    self._memory.forget(self._identity)
         return token
 
     def _send_login(
@@ -579,12 +625,15 @@ class TokenProvider:
     # -- sharing across processes ---------------------------------------------------------------
 
     def _read_shared(self, accept_stale: bool = False) -> Token | None:
-        if self._cache_file is None or self._cipher is None:
+        if self._shelf is None or self._cipher is None:
             return None
         from cryptography.fernet import InvalidToken  # loaded with the cipher
 
+        sealed = self._shelf.read()  # Redis away: SharedStateUnavailable (no login either)
+        if sealed is None:
+            return None
         try:
-            data = json.loads(self._cipher.decrypt(self._cache_file.read_bytes()))
+            data = json.loads(self._cipher.decrypt(sealed))
             lifetime = data.get("lifetime")
             token = Token(
                 str(data["access_token"]),
@@ -598,7 +647,7 @@ class TokenProvider:
         return token if accept_stale or self._fresh(token) else None
 
     def _share(self, token: Token) -> None:
-        assert self._cache_file is not None
+        assert self._shelf is not None
         assert self._cipher is not None
         data = json.dumps(
             {
@@ -608,12 +657,58 @@ class TokenProvider:
             }
         )
         sealed = self._cipher.encrypt(data.encode())
-        partial = self._cache_file.with_name(self._cache_file.name + f".{os.getpid()}.partial")
-        with contextlib.suppress(OSError):  # sharing is an optimisation; the token is good
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(sealed)
-            partial.replace(self._cache_file)
+        # Sharing is an optimisation; the token is good.
+        with contextlib.suppress(OSError, SharedStateUnavailable):
+            self._shelf.write(sealed, token.seconds_left(self.clock()))
+
+
+class TokenShelf(Protocol):
+    """Where a sealed token is shared: a file (:class:`FileShelf`) or Redis
+    (:class:`.shared_state.RedisTokenShelf`)."""
+
+    def read(self) -> bytes | None:
+        """The sealed token, or None."""
+
+    def write(self, sealed: bytes, seconds: float) -> None:
+        """Share the sealed token, good for ``seconds``."""
+
+    def delete(self) -> None:
+        """Drop the shared token."""
+
+
+class FileShelf:
+    """A sealed token in an owner-only file. Example: ``FileShelf(Path("/tmp/run/t.sealed"))``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> bytes | None:
+        """The file's bytes, or None when there is none."""
+        try:
+            return self.path.read_bytes()
+        except OSError:
+            return None
+
+    def write(self, sealed: bytes, seconds: float) -> None:
+        """Replace the file at once (written aside, then renamed)."""
+        partial = self.path.with_name(self.path.name + f".{os.getpid()}.partial")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(sealed)
+        partial.replace(self.path)
+
+    def delete(self) -> None:
+        """Remove the file."""
+        self.path.unlink(missing_ok=True)
+
+
+def _shared_state(config: PlutoraConfig) -> SharedState | None:
+    """The run's Redis when ``shared_state_url`` is set (checked: raises when unusable)."""
+    if not config.shared_state_url:
+        return None
+    from .shared_state import SharedState
+
+    return SharedState.for_config(config)
 
 
 _PROCESS_LOCKS: dict[str, threading.Lock] = {}
@@ -668,11 +763,16 @@ def _cache_path(folder: Path, product: ProductConfig) -> Path:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     with contextlib.suppress(OSError):
         os.chmod(folder, 0o700)
+    return folder / f"{_cache_name(product)}.sealed"
+
+
+def _cache_name(product: ProductConfig) -> str:
+    """The shared token's name for one product, key and user (a hash: no secret)."""
     credentials = product.credentials
     who = f"{product.token_url}|{credentials.client_id if credentials else ''}|"
     who += credentials.username if credentials else ""
     digest = hashlib.sha256(who.encode()).hexdigest()[:24]
-    return folder / f"token-{product.product.value}-{digest}.sealed"
+    return f"token-{product.product.value}-{digest}"
 
 
 def _cache_cipher(credentials: Credentials) -> Fernet:

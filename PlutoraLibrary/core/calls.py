@@ -91,6 +91,8 @@ class Attempt:
     response_size: int | None = None
     response_type: str = ""
     failure: str | None = None
+    #: The answer's headers that matter to a reader (:data:`KEPT_HEADERS`), masked.
+    response_headers: dict[str, str] = field(default_factory=dict)
 
     def label(self) -> str:
         """``503 (12 ms)`` or ``no answer: ReadTimeout (30000 ms)``."""
@@ -142,6 +144,15 @@ class Login:
 
 
 Event = Attempt | Wait | Renewal | Login
+
+#: The answer headers a call's record keeps (lower case): what tells a reader how the service
+#: answered (type, paging and rate limits, a created record's address), not the transport's.
+KEPT_HEADERS = frozenset(
+    {
+        "content-type", "location", "retry-after", "www-authenticate", "allow",
+        "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "cache-control",
+    }
+)  # fmt: skip
 
 
 @dataclass
@@ -267,10 +278,15 @@ class CallRecord:
         elapsed_ms: float,
         body: bytes | str | None,
         content_type: str | None,
+        headers: Any = None,
     ) -> None:
-        """Add an attempt that got an answer, its body masked."""
+        """Add an attempt that got an answer, its body masked; of its ``headers``, those in
+        :data:`KEPT_HEADERS` (masked)."""
         text, size = self._masked(body, content_type)
-        self.events.append(Attempt(status, elapsed_ms, text, size, content_type or ""))
+        kept = mask_headers(
+            {name: value for name, value in (headers or {}).items() if name.lower() in KEPT_HEADERS}
+        )
+        self.events.append(Attempt(status, elapsed_ms, text, size, content_type or "", None, kept))
 
     def failed(self, failure: str, elapsed_ms: float) -> None:
         """Add an attempt that got no answer (``failure``: the exception's class name)."""

@@ -103,7 +103,8 @@ def _id_of(record: Any, key: str) -> str:
 def run_checks(config: PlutoraConfig) -> list[CheckResult]:
     """Check every configured product. Example: ``all(r.passed for r in run_checks(config))``.
 
-    Raises :class:`ConfigurationError` when no product is configured.
+    Raises :class:`ConfigurationError` when no product is configured. The checks run
+    read-only (``read_only``): they can send nothing that changes the site.
     """
     if not config.plutora.configured and not config.plutora_test.configured:
         problems: list[str] = []
@@ -114,6 +115,7 @@ def run_checks(config: PlutoraConfig) -> list[CheckResult]:
                 problems.extend(error.problems)
         raise ConfigurationError(["Nothing to check: neither product is configured.", *problems])
     results: list[CheckResult] = []
+    config = config.with_options(read_only=True)
     if config.plutora.configured:
         with PlutoraClient(config) as plutora:
             _check_plutora(plutora, results)

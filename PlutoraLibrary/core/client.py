@@ -6,9 +6,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
+from . import api_call
+from .api_call import ApiResponse, ExpectedStatus
 from .config import PlutoraConfig, Product, shared_folder_error
+from .created import CreatedItems
 from .errors import hide_library_frames
 from .paging import shaped
+from .recording import start_recording, stop_recording
 from .transport import Transport
 from .validation import Schemas, shared_schemas
 
@@ -65,6 +69,9 @@ class ApiClient:
             self.transport = transport or Transport(config, self.product)
         except OSError as error:  # the shared folder (token_cache_dir) cannot be used
             raise shared_folder_error(config, error) from None
+        self.recorder = start_recording(config)
+        #: What this client created (copies, generic POSTs), for :func:`.created.delete_created`.
+        self.created = CreatedItems()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.config.product(self.product).api_url})"
@@ -72,6 +79,8 @@ class ApiClient:
     def close(self) -> None:
         """Close the client's connections. Example: ``client.close()``."""
         self.transport.close()
+        recorder, self.recorder = self.recorder, None
+        stop_recording(recorder)
 
     def __enter__(self) -> Any:
         return self
@@ -128,6 +137,105 @@ class ApiClient:
             return data if then is None else then(data)
 
         return parse
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Any = None,
+        files: Mapping[str, Any] | None = None,
+        expected_status: Any = None,
+    ) -> ApiResponse:
+        """Any call of this API, with the token, the rate limit, safe retries (a GET, PUT or
+        DELETE may be retried; a POST or PATCH never is: a lost answer raises
+        :class:`OutcomeUnknown`), masking, the call's record and, where the contract knows the
+        operation and validation is on, the answer checked against its schema.
+
+        ``path`` is below the API's base URL (``layers/…`` or ``/layers/…``); ``params`` the
+        query; the body is ``json``, a form (``data``) or multipart ``files`` (a dict of field
+        name to a path, bytes or ``(name, content, type)``; ``data`` may go with it).
+        ``expected_status``: any 2xx (default), one status (``404``), several (``[200, 204]``)
+        or ``"any"``. Another status raises the typed error a named method raises for it
+        (:class:`NotFound`, :class:`ValidationFailed`, … with their advice), or
+        :class:`UnexpectedStatus` for a success not expected. A DELETE retried after a lost
+        answer that then answers 404 counts as done (``response.note`` says so). A POST that
+        created a record (its answer has an ``id``) is remembered in :attr:`created`.
+
+        Example::
+
+            layer = client.call("GET", f"layers/{layer_id}").json
+            client.call("PUT", f"layers/{layer_id}", json={**layer, "version": "2.4.1"})
+            client.call("GET", "releases/no-such-id", expected_status=404).status   # 404
+        """
+        verb = api_call.method_of(method)
+        relative = api_call.relative_path(path)
+        if json is not None and (data is not None or files is not None):
+            raise ValueError(
+                "Give the body as json, or as a form (data) and/or files, not both: a request "
+                "has one body."
+            )
+        parts = api_call.file_parts(files)
+        data = api_call.form_of(data)
+        expected = ExpectedStatus.parse(expected_status)
+        known = api_call.known_operation(self.product.value, verb, relative)
+        where = f"{verb} {relative.split('?', 1)[0]}"
+        read = api_call.answer_reader(
+            verb, where.split(" ", 1)[1], expected, relative, self.config.product(self.product)
+        )
+        response: ApiResponse = self.transport.call(
+            verb,
+            relative,
+            params=params,
+            json_body=json,
+            data=data,
+            files=parts,
+            idempotent=True if known is not None and known.search else None,
+            answer=read,
+            parse=self._checker(known, where),
+        )
+        if verb == "POST" and response.ok and (known is None or not known.search):
+            self._remember_created(relative, response)
+        return response
+
+    def _checker(
+        self, known: api_call.KnownOperation | None, where: str
+    ) -> Callable[[ApiResponse], ApiResponse] | None:
+        """The schema check of a generic call's answer, when the contract knows it."""
+        if known is None or not self.config.validate_responses:
+            return None
+        validate = self.schemas.validate
+
+        def check(response: ApiResponse) -> ApiResponse:
+            found = known.schemas.get(str(response.status))
+            if found is None or response.json is None:
+                return response
+            name, shape = found
+            if shape == "list-or-page":
+                shape = "page" if isinstance(response.json, dict) else "list"
+            validate(response.json, name, shape, where)
+            return response
+
+        return check
+
+    def _remember_created(self, relative: str, response: ApiResponse) -> None:
+        body = response.json
+        if not isinstance(body, dict):
+            return
+        record_id = body.get("id", body.get("Id"))
+        if not isinstance(record_id, (str, int)) or not str(record_id):
+            return
+        collection = relative.split("?", 1)[0].rstrip("/")
+        location = response.headers.get("Location") or response.headers.get("location")
+        base = self.config.product(self.product).api_url
+        if location and location.startswith(base):
+            target = location[len(base) :]
+        else:
+            target = f"{collection}/{quote(str(record_id), safe='')}"
+        name = body.get("identifier") or body.get("name") or body.get("Name") or record_id
+        self.created.add(target, f"{collection.lstrip('/')} {name}")
 
     def current_user(self) -> str:
         """The e-mail of the user the token belongs to (``GET /me``).

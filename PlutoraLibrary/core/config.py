@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .errors import ConfigurationError, hide_library_frames
-from .reporting import mask_url
+from .reporting import SECRETS, mask_url
 from .secret import SecretText
 from .settings import SETTINGS, Setting, SettingProblem, options, product_settings
 
@@ -184,6 +185,21 @@ class PlutoraConfig:
     test_ui_url: str | None = SETTINGS["test_ui_url"].default
     #: Whether the items tests are tagged or marked with are checked to exist.
     check_links: bool = SETTINGS["check_links"].default
+    #: A recording every exchange is appended to (:mod:`.recording`), masked.
+    record: str | None = SETTINGS["record"].default
+    #: A Redis the run's processes on every machine share (never with a password in it: one
+    #: given in the URL is moved to ``shared_state_password``). None: shared per host.
+    shared_state_url: str | None = SETTINGS["shared_state_url"].default
+    #: The Redis password, as :class:`SecretText` (its repr is masked).
+    shared_state_password: str | None = SETTINGS["shared_state_password"].default
+    #: The longest wait for one answer of the shared Redis.
+    shared_state_timeout: float = SETTINGS["shared_state_timeout"].default
+    #: Share tokens through the shared Redis too (off: one grant per machine).
+    share_tokens: bool = SETTINGS["share_tokens"].default
+    #: Keeps a run's shared state apart from other runs' (default: the CI run's id).
+    run_id: str | None = SETTINGS["run_id"].default
+    #: Refuse every call that could change the site before it is sent (GETs and searches go).
+    read_only: bool = SETTINGS["read_only"].default
 
     @property
     def call_deadline(self) -> float:
@@ -247,12 +263,14 @@ class _Builder:
             key: value for key, value in arguments.items() if value is not None and value != ""
         }
         self.problems: list[str] = []
+        self.from_arguments: set[str] = set()
 
     def _value(self, setting: Setting) -> Any:
         """The setting's value from the arguments, else the environment, converted and
         checked; None when not given (or wrong: the problem is kept)."""
         if setting.name in self.arguments:
             raw = self.arguments.pop(setting.name)
+            self.from_arguments.add(setting.name)
         else:
             raw = self.env.get(setting.env)
             if raw is None or raw == "":
@@ -315,13 +333,53 @@ class _Builder:
         values: dict[str, Any] = {}
         for setting in options():
             value = self._value(setting)
+            if value is not None and setting.secret:  # no repr shows it, no log either
+                value = SecretText(str(value))
+                SECRETS.add(str(value))
             if value is not None:
                 values[setting.name] = value
             if setting.kind == "folder" and value:
                 self._check_folder(setting, str(value))
+            if setting.kind == "file" and value:
+                self._check_file(setting, str(value))
         if isinstance(values.get("verify_tls"), str):
             self._check_ca_bundle(values["verify_tls"])
+        if values.get("shared_state_url"):
+            self._shared_state(values)
+        if values.get("run_id") is None:
+            values["run_id"] = ci_run_id(self.env)
         return values
+
+    def _shared_state(self, values: dict[str, Any]) -> None:
+        """A password in the Redis URL: accepted from the environment only (an argument is
+        seen in logs and on command lines), and moved out of the URL, so that no repr shows
+        it."""
+        url = str(values["shared_state_url"])
+        parts = urlsplit(url)
+        if parts.password is None:
+            return
+        shown = mask_url(url)
+        if "shared_state_url" in self.from_arguments:
+            self.problems.append(
+                f"shared_state_url {shown!r} carries a password, which an argument or option "
+                "would show in logs and command lines: give the password in "
+                "PLUTORA_SHARED_STATE_PASSWORD (the environment, a secrets file, or a Secret "
+                "in Robot) and the URL without it."
+            )
+            return
+        if values.get("shared_state_password"):
+            self.problems.append(
+                f"PLUTORA_SHARED_STATE_URL {shown!r} carries a password and "
+                "PLUTORA_SHARED_STATE_PASSWORD is set too: give it once (better in "
+                "PLUTORA_SHARED_STATE_PASSWORD)."
+            )
+            return
+        password = SecretText(unquote(parts.password))
+        SECRETS.add(str(password), parts.password)
+        user = parts.username or ""
+        netloc = (f"{user}@" if user else "") + parts.netloc.rsplit("@", 1)[1]
+        values["shared_state_url"] = urlunsplit(parts._replace(netloc=netloc))
+        values["shared_state_password"] = password
 
     def _check_folder(self, setting: Setting, path: str) -> None:
         """A folder the run's processes share must be a folder this user can write, or be
@@ -329,6 +387,21 @@ class _Builder:
         problem = folder_problem(path)
         if problem:
             self.problems.append(f"{setting.name} ({setting.env}) {path!r} {problem}")
+
+    def _check_file(self, setting: Setting, path: str) -> None:
+        """A file written to must be one, or be creatable in a folder this user can write."""
+        target = os.path.abspath(path)
+        folder = os.path.dirname(target)
+        fix = "give a file in a folder this user can write (it is created if missing)."
+        if os.path.isdir(target):
+            problem = f"is a folder, not a file: {fix}"
+        elif not os.path.isdir(folder):
+            problem = f"is in a folder that does not exist ({folder}): create it, or {fix}"
+        elif not os.access(target if os.path.exists(target) else folder, os.W_OK):
+            problem = f"cannot be written by this user: {fix}"
+        else:
+            return
+        self.problems.append(f"{setting.name} ({setting.env}) {path!r} {problem}")
 
     def _check_ca_bundle(self, path: str) -> None:
         if not os.path.exists(path):
@@ -341,6 +414,24 @@ class _Builder:
                 f"verify_tls (PLUTORA_VERIFY_TLS) names a CA bundle {path!r} that this user "
                 "cannot read; fix its permissions or point to a readable copy."
             )
+
+
+#: The run id of each CI system, in the order they are looked for: GitHub Actions (all jobs of
+#: a workflow run, matrix shards included), GitLab CI (a pipeline), Jenkins (job and build
+#: number), Azure Pipelines (a build).
+CI_RUN_IDS = ("GITHUB_RUN_ID", "CI_PIPELINE_ID", "BUILD_TAG", "BUILD_BUILDID")
+
+
+def ci_run_id(env: Mapping[str, str]) -> str | None:
+    """The CI system's run id from ``env`` (prefixed with its variable's name), or None.
+
+    Example: ``ci_run_id({"GITHUB_RUN_ID": "9876"})`` → ``'GITHUB_RUN_ID-9876'``
+    """
+    for name in CI_RUN_IDS:
+        value = (env.get(name) or "").strip()
+        if value:
+            return f"{name}-{value}"
+    return None
 
 
 def shared_folder_error(config: PlutoraConfig, error: OSError) -> ConfigurationError:

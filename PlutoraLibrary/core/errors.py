@@ -20,13 +20,18 @@ says what to do. None holds a secret: paths and bodies are masked before they ge
     │   ├── UnsupportedMediaType      415
     │   ├── RateLimited               429 that outlasted the allowed wait
     │   ├── ServerError               5xx
-    │   └── UnexpectedResponse        not the JSON the API sends (a proxy page, an empty body)
+    │   ├── UnexpectedResponse        not the JSON the API sends (a proxy page, an empty body)
+    │   └── UnexpectedStatus          a success status a generic call did not expect
     ├── SchemaMismatch                an answer that does not match its JSON Schema
     ├── TransportError                no answer: connection refused, timeout, dropped
     │   ├── DeadlineExceeded          the call outlasted its total deadline
     │   ├── LoginLockTimeout          another process's login held the lock too long
     │   └── OutcomeUnknown            a POST/PATCH sent, answer lost: it may have been applied
-    └── ChangeNotPersisted            a patch the server accepted but a re-read does not show
+    ├── ChangeNotPersisted            a patch the server accepted but a re-read does not show
+    ├── ReadOnlyRefused               a write refused before sending: the run is read-only
+    ├── NameNotFound                  no record (or lookup value) has that name; near matches
+    │   └── NameAmbiguous             several records have that name
+    └── CustomFieldRefused            a custom field or value the record cannot take (not sent)
 """
 
 from __future__ import annotations
@@ -291,6 +296,16 @@ class UnexpectedResponse(ApiError):
     )
 
 
+class UnexpectedStatus(ApiError):
+    """A generic call (:meth:`PlutoraClient.call`) answered with a status it was not told to
+    expect, where that status is no error of its own (a 200 where a 404 was expected)."""
+
+    advice = (
+        "The answer's status is not one of expected_status: check the request, or pass the "
+        "status you expect (expected_status=200, '200, 204', or 'any')."
+    )
+
+
 class Mismatch(NamedTuple):
     """One way data differs from a schema: where, what was expected, what came (masked under
     secret-looking keys). Example: ``str(m)`` → ``'$.id: expected a value of type string,
@@ -391,6 +406,12 @@ class LoginLockTimeout(TransportError):
     nothing was sent (a second login could be a second attempt of a wrong password)."""
 
 
+class SharedStateUnavailable(TransportError):
+    """The run's shared state (``shared_state_url``, a Redis) did not answer in time or
+    refused the connection. At start the client is not made; mid-run no login is sent (without
+    the shared memory of refused logins, it could be another attempt of a wrong password)."""
+
+
 class OutcomeUnknown(TransportError):
     """A non-idempotent request was sent but its answer was lost; it may have been applied.
 
@@ -423,6 +444,45 @@ class BulkUpdateIncomplete(OutcomeUnknown):
         super().__init__(message, status)
         self.applied = applied
         self.not_applied = not_applied
+
+
+class ReadOnlyRefused(PlutoraError):
+    """A call that could change the site was refused before it was sent: the run is
+    read-only (``read_only``). ``method`` and ``path`` say which."""
+
+    def __init__(self, method: str, path: str) -> None:
+        self.method = method
+        self.path = path
+        super().__init__(
+            f"{method} {path} was not sent: this run is read-only (read_only, "
+            "PLUTORA_READ_ONLY), which lets only GETs and searches through. Unset it (or pass "
+            "read_only=false) to write to the site."
+        )
+
+
+class NameNotFound(PlutoraError, LookupError):
+    """No record (or lookup value) has the name asked for; ``near`` lists the closest names
+    the site has, ``entity`` and ``name`` say what was asked."""
+
+    def __init__(self, entity: str, name: str, message: str, near: Sequence[str] = ()) -> None:
+        self.entity = entity
+        self.name = name
+        self.near = list(near)
+        super().__init__(message)
+
+
+class NameAmbiguous(NameNotFound):
+    """Several records have the name asked for; ``near`` holds their ids."""
+
+
+class CustomFieldRefused(PlutoraError, ValueError):
+    """A custom field the record does not have, or a value its data type or list cannot take.
+    Nothing was sent. ``field`` names the field; ``allowed`` lists the allowed list items."""
+
+    def __init__(self, field: str, message: str, allowed: Sequence[str] = ()) -> None:
+        self.field = field
+        self.allowed = list(allowed)
+        super().__init__(message)
 
 
 def _sentences(text: str, advice: str) -> str:

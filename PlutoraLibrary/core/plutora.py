@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .. import contract
+from . import custom_fields as _custom_fields
+from . import names as _names
 from .client import ApiClient, path_segment
 from .config import Product
 from .errors import BusinessRuleViolation, OutcomeUnknown, PlutoraError, hide_library_frames
@@ -41,6 +43,11 @@ class PlutoraClient(ApiClient):
     """
 
     product = Product.PLUTORA
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Ids found by name, until the client next sends a write.
+        self.names = _names.NameCache()
 
     # -- lists ----------------------------------------------------------------------------------
 
@@ -183,8 +190,13 @@ class PlutoraClient(ApiClient):
                 ),
             )
         except OutcomeUnknown as lost:
-            return self._recover_copy(str(body["identifier"]), lost)
-        return dict(created)
+            found = self._recover_copy(str(body["identifier"]), lost)
+        else:
+            found = dict(created)
+        self.created.add(
+            f"/releases/{path_segment(str(found['id']))}", f"release {found['identifier']}"
+        )
+        return found
 
     def _check_copy_rules(self, source: Record, body: Record) -> None:
         # Only what the help pages state and real data shows is checked here. Whether a status
@@ -317,3 +329,52 @@ class PlutoraClient(ApiClient):
     def system(self, system_id: str) -> Record:
         """One system. Example: ``client.system("…")``."""
         return self._one(f"/systems/{path_segment(system_id)}", "system")
+
+    # -- names instead of ids ------------------------------------------------------------------
+
+    def id_of(self, entity: str, name: str) -> str:
+        """The id of the one record of kind ``entity`` with that name, case-insensitively:
+        systems, environments, hosts, organizations, changes and TECRs/TEBRs by ``name``;
+        releases by ``identifier`` or ``name``; users by ``userName`` or ``email``. Kept for
+        the run until the client sends a write. :class:`NameNotFound` (or
+        :class:`NameAmbiguous`) names the closest names when not exactly one matches.
+
+        Example: ``sit = client.id_of("environments", "SIT1")``, then
+        ``client.hosts(where("environmentID").equals(sit))``
+        """
+        return _names.id_of(self, entity, name)
+
+    def lookup_id(self, lookup_type: str, value: str) -> str:
+        """The id of a lookup value, case-insensitively; :class:`NameNotFound` lists the
+        type's values when none matches.
+
+        Example: ``client.lookup_id("ReleaseStatusType", "Draft")``
+        """
+        return _names.lookup_id(self, lookup_type, value)
+
+    # -- custom fields ---------------------------------------------------------------------------
+
+    def custom_fields(self, entity: str, record_id: str) -> list[Record]:
+        """Every custom field (``additionalInformation``) of a release, change, system,
+        environment, TECR or TEBR, as the API sends them.
+
+        Example: ``[f["name"] for f in client.custom_fields("release", release_id)]``
+        """
+        return _custom_fields.custom_fields(self, entity, record_id)
+
+    def custom_field(self, entity: str, record_id: str, name: str) -> Any:
+        """One custom field's value by the field's name (case ignored): text, a whole number,
+        a decimal, a date/time text, a list item's text, or a list of them.
+
+        Example: ``client.custom_field("release", release_id, "Risk Owner")`` → ``'QA'``
+        """
+        return _custom_fields.custom_field(self, entity, record_id, name)
+
+    def set_custom_fields(self, entity: str, record_id: str, values: dict[str, Any]) -> Record:
+        """Set custom fields by name, each converted to its field's data type; a value the
+        field cannot take (a list item it does not offer, a date that is none) fails with
+        :class:`CustomFieldRefused` before anything is sent.
+
+        Example: ``client.set_custom_fields("release", release_id, {"Risk Owner": "QA"})``
+        """
+        return _custom_fields.set_custom_fields(self, entity, record_id, values)

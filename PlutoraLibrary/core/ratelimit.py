@@ -22,10 +22,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import PlutoraConfig
+from .config import PlutoraConfig, ProductConfig
 
 if TYPE_CHECKING:  # pyrate-limiter and filelock load with the first gate (an import costs ~30 ms)
     from pyrate_limiter import AbstractBucket, Limiter, Rate
+
+    from .shared_state import Gate
 
 #: A slot counts from when it is taken here, the server counts from when the request arrives,
 #: later by a varying transit time: a slightly longer window keeps the two apart.
@@ -48,11 +50,25 @@ class SlotGate:
         self.queue = queue
 
     @classmethod
-    def for_config(cls, config: PlutoraConfig, client_id: str) -> SlotGate | None:
+    def for_config(
+        cls, config: PlutoraConfig, client_id: str, product: ProductConfig | None = None
+    ) -> Gate | None:
         """The gate for ``client_id``: in memory for one process, shared through
-        ``token_cache_dir`` by every process of a run on this machine; None when off."""
+        ``token_cache_dir`` by every process of a run on this machine, or through
+        ``shared_state_url`` by every machine (this host's gate while Redis is away); None
+        when off."""
         if config.rate_limit <= 0:
             return None
+        if config.shared_state_url:  # docs/adr/0009-shared-state-on-redis.md
+            from .shared_state import SharedState
+
+            state = SharedState.for_config(config)
+            assert state is not None
+            alone = config.with_options(shared_state_url=None)  # this host's, while Redis is away
+            product = product or config.plutora
+            return state.rate_gate(
+                config, product, client_id, lambda: cls.for_config(alone, client_id)
+            )
         from pyrate_limiter import Duration, Limiter, Rate
 
         window = config.rate_window_seconds

@@ -253,7 +253,7 @@ class RefusalMemory:
             return
         salt = secrets.token_bytes(16)
         stored = asdict(refusal)
-        if isinstance(self.store, FolderStore):  # a reader names the folder it read it from
+        if not isinstance(self.store, ProcessStore):  # a reader names the store it read it from
             del stored["where"]
         self.store.save(
             identity.who,
@@ -270,9 +270,16 @@ _PROCESS_STORE = ProcessStore()
 PROCESS_REFUSALS = RefusalMemory(_PROCESS_STORE, lifetime=float("inf"), slow=False)
 
 
-def forget_user_refusals(token_url: str, client_id: str, username: str, folder: str | None) -> None:
-    """Forget a user's refusal, whatever credentials it was for, in this process and in the
-    run's ``folder``: after an administrator (or the simulator's control API) unlocked them.
+def forget_user_refusals(
+    token_url: str,
+    client_id: str,
+    username: str,
+    folder: str | None,
+    store: RefusalStore | None = None,
+) -> None:
+    """Forget a user's refusal, whatever credentials it was for, in this process, in the
+    run's ``folder`` and in ``store`` (the run's Redis): after an administrator (or the
+    simulator's control API) unlocked them.
 
     Example: ``forget_user_refusals(config.plutora.token_url, "id", "qa@example.com", None)``
     """
@@ -280,6 +287,8 @@ def forget_user_refusals(token_url: str, client_id: str, username: str, folder: 
     _PROCESS_STORE.delete(who)
     if folder:
         FolderStore(Path(folder)).delete(who)
+    if store is not None:
+        store.delete(who)
 
 
 def forget_process_refusals() -> None:

@@ -115,8 +115,10 @@ def mask_body(body: bytes | str | None, content_type: str | None) -> str:
     """A request or response body as masked text (JSON re-serialised, forms field by field)."""
     if body is None or body == b"" or body == "":
         return ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     kind = (content_type or "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":  # files: named, never shown (a form field may be secret)
+        return f"(a multipart/form-data body of {len(body)} bytes, not shown)"
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     if "json" in kind or text[:1] in '[{"':
         if _reads_as_written(text):
             return SECRETS.scrub(text)
@@ -142,6 +144,8 @@ def mask_body_cut(
     """
     if body is None or body == b"" or body == "":
         return "", None
+    if (content_type or "").split(";")[0].strip().lower() == "multipart/form-data":
+        return mask_body(body, content_type), None
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     if len(text) <= limit:
         return mask_body(text, content_type), None

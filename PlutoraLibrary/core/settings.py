@@ -28,7 +28,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 #: The kinds of value, each with its parsing and checks.
-KINDS = ("text", "secret", "url", "choice", "seconds", "count", "bool", "tls", "folder")
+KINDS = (
+    "text", "secret", "url", "choice", "seconds", "count", "bool", "tls", "folder", "file",
+    "store",
+)  # fmt: skip
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -89,7 +92,7 @@ class Setting:
         """A value as an error quotes it (a secret masked)."""
         if self.secret:
             return "'***'"
-        if self.kind == "url":
+        if self.kind in ("url", "store"):
             from .reporting import mask_url  # a URL may carry user:password@
 
             return repr(mask_url(str(raw)))
@@ -116,7 +119,22 @@ class Setting:
                     raw, "an http(s) URL with a host, e.g. https://usapi.plutora.com"
                 )
             return text.strip()
-        if kind in ("text", "secret", "folder") and not text.strip():
+        if kind == "store":
+            parts = urlsplit(text.strip())
+            if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+                wanted = (
+                    "a Redis URL with a host, e.g. redis://localhost:6379/0 (rediss:// for TLS)"
+                )
+                raise self._problem(raw, wanted)
+            try:
+                parts.port  # noqa: B018 (a port that is not a number raises)
+            except ValueError:
+                raise self._problem(raw, "a Redis URL whose port is a number") from None
+            database = parts.path.strip("/")
+            if database and not database.isdigit():
+                raise self._problem(raw, "a Redis URL whose path is a database number (/0)")
+            return text.strip()
+        if kind in ("text", "secret", "folder", "file") and not text.strip():
             raise self._problem(raw, "not empty (leave the setting out instead)")
         return text
 
@@ -265,6 +283,31 @@ _TABLE: list[Setting] = [
     Setting("check_links", "bool", "PLUTORA_CHECK_LINKS", False,
             "Check that the Plutora Test items a test is tagged or marked with exist; an "
             "unknown id fails the test (reads only)."),
+    Setting("record", "file", "PLUTORA_RECORD", None,
+            "Append every exchange, masked, to this recording (NDJSON; processes share it "
+            "under a lock), for `plutora drift` and `plutora sim --seed-from`."),
+    Setting("shared_state_url", "store", "PLUTORA_SHARED_STATE_URL", None,
+            "A Redis that the run's processes on every machine share (redis:// or rediss:// "
+            "for TLS): the client-side rate limit, refused logins, the login lock, and tokens "
+            "with share_tokens. Unset: the state is shared per host (docs/shared-state.md).",
+            advice="A URL with a password is taken from the environment only; better give the "
+                   "password in PLUTORA_SHARED_STATE_PASSWORD."),
+    Setting("shared_state_password", "secret", "PLUTORA_SHARED_STATE_PASSWORD", None,
+            "The password of the shared_state_url Redis (AUTH)."),
+    Setting("shared_state_timeout", "seconds", "PLUTORA_SHARED_STATE_TIMEOUT", 2.0,
+            "The longest wait for one answer of the shared_state_url Redis (and to connect).",
+            above_zero=True, high=60),
+    Setting("share_tokens", "bool", "PLUTORA_SHARE_TOKENS", False,
+            "With shared_state_url: share each product's token (sealed) through Redis too, "
+            "one grant for every machine; off: one grant per machine."),
+    Setting("run_id", "text", "PLUTORA_RUN_ID", None,
+            "What a run shares in shared_state_url is kept apart under this id, so that runs "
+            "and projects can share one Redis.",
+            default_text="the CI run's id (GITHUB_RUN_ID, CI_PIPELINE_ID, BUILD_TAG, "
+                         "BUILD_BUILDID), else none"),
+    Setting("read_only", "bool", "PLUTORA_READ_ONLY", False,
+            "Refuse every call that could change the site (anything but GET, and the searches) "
+            "before it is sent: for checks and reports against a real site."),
 ]  # fmt: skip
 
 #: Every setting by name, in the table's order.
@@ -320,6 +363,8 @@ def _values(s: Setting) -> str:
         "bool": "true / false",
         "tls": "true / false / a CA bundle's path",
         "url": "an http(s) URL",
+        "store": "a redis:// or rediss:// URL",
         "folder": "a folder this user can write",
+        "file": "a file this user can write",
         "secret": "text (secret)",
     }.get(s.kind, "text")

@@ -21,7 +21,9 @@ limit asks for come on top (bounded by ``max_retry_wait``): see :mod:`.deadline`
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
 import re
 import threading
 import time
@@ -51,6 +53,7 @@ from .errors import (
     NotFound,
     OutcomeUnknown,
     RateLimited,
+    ReadOnlyRefused,
     ServerError,
     TokenRejected,
     TransportError,
@@ -62,11 +65,14 @@ from .errors import (
 )
 from .ratelimit import SlotGate
 from .reporting import SECRETS, mask_json, mask_url
+from .shared_state import Gate
 
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+#: Methods that change nothing: the only ones a read-only run sends (with the searches).
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 _MAX_429_WAITS = 5
 
 Sleep = Callable[[float], None]
@@ -159,9 +165,14 @@ class Transport:
         self.timeout = (config.connect_timeout, config.read_timeout)
         self.sleep = sleep
         self.tokens = TokenProvider.for_config(config, self.product, self.session)
-        self._gate: SlotGate | None = None
+        self._gate: Gate | None = None
         self._limiter_ready = False
         self._limiter_lock = threading.Lock()
+        #: Changes with every call that may change the site (sent or tried): what was looked
+        #: up before (a name's id) may be stale once it changed. A counter's ``next`` is
+        #: atomic, so threads never lose a change.
+        self.writes = 0
+        self._write_numbers = itertools.count(1)
 
     def __repr__(self) -> str:
         return f"Transport({self.product.product.value}, {self.product.api_url})"
@@ -177,7 +188,9 @@ class Transport:
             with self._limiter_lock:
                 if not self._limiter_ready:
                     credentials = self.product.require_credentials()
-                    self._gate = SlotGate.for_config(self.config, credentials.client_id)
+                    self._gate = SlotGate.for_config(
+                        self.config, credentials.client_id, self.product
+                    )
                     self._limiter_ready = True
         gate = self._gate
         if gate is None:
@@ -204,8 +217,18 @@ class Transport:
         json_body: Any = None,
         idempotent: bool | None = None,
         parse: Callable[[Any], Any] | None = None,
+        data: Any = None,
+        files: Any = None,
+        answer: Callable[[requests.Response], Any] | None = None,
     ) -> Any:
         """Send one request and return the parsed JSON answer (None for 204).
+
+        ``data`` (a form: a dict, or text) and ``files`` (multipart: requests' ``files``) are
+        sent as requests sends them, instead of ``json_body``. ``answer`` turns the HTTP
+        answer into the data ``parse`` gets, instead of :func:`parse_answer` (the generic
+        call's expected statuses). A read-only configuration refuses every call but GET,
+        HEAD, OPTIONS and a search (``idempotent=True`` on a POST) before sending
+        (:class:`ReadOnlyRefused`).
 
         ``idempotent``: whether sending it twice does no harm (default: by method; a search
         POST passes True, so that a lost answer or a 503 reads as a failure, not as an
@@ -222,24 +245,29 @@ class Transport:
 
         Example: ``transport.call("GET", "/me", parse=str)``
         """
+        if method not in READS and not (idempotent and method == "POST"):
+            if self.config.read_only:
+                raise ReadOnlyRefused(method, path)
+            self.writes = next(self._write_numbers)
         url = self.product.api_url + path
+        body = _Body(json_body, data, files)
         call = start_call(method, url, self.config.log_body_limit)
         if call is None:  # nobody listens: the fast path
-            data = self._call(method, url, path, params, json_body, idempotent, None)
-            return data if parse is None else parse(data)
+            found = self._call(method, url, path, params, body, idempotent, None, answer)
+            return found if parse is None else parse(found)
         if params:  # the query too, also for a call that gets no answer
             prepared = requests.PreparedRequest()
             prepared.prepare_url(url, params)
             call.url = mask_url(prepared.url or url)
         try:
-            data = self._call(method, url, path, params, json_body, idempotent, call)
+            found = self._call(method, url, path, params, body, idempotent, call, answer)
             if parse is not None:
-                data = parse(data)
+                found = parse(found)
         except BaseException as error:
             finish_call(call, error)
             raise
         finish_call(call)
-        return data
+        return found
 
     def _call(
         self,
@@ -247,9 +275,10 @@ class Transport:
         url: str,
         path: str,
         params: Mapping[str, Any] | None,
-        json_body: Any,
+        body: _Body,
         idempotent: bool | None,
         call: CallRecord | None,
+        answer: Callable[[requests.Response], Any] | None = None,
     ) -> Any:
         deadline = Deadline(self.config.call_deadline)
         safe = method in IDEMPOTENT if idempotent is None else idempotent
@@ -259,7 +288,7 @@ class Transport:
         while True:
             token = self.tokens.token(deadline)
             self._acquire_slot(method, path, deadline, call)
-            response = self._exchange(method, url, params, json_body, token, deadline, safe, call)
+            response = self._exchange(method, url, params, body, token, deadline, safe, call)
             status = response.status_code
             if status == 401 and not replayed:
                 # The server did not process it: renew the token (once) and send it again.
@@ -297,6 +326,8 @@ class Transport:
                 )
             if not safe and status in _GATEWAY_STATUSES:
                 raise _gateway_outcome(method, response)
+            if answer is not None:
+                return answer(response)
             return parse_answer(method, response, path, self.product)
 
     def _exchange(
@@ -304,7 +335,7 @@ class Transport:
         method: str,
         url: str,
         params: Mapping[str, Any] | None,
-        json_body: Any,
+        body: _Body,
         token: Token,
         deadline: Deadline,
         safe: bool,
@@ -322,7 +353,9 @@ class Transport:
                     method,
                     url,
                     params=params,
-                    json=json_body,
+                    json=body.json,
+                    data=body.data,
+                    files=body.files,
                     auth=BearerAuth(token),
                     timeout=deadline.timeouts(*self.timeout),
                     allow_redirects=False,
@@ -331,7 +364,7 @@ class Transport:
             if call is not None and watch is not None:
                 _note_retried(call, watch)
                 if not call.request_headers:
-                    call.set_request({"Authorization": "bearer"}, _dump(json_body), _JSON)
+                    call.set_request({"Authorization": "bearer"}, body.shown(), body.kind)
                 call.failed(type(error).__name__, _since(watch.attempt_started))
             if watch is not None and (watch.tripped or deadline.passed()):
                 raise _deadline_passed(method, url, deadline, safe, _was_sent(error)) from None
@@ -347,11 +380,46 @@ class Transport:
                 _since(watch.attempt_started),
                 response.content,
                 response.headers.get("Content-Type"),
+                response.headers,
             )
         return response
 
 
 _JSON = "application/json"
+
+
+class _Body:
+    """What a request carries: JSON, a form (``data``) or multipart (``files``)."""
+
+    __slots__ = ("data", "files", "json")
+
+    def __init__(self, json_body: Any, data: Any, files: Any) -> None:
+        self.json = json_body
+        self.data = data
+        self.files = files
+
+    @property
+    def kind(self) -> str:
+        """The body's media type, as a record of a call that got no answer shows it."""
+        if self.files is not None:
+            return "multipart/form-data"
+        if self.data is not None:
+            return "application/x-www-form-urlencoded"
+        return _JSON
+
+    def shown(self) -> str | None:
+        """The body as text for a record (a form encoded; multipart only named)."""
+        if self.files is not None:
+            return None
+        if self.data is not None:
+            if isinstance(self.data, (str, bytes)):
+                return self.data.decode() if isinstance(self.data, bytes) else self.data
+            from urllib.parse import urlencode
+
+            return urlencode(self.data, doseq=True)
+        return _dump(self.json)
+
+
 #: A client-side rate-limit wait shorter than this is not worth a line in the record.
 _NOTED_WAIT = 0.001
 
@@ -484,6 +552,18 @@ def _no_answer(
         return TransportError(f"{method} {shown} could not connect (retried where safe). {advice}")
     return TransportError(f"{method} {shown} {kind} with no answer (retried where safe). {advice}")
 
+
+def _masked_request_line(record: logging.LogRecord) -> bool:
+    """urllib3's DEBUG line of each request (``"GET /path?query HTTP/1.1" 200``) with
+    secret-looking query parameters masked: a generic call may carry one (``access_token=``)."""
+    if isinstance(record.args, tuple) and len(record.args) > 4 and "?" in str(record.args[4]):
+        args = list(record.args)
+        args[4] = mask_url(str(args[4]))
+        record.args = tuple(args)
+    return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_masked_request_line)
 
 #: urllib3's parser of ``Retry-After`` (whole seconds or an HTTP date, as RFC 9110 has it).
 _RETRY_AFTER = Retry(0)

@@ -11,6 +11,7 @@ from robot.api.types import Secret
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..core import PlutoraClient, PlutoraConfig, PlutoraTestClient, Product, ProductConfig
+from ..core.created import CreatedItems
 from ..simulator.control_client import SimulatorControl, SimulatorControlError
 from .scopes import (
     ChangedSettings,
@@ -79,6 +80,9 @@ class PlutoraContext:
         self.own_config = self.config
         # One client per product and user: switching back to a user reuses its client and token.
         self._clients: dict[tuple[Any, ...], Any] = {}
+        #: What each client created, kept when connections close (`Delete Created Items`),
+        #: forgotten when the library is pointed at another site.
+        self.created: dict[tuple[Any, ...], CreatedItems] = {}
         self.simulator: PlutoraSimulator | None = None
         self._control: SimulatorControl | None = None
         #: User switches, injected faults and changed settings, each until its scope ends.
@@ -106,6 +110,33 @@ class PlutoraContext:
             elif switch is not None:
                 config = replace(config, plutora_test=self.product_settings(product))
             found = self._clients[key] = kind(config)
+            found.created = self.created.setdefault(key, found.created)
+        return found
+
+    def clients_with_created(self) -> list[tuple[Any, CreatedItems]]:
+        """(client, its registry) for every registry that holds records, the client created
+        again if its connections were closed. Example: ``context.clients_with_created()``."""
+        found = []
+        for key, created in self.created.items():
+            if not len(created):
+                continue
+            client = self._clients.get(key)
+            if client is None:
+                product = key[0]
+                kind = PlutoraClient if product is Product.PLUTORA else PlutoraTestClient
+                config = self.run_config()
+                if len(key) > 1:
+                    settings = self.config.product(product)
+                    credentials = settings.require_credentials()
+                    user = replace(credentials, username=key[1], password=key[2])
+                    settings = replace(settings, credentials=user)
+                    if product is Product.PLUTORA:
+                        config = replace(config, plutora=settings)
+                    else:
+                        config = replace(config, plutora_test=settings)
+                client = self._clients[key] = kind(config)
+                client.created = created
+            found.append((client, created))
         return found
 
     def run_config(self) -> PlutoraConfig:
@@ -205,6 +236,8 @@ class PlutoraContext:
         """Switch to another configuration; the old clients are closed, users switched back."""
         self.close_clients()
         self.scopes.forget(UserSwitch)
+        if config != self.config:
+            self.created.clear()  # records of another site
         self.config = config
 
     def close_clients(self) -> None:

@@ -106,8 +106,15 @@ def follow_robot_log_level() -> None:
     calls logged by :data:`ROBOT_LOG_OBSERVER` instead of the core's logging observer (which
     would log them a second time through the handler), and add the Allure observer.
 
+    Outside a Robot run (libdoc, the library used from Python or a pytest test) it changes
+    nothing: the core's logging stays as the program set it up.
+
     Example: ``follow_robot_log_level()`` when the library is created and at each test start.
     """
+    try:
+        name = str(BuiltIn().get_variable_value("${LOG_LEVEL}", "INFO")).upper()
+    except RobotNotRunningError:
+        return
     if _HANDLER not in _LIBRARY_LOGGER.handlers:
         _LIBRARY_LOGGER.addHandler(_HANDLER)
         _LIBRARY_LOGGER.propagate = False
@@ -115,8 +122,4 @@ def follow_robot_log_level() -> None:
         OBSERVERS.remove(LOGGING_OBSERVER)
         OBSERVERS.add(ROBOT_LOG_OBSERVER)
         OBSERVERS.add(ALLURE_OBSERVER)  # steps only while an Allure listener is active
-    try:
-        name = str(BuiltIn().get_variable_value("${LOG_LEVEL}", "INFO")).upper()
-    except RobotNotRunningError:  # libdoc, or imported outside a run
-        name = "INFO"
     _LIBRARY_LOGGER.setLevel(_LEVELS.get(name, logging.WARNING))

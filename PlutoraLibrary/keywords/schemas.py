@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from robot.api import logger
 from robot.api.deco import keyword
 
 from ..core import SchemaMismatch, schema_names
@@ -48,3 +49,41 @@ class SchemaKeywords:
                 )
         except SchemaMismatch as error:
             raise AssertionError(str(error)) from None
+
+    @keyword(tags=["schemas", "recordings"])
+    def recording_should_match_contract(
+        self, recording: Path, fail_on: str = "default", baseline: Path | None = None
+    ) -> str:
+        """Fails when the recording ``recording`` (written with ``record=FILE``,
+        ``--plutora-record FILE`` or ``plutora record FILE``) drifts from the shipped
+        contract: a status an operation does not list, a required field missing, a value of
+        another type. The table of every finding is logged and returned, new fields, enum,
+        lookup and custom-field values included (reported, not failing).
+
+        ``fail_on``: the kinds that fail, comma-separated (``status``, ``missing``, ``type``,
+        ``new``, ``enum``, ``lookup``, ``custom field``, ``operation``; ``all``, ``none``,
+        ``default``). ``baseline``: another recording whose lookup values and custom fields
+        count as known (default: the simulator's default site). The file is read line by
+        line: any size takes constant memory.
+
+        | Recording Should Match Contract | ${OUTPUT DIR}/site.ndjson |
+        | Recording Should Match Contract | ${CURDIR}/site.ndjson | fail_on=default,new |
+        """
+        from ..core.drift import Vocabulary, check_drift, fail_kinds
+
+        words = Vocabulary.of_recording(baseline) if baseline else None
+        report = check_drift(recording, fail_kinds(fail_on), words)
+        text = report.table()
+        logger.info(text)
+        if report.failing():
+            lines = report.failing_lines()
+            raise AssertionError(
+                f"The recording {recording} drifts from the contract: {len(lines)} failing "
+                f"line(s):\n"
+                + "\n".join(
+                    f"{line.operation}: {line.kind} at {line.path}, seen {line.count} time(s)"
+                    + (f": {', '.join(line.details)}" if line.details else "")
+                    for line in lines
+                )
+            )
+        return text

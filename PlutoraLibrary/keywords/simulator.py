@@ -13,6 +13,7 @@ from robot.api.types import Secret
 
 from ..core import Product
 from ..core.refusals import forget_user_refusals
+from ..core.shared_state import RedisRefusalStore, SharedState
 from ..simulator import SimulatorConfig, SimulatorUrls, load_config
 from ..simulator_target import accepting, config_for_simulator
 from .context import PlutoraContext, reveal
@@ -77,7 +78,11 @@ class SimulatorKeywords:
 
     @keyword(tags=["simulator"])
     def start_plutora_simulator(
-        self, seed: int = 1, port: int = 0, config: str | None = None
+        self,
+        seed: int = 1,
+        port: int = 0,
+        config: str | None = None,
+        seed_from: str | None = None,
     ) -> dict[str, str]:
         """Starts the embedded simulator in this process and points the library at it.
         Returns its URLs (``plutora_api_url``, ``control_url``, …).
@@ -89,6 +94,11 @@ class SimulatorKeywords:
         | ${urls} =    | Start Plutora Simulator |
         | Stop Plutora Simulator |
         | ${urls} =    | Start Plutora Simulator | seed=7 | config=${CURDIR}/sim.toml |
+        | Stop Plutora Simulator |
+        | ${urls} =    | Start Plutora Simulator | seed_from=${CURDIR}/site.ndjson |
+
+        ``seed_from``: a recording of your site (``plutora record FILE``) whose lookup
+        values, custom fields, display-name spelling and records the simulator takes.
         """
         if self.context.simulator is not None:
             raise RuntimeError(
@@ -98,6 +108,8 @@ class SimulatorKeywords:
 
         settings = load_config(Path(config)) if config else SimulatorConfig()
         own = self.context.own_config
+        if seed_from:
+            settings = settings.with_changes(seed_from=seed_from)
         simulator = PlutoraSimulator(accepting(settings, own).with_changes(seed=seed), port=port)
         simulator.start()
         self.context.simulator = simulator
@@ -258,16 +270,19 @@ class SimulatorKeywords:
         user.
 
         The library forgets its refusals of that user too (in this process and in the run's
-        shared state), so that the next login is sent.
+        shared state: its folder, or its Redis with ``shared_state_url``), so that the next
+        login is sent.
 
         | Unlock Simulator User | temp@example.com |
         """
         unlocked = self.context.control().unlock_user(username, product.value if product else None)
         config = self.context.run_config()
+        shared = SharedState.for_config(config)  # the run's Redis, when shared_state_url is set
         for each in (product,) if product else tuple(Product):
             settings = config.product(each)
             client_id = settings.credentials.client_id if settings.credentials else ""
-            forget_user_refusals(settings.token_url, client_id, username, config.state_dir)
+            store = RedisRefusalStore(shared, settings) if shared is not None else None
+            forget_user_refusals(settings.token_url, client_id, username, config.state_dir, store)
         return unlocked
 
     @keyword(tags=["simulator"])

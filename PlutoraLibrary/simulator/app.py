@@ -37,6 +37,7 @@ from .config import Product
 from .protocol import DENIED, NO_BODY, RATE_LIMITED, ApiError, Call, Handler, Reply
 from .query import QueryError, UnknownField
 from .routing import Route, Router, Server, api_router
+from .site import renamed
 from .state import SimulatorState
 from .token_server import NO_STORE, is_form
 
@@ -142,6 +143,14 @@ def _json_response(reply: Reply) -> web.Response:
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     headers = {**reply.headers, **_JSON_HEADERS} if reply.headers else _JSON_HEADERS
     return web.Response(status=reply.status, body=body, headers=headers)
+
+
+def _renamed(reply: Reply, names: dict[str, str]) -> Reply:
+    """``reply`` with the fields of the ``renamed_fields`` setting under their new names."""
+    payload = json.loads(reply.encoded) if reply.encoded is not None else reply.payload
+    if payload is NO_BODY or payload is None:
+        return reply
+    return Reply(reply.status, renamed(payload, names), reply.headers)
 
 
 def _client_ip(request: web.Request) -> str | None:
@@ -530,7 +539,10 @@ class Simulation:
         )  # fmt: skip
         try:
             with state.lock:
-                return route.handler(call)
+                reply = route.handler(call)
+            if state.config.renamed_fields:
+                return _renamed(reply, dict(state.config.renamed_fields))
+            return reply
         except ApiError as error:
             return error.reply
         except BACKEND_ERRORS as error:

@@ -107,6 +107,15 @@ class SimulatorConfig:
     release_count: int = 260
     #: How many changes the seed creates (300 by default; more for scale tests).
     change_count: int = 300
+    #: A recording (``plutora record FILE``) whose vocabulary and records the site takes
+    #: (``docs/recording.md``); the seed still generates the rest.
+    seed_from: str | None = None
+    #: Lookup types whose values are replaced: ``(("ReleaseRiskLevel", ("Low", "Severe")),)``.
+    lookup_values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: FreeText custom fields added to every release (``additionalInformation``).
+    extra_custom_fields: tuple[str, ...] = ()
+    #: Fields every answer carries under another name: ``(("name", "title"),)``.
+    renamed_fields: tuple[tuple[str, str], ...] = ()
     extra_problems: tuple[str, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
@@ -173,6 +182,7 @@ class SimulatorConfig:
                 f"not {self.change_display_names!r}."
             )
         problems.extend(whitelist_problems(self.ip_whitelist))
+        problems.extend(self._vocabulary_problems())
         seen: set[str] = set()
         for key in self.api_keys:
             if key.product not in PRODUCTS:
@@ -188,6 +198,40 @@ class SimulatorConfig:
                 problems.append(
                     f"User {user.username!r} names product {user.product!r}; "
                     f"use one of {', '.join(PRODUCTS)}."
+                )
+        return problems
+
+    def _vocabulary_problems(self) -> list[str]:
+        problems = []
+        if self.seed_from is not None and (
+            not isinstance(self.seed_from, str) or not self.seed_from.strip()
+        ):
+            problems.append(f"seed_from must be a recording's path, not {self.seed_from!r}.")
+        for entry in self.lookup_values:
+            if (
+                not isinstance(entry, tuple)
+                or len(entry) != 2
+                or not isinstance(entry[0], str)
+                or not entry[1]
+                or not all(isinstance(v, str) and v for v in entry[1])
+            ):
+                problems.append(
+                    f"lookup_values entry {entry!r} must be (lookup type, values): a type's "
+                    'name and at least one non-empty text, e.g. ReleaseRiskLevel = ["Low", '
+                    '"Severe"].'
+                )
+        for name in self.extra_custom_fields:
+            if not isinstance(name, str) or not name.strip():
+                problems.append(f"extra_custom_fields must be names (texts), not {name!r}.")
+        for pair in self.renamed_fields:
+            if (
+                not isinstance(pair, tuple)
+                or len(pair) != 2
+                or not all(isinstance(n, str) and n for n in pair)
+            ):
+                problems.append(
+                    f"renamed_fields entry {pair!r} must be (field, new name), two texts, "
+                    'e.g. implementationDate = "implementationDateUtc".'
                 )
         return problems
 
@@ -229,6 +273,10 @@ _TOP_KEYS = {
     "defect_count",
     "release_count",
     "change_count",
+    "seed_from",
+    "lookup_values",
+    "extra_custom_fields",
+    "renamed_fields",
 }
 
 
@@ -238,7 +286,13 @@ def load_config(path: str | Path, base: SimulatorConfig | None = None) -> Simula
     Example file::
 
         seed = 7
+        seed_from = "site.ndjson"           # a recording: the site's vocabulary and records
+        extra_custom_fields = ["Cost Centre"]
         ip_whitelist = ["127.0.0.1", "10.0.0.0/8"]
+        [lookup_values]
+        ReleaseRiskLevel = ["Low", "Moderate", "Severe"]
+        [renamed_fields]
+        implementationDate = "implementationDateUtc"
         [rate_limit]
         requests = 300
         window_seconds = 60
@@ -294,6 +348,35 @@ def config_from_mapping(
     ):
         if key in data:
             changes[key] = data[key]
+    if "seed_from" in data:
+        changes["seed_from"] = str(data["seed_from"])
+    for key, shape in (
+        ("lookup_values", "[lookup_values] with a list of values per lookup type"),
+        ("renamed_fields", "[renamed_fields] with a new name per field"),
+    ):
+        if key not in data:
+            continue
+        table = data[key]
+        if not isinstance(table, dict):
+            problems.append(f"{source}: {key} must be a table: {shape}.")
+            continue
+        if key == "lookup_values":
+            kinds = []
+            for lookup_type, values in table.items():
+                if not isinstance(values, list):
+                    problems.append(
+                        f"{source}: lookup_values.{lookup_type} must be a list of values."
+                    )
+                    continue
+                kinds.append((str(lookup_type), tuple(str(value) for value in values)))
+            changes[key] = tuple(kinds)
+        else:
+            changes[key] = tuple((str(name), str(new)) for name, new in table.items())
+    if "extra_custom_fields" in data:
+        if isinstance(data["extra_custom_fields"], list):
+            changes["extra_custom_fields"] = tuple(str(n) for n in data["extra_custom_fields"])
+        else:
+            problems.append(f"{source}: extra_custom_fields must be a list of names.")
     if "ip_whitelist" in data:
         if isinstance(data["ip_whitelist"], list):
             changes["ip_whitelist"] = tuple(str(item) for item in data["ip_whitelist"])

@@ -44,6 +44,9 @@ LAYER = shape_of("plutora", "getLayer")
 ORGANIZATION = shape_of("plutora", "getOrganization")
 SYSTEM = shape_of("plutora", "getSystem")
 LOOKUP_ITEM = shape_of("plutora", "getLookupFieldValues")
+TECR = shape_of("plutora", "getTECR")
+TEBR = shape_of("plutora", "getTEBR")
+USER = shape_of("plutora", "listUsers")
 
 
 def render_error(error: Exception) -> Reply:
@@ -286,6 +289,68 @@ def _systems(call: Call) -> Records:
     return call.state.catalogue.systems
 
 
+def update_layer(call: Call) -> Reply:
+    """``PUT /layers/{id}``: the layer read with GET, its version (or component name, stack
+    layer) changed; 204 with no body (the vendor's Jenkins demo sends the whole layer back)."""
+    stack = call.state.catalogue.lookup_by_id("StackLayer")
+    call.state.environments.update_layer(call.params["id"], call.body, _model(call, "layer"), stack)
+    return Reply(204)
+
+
+def plain_list(records: Callable[[Call], Records], render: Render) -> Handler:
+    """A ``GET /{entity}`` answering a plain array (TECRs, TEBRs, users: no paging, no
+    ``filter=`` in any public client)."""
+
+    def handler(call: Call) -> Reply:
+        return Reply(200, [render(record) for record in records(call)])
+
+    return handler
+
+
+#: Where the records with custom fields live, by the entity type their fields belong to.
+_WITH_FIELDS: dict[str, Callable[[Call], Records]] = {
+    "Release": lambda call: call.state.releases.records,
+    "Change": lambda call: call.state.changes.records,
+    "System": lambda call: call.state.catalogue.systems,
+    "Environment": lambda call: call.state.environments.environments,
+    "TECR": lambda call: call.state.requests.tecrs,
+    "TEBR": lambda call: call.state.requests.tebrs,
+}
+
+
+def custom_fields_of(entity: str) -> tuple[Handler, Handler]:
+    """The GET and PUT handlers of ``/{entity}/{id}/additionalInformation``: every custom
+    field of the entity type with the record's values; the whole list back (204)."""
+    records = _WITH_FIELDS[entity]
+
+    def read(call: Call) -> Reply:
+        record = records(call).get(call.params["id"])
+        return Reply(200, call.state.custom_fields.fields(entity, record))
+
+    def write(call: Call) -> Reply:
+        found = records(call)
+        record = found.get(call.params["id"])
+        call.state.custom_fields.update(entity, record, call.body)
+        found.changed()
+        return Reply(204)
+
+    return read, write
+
+
+def _tecrs(call: Call) -> Records:
+    return call.state.requests.tecrs
+
+
+def _tebrs(call: Call) -> Records:
+    return call.state.requests.tebrs
+
+
+def _users(call: Call) -> Records:
+    return call.state.requests.users
+
+
+_FIELD_HANDLERS = {entity: custom_fields_of(entity) for entity in _WITH_FIELDS}
+
 #: The handler of each operation of the contract (``plutora.openapi.json``), by operation id.
 HANDLERS: dict[str, Handler] = {
     "getToken": token_handler("plutora"),
@@ -313,6 +378,17 @@ HANDLERS: dict[str, Handler] = {
     "getOrganization": getter(_organizations, ORGANIZATION),
     "listSystems": lister("listSystems", _systems, SYSTEM),
     "getSystem": getter(_systems, SYSTEM),
+    "updateLayer": update_layer,
+    "listTECRs": plain_list(_tecrs, TECR),
+    "getTECR": getter(_tecrs, TECR),
+    "listTEBRs": plain_list(_tebrs, TEBR),
+    "getTEBR": getter(_tebrs, TEBR),
+    "listUsers": plain_list(_users, USER),
+    **{
+        f"{verb}{entity}AdditionalInformation": handler
+        for entity, pair in _FIELD_HANDLERS.items()
+        for verb, handler in zip(("get", "update"), pair, strict=True)
+    },
 }
 
 _RELEASE_BODY = BodySpec("release", "A release object is required in the body.", merge=True)
@@ -328,4 +404,5 @@ BODIES: dict[str, BodySpec] = {
     "createChange": _CHANGE_BODY,
     "updateChange": _CHANGE_BODY,
     "searchChanges": _SEARCH_BODY,
+    "updateLayer": BodySpec("layer", "A layer object is required in the body.", merge=True),
 }

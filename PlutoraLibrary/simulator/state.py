@@ -30,10 +30,12 @@ from .backends import (
     Settings,
     TokenGrant,
 )
+from .backends.custom_fields import CustomFieldsBackend
+from .backends.environment_requests import EnvironmentRequestsBackend
 from .backends.faults import FaultKind
 from .backends.test_items import TestManagementBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
-from .seed import build_seed
+from .site import configured, seeded
 
 __all__ = [
     "FAULT_KINDS",
@@ -55,6 +57,7 @@ class SimulatorState:
     | ``auth``, ``limits``, ``faults`` | tokens and lock-outs; whitelist and rate limits; faults |
     | ``catalogue`` | lookups, people, organizations, systems |
     | ``releases``, ``changes``, ``environments``, ``defects`` | the site's data |
+    | ``requests``, ``custom_fields`` | TECRs, TEBRs, users; custom field definitions |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -65,6 +68,7 @@ class SimulatorState:
     """
 
     def __init__(self, config: SimulatorConfig) -> None:
+        config = configured(config)  # a recording's spelling (seed_from)
         self.config = config
         self.lock = threading.RLock()
         self.clock = Clock()
@@ -73,15 +77,15 @@ class SimulatorState:
         self.auth = AuthBackend(config, self.settings, self.clock, self.counters)
         self.limits = LimitsBackend(self.settings, self.clock, self.counters)
         self.faults = FaultsBackend(self.counters)
-        seed = build_seed(
-            config.seed, config.defect_count, config.release_count, config.change_count
-        )
+        seed = seeded(config)
         self.catalogue = CatalogueBackend(seed)
         self.releases = ReleasesBackend(seed, self.catalogue, self.clock)
         self.changes = ChangesBackend(seed, self.catalogue, self.clock, self.releases.records)
         self.environments = EnvironmentsBackend(seed)
         self.defects = DefectsBackend(seed, self.catalogue, self.clock)
         self.test_management = TestManagementBackend(seed, self.clock)
+        self.requests = EnvironmentRequestsBackend(seed, config.seed)
+        self.custom_fields = CustomFieldsBackend()
 
     # -- what tests read directly ------------------------------------------------------------
 
@@ -141,6 +145,9 @@ class SimulatorState:
                 "layers": len(environments.layers),
                 "systems": len(self.catalogue.systems),
                 "organizations": len(self.catalogue.organizations),
+                "tecrs": len(self.requests.tecrs),
+                "tebrs": len(self.requests.tebrs),
+                "users": len(self.requests.users),
             }
 
     # -- clock ------------------------------------------------------------------------------
@@ -167,12 +174,7 @@ class SimulatorState:
         parallel run keep working; users of the simulator's own settings keep their failed
         logins and lock. Example: ``state.reset()``.
         """
-        seed = build_seed(
-            self.config.seed,
-            self.config.defect_count,
-            self.config.release_count,
-            self.config.change_count,
-        )
+        seed = seeded(self.config)
         with self.lock:
             self.settings.reset(self.config)
             self.auth.reset(tokens=tokens)
@@ -186,6 +188,7 @@ class SimulatorState:
             self.environments.reset(seed)
             self.defects.reset(seed)
             self.test_management.reset(seed)
+            self.requests.reset(seed, self.config.seed)
 
     # -- logins and tokens ------------------------------------------------------------------
 

@@ -158,6 +158,15 @@ class _Samples:
                 name: self._pick(name, list(records.values()))
                 for name, records in _collections(state).items()
             }
+            # The custom fields of each record shown, as a PUT of them sends them back.
+            self.custom_fields = {
+                name: [
+                    {k: v for k, v in item.items() if k != "listItems"}
+                    for item in state.custom_fields.fields(entity, record)
+                ]
+                for name, entity in _WITH_CUSTOM_FIELDS.items()
+                if (record := self.records.get(name)) is not None
+            }
 
     @staticmethod
     def _pick(name: str, records: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -195,6 +204,9 @@ class _Samples:
                     parameter["example"] = value
         media = operation.get("requestBody", {}).get("content", {}).get("application/json")
         if media is None or "example" in media or "examples" in media:
+            return
+        if path.endswith("/additionalInformation"):
+            media["example"] = self.custom_fields.get(segments[0].lower(), [])
             return
         body = {name: record[name] for name in self._fields(media["schema"]) if name in record}
         if method == "post":  # a new record, copied from this one
@@ -255,7 +267,21 @@ def _collections(state: SimulatorState) -> dict[str, Mapping[str, dict[str, Any]
         "requirement": state.test_management.requirements.by_id,
         "testcase": state.test_management.test_cases.by_id,
         "testplan": state.test_management.test_plans.by_id,
+        "tecrs": state.requests.tecrs.by_id,
+        "tebrs": state.requests.tebrs.by_id,
+        "users": state.requests.users.by_id,
     }
+
+
+#: The entity type of the custom fields behind each path's first segment.
+_WITH_CUSTOM_FIELDS = {
+    "releases": "Release",
+    "changes": "Change",
+    "systems": "System",
+    "environments": "Environment",
+    "tecrs": "TECR",
+    "tebrs": "TEBR",
+}
 
 
 def _resolve(doc: Mapping[str, Any], ref: str) -> Any:

@@ -6,6 +6,9 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+from PlutoraLibrary.core import PlutoraConfig
 from PlutoraLibrary.simulator import PlutoraSimulator
 
 PLUTORA = [sys.executable, "-m", "PlutoraLibrary.cli"]
@@ -92,3 +95,23 @@ def test_token_reports_a_refusal_on_stderr(sim: PlutoraSimulator) -> None:
     assert result.returncode == 1
     assert result.stdout == ""
     assert "invalid_grant" in result.stderr
+
+
+def test_check_runs_read_only(sim: PlutoraSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PlutoraLibrary.core import check
+    from PlutoraLibrary.core.plutora import PlutoraClient
+    from tests.core.conftest import config_for
+
+    seen: list[bool] = []
+
+    class Recording(PlutoraClient):
+        def __init__(self, config: PlutoraConfig) -> None:
+            seen.append(config.read_only)
+            super().__init__(config)
+
+    monkeypatch.setattr(check, "PlutoraClient", Recording)
+    results = check.run_checks(config_for(sim, read_only=False))
+    assert all(result.passed for result in results)
+    assert seen == [True]
+    writes = [route for route in sim.counters()["requests"] if route.split()[0] != "GET"]
+    assert all(route.endswith(("/oauth/token", "/filter", "/search")) for route in writes), writes

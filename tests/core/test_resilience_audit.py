@@ -187,3 +187,67 @@ def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_
     # One per product shared by the four workers, one more per product after the expiry (if
     # it came while they ran) and one after the 401: never one per worker.
     assert 2 <= grants_by_workers <= 5, grants_by_workers
+
+
+def _generic_work(job: dict[str, Any]) -> dict[str, str]:
+    """One process: create changes with generic POSTs, reporting what the client said."""
+    config = PlutoraConfig.from_env({}, **job["settings"])
+    outcomes: dict[str, str] = {}
+    with PlutoraClient(config) as plutora:
+        for number in range(COPIES):
+            name = f"GENERIC-AUDIT-{job['worker']}-{number}"
+            try:
+                answer = plutora.call("POST", "changes", json={**job["change"], "name": name})
+                outcomes[name] = "created" if answer.status == 201 else f"status {answer.status}"
+            except OutcomeUnknown:
+                outcomes[name] = "unknown"
+    return outcomes
+
+
+def test_generic_posts_under_faults_are_never_sent_twice(
+    sim: PlutoraSimulator, control: Control, tmp_path: Any
+) -> None:
+    config = config_for(sim)
+    with PlutoraClient(config) as plutora:
+        change = {k: v for k, v in plutora.changes()[0].items() if k not in ("id", "changeId")}
+    urls = sim.urls
+    settings = {
+        "client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret",
+        "username": "qa.lead@example.com", "password": "Sim-Password-1",
+        "auth_url": urls.plutora_token_url, "api_url": urls.plutora_api_url,
+        "read_timeout": 0.5, "token_cache_dir": str(tmp_path / "run"),
+    }  # fmt: skip
+    control.fault(path="/changes$", method="POST", kind="drop", stage="after", count=3)
+    control.fault(path="/changes$", method="POST", kind="drop", stage="before", count=2)
+    control.fault(
+        path="/changes$", method="POST", kind="delay", seconds=1.0, stage="after", count=2
+    )
+    control.fault(
+        path="/changes$", method="POST", kind="status", status=502, stage="after", count=2
+    )
+    control.fault(path="/changes$", method="POST", kind="status", status=503, count=2)
+    control.fault(path="/api/", kind="rate_limit", retryAfter=1, count=3)
+    control.fault(path="/changes$", method="POST", kind="status", status=401, count=1)
+    jobs = [{"worker": w, "settings": settings, "change": change} for w in range(WORKERS)]
+    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+        reports = list(pool.map(_generic_work, jobs))
+    assert control("GET", "/faults").json() == []  # every fault was met
+
+    with PlutoraClient(config) as plutora:
+        existing = Counter(
+            c["name"] for c in plutora.changes(where("name").contains("GENERIC-AUDIT-"))
+        )
+    outcomes = Counter(o for r in reports for o in r.values())
+    for report in reports:
+        for name, outcome in report.items():
+            assert existing[name] <= 1, f"{name} was created twice"
+            if outcome == "created":
+                assert existing[name] == 1, f"{name} was reported created but is missing"
+    assert outcomes["created"] > 0
+    assert outcomes["unknown"] > 0
+    assert set(outcomes) <= {"created", "unknown"}
+    # Each POST reached the API at most once per name (a 401 or 429 was not processed, so
+    # it was sent again; a lost answer, a 502/503 or a slow answer never was).
+    counted = sim.counters()["requests"]["POST /plutora/api/changes"]
+    processed = sum(n for status, n in counted.items() if status not in ("401", "429", "503"))
+    assert processed <= WORKERS * COPIES

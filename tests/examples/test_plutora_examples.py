@@ -10,6 +10,7 @@ import pytest
 
 from PlutoraLibrary.core import (
     BusinessRuleViolation,
+    CustomFieldRefused,
     PlutoraClient,
     PlutoraTestClient,
     SearchFilter,
@@ -62,3 +63,30 @@ def test_every_page_of_changes_matches_its_schema(plutora: PlutoraClient, plutor
 def test_reads_survive_server_errors(plutora: PlutoraClient, plutora_faults) -> None:  # type: ignore[no-untyped-def]
     plutora_faults.inject("/environments$", status=503, count=2)  # gone when the test ends
     assert plutora.environments()
+
+
+def test_update_a_layer_version_with_a_generic_call(plutora: PlutoraClient) -> None:
+    environment_id = plutora.id_of("environments", "SIT1")  # a name, not a GUID
+    host = plutora.hosts(where("environmentID").equals(environment_id))[0]
+    layer = plutora.call("GET", f"layers/{host['layers'][0]['id']}").json
+    answer = plutora.call("PUT", f"layers/{layer['id']}", json={**layer, "version": "2.4.1"})
+    assert answer.status == 204
+    assert plutora.layer(layer["id"])["version"] == "2.4.1"
+    assert plutora.call("GET", "releases/no-such-id", expected_status=404).status == 404
+
+
+def test_set_custom_fields_by_name(plutora_cleanup: PlutoraClient) -> None:
+    draft = plutora_cleanup.lookup_id("ReleaseStatusType", "Draft")
+    source = plutora_cleanup.releases(
+        where("plutoraReleaseType").equals("Independent")
+        & where("releaseStatusTypeId").equals(draft)
+    )[0]
+    copy = plutora_cleanup.copy_release(
+        source["id"], name="Custom fields by pytest", identifier="PYTEST-FIELDS"
+    )  # deleted when the test ends: plutora_cleanup
+    plutora_cleanup.set_custom_fields(
+        "release", copy["id"], {"Risk Owner": "QA", "Go-live": "2027-01-31"}
+    )
+    assert plutora_cleanup.custom_field("release", copy["id"], "risk owner") == "QA"
+    with pytest.raises(CustomFieldRefused, match="its items: QA, Development"):
+        plutora_cleanup.set_custom_fields("release", copy["id"], {"Risk Owner": "Nobody"})

@@ -50,8 +50,12 @@ def test_the_scale_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> No
     )  # fmt: skip
     figures = json.loads(figures_file.read_text())
     assert figures["sizes"] == [1000, 10000]
-    for entity in ("defects", "releases", "changes"):
-        assert len(figures["ratio_largest_to_smallest"][entity]) == 8
+    searches = {"first", "last", "equals", "within", "sorted", "equals_sorted"}
+    searches |= {"contains_first", "contains_next"}
+    lists = {"filter_first", "filter_next"}  # GET ?filter= (defects have no such list)
+    ratios = figures["ratio_largest_to_smallest"]
+    assert set(ratios["defects"]) == searches
+    assert set(ratios["releases"]) == set(ratios["changes"]) == searches | lists
     assert figures["defects_only"]["bytes_per_defect"] > 0
     text = report.read_text()
     assert "| **ratio 10k/1k** |" in text
@@ -63,7 +67,9 @@ def test_the_scale_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> No
 # About 2 minutes on a quiet 2-core machine; CI's machine ran it 2-3 times slower than a
 # developer's (over 300 s once), so the limit leaves room for that.
 @pytest.mark.timeout(900)
-def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -> None:
+def test_every_benchmark_runs_and_the_report_has_every_section(
+    tmp_path: Path, redis_server_if_any: str | None
+) -> None:
     report = tmp_path / "benchmarks.md"
     subprocess.run(
         [sys.executable, "bench/run_all.py", "--quick", "--output", str(report)],
@@ -78,6 +84,7 @@ def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -
         "## Simulator start-up",
         "## Simulator at scale: search pages at 1k, 10k records",
         "## Core client",
+        "## Generic call",
         "## Schema validation",
         "## Memory while iterating",
     ):
@@ -88,8 +95,13 @@ def test_every_benchmark_runs_and_the_report_has_every_section(tmp_path: Path) -
     assert "unrelated one-test pytest project" in text
     assert "## Shared client-side rate limit" in text
     assert "## Token grants per parallel run" in text
-    # simulator, core, validation, memory, peer, and the start-up table's header
-    assert text.count("| **ratio** |") == 6
+    if redis_server_if_any:
+        assert "## Rate limit shared through Redis: cost per slot, and 4 machines" in text
+    else:
+        assert "## Rate limit shared through Redis\n\nNot measured: redis-server" in text
+    # simulator, core, generic call, validation, memory, peer, Redis (when installed), the
+    # start-up table's
+    assert text.count("| **ratio** |") == (8 if redis_server_if_any else 7)
     # the scale table's header (quick: 10k against 1k)
     assert text.count("| **ratio 10k/1k** |") == 1
     assert text.count("**ratio, same logging**") == 1

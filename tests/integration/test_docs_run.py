@@ -30,10 +30,25 @@ ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 EXAMPLE_URL = "http://127.0.0.1:8080"
 PASSWORD = "Docs-Password-8"
+#: A recording of one answered ``GET /me``, for the examples that read one.
+RECORDING = (
+    '{"format":"plutora-recording","version":1}\\n{"api":"plutora","kind":"api",'
+    '"method":"GET","path":"/me","query":{},"status":200,"response":{"body":"qa@example.com"}}'
+)
 #: What an example needs before it runs: Robot rows (cells separated by four spaces) that set
 #: the variables its rows use. Each generated test starts from a reset simulator.
 TEMP_USER = "Add Simulator User    temp@example.com    ${PASSWORD}"
+_RELEASE_ID = ["${releases} =    Get Releases", "VAR    ${id}    ${releases}[0][id]"]
 PRELUDES: dict[str, list[str]] = {
+    "Call Plutora API": ["${hosts} =    Get Hosts", "VAR    ${id}    ${hosts}[0][layers][0][id]"],
+    "Delete Created Items": [
+        "${drafts} =    Get Releases    `releaseStatusType` Equals `Draft` AND "
+        "`plutoraReleaseType` Equals `Independent`",
+        "Copy Release    ${drafts}[0][id]    name=Docs copy    identifier=DOCS-COPY-1",
+    ],
+    "Get Custom Field": _RELEASE_ID,
+    "Get Custom Fields": _RELEASE_ID,
+    "Set Custom Fields": _RELEASE_ID,
     "Copy Release": [
         "${drafts} =    Get Releases    `releaseStatusType` Equals `Draft` AND "
         "`plutoraReleaseType` Equals `Independent`",
@@ -68,7 +83,14 @@ PRELUDES: dict[str, list[str]] = {
         "${data} =    Get Release    ${id}",
         'Create File    ${CURDIR}/schemas/my-release.json    {"type": "object", "required": ["id"]}',
     ],
-    "Start Plutora Simulator": ["Create File    ${CURDIR}/sim.toml    seed = 7"],
+    "Start Plutora Simulator": [
+        "Create File    ${CURDIR}/sim.toml    seed = 7",
+        f"Create File    ${{CURDIR}}/site.ndjson    {RECORDING}",
+    ],
+    "Recording Should Match Contract": [
+        f"Create File    ${{OUTPUT DIR}}/site.ndjson    {RECORDING}",
+        f"Create File    ${{CURDIR}}/site.ndjson    {RECORDING}",
+    ],
     "Stop Plutora Simulator": ["Start Plutora Simulator"],
     "Unlock Simulator User": [TEMP_USER],
     "Use Plutora User": [

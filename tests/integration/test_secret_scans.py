@@ -148,6 +148,41 @@ def test_plutora_check_shows_no_echoed_secret(tmp_path: Path) -> None:
         assert hits == []
 
 
+def test_recordings_hold_no_secret_echoed_or_issued(tmp_path: Path) -> None:
+    """``plutora record`` while the token server echoes the secrets (refused), then while it
+    logs in and an API answer echoes them (status 500, a body with the secret and the
+    password in text, under secret keys, and URL-encoded): every recording, 0 hits."""
+    with running_plutora_sim(tmp_path, SETTINGS) as urls:
+        _echoing(urls)
+        refused = tmp_path / "refused.ndjson"
+        result = subprocess.run(
+            [sys.executable, "-m", "PlutoraLibrary.cli", "record", str(refused)],
+            env=_environment(urls, tmp_path), capture_output=True, text=True, timeout=120,
+            check=False,
+        )  # fmt: skip
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "is incorrect" in refused.read_text(encoding="utf-8")  # the server's words
+        requests.delete(urls["control_url"] + "/faults", timeout=10)
+        answer = requests.post(
+            urls["control_url"] + "/faults",
+            json={"path": "/plutora/api/releases$", "kind": "status", "status": 500,
+                  "body": {**ECHO, "password": PASSWORD, "token": SECRET}, "count": 1},
+            timeout=10,
+        )  # fmt: skip
+        assert answer.status_code == 201, answer.text
+        echoed = tmp_path / "echoed.ndjson"
+        second = subprocess.run(
+            [sys.executable, "-m", "PlutoraLibrary.cli", "record", str(echoed), "--pseudonymise"],
+            env=_environment(urls, tmp_path), capture_output=True, text=True, timeout=120,
+            check=False,
+        )  # fmt: skip
+        texts = {str(p): p.read_text(encoding="utf-8") for p in (refused, echoed)}
+        texts |= {"stdout": result.stdout + second.stdout, "stderr": result.stderr + second.stderr}
+        assert '"status":500' in texts[str(echoed)], second.stdout + second.stderr
+        assert _hits(texts, _needles(urls)) == []
+        assert USER not in texts[str(echoed)]  # pseudonymised
+
+
 FAILED_LOGINS = """
 import pytest
 from PlutoraLibrary.core import InvalidClient, PlutoraClient
@@ -347,3 +382,70 @@ def test_the_plutora_test_items_and_bulk_updates_leak_into_no_artifact(tmp_path:
         for name, run in (("robot", robot), ("links", links), ("pytest", pytest_run)):
             texts |= {f"{name} stdout": run.stdout, f"{name} stderr": run.stderr}
         assert _hits(texts, [*TEST_NEEDLES, *_needles(urls)]) == []
+
+
+BODY_KEY = "Body-Key-5c2e-q&w"
+# Secret-looking values sent in queries, JSON and forms, read from the environment: Robot's
+# own TRACE lines and assignments show arguments as given (a suite's secrets are Secrets); the
+# scan is of what the library logs and reports.
+GENERIC_SUITE = """*** Settings ***
+Library    PlutoraLibrary
+
+
+*** Test Cases ***
+Generic Calls Of Every Kind
+    ${systems}    Call Plutora API    GET    systems    params={'apiKey': '%{BODY_KEY}'}
+    ${hosts}    Call Plutora API    GET    hosts
+    VAR    ${id}    ${hosts.json}[0][layers][0][id]
+    Call Plutora API    PUT    layers/${id}
+    ...    json={'componentName': 'x', 'version': '1.2.3', 'password': '%{BODY_KEY}'}
+    Call Plutora API    PUT    layers/${id}    data={'client_secret': '%{BODY_KEY}'}
+    ...    expected_status=415
+    Call Plutora API    POST    releases/filter    json={'searchFilters': [], 'token': '%{BODY_KEY}'}
+    Log    ${systems}
+
+A Failing Generic Call
+    Call Plutora API    GET    releases/missing    params={'access_token': '%{BODY_KEY}'}
+"""
+GENERIC_PYTEST = """
+import os
+
+def test_generic_call_fails(plutora):
+    answer = plutora.call("GET", "systems", params={"apiKey": os.environ["BODY_KEY"]})
+    token = plutora.transport.tokens.token()
+    assert answer.status == 404, (answer, token)
+"""
+
+
+def test_generic_calls_leak_no_secret_into_robot_or_pytest_artifacts(tmp_path: Path) -> None:
+    with running_plutora_sim(tmp_path, SETTINGS) as urls:
+        (tmp_path / "suite.robot").write_text(GENERIC_SUITE, encoding="utf-8")
+        out = tmp_path / "out"
+        env = _environment(urls, tmp_path) | {"BODY_KEY": BODY_KEY}
+        result = subprocess.run(
+            [
+                sys.executable, "-m", "robot", "--outputdir", str(out), "--loglevel", "DEBUG",
+                "--listener", f"allure_robotframework:{out / 'allure'}",
+                str(tmp_path / "suite.robot"),
+            ],
+            env=env, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert result.returncode == 1, result.stdout  # the failing call fails, as it should
+        assert "2 tests, 1 passed, 1 failed" in result.stdout, result.stdout
+        texts = _files(out) | {"stdout": result.stdout, "stderr": result.stderr}
+        assert "NotFound" in texts[str(out / "output.xml")]
+        assert "apiKey=***" in texts[str(out / "output.xml")]  # the request line, masked
+        tests = tmp_path / "their_tests"
+        tests.mkdir()
+        (tests / "test_it.py").write_text(GENERIC_PYTEST, encoding="utf-8")
+        run = subprocess.run(
+            [
+                sys.executable, "-m", "pytest", "-l", "--tb=long", "-vv", "--log-level=DEBUG",
+                "-p", "no:cacheprovider", f"--alluredir={tmp_path / 'allure'}", str(tests),
+            ],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert "1 failed" in run.stdout, run.stdout[-3000:]
+        texts |= {"pytest stdout": run.stdout, "pytest stderr": run.stderr}
+        texts |= _files(tmp_path / "allure")
+        assert _hits(texts, [*_needles(urls), BODY_KEY, quote_plus(BODY_KEY)]) == []

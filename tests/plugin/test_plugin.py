@@ -162,7 +162,41 @@ def test_the_example_module_passes_offline_with_plutora_sim(pytester: pytest.Pyt
         test_examples=(ROOT / "tests" / "examples" / "test_plutora_examples.py").read_text()
     )
     result = pytester.runpytest_subprocess("--plutora-sim", "-p", "no:cacheprovider")
-    assert _outcomes(result) == {"passed": 5}, result.stdout.str()[-3000:]
+    assert _outcomes(result) == {"passed": 7}, result.stdout.str()[-3000:]
+
+
+def test_plutora_cleanup_deletes_what_a_test_created_and_warns_of_what_it_could_not(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+from PlutoraLibrary.core import where
+
+def test_creates_and_keeps(plutora):
+    source = plutora.releases(
+        where("plutoraReleaseType").equals("Independent") & where("status").equals("Draft")
+    )[0]
+    plutora.copy_release(source["id"], name="Kept", identifier="KEPT-1")
+
+def test_creates(plutora_cleanup):
+    source = plutora_cleanup.releases(
+        where("plutoraReleaseType").equals("Independent") & where("status").equals("Draft")
+    )[0]
+    plutora_cleanup.copy_release(source["id"], name="Cleaned", identifier="CLEANED-1")
+    layer = plutora_cleanup.hosts()[0]["layers"][0]
+    plutora_cleanup.created.add("/layers/" + layer["id"], "an undeletable layer")
+
+def test_after(plutora):
+    assert plutora.releases(where("identifier").equals("CLEANED-1")) == []
+    assert len(plutora.releases(where("identifier").equals("KEPT-1"))) == 1
+    assert len(plutora.created) == 2  # the earlier test's copy and the undeletable layer
+"""
+    )
+    result = pytester.runpytest_subprocess(
+        "--plutora-sim", "-p", "no:cacheprovider", "-p", "no:randomly"
+    )
+    assert _outcomes(result) == {"passed": 3, "warnings": 1}, result.stdout.str()[-3000:]
+    result.stdout.fnmatch_lines(["*PlutoraCleanupWarning*Could not delete 1*an undeletable layer*"])
 
 
 def test_a_failed_test_shows_its_calls_with_every_attempt(pytester: pytest.Pytester) -> None:
@@ -440,3 +474,69 @@ def test_folder(plutora, plutora_config):
     result = pytester.runpytest_subprocess("--plutora-sim", "-p", "no:cacheprovider")
     assert _outcomes(result) == {"passed": 1}, result.stdout.str()[-3000:]
     assert [path.name for path in temporary.iterdir() if path.name.startswith("plutora")] == []
+
+
+RECORDED_RUN = """
+def test_reads(plutora, plutora_test):
+    assert plutora.current_user()
+    assert plutora.release_page(0, 3).items
+    assert plutora_test.search_defects(page_size=2).items
+"""
+
+
+def test_plutora_record_and_drift_under_xdist(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    pytester.makepyfile(test_one=RECORDED_RUN, test_two=RECORDED_RUN)
+    recording = tmp_path / "run.ndjson"
+    result = pytester.runpytest_subprocess(
+        "--plutora-sim", "-n", "2", "-p", "no:cacheprovider",
+        "--plutora-record", str(recording), "--plutora-drift", str(recording),
+        "--plutora-drift-baseline", str(recording), "--plutora-drift-fail-on", "all",
+    )  # fmt: skip
+    assert result.ret == 0, result.stdout.str()
+    result.stdout.fnmatch_lines(["*Plutora drift*", "*No failing drift*"])
+    lines = recording.read_text(encoding="utf-8").splitlines()
+    assert sum('"format":"plutora-recording"' in line for line in lines) == 1
+    paths = [json.loads(line)["path"] for line in lines[1:]]
+    assert paths.count("/me") == 2  # one per test, from both workers
+    assert paths.count("/defects/search") == 2
+    assert "Sim-Password-1" not in recording.read_text(encoding="utf-8")
+
+
+def test_failing_drift_fails_the_run_and_no_recording_is_a_usage_error(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile("def test_nothing():\n    pass\n")
+    drifted = tmp_path / "drifted.ndjson"
+    drifted.write_text(
+        '{"format":"plutora-recording","version":1}\n'
+        '{"api":"plutora","kind":"api","method":"GET","path":"/me","query":{},"status":418,'
+        '"response":{"body":"x"}}\n',
+        encoding="utf-8",
+    )
+    result = pytester.runpytest_subprocess(
+        "--plutora-drift", str(drifted), "-p", "no:cacheprovider"
+    )
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*FAIL status*418*"])
+    missing = pytester.runpytest_subprocess("--plutora-drift", str(tmp_path / "none.ndjson"))
+    assert missing.ret == pytest.ExitCode.USAGE_ERROR
+    missing.stdout.fnmatch_lines(["*--plutora-drift: Cannot read the recording*"])
+
+
+def test_plutora_read_only_refuses_writes_before_sending(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+from PlutoraLibrary.core import ReadOnlyRefused
+
+def test_reads_only(plutora):
+    layer = plutora.hosts()[0]["layers"][0]
+    with pytest.raises(ReadOnlyRefused, match="PLUTORA_READ_ONLY"):
+        plutora.call("PUT", "layers/" + layer["id"], json=layer)
+    assert plutora.search_releases().items
+"""
+    )
+    result = pytester.runpytest_subprocess(
+        "--plutora-sim", "--plutora-read-only=true", "-p", "no:cacheprovider"
+    )
+    assert _outcomes(result) == {"passed": 1}, result.stdout.str()[-3000:]

@@ -52,7 +52,9 @@ def _samples(folder: Path) -> dict[str, Any]:
             values[name] = "au"
         elif setting.kind == "url":
             values[name] = f"https://{name.replace('_', '-')}.example.com/x"
-        elif setting.kind == "folder":
+        elif setting.kind == "store":
+            values[name] = f"redis://{name.replace('_', '-')}.example.com:6379/2"
+        elif setting.kind in ("folder", "file"):
             values[name] = str(folder / name)
         else:
             values[name] = f"Sample-{name}-1"
@@ -105,6 +107,8 @@ def test_every_setting_has_a_documented_unique_variable() -> None:
         assert setting.doc.endswith("."), setting.name
         assert setting.kind in {
             "text", "secret", "url", "choice", "seconds", "count", "bool", "tls", "folder",
+            "file",
+            "store",
         }  # fmt: skip
 
 
@@ -289,10 +293,20 @@ def _bad_values(setting: Setting) -> st.SearchStrategy[str]:
         return words.filter(lambda w: w not in setting.choices)
     if setting.kind == "url":
         return st.one_of(words, words.map(lambda w: f"ftp://{w}.example.com"), st.just("https://"))
+    if setting.kind == "store":
+        return st.one_of(
+            words,
+            words.map(lambda w: f"https://{w}.example.com"),
+            words.map(lambda w: f"redis://{w}.example.com:port/0"),
+            words.map(lambda w: f"redis://{w}.example.com/db{w}"),
+            st.just("redis://"),
+        )
     if setting.kind == "tls":
         return words.map(lambda w: f"/no/such/ca-{w}.pem")
     if setting.kind == "folder":
         return st.just("/etc/hostname/below-a-file")
+    if setting.kind == "file":
+        return st.sampled_from(["/no/such/folder/site.ndjson", "/etc", "   "])
     return st.just("   ")  # text and secrets: blank
 
 

@@ -30,7 +30,7 @@ WRITABLE = contract.writable("plutora", "Change")
 STAKEHOLDER_FIELDS = contract.properties("plutora", "ChangeStakeholder")
 SYSTEM_FIELDS = contract.properties("plutora", "ChangeSystem")
 DELIVERY_RELEASE_FIELDS = contract.properties("plutora", "ChangeDeliveryRelease")
-CUSTOM_FIELD_FIELDS = contract.properties("plutora", "AdditionalInformation")
+CUSTOM_FIELD_FIELDS = contract.writable("plutora", "AdditionalInformation")
 #: Every field of a stored change: the contract's, with the display names as ``classic``.
 CHANGE_FIELDS = tuple(
     name for name in contract.properties("plutora", "Change") if name not in NAMED

@@ -23,7 +23,7 @@ RELEASES = entity(
     {"status": "releaseStatusType", "type": "releaseType", "riskLevel": "releaseRiskLevel"},
 )
 #: The fields of a custom field's value (``additionalInformation`` items).
-CUSTOM_FIELDS = contract.properties("plutora", "AdditionalInformation")
+CUSTOM_FIELDS = contract.writable("plutora", "AdditionalInformation")
 #: The fields (and short names) whose Equals and IsWithin searches read an index.
 INDEXED = ("releaseStatusType", "status", "plutoraReleaseType", "releaseType", "type")
 PROJECT_TYPES = {"Enterprise": "None", "Integrated": "IsProject"}

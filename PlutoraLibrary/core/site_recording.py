@@ -1,0 +1,137 @@
+"""``plutora record FILE``: a read-only smoke run of a site, every exchange recorded.
+
+It logs in, calls ``/me``, reads one page of each readable entity of both APIs, one record
+of each by id, every lookup type's values, and so the custom-field definitions the records
+carry (``additionalInformation``, a defect's ``Fields``). Nothing is created or changed: it
+sends GETs, and Plutora Test's defect search (a POST that only reads: the API has no other
+way to list defects). Answers are not validated while recording: the shape is what
+``plutora drift`` judges.
+
+Example::
+
+    results = record_site(PlutoraConfig.from_env(), "site.ndjson")
+    print(table(results))    # the check table, a line per read
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from .check import CheckResult, _id_of, _run
+from .config import PlutoraConfig, Product
+from .errors import ConfigurationError
+from .plutora import PlutoraClient
+from .recording import Recorder, recording
+from .test_management import PlutoraTestClient
+
+#: Records per page read of each entity.
+PAGE_SIZE = 25
+
+
+def recording_config(config: PlutoraConfig) -> PlutoraConfig:
+    """The configuration the smoke run uses: ``config`` read-only (anything but a read or a
+    search is refused before it is sent, whatever the settings say), without validation
+    (drift judges the shape) and without ``record`` (the run records through its own
+    recorder).
+
+    Example: ``recording_config(PlutoraConfig.from_env()).read_only`` → ``True``
+    """
+    return replace(config, validate_responses=False, record=None, read_only=True)
+
+
+def _first_id(records: Any, key: str = "id") -> str | None:
+    if isinstance(records, list) and records and isinstance(records[0], dict):
+        return _id_of(records[0], key)
+    return None
+
+
+def _by_id(
+    product: str,
+    name: str,
+    records: Any,
+    read: Callable[[str], Any],
+    results: list[CheckResult],
+    key: str = "id",
+) -> Any:
+    if not records:
+        return None
+    return _run(product, name, lambda: [read(str(_first_id(records, key)))], results)
+
+
+def _page_of(client: PlutoraClient, entity: str, schema: str) -> Callable[[], Any]:
+    """The read of the first page of ``entity``."""
+    return lambda: client._page(entity, schema, None, 0, PAGE_SIZE).items
+
+
+def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
+    name = Product.PLUTORA.label
+    if _run(name, "token and /me", client.current_user, results) is None:
+        return
+    for entity, schema, read in (
+        ("releases", "release-list-item", client.release),
+        ("changes", "change", client.change),
+        ("environments", "environment-list-item", client.environment),
+        ("hosts", "host", client.host),
+        ("organizations", "organization", client.organization),
+        ("systems", "system", client.system),
+    ):
+        page = _run(
+            name, f"{entity} (page of {PAGE_SIZE})", _page_of(client, entity, schema), results
+        )
+        found = _by_id(name, f"{entity[:-1]} by id", page, read, results)
+        if entity == "hosts" and found:
+            layers = found[0].get("layers") if isinstance(found[0], dict) else None
+            _by_id(name, "layer by id", layers, client.layer, results)
+    types = _run(name, "lookup fields", client.lookup_types, results)
+    for lookup in types or ():
+        kind = lookup.get("name") if isinstance(lookup, dict) else None
+        if isinstance(kind, str) and kind:
+            _run(name, f"lookup {kind}", partial(client.lookup, kind), results)
+
+
+def _record_plutora_test(client: PlutoraTestClient, results: list[CheckResult]) -> None:
+    name = Product.PLUTORA_TEST.label
+    if _run(name, "token and /me", client.current_user, results) is None:
+        return
+    defects = _run(
+        name,
+        f"defects (search, {PAGE_SIZE})",
+        lambda: client.search_defects(page_size=PAGE_SIZE).items,
+        results,
+    )
+    _by_id(name, "defect by id", defects, client.defect, results, "Id")
+    _by_id(name, "defect by display id", defects, client.defect_by_display_id, results, "DisplayId")
+
+
+def record_site(
+    config: PlutoraConfig, path: str | Path, pseudonymise: bool = False
+) -> tuple[list[CheckResult], Recorder]:
+    """Read every configured product's site once, recording each exchange into ``path``.
+
+    Returns the table's results (as ``plutora check``'s) and the recorder (``written``: the
+    exchanges written). Raises :class:`ConfigurationError` when no product is configured.
+
+    Example: ``results, recorder = record_site(config, "site.ndjson", pseudonymise=True)``
+    """
+    if not config.plutora.configured and not config.plutora_test.configured:
+        problems: list[str] = []
+        for product in (config.plutora, config.plutora_test):
+            try:
+                product.require_credentials()
+            except ConfigurationError as error:
+                problems.extend(error.problems)
+        raise ConfigurationError(["Nothing to record: neither product is configured.", *problems])
+    config = recording_config(config)
+    results: list[CheckResult] = []
+    with recording(config, path, pseudonymise) as recorder:
+        if config.plutora.configured:
+            with PlutoraClient(config) as plutora:
+                _record_plutora(plutora, results)
+        if config.plutora_test.configured:
+            with PlutoraTestClient(config) as plutora_test:
+                _record_plutora_test(plutora_test, results)
+    return results, recorder
