@@ -101,6 +101,12 @@ class AllureObserver(CallObserver):
                 for event in events:
                     _sub_step(event.label(), _attempt_failure(event, event is last, error))
             _attach_request(call)
+            for part in call.request_files:  # a log file sent with the call: masked, whole
+                _attach(
+                    part.text or f"{part.title()}: not shown",
+                    part.title(),
+                    AttachmentType.TEXT,
+                )
             attempts = call.attempts
             if attempts and attempts[-1].response_body:
                 _attach_body(f"response {attempts[-1].status}", attempts[-1], call.body_limit)

@@ -15,15 +15,19 @@ from .core.config import SECRET_NAMES
 from .core.settings import SETTINGS, Setting
 from .keywords.api_calls import ApiCallKeywords
 from .keywords.auth import AuthKeywords, reveal_secret
+from .keywords.change_writes import ChangeWriteKeywords
 from .keywords.context import PlutoraContext, Undone
 from .keywords.defects import DefectKeywords
+from .keywords.deploys import DeployKeywords
 from .keywords.environments import EnvironmentKeywords
 from .keywords.links import RobotItemLinks
+from .keywords.release_systems import ReleaseSystemKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
 from .keywords.scopes import GLOBAL, TEST, suite_owner
 from .keywords.simulator import SimulatorKeywords
+from .keywords.tecrs import TecrKeywords
 from .keywords.test_items import TestManagementKeywords
 
 _IMPORT = "the PlutoraLibrary import"
@@ -156,6 +160,10 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 SimulatorKeywords(self.context),
                 TestManagementKeywords(self.context),
                 ApiCallKeywords(self.context),
+                DeployKeywords(self.context),
+                ReleaseSystemKeywords(self.context),
+                TecrKeywords(self.context),
+                ChangeWriteKeywords(self.context),
                 self,
             ]
         )

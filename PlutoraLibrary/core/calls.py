@@ -44,7 +44,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import PlutoraError, SchemaMismatch, TransportError
-from .reporting import SECRETS, mask_body, mask_body_cut, mask_headers, mask_url, truncate
+from .reporting import (
+    SECRETS,
+    Part,
+    mask_body,
+    mask_body_cut,
+    mask_headers,
+    mask_url,
+    multipart_parts,
+    truncate,
+)
 
 log = logging.getLogger("PlutoraLibrary.http")
 
@@ -178,6 +187,9 @@ class CallRecord:
     #: The request body's whole length when ``request_body`` is only its start (else None).
     request_size: int | None = None
     request_type: str = ""
+    #: The files of a multipart request, each masked whole (the Allure observer attaches
+    #: them: a health check's log file). Example: ``[p.title() for p in call.request_files]``.
+    request_files: list[Part] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     outcome: Outcome | None = None
     #: The exception's class name and (masked) message, for any outcome but success.
@@ -271,6 +283,10 @@ class CallRecord:
         self.request_headers = mask_headers(headers or {})
         self.request_type = content_type or ""
         self.request_body, self.request_size = self._masked(body, content_type)
+        kind = (content_type or "").split(";")[0].strip().lower()
+        if kind == "multipart/form-data" and body and self.detail > Detail.NONE:
+            parts = multipart_parts(body, content_type or "")
+            self.request_files = [part for part in parts if part.filename is not None]
 
     def answered(
         self,

@@ -60,9 +60,18 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     page = _run(name, "releases (page of 5)", lambda: client.release_page(0, 5).items, results)
     if page:
         _run(name, "release by id", lambda: [client.release(_id_of(page[0], "id"))], results)
+        first = _id_of(page[0], "id")
+        _run(name, "release systems", lambda: client.release_systems(first), results)
     _run(name, "changes (search, 5)", lambda: client.search_changes(page_size=5).items, results)
-    _run(name, "environments", client.environments, results)
+    environments = _run(name, "environments", client.environments, results)
+    if environments:
+        first = _id_of(environments[0], "id")
+        _run(name, "environment health", lambda: client.current_health([first]), results)
     _run(name, "hosts", client.hosts, results)
+    tecrs = _run(name, "TECRs (search, 5)", lambda: client.search_tecrs(page_size=5).items, results)
+    if tecrs:
+        tecr = _id_of(tecrs[0], "id")
+        _run(name, "TECR linked changes", lambda: client.tecr_linked_changes(tecr), results)
     _run(name, "lookup fields", client.lookup_types, results)
     _run(name, "release statuses", lambda: client.lookup("ReleaseStatusType"), results)
     _run(name, "organizations", client.organizations, results)

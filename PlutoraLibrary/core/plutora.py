@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from .. import contract
+from . import change_writes as _change_writes
 from . import custom_fields as _custom_fields
+from . import deploys as _deploys
 from . import names as _names
+from . import release_systems as _release_systems
+from . import tecrs as _tecrs
 from .client import ApiClient, path_segment
 from .config import Product
 from .errors import BusinessRuleViolation, OutcomeUnknown, PlutoraError, hide_library_frames
@@ -378,3 +383,303 @@ class PlutoraClient(ApiClient):
         Example: ``client.set_custom_fields("release", release_id, {"Risk Owner": "QA"})``
         """
         return _custom_fields.set_custom_fields(self, entity, record_id, values)
+
+    # -- CI deploys: environments, hosts, health checks ----------------------------------------
+
+    def create_environment(self, fields: Mapping[str, Any]) -> Record:
+        """Create an environment (``POST /environments``, 201); returns it with its ``id``.
+
+        ``fields`` in any case (``Name`` or ``name``); ``name``, ``usageWorkItemId`` and
+        ``environmentStatusId`` are required (ids of ``UsedForWorkItem`` and
+        ``EnvironmentStatus`` values: :meth:`lookup_id`). A field an environment does not have
+        fails before sending. Sent once: a lost answer is recovered by looking the name up.
+
+        Example::
+
+            sit = client.create_environment({
+                "name": "SIT9",
+                "usageWorkItemId": client.lookup_id("UsedForWorkItem", "Dev"),
+                "environmentStatusId": client.lookup_id("EnvironmentStatus", "Active"),
+            })
+        """
+        return _deploys.create_environment(self, fields)
+
+    def update_environment(
+        self, environment_id: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Replace an environment's fields (``PUT /environments/{id}``, 204): send the whole
+        environment as read, changed (its hosts are ignored). Returns None, or with
+        ``verify=True`` the environment read back, each field sent compared
+        (:class:`ChangeNotPersisted` otherwise).
+
+        Example: ``client.update_environment(env["id"], {**env, "url": "https://x"}, verify=True)``
+        """
+        return _deploys.update_environment(self, environment_id, fields, verify)
+
+    def delete_environment(self, environment_id: str) -> None:
+        """Delete an environment with its hosts and layers (``DELETE /environments/{id}``);
+        refused while an open TECR points at it (:class:`BusinessRuleViolation`).
+
+        Example: ``client.delete_environment(sit["id"])``
+        """
+        _deploys.delete_environment(self, environment_id)
+
+    def create_host(self, fields: Mapping[str, Any]) -> Record:
+        """Create a host in an environment (``POST /hosts``, 201): ``name`` and
+        ``environmentID``. Sent once: a lost answer is recovered from the environment's hosts.
+
+        Example: ``host = client.create_host({"name": "web-1", "environmentID": sit["id"]})``
+        """
+        return _deploys.create_host(self, fields)
+
+    def update_host(
+        self, host_id: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Rename a host (``PUT /hosts/{id}``, 204); it stays in its environment. Returns
+        None, or with ``verify=True`` the host read back.
+
+        Example: ``client.update_host(host["id"], {**host, "name": "web-01"}, verify=True)``
+        """
+        return _deploys.update_host(self, host_id, fields, verify)
+
+    def delete_host(self, host_id: str) -> None:
+        """Delete a host with its layers (``DELETE /hosts/{id}``).
+
+        Example: ``client.delete_host(host["id"])``
+        """
+        _deploys.delete_host(self, host_id)
+
+    def record_health_check(
+        self,
+        environment_id: str,
+        health: int | str,
+        test_name: str,
+        log_file: str | Path | bytes | tuple[str, bytes] | None = None,
+    ) -> Record:
+        """Post an environment health check (``POST /environmentHealthCheck``, multipart):
+        ``health`` 0-3 or its name (Unknown, Online, Offline, Issue), the test's name and
+        optionally its log file (a path, bytes or ``(name, content)``; UTF-8 text, at most 1
+        MiB). The log is masked like any body in logs and attached to Allure. Sent once: a
+        lost answer is recovered from the environment's current status.
+
+        Example: ``client.record_health_check(sit["id"], "Online", "smoke", log_file="smoke.log")``
+        """
+        return _deploys.record_health_check(self, environment_id, health, test_name, log_file)
+
+    def health_history(self, environment_ids: Iterable[str]) -> list[Record]:
+        """Every health check of the environments, newest first
+        (``POST /environmentHealthCheck/FullHistory``).
+
+        Example: ``client.health_history([sit["id"]])[0]["testName"]``
+        """
+        return _deploys.health_history(self, list(environment_ids))
+
+    def current_health(self, environment_ids: Iterable[str]) -> list[Record]:
+        """The current health of the environments: the latest check per test name of the
+        last 7 days (``POST /environmentHealthCheck/CurrentStatus``).
+
+        Example: ``{c["testName"]: c["healthName"] for c in client.current_health([sit["id"]])}``
+        """
+        return _deploys.current_health(self, list(environment_ids))
+
+    # -- release systems: deployment status and dates -------------------------------------------
+
+    def release_systems(self, release_id: str) -> list[Record]:
+        """The systems of a release with their role, deployment status (``NotStarted``,
+        ``Completed``, ``RollbackPending``, ``Rejected``) and deployment dates.
+
+        Example: ``{s["system"]: s["deploymentStatus"] for s in client.release_systems(rid)}``
+        """
+        return _release_systems.release_systems(self, release_id)
+
+    def add_release_system(
+        self,
+        release_id: str,
+        system_id: str,
+        role: str = "Impact",
+        dependency_type_id: str | None = None,
+    ) -> Record:
+        """Add a system to a release (``POST /releases/{id}/systems``, 201): ``role`` Impact
+        or Dependency (with a ``SystemRoleDependencyType`` value's id). Sent once: a lost
+        answer is recovered from the release's systems.
+
+        Example: ``client.add_release_system(rid, client.id_of("systems", "Billing"))``
+        """
+        return _release_systems.add_release_system(
+            self, release_id, system_id, role, dependency_type_id
+        )
+
+    def remove_release_system(self, release_id: str, system_id: str) -> None:
+        """Take a system out of a release, with its deployment dates.
+
+        Example: ``client.remove_release_system(rid, system_id)``
+        """
+        _release_systems.remove_release_system(self, release_id, system_id)
+
+    def set_deployment_status(
+        self, release_id: str, system_id: str, status: str, verify: bool = False
+    ) -> Record | None:
+        """Set a release system's deployment status to ``Completed``, ``RollbackPending`` or
+        ``Rejected`` (``PUT /releases/{id}/systems/{systemId}``, 204). A move the contract
+        does not allow from the current status (RollbackPending before Completed) fails
+        before sending (:class:`BusinessRuleViolation`, naming the moves there are); the
+        server also wants a deployment date before Completed. Returns None, or with
+        ``verify=True`` the release system read back.
+
+        Example: ``client.set_deployment_status(rid, system_id, "Completed", verify=True)``
+        """
+        return _release_systems.set_deployment_status(self, release_id, system_id, status, verify)
+
+    def deployment_dates(self, release_id: str, system_id: str) -> list[Record]:
+        """A release system's deployment dates, in start order.
+
+        Example: ``client.deployment_dates(rid, system_id)[0]["startDate"]``
+        """
+        return _release_systems.deployment_dates(self, release_id, system_id)
+
+    def add_deployment_date(
+        self,
+        release_id: str,
+        system_id: str,
+        start: str,
+        end: str,
+        environment_id: str | None = None,
+        description: str | None = None,
+    ) -> Record:
+        """Add a deployment window to a release system (201); ``start`` and ``end`` as ISO
+        8601 (a date alone is midnight), the end not before the start.
+
+        Example: ``client.add_deployment_date(rid, sid, "2026-03-01T10:00", "2026-03-01T12:00")``
+        """
+        fields: dict[str, Any] = {"startDate": start, "endDate": end}
+        if environment_id is not None:
+            fields["environmentId"] = environment_id
+        if description is not None:
+            fields["description"] = description
+        return _release_systems.add_deployment_date(self, release_id, system_id, fields)
+
+    def update_deployment_date(
+        self,
+        release_id: str,
+        system_id: str,
+        date_id: str,
+        fields: Mapping[str, Any],
+        verify: bool = False,
+    ) -> Record | None:
+        """Replace a deployment date's fields (the date as read, changed; 204). Returns None,
+        or with ``verify=True`` the date read back.
+
+        Example: ``client.update_deployment_date(r, s, d["id"], {**d, "endDate": "2026-03-09"})``
+        """
+        return _release_systems.update_deployment_date(
+            self, release_id, system_id, date_id, dict(fields), verify
+        )
+
+    def delete_deployment_date(self, release_id: str, system_id: str, date_id: str) -> None:
+        """Delete a deployment date.
+
+        Example: ``client.delete_deployment_date(rid, sid, date["id"])``
+        """
+        _release_systems.delete_deployment_date(self, release_id, system_id, date_id)
+
+    # -- TECRs: status moves and linked changes ---------------------------------------------------
+
+    def tecrs(self) -> list[Record]:
+        """Every TECR (test environment change request): ``id``, ``name``, ``crStatus``,
+        ``crStatusId``, ``crType``, ``environmentId``, ``description``.
+
+        Example: ``[t for t in client.tecrs() if t["crStatus"] == "Approved"]``
+        """
+        return _tecrs.tecrs(self)
+
+    def tecr(self, tecr_id: str) -> Record:
+        """One TECR. Example: ``client.tecr(tecr_id)["crStatus"]``."""
+        return _tecrs.tecr(self, tecr_id)
+
+    def search_tecrs(
+        self,
+        filters: Iterable[SearchFilter] = (),
+        page: int = 0,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
+    ) -> Page:
+        """``POST /TECRs/filter``: filters ANDed, sorted by those with a direction.
+
+        Example: ``client.search_tecrs([SearchFilter("crStatus", "Equals", "Approved")]).items``
+        """
+        return _tecrs.search_tecrs(self, filters, page, page_size, limit)
+
+    def tecr_linked_changes(self, tecr_id: str) -> list[Record]:
+        """The changes a TECR is linked to (``GET /TECRs/{id}/LinkedChanges``).
+
+        Example: ``[c["changeId"] for c in client.tecr_linked_changes(tecr_id)]``
+        """
+        return _tecrs.linked_changes(self, tecr_id)
+
+    def set_tecr_status(
+        self, tecr_id: str, status: str, verify: bool = False, user_id: str | None = None
+    ) -> Record | None:
+        """Move a TECR to another status (``PUT /TECRs/{id}``, 204): Draft, Submitted,
+        Approved, Rejected or Completed, as the contract's moves allow (Draft → Submitted →
+        Approved → Completed; Submitted or Approved → Rejected; back to Draft from Submitted or
+        Rejected). Another move fails before sending (:class:`BusinessRuleViolation` naming
+        the moves there are). ``user_id``: the user making the change. Returns None, or with
+        ``verify=True`` the TECR read back.
+
+        Example: ``client.set_tecr_status(tecr_id, "Completed", verify=True)``
+        """
+        return _tecrs.set_tecr_status(self, tecr_id, status, verify, user_id)
+
+    # -- changes: raise, change, delete, link to a release -------------------------------------
+
+    def create_change(self, fields: Mapping[str, Any], form: bool = False) -> Record:
+        """Raise a change (``POST /changes``, 201) from its fields (any case): ``name``,
+        ``changeStatusId``, ``changePriorityId`` and ``changeTypeId`` are required (lookup
+        ids: :meth:`lookup_id`). ``form=True`` sends a form, as the vendor's scripts do
+        (``systems[0][systemId]=…``). A field a change does not have fails before sending.
+        Sent once: a lost answer is recovered when exactly one change has the name.
+
+        Example::
+
+            change = client.create_change({
+                "name": "Fix login",
+                "changeStatusId": client.lookup_id("ChangeStatus", "New"),
+                "changePriorityId": client.lookup_id("ChangePriority", "High"),
+                "changeTypeId": client.lookup_id("ChangeType", "Defect Fix"),
+            })
+        """
+        return _change_writes.create_change(self, fields, form)
+
+    def update_change(
+        self, change_id: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Replace a change's fields (``PUT /changes/{id}``): send the change as read,
+        changed. Returns None, or with ``verify=True`` the change read back, each field sent
+        compared.
+
+        Example: ``client.update_change(c["id"], {**c, "description": "Done"}, verify=True)``
+        """
+        return _change_writes.update_change(self, change_id, fields, verify)
+
+    def delete_change(self, change_id: str) -> None:
+        """Delete a change. Example: ``client.delete_change(change["id"])``."""
+        _change_writes.delete_change(self, change_id)
+
+    def link_change_to_release(
+        self,
+        change_id: str,
+        release_id: str,
+        target: bool = True,
+        actual: bool = False,
+        verify: bool = False,
+    ) -> Record | None:
+        """Say which release a change is delivered in (``PUT
+        /changes/{id}/deliveryReleases/{releaseId}``, 204): ``target`` (the planned release)
+        and ``actual`` (the release it was delivered in). Returns None, or with
+        ``verify=True`` the change read back.
+
+        Example: ``client.link_change_to_release(change["id"], release["id"], verify=True)``
+        """
+        return _change_writes.link_change_to_release(
+            self, change_id, release_id, target, actual, verify
+        )

@@ -11,6 +11,9 @@ import json
 import re
 import threading
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from email import policy
+from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -116,8 +119,8 @@ def mask_body(body: bytes | str | None, content_type: str | None) -> str:
     if body is None or body == b"" or body == "":
         return ""
     kind = (content_type or "").split(";")[0].strip().lower()
-    if kind == "multipart/form-data":  # files: named, never shown (a form field may be secret)
-        return f"(a multipart/form-data body of {len(body)} bytes, not shown)"
+    if kind == "multipart/form-data":  # part by part, each masked as its own type
+        return render_parts(multipart_parts(body, content_type or ""), len(body))
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     if "json" in kind or text[:1] in '[{"':
         if _reads_as_written(text):
@@ -145,7 +148,8 @@ def mask_body_cut(
     if body is None or body == b"" or body == "":
         return "", None
     if (content_type or "").split(";")[0].strip().lower() == "multipart/form-data":
-        return mask_body(body, content_type), None
+        whole = mask_body(body, content_type)
+        return (whole[:limit], len(whole)) if len(whole) > limit else (whole, None)
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     if len(text) <= limit:
         return mask_body(text, content_type), None
@@ -168,6 +172,109 @@ def mask_body_cut(
     if kind == "application/x-www-form-urlencoded":
         return mask_form(text)[:limit], len(text)
     return _scrub_start(text, limit), len(text)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a ``multipart/form-data`` body, masked: its field ``name``, the file's
+    name (None for a plain field), its media type, its ``size`` in bytes and its content as
+    masked text (None when it is not shown: a file that does not declare itself text, JSON
+    or a form, or one that does not decode).
+
+    Example: ``Part("logFile", "deploy.log", "text/plain", 12, "build 42 ok\n")``
+    """
+
+    name: str
+    filename: str | None
+    media_type: str
+    size: int
+    text: str | None
+
+    def title(self) -> str:
+        """``logFile (file deploy.log, text/plain, 12 bytes)`` or ``health``."""
+        if self.filename is None:
+            return self.name
+        return f"{self.name} (file {self.filename}, {self.media_type}, {self.size} bytes)"
+
+
+def multipart_parts(body: bytes | str, content_type: str) -> list[Part]:
+    """The parts of a ``multipart/form-data`` body, each masked as a body of its own type
+    (JSON value by value, a form field by field, text by the known secrets and by
+    ``password=…``-style assignments); a field under a secret-looking name is masked whole; a
+    file is shown only when its part declares it text, JSON or a form. Parsed with the
+    standard library's e-mail parser (RFC 7578 parts are MIME parts). Nothing when the body
+    cannot be read as multipart.
+
+    Example: ``[p.title() for p in multipart_parts(body, "multipart/form-data; boundary=…")]``
+    """
+    raw = body.encode("utf-8") if isinstance(body, str) else body
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
+    try:
+        message = BytesParser(policy=policy.HTTP).parsebytes(head + raw)
+    except (ValueError, TypeError, LookupError):  # pragma: no cover - the parser is lenient
+        return []
+    if not message.is_multipart():
+        return []
+    parts = []
+    for part in message.iter_parts():
+        name = str(part.get_param("name", "", header="content-disposition") or "")
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
+        declared = part.get("Content-Type") is not None
+        media = part.get_content_type() if declared else "text/plain"
+        filename = part.get_filename()
+        if filename is not None and not declared:
+            media = "application/octet-stream"  # what a part without a type is taken to be
+        text: str | None
+        if SECRET_KEY.search(name) and content:
+            text = MASK
+        elif filename is not None and not (declared and media in _SHOWN_FILES):
+            text = None  # a file that does not say it is text (a report, an archive)
+        else:
+            try:
+                decoded = content.decode(part.get_content_charset() or "utf-8")
+            except (UnicodeDecodeError, LookupError):
+                text = None
+            else:
+                text = mask_text_assignments(mask_body(decoded, media)) if decoded else ""
+        parts.append(Part(name, filename, media, len(content), text))
+    return parts
+
+
+#: The file parts shown (masked): those that say they are text, JSON or a form.
+_SHOWN_FILES = frozenset({"text/plain", "application/json", "application/x-www-form-urlencoded"})
+_ASSIGNMENT = re.compile(
+    r"(?i)\b(password|passwd|pwd|secret|client_secret|token|access_token|refresh_token"
+    r"|api[-_]?key|authorization)\b(\s*[:=]\s*)(['\"]?)([^\s'\"&,;]+)"
+)
+
+
+def mask_text_assignments(text: str) -> str:
+    """``text`` (a log, say) with the value of every ``password=…``, ``token: …`` or
+    ``api_key=…`` replaced by ``***``, besides the known secrets.
+
+    Example: ``mask_text_assignments("login password=hunter2 ok")`` → ``'login password=*** ok'``
+    """
+    return _ASSIGNMENT.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{MASK}", text)
+
+
+def render_parts(parts: list[Part], size: int) -> str:
+    """Masked multipart parts as a log shows them: one ``name: value`` line per field, a
+    file's title and its text below it (or that it is not text).
+
+    Example: ``render_parts(multipart_parts(body, content_type), len(body))``
+    """
+    if not parts:
+        return f"(a multipart/form-data body of {size} bytes that could not be read, not shown)"
+    lines = []
+    for part in parts:
+        if part.filename is None and part.text is not None and "\n" not in part.text:
+            lines.append(f"{part.name}: {part.text}")
+        elif part.text is None:
+            lines.append(f"{part.title()}: not shown")
+        else:
+            lines.append(f"{part.title()}:\n{part.text}")
+    return "\n".join(lines)
 
 
 def _scrub_start(text: str, limit: int) -> str:

@@ -67,6 +67,11 @@ def _page_of(client: PlutoraClient, entity: str, schema: str) -> Callable[[], An
     return lambda: client._page(entity, schema, None, 0, PAGE_SIZE).items
 
 
+def _json_of(client: PlutoraClient, path: str) -> Any:
+    """The answer of ``GET path`` through the generic call."""
+    return client.call("GET", path).json
+
+
 def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     name = Product.PLUTORA.label
     if _run(name, "token and /me", client.current_user, results) is None:
@@ -86,6 +91,15 @@ def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
         if entity == "hosts" and found:
             layers = found[0].get("layers") if isinstance(found[0], dict) else None
             _by_id(name, "layer by id", layers, client.layer, results)
+        if entity in ("releases", "changes", "environments", "systems"):
+            # The custom-field definitions (data types, list items) of one record of each
+            fields = partial(client.custom_fields, entity[:-1])
+            _by_id(name, f"{entity[:-1]} custom fields", page, fields, results)
+    tecrs = _run(name, "TECRs", client.tecrs, results)
+    _by_id(name, "TECR by id", tecrs, client.tecr, results)
+    _by_id(name, "TECR custom fields", tecrs, partial(client.custom_fields, "tecr"), results)
+    for path in ("TEBRs", "users"):  # no named method: read as a user would, any call
+        _run(name, path, partial(_json_of, client, path), results)
     types = _run(name, "lookup fields", client.lookup_types, results)
     for lookup in types or ():
         kind = lookup.get("name") if isinstance(lookup, dict) else None

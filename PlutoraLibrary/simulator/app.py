@@ -34,6 +34,7 @@ from aiohttp import web
 from . import control, plutora_api, plutora_test_api, swagger
 from .backends import Fault, Invalid, NotFound, RulesBroken, TokenGrant
 from .config import Product
+from .multipart import MultipartError, UploadedFile, parse_multipart
 from .protocol import DENIED, NO_BODY, RATE_LIMITED, ApiError, Call, Handler, Reply
 from .query import QueryError, UnknownField
 from .routing import Route, Router, Server, api_router
@@ -58,6 +59,7 @@ _REASONS = {
     503: "Service Unavailable",
     504: "Gateway Timeout",
 }
+_MULTIPART = "multipart/form-data"
 STATE_KEY: web.AppKey[SimulatorState] = web.AppKey("state", SimulatorState)
 #: How deeply a JSON or form body may nest, as ASP.NET Web API's formatters allow (MaxDepth
 #: 256); deeper bodies answer the usual 400 instead of exhausting the parser's recursion.
@@ -570,7 +572,18 @@ class Simulation:
         validator = route.validator
         if validator is None:
             return body, None
-        body, problems = validator.bind(body, form=is_form(request.headers.get("Content-Type")))
+        # A multipart form binds as a form; its files are no JSON values: bound apart.
+        files = (
+            {k: v for k, v in body.items() if isinstance(v, UploadedFile)}
+            if isinstance(body, dict)
+            else {}
+        )
+        if files:
+            body = {k: v for k, v in body.items() if k not in files}
+        form = is_form(request.headers.get("Content-Type")) or request.content_type == _MULTIPART
+        body, problems = validator.bind(body, form=form)
+        if files and isinstance(body, dict):
+            body = {**body, **files}
         if not problems:
             return body, None
         if not spec.merge or validator.root_key in problems:
@@ -597,6 +610,11 @@ class Simulation:
             except UnicodeDecodeError:
                 raise self._bad_body(product, "The form body is not valid UTF-8.") from None
             except BodyTooDeep as error:
+                raise self._bad_body(product, str(error)) from None
+        if media in taken and media == _MULTIPART:
+            try:
+                return parse_multipart(raw, request.headers.get("Content-Type", ""))
+            except MultipartError as error:
                 raise self._bad_body(product, str(error)) from None
         if media in taken and (media.endswith("/json") or media.endswith("+json")):
             try:

@@ -12,10 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from .backends import Invalid, ModelState, NotFound, RulesBroken
+from .backends.change_links import link_delivery_release
 from .backends.changes import NAMED
 from .backends.environments import LIST_ITEM_SOURCES
-from .backends.records import Records
+from .backends.health_checks import LogFile
+from .backends.records import Records, reference
 from .index import Matches
+from .multipart import UploadedFile
 from .parameters import WholeNumber, body_property, query_parameter
 from .protocol import NO_BODY, Call, Handler, Reply, invalid, not_found, server_error
 from .query import SEARCH_OPERATORS, QueryError, UnknownField, field_of, parse_search_filters
@@ -47,6 +50,9 @@ LOOKUP_ITEM = shape_of("plutora", "getLookupFieldValues")
 TECR = shape_of("plutora", "getTECR")
 TEBR = shape_of("plutora", "getTEBR")
 USER = shape_of("plutora", "listUsers")
+HEALTH_CHECK = shape_of("plutora", "searchEnvironmentHealthHistory")
+RELEASE_SYSTEM = shape_of("plutora", "listReleaseSystems")
+DEPLOYMENT_DATE = shape_of("plutora", "listDeploymentDates")
 
 
 def render_error(error: Exception) -> Reply:
@@ -349,6 +355,189 @@ def _users(call: Call) -> Records:
     return call.state.requests.users
 
 
+# -- environment and host writes, health checks ----------------------------------------------
+
+
+def create_environment(call: Call) -> Reply:
+    """``POST /environments``: 201 with the new environment (no hosts yet) and its
+    ``Location`` (the vendor's Cypress suite)."""
+    writes = call.state.environment_writes
+    environment = writes.create_environment(call.body, _model(call, "environment"))
+    return _created(call, environment, ENVIRONMENT)
+
+
+def update_environment(call: Call) -> Reply:
+    """``PUT /environments/{id}``: replace its fields (hosts stay); 204 with no body."""
+    writes = call.state.environment_writes
+    writes.update_environment(call.params["id"], call.body, _model(call, "environment"))
+    return Reply(204)
+
+
+def delete_environment(call: Call) -> Reply:
+    """``DELETE /environments/{id}``: 200 with no body; 404 for an unknown (or deleted) id."""
+    call.state.environment_writes.delete_environment(call.params["id"])
+    return Reply(200, NO_BODY)
+
+
+def create_host(call: Call) -> Reply:
+    """``POST /hosts``: 201 with the new host (no layers yet)."""
+    host = call.state.environment_writes.create_host(call.body, _model(call, "host"))
+    return _created(call, host, HOST)
+
+
+def update_host(call: Call) -> Reply:
+    """``PUT /hosts/{id}``: rename it; 204 with no body."""
+    call.state.environment_writes.update_host(call.params["id"], call.body, _model(call, "host"))
+    return Reply(204)
+
+
+def delete_host(call: Call) -> Reply:
+    """``DELETE /hosts/{id}``: 200 with no body, its layers gone with it."""
+    call.state.environment_writes.delete_host(call.params["id"])
+    return Reply(200, NO_BODY)
+
+
+def record_health_check(call: Call) -> Reply:
+    """``POST /environmentHealthCheck``: a JSON body or a multipart form with
+    ``environmentId``, ``health`` (0-3), ``testName`` and (a form only) an optional
+    ``logFile``; 201 with the check as recorded. The request validator binds the fields (a
+    multipart form as a form); the file part is read here."""
+    # Read as ASP.NET binds a form: names in any case (``EnvironmentID`` is ``environmentId``).
+    names = {name.lower(): name for name in ("environmentId", "health", "testName", "logFile")}
+    sent: dict[str, Any] = call.body if isinstance(call.body, dict) else {}
+    form = {names.get(str(name).lower(), str(name)): value for name, value in sent.items()}
+    model = ModelState("", call.problems)
+    fields = {name: value for name, value in form.items() if not isinstance(value, UploadedFile)}
+    upload = form.get("logFile")
+    if upload is not None and not isinstance(upload, UploadedFile):
+        model.add("logFile", "The logFile part must be a file (a filename in its header).")
+        upload = None
+    environment = reference(
+        fields, model, "environmentId", call.state.environments.environments.by_id, True
+    )
+    log = LogFile(upload.name, upload.content) if upload is not None else None
+    check = call.state.health_checks.record(environment, fields, log, _username(call), model)
+    return Reply(201, HEALTH_CHECK(check))
+
+
+def _health_query(call: Call) -> list[str]:
+    body = call.body if isinstance(call.body, dict) else {}
+    return [str(value) for value in body.get("environmentIds") or ()]
+
+
+def health_history(call: Call) -> Reply:
+    """``POST /environmentHealthCheck/FullHistory``: every check of the environments named,
+    newest first."""
+    checks = call.state.health_checks.history(_health_query(call))
+    return Reply(200, [HEALTH_CHECK(check) for check in checks])
+
+
+def health_current(call: Call) -> Reply:
+    """``POST /environmentHealthCheck/CurrentStatus``: the latest check per environment and
+    test name of the last 7 days."""
+    checks = call.state.health_checks.current(_health_query(call))
+    return Reply(200, [HEALTH_CHECK(check) for check in checks])
+
+
+# -- release systems, deployment status and dates -------------------------------------------
+
+
+def list_release_systems(call: Call) -> Reply:
+    """``GET /releases/{id}/systems``: a plain array of the release's systems."""
+    items = call.state.release_systems.of(call.params["id"])
+    return Reply(200, [RELEASE_SYSTEM(item) for item in items])
+
+
+def add_release_system(call: Call) -> Reply:
+    """``POST /releases/{id}/systems``: 201 with the release system (NotStarted)."""
+    systems = call.state.release_systems
+    item = systems.add(call.params["id"], call.body, _model(call, "releaseSystem"))
+    return Reply(201, RELEASE_SYSTEM(item))
+
+
+def update_release_system(call: Call) -> Reply:
+    """``PUT /releases/{id}/systems/{systemId}``: role and deployment status; 204."""
+    model = _model(call, "releaseSystem")
+    call.state.release_systems.update(call.params["id"], call.params["systemId"], call.body, model)
+    return Reply(204)
+
+
+def remove_release_system(call: Call) -> Reply:
+    """``DELETE /releases/{id}/systems/{systemId}``: 200 with no body."""
+    call.state.release_systems.remove(call.params["id"], call.params["systemId"])
+    return Reply(200, NO_BODY)
+
+
+def list_deployment_dates(call: Call) -> Reply:
+    """``GET …/systems/{systemId}/deploymentDates``: in start order."""
+    dates = call.state.release_systems.dates(call.params["id"], call.params["systemId"])
+    return Reply(200, [DEPLOYMENT_DATE(date) for date in dates])
+
+
+def add_deployment_date(call: Call) -> Reply:
+    """``POST …/systems/{systemId}/deploymentDates``: 201 with the date."""
+    model = _model(call, "deploymentDate")
+    date = call.state.release_systems.add_date(
+        call.params["id"], call.params["systemId"], call.body, model
+    )
+    return Reply(201, DEPLOYMENT_DATE(date))
+
+
+def update_deployment_date(call: Call) -> Reply:
+    """``PUT …/systems/{systemId}/deploymentDates``: the date the body names; 204."""
+    model = _model(call, "deploymentDate")
+    call.state.release_systems.update_date(
+        call.params["id"], call.params["systemId"], call.body, model
+    )
+    return Reply(204)
+
+
+def delete_deployment_date(call: Call) -> Reply:
+    """``DELETE …/deploymentDates/{deploymentDateId}``: 200 with no body."""
+    params = call.params
+    call.state.release_systems.delete_date(
+        params["id"], params["systemId"], params["deploymentDateId"]
+    )
+    return Reply(200, NO_BODY)
+
+
+# -- TECR status moves and linked changes --------------------------------------------------
+
+
+def update_tecr(call: Call) -> Reply:
+    """``PUT /TECRs/{id}``: the TECR as read, its status (or name, description) changed;
+    204 (the Octopus Deploy script's status update)."""
+    call.state.tecr_workflow.update(call.params["id"], call.body, _model(call, "tecr"))
+    return Reply(204)
+
+
+def search_tecrs(call: Call) -> Reply:
+    """``POST /TECRs/filter``: a search body answered as a page of TECRs."""
+    return search_answer(call, call.state.requests.tecrs, TECR)
+
+
+def tecr_linked_changes(call: Call) -> Reply:
+    """``GET /TECRs/{id}/LinkedChanges``: the linked changes, as ``GET /changes/{id}``."""
+    render = change_view(call)
+    changes = call.state.tecr_workflow.linked_changes(call.params["id"])
+    return Reply(200, [render(change) for change in changes])
+
+
+def link_change_delivery_release(call: Call) -> Reply:
+    """``PUT /changes/{id}/deliveryReleases/{releaseId}``: the change's delivery release for
+    that release, added or replaced; 204."""
+    state = call.state
+    link_delivery_release(
+        state.changes,
+        state.releases.records,
+        call.params["id"],
+        call.params["releaseId"],
+        call.body,
+        _model(call, "deliveryRelease"),
+    )
+    return Reply(204)
+
+
 _FIELD_HANDLERS = {entity: custom_fields_of(entity) for entity in _WITH_FIELDS}
 
 #: The handler of each operation of the contract (``plutora.openapi.json``), by operation id.
@@ -384,6 +573,27 @@ HANDLERS: dict[str, Handler] = {
     "listTEBRs": plain_list(_tebrs, TEBR),
     "getTEBR": getter(_tebrs, TEBR),
     "listUsers": plain_list(_users, USER),
+    "createEnvironment": create_environment,
+    "updateEnvironment": update_environment,
+    "deleteEnvironment": delete_environment,
+    "createHost": create_host,
+    "updateHost": update_host,
+    "deleteHost": delete_host,
+    "recordEnvironmentHealthCheck": record_health_check,
+    "searchEnvironmentHealthHistory": health_history,
+    "searchEnvironmentHealthCurrentStatus": health_current,
+    "listReleaseSystems": list_release_systems,
+    "addReleaseSystem": add_release_system,
+    "updateReleaseSystem": update_release_system,
+    "removeReleaseSystem": remove_release_system,
+    "listDeploymentDates": list_deployment_dates,
+    "addDeploymentDate": add_deployment_date,
+    "updateDeploymentDate": update_deployment_date,
+    "deleteDeploymentDate": delete_deployment_date,
+    "updateTECR": update_tecr,
+    "searchTECRs": search_tecrs,
+    "listTECRLinkedChanges": tecr_linked_changes,
+    "linkChangeDeliveryRelease": link_change_delivery_release,
     **{
         f"{verb}{entity}AdditionalInformation": handler
         for entity, pair in _FIELD_HANDLERS.items()
@@ -396,6 +606,17 @@ _CHANGE_BODY = BodySpec("change", "A change object is required in the body.", me
 _SEARCH_BODY = BodySpec(
     "", "The body must be a JSON object with searchFilters.", default={}, merge=False
 )
+_ENVIRONMENT_BODY = BodySpec(
+    "environment", "An environment object is required in the body.", merge=True
+)
+_HOST_BODY = BodySpec("host", "A host object is required in the body.", merge=True)
+_HEALTH_QUERY = BodySpec("", "The body must be a JSON object with environmentIds.")
+_RELEASE_SYSTEM_BODY = BodySpec(
+    "releaseSystem", "A release system object is required in the body.", merge=True
+)
+_DEPLOYMENT_DATE_BODY = BodySpec(
+    "deploymentDate", "A deployment date object is required in the body.", merge=True
+)
 #: How the body of each operation that takes one is read.
 BODIES: dict[str, BodySpec] = {
     "createRelease": _RELEASE_BODY,
@@ -405,4 +626,24 @@ BODIES: dict[str, BodySpec] = {
     "updateChange": _CHANGE_BODY,
     "searchChanges": _SEARCH_BODY,
     "updateLayer": BodySpec("layer", "A layer object is required in the body.", merge=True),
+    "createEnvironment": _ENVIRONMENT_BODY,
+    "updateEnvironment": _ENVIRONMENT_BODY,
+    "createHost": _HOST_BODY,
+    "updateHost": _HOST_BODY,
+    "searchEnvironmentHealthHistory": _HEALTH_QUERY,
+    "searchEnvironmentHealthCurrentStatus": _HEALTH_QUERY,
+    "recordEnvironmentHealthCheck": BodySpec(
+        "",
+        "A JSON or multipart/form-data body with environmentId, health and testName is required.",
+        merge=True,
+    ),
+    "addReleaseSystem": _RELEASE_SYSTEM_BODY,
+    "updateReleaseSystem": _RELEASE_SYSTEM_BODY,
+    "addDeploymentDate": _DEPLOYMENT_DATE_BODY,
+    "updateDeploymentDate": _DEPLOYMENT_DATE_BODY,
+    "updateTECR": BodySpec("tecr", "A TECR object is required in the body.", merge=True),
+    "searchTECRs": _SEARCH_BODY,
+    "linkChangeDeliveryRelease": BodySpec(
+        "deliveryRelease", "A delivery release object is required in the body.", merge=True
+    ),
 }

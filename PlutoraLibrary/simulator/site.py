@@ -9,8 +9,8 @@ site of seed 1 stays exactly as it was):
   ``renamed_fields`` answers fields under other names (:func:`renamed`);
 - a recording (``seed_from``, written by ``plutora record``): its lookup values and custom
   field definitions replace the generated ones, its change display-name spelling is used,
-  and its releases, changes, organizations, systems, defects, environments, hosts and layers
-  are added (ids kept, people replaced by generated ones; references to records that were
+  and its releases, changes, organizations, systems, defects, environments, hosts, layers,
+  TECRs and TEBRs are added (ids kept, people replaced by generated ones; references to records that were
   not recorded point to generated records of the same kind).
 
 The simulator imports nothing from the client: the recording's lines are read here, with
@@ -46,8 +46,11 @@ RECORDING_VERSION = 1
 KINDS = {
     "releases": "releases", "changes": "changes", "organizations": "organizations",
     "systems": "systems", "defects": "defects", "environments": "environments",
-    "hosts": "hosts", "layers": "layers",
+    "hosts": "hosts", "layers": "layers", "tecrs": "tecrs", "tebrs": "tebrs",
 }  # fmt: skip
+#: Kinds the backends generate themselves (not in :class:`SeedData`): their recorded records
+#: are handed to the backend (:func:`recorded_requests`) and added there.
+BACKEND_KINDS = ("tecrs", "tebrs")
 #: Records nested in records of a kind, taken as records of their own: an environment's
 #: hosts, a host's layers.
 NESTED = {"environments": ("hosts", "hosts"), "hosts": ("layers", "layers")}
@@ -345,6 +348,8 @@ def add_recording(data: SeedData, recorded: Recorded, rng: random.Random) -> Non
         known.update(records)
     people = [person.get("email") for person in data.people if person.get("email")]
     for kind, records in recorded.records.items():
+        if kind in BACKEND_KINDS:
+            continue
         collection: dict[str, Record] = getattr(data, kind)
         templates = list(collection.values())
         if not templates:
@@ -357,6 +362,35 @@ def add_recording(data: SeedData, recorded: Recorded, rng: random.Random) -> Non
                 _give_way(collection, unique, built[unique], record_id)
             collection.pop(record_id, None)
             collection[record_id] = built
+
+
+def recorded_requests(config: SimulatorConfig) -> dict[str, list[Record]]:
+    """The recorded TECRs and TEBRs of ``config``'s recording (``seed_from``), by kind; empty
+    without one. Example: ``recorded_requests(config).get("tecrs", [])``."""
+    if not config.seed_from:
+        return {}
+    records = _recorded(config.seed_from).records
+    return {kind: list(records[kind].values()) for kind in BACKEND_KINDS if kind in records}
+
+
+def added_from_recording(
+    data: SeedData, recorded: list[Record], generated: list[Record]
+) -> list[Record]:
+    """``recorded`` records of a kind a backend generates, as :func:`add_recording` adds the
+    others: each over a generated one (``generated``, cycled) as its template, references to
+    records this site does not have and people taken from the template.
+
+    Example: ``added_from_recording(seed, recorded_requests(config)["tecrs"], tecrs)``
+    """
+    if not generated:
+        return []
+    known = _known_ids(data)
+    known.update(str(record.get("id", "")).lower() for record in [*generated, *recorded])
+    people = [person.get("email") for person in data.people if person.get("email")]
+    return [
+        _built(record, generated[number % len(generated)], known, people)
+        for number, record in enumerate(recorded)
+    ]
 
 
 def _known_ids(data: SeedData) -> set[str]:

@@ -32,10 +32,14 @@ from .backends import (
 )
 from .backends.custom_fields import CustomFieldsBackend
 from .backends.environment_requests import EnvironmentRequestsBackend
+from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
+from .backends.health_checks import HealthChecksBackend
+from .backends.release_systems import ReleaseSystemsBackend
+from .backends.tecr_workflow import TecrWorkflow
 from .backends.test_items import TestManagementBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
-from .site import configured, seeded
+from .site import configured, recorded_requests, seeded
 
 __all__ = [
     "FAULT_KINDS",
@@ -58,6 +62,9 @@ class SimulatorState:
     | ``catalogue`` | lookups, people, organizations, systems |
     | ``releases``, ``changes``, ``environments``, ``defects`` | the site's data |
     | ``requests``, ``custom_fields`` | TECRs, TEBRs, users; custom field definitions |
+    | ``environment_writes``, ``health_checks`` | environment and host writes; health checks |
+    | ``release_systems`` | releases' systems, deployment status and deployment dates |
+    | ``tecr_workflow`` | TECR status moves and TECRs' linked changes |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -84,8 +91,23 @@ class SimulatorState:
         self.environments = EnvironmentsBackend(seed)
         self.defects = DefectsBackend(seed, self.catalogue, self.clock)
         self.test_management = TestManagementBackend(seed, self.clock)
-        self.requests = EnvironmentRequestsBackend(seed, config.seed)
+        self.requests = EnvironmentRequestsBackend(seed, config.seed, recorded_requests(config))
         self.custom_fields = CustomFieldsBackend()
+        self.environment_writes = EnvironmentWrites(
+            self.environments, self.catalogue, lambda: self.requests.tecrs
+        )
+        self.health_checks = HealthChecksBackend(seed, config.seed, self.clock)
+        self.tecr_workflow = TecrWorkflow(
+            self.requests.tecrs, self.changes.records, self.requests.users
+        )
+        self.tecr_workflow.reset(config.seed)
+        self.release_systems = ReleaseSystemsBackend(
+            seed,
+            config.seed,
+            self.releases.records,
+            self.catalogue,
+            self.environments.environments,
+        )
 
     # -- what tests read directly ------------------------------------------------------------
 
@@ -188,7 +210,10 @@ class SimulatorState:
             self.environments.reset(seed)
             self.defects.reset(seed)
             self.test_management.reset(seed)
-            self.requests.reset(seed, self.config.seed)
+            self.requests.reset(seed, self.config.seed, recorded_requests(self.config))
+            self.health_checks.reset(seed, self.config.seed)
+            self.release_systems.reset(seed, self.config.seed)
+            self.tecr_workflow.reset(self.config.seed)
 
     # -- logins and tokens ------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from aiohttp import web
 from swagger_ui_bundle import swagger_ui_path
 
 from .. import contract
+from .backends.environments import open_tecrs
 from .config import DEMO_API_KEYS, DEMO_USERS, Product
 from .seed import END_STATE_STATUSES
 from .state import SimulatorState
@@ -158,6 +159,12 @@ class _Samples:
                 name: self._pick(name, list(records.values()))
                 for name, records in _collections(state).items()
             }
+            # An environment no open TECR points at: its example DELETE succeeds.
+            tecrs = list(state.requests.tecrs)
+            free = [e for e in state.environments.environments if not open_tecrs(tecrs, e["id"])]
+            if free:
+                self.records["environments"] = copy.deepcopy(free[0])
+            self.release_system = self._release_system(state)
             # The custom fields of each record shown, as a PUT of them sends them back.
             self.custom_fields = {
                 name: [
@@ -191,6 +198,17 @@ class _Samples:
         if path.lower() == "/oauth/token":
             self._login(doc, operation)
             return
+        if segments and segments[0].lower() == "environmenthealthcheck":
+            self._health_check(path, operation)
+            return
+        if len(segments) > 2 and segments[2].lower() == "systems":
+            if self.release_system is None:
+                return
+            record = self.release_system
+            self._release_system_body(path, method, operation)
+        if record is not None and path.lower().endswith("/deliveryreleases/{releaseid}"):
+            release = self.records.get("releases") or {}
+            record = {**record, "releaseId": release.get("id"), "targetRelease": True}
         if record is None:
             return
         parameters = operation.get("parameters", [])
@@ -217,6 +235,65 @@ class _Samples:
                 body["name"] = f"Copy of {body['name']}"[:255]
         if body:
             media["example"] = body
+
+    def _release_system(self, state: SimulatorState) -> dict[str, Any] | None:
+        """The ids a release system's examples use: the example release's first system (one
+        with a deployment date, NotStarted), its first date, and a system not in it."""
+        release = self.records.get("releases")
+        if release is None:
+            return None
+        items = state.release_systems.by_release.get(release["id"].lower()) or []
+        ready = [i for i in items if i["deploymentDates"] and i["deploymentStatus"] == "NotStarted"]
+        if not ready:
+            return None
+        taken = {i["systemId"].lower() for i in items}
+        free = [s for s in state.catalogue.systems if s["id"].lower() not in taken]
+        return {
+            **release,
+            "systemId": ready[0]["systemId"],
+            "deploymentDateId": ready[0]["deploymentDates"][0]["id"],
+            "freeSystemId": free[0]["id"] if free else ready[0]["systemId"],
+        }
+
+    def _release_system_body(self, path: str, method: str, operation: dict[str, Any]) -> None:
+        """The bodies of a release system's writes, made of the example's ids."""
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        record = self.release_system
+        if media is None or record is None:
+            return
+        dates = path.lower().endswith("/deploymentdates")
+        if dates:
+            body: dict[str, Any] = {
+                "startDate": "2026-03-01T10:00:00",
+                "endDate": "2026-03-01T12:00:00",
+                "description": "Swagger deployment",
+            }
+            if method == "put":
+                body["id"] = record["deploymentDateId"]
+        elif method == "post":
+            body = {"systemId": record["freeSystemId"], "systemRoleType": "Impact"}
+        else:
+            body = {
+                "systemId": record["systemId"],
+                "systemRoleType": "Impact",
+                "deploymentStatus": "Completed",
+            }
+        media["example"] = body
+
+    def _health_check(self, path: str, operation: dict[str, Any]) -> None:
+        """A health check of an environment of this site, or its read-backs."""
+        environment = self.records.get("environments")
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if environment is None or media is None:
+            return
+        if path.lower() == "/environmenthealthcheck":
+            media["example"] = {
+                "environmentId": environment["id"],
+                "health": 1,
+                "testName": "Swagger check",
+            }
+        else:
+            media["example"] = {"environmentIds": [environment["id"]]}
 
     def _fields(self, schema: Mapping[str, Any]) -> tuple[str, ...]:
         """The fields a client may send in a body of ``schema`` (not read-only)."""

@@ -51,7 +51,8 @@ def test_check_passes_against_a_healthy_site(sim: PlutoraSimulator) -> None:
     assert any(
         "Plutora Test" in line and "defect by id" in line and "PASS" in line for line in lines
     )
-    assert lines[-1] == "14 passed, 0 failed"
+    assert lines[-1] == "18 passed, 0 failed"
+    assert any("environment health" in line and "PASS" in line for line in lines)
     assert "Sim-Password-1" not in result.stdout + result.stderr
 
 
@@ -114,4 +115,5 @@ def test_check_runs_read_only(sim: PlutoraSimulator, monkeypatch: pytest.MonkeyP
     assert all(result.passed for result in results)
     assert seen == [True]
     writes = [route for route in sim.counters()["requests"] if route.split()[0] != "GET"]
-    assert all(route.endswith(("/oauth/token", "/filter", "/search")) for route in writes), writes
+    reads = ("/oauth/token", "/filter", "/search", "/CurrentStatus")  # searches change nothing
+    assert all(route.endswith(reads) for route in writes), writes

@@ -39,12 +39,65 @@ RECORDING = (
 #: the variables its rows use. Each generated test starts from a reset simulator.
 TEMP_USER = "Add Simulator User    temp@example.com    ${PASSWORD}"
 _RELEASE_ID = ["${releases} =    Get Releases", "VAR    ${id}    ${releases}[0][id]"]
+_ENVIRONMENT_ID = [
+    "${environments} =    Get Environments",
+    "VAR    ${id}    ${environments}[0][id]",
+]
+_NEW_ENVIRONMENT = [
+    "${dev} =    Get Lookup Id    UsedForWorkItem    Dev",
+    "${active} =    Get Lookup Id    EnvironmentStatus    Active",
+    "${env} =    Create Environment    SIT9    usageWorkItemId=${dev}    "
+    "environmentStatusId=${active}",
+]
+_DRAFT_RELEASE = [
+    "${drafts} =    Get Releases    `releaseStatusType` Equals `Draft` AND "
+    "`plutoraReleaseType` Equals `Independent`",
+    "VAR    ${id}    ${drafts}[0][id]",
+]
+_RELEASE_SYSTEM = [
+    *_DRAFT_RELEASE,
+    "${systems} =    Get Release Systems    ${id}",
+    "VAR    ${system}    ${systems}[0][systemId]",
+    "${dates} =    Get Deployment Dates    ${id}    ${system}",
+]
+_NEW_DATE = (
+    "${date} =    Add Deployment Date    ${id}    ${system}    2026-03-01T10:00    2026-03-01T11:00"
+)
 PRELUDES: dict[str, list[str]] = {
     "Call Plutora API": ["${hosts} =    Get Hosts", "VAR    ${id}    ${hosts}[0][layers][0][id]"],
     "Delete Created Items": [
         "${drafts} =    Get Releases    `releaseStatusType` Equals `Draft` AND "
         "`plutoraReleaseType` Equals `Independent`",
         "Copy Release    ${drafts}[0][id]    name=Docs copy    identifier=DOCS-COPY-1",
+    ],
+    "Create Host": _NEW_ENVIRONMENT,
+    "Rename Host": [*_NEW_ENVIRONMENT, "${host} =    Create Host    ${env}[id]    sit9-web-1"],
+    "Delete Host": [*_NEW_ENVIRONMENT, "${host} =    Create Host    ${env}[id]    sit9-web-1"],
+    "Delete Environment": _NEW_ENVIRONMENT,
+    "Update Environment": _ENVIRONMENT_ID,
+    "Post Health Check": [
+        *_ENVIRONMENT_ID,
+        "Create File    ${CURDIR}/smoke.log    GET /health 200",
+    ],
+    "Get Current Health": _ENVIRONMENT_ID,
+    "Get Health History": _ENVIRONMENT_ID,
+    "Get Release Systems": _DRAFT_RELEASE,
+    "Add System To Release": _DRAFT_RELEASE,
+    "Set Deployment Status": _RELEASE_SYSTEM,
+    "Remove System From Release": _RELEASE_SYSTEM,
+    "Get Deployment Dates": _RELEASE_SYSTEM,
+    "Add Deployment Date": _RELEASE_SYSTEM,
+    "Update Deployment Date": [*_RELEASE_SYSTEM, _NEW_DATE],
+    "Delete Deployment Date": [*_RELEASE_SYSTEM, _NEW_DATE],
+    "Get TECR": ["${tecrs} =    Get TECRs"],
+    "Get TECR Linked Changes": ["${tecrs} =    Get TECRs"],
+    "Update Change": ["${changes} =    Get Changes", "VAR    ${id}    ${changes}[0][id]"],
+    "Delete Change": ["${changes} =    Get Changes", "VAR    ${id}    ${changes}[0][id]"],
+    "Link Change To Release": [
+        "${changes} =    Get Changes",
+        "VAR    ${id}    ${changes}[0][id]",
+        *_DRAFT_RELEASE[:1],
+        "VAR    ${release}    ${drafts}[0][id]",
     ],
     "Get Custom Field": _RELEASE_ID,
     "Get Custom Fields": _RELEASE_ID,

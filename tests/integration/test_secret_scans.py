@@ -449,3 +449,39 @@ def test_generic_calls_leak_no_secret_into_robot_or_pytest_artifacts(tmp_path: P
         texts |= {"pytest stdout": run.stdout, "pytest stderr": run.stderr}
         texts |= _files(tmp_path / "allure")
         assert _hits(texts, [*_needles(urls), BODY_KEY, quote_plus(BODY_KEY)]) == []
+
+
+HEALTH_SUITE = """*** Settings ***
+Library    PlutoraLibrary
+
+
+*** Test Cases ***
+A Health Check Log Holding Secrets
+    ${id}    Get Id By Name    environments    UAT1
+    ${check}    Post Health Check    ${id}    Issue    scan smoke    log_file=%{SMOKE_LOG}
+    Should Be Equal    ${check}[logFileName]    smoke.log
+"""
+
+
+def test_a_health_check_log_holding_secrets_is_masked_in_every_artifact(tmp_path: Path) -> None:
+    # The log file (multipart, sent with the call) is in the Robot log and attached to Allure,
+    # masked like any body: the configured secrets never appear.
+    with running_plutora_sim(tmp_path, SETTINGS) as urls:
+        (tmp_path / "suite.robot").write_text(HEALTH_SUITE, encoding="utf-8")
+        out = tmp_path / "out"
+        log = tmp_path / "smoke.log"  # written by the pipeline, outside Robot's log
+        log.write_text(f"GET /health 200\nlogin with {SECRET} and {PASSWORD}\n", encoding="utf-8")
+        env = _environment(urls, tmp_path) | {"SMOKE_LOG": str(log)}
+        result = subprocess.run(
+            [
+                sys.executable, "-m", "robot", "--outputdir", str(out), "--loglevel", "TRACE",
+                "--listener", f"allure_robotframework:{out / 'allure'}", str(tmp_path / "suite.robot"),
+            ],
+            env=env, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout
+        texts = _files(out) | {"stdout": result.stdout, "stderr": result.stderr}
+        attachments = [t for name, t in texts.items() if "allure" in name and "GET /health" in t]
+        assert any("login with *** and ***" in text for text in attachments), sorted(texts)
+        assert "GET /health 200" in texts[str(out / "output.xml")]
+        assert _hits(texts, _needles(urls)) == []

@@ -15,11 +15,13 @@ Example::
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import timedelta
 
 from ... import contract
 from ..query import entity
 from ..seed import ANCHOR, SeedData, iso_plain
+from ..site import added_from_recording
 from .records import Record, Records
 
 TECRS = entity("TECR", contract.properties("plutora", "TECR"))
@@ -36,14 +38,20 @@ class EnvironmentRequestsBackend:
     """TECRs, TEBRs and users (read-only lists; custom fields through
     :class:`~.custom_fields.CustomFieldsBackend`)."""
 
-    def __init__(self, seed: SeedData, number: int) -> None:
+    def __init__(
+        self, seed: SeedData, number: int, recorded: Mapping[str, list[Record]] | None = None
+    ) -> None:
         self.tecrs = Records("TECR", TECRS)
         self.tebrs = Records("TEBR", TEBRS)
         self.users = Records("User", USERS)
-        self.reset(seed, number)
+        self.reset(seed, number, recorded)
 
-    def reset(self, seed: SeedData, number: int) -> None:
-        """Hold the requests and users of a freshly seeded site (seed ``number``)."""
+    def reset(
+        self, seed: SeedData, number: int, recorded: Mapping[str, list[Record]] | None = None
+    ) -> None:
+        """Hold the requests and users of a freshly seeded site (seed ``number``), and the
+        TECRs and TEBRs of its recording (``recorded``, by kind: see
+        :func:`~PlutoraLibrary.simulator.site.recorded_requests`), ids kept."""
         rng = random.Random(f"environment-requests-{number}")
         environments = list(seed.environments.values())
         tecrs: dict[str, Record] = {}
@@ -86,6 +94,12 @@ class EnvironmentRequestsBackend:
                 "email": person["email"],
             }
             users[user["id"].lower()] = user
+        for kind, generated in (("tecrs", tecrs), ("tebrs", tebrs)):
+            templates = list(generated.values())
+            added = added_from_recording(seed, (recorded or {}).get(kind, []), templates)
+            for record in added:
+                generated.pop(str(record["id"]).lower(), None)
+                generated[str(record["id"]).lower()] = record
         self.tecrs.load(tecrs)
         self.tebrs.load(tebrs)
         self.users.load(users)

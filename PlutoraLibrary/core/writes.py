@@ -1,0 +1,285 @@
+"""The rules every named write of the Plutora client keeps (creates, replaces, deletes).
+
+- **Checked before sending** where the contract states a rule: a body's field names are
+  matched to the contract's spelling ignoring case (a GET answer is a valid body: its
+  read-only fields are dropped), and a name the record does not have, or a required field
+  left empty, is a :class:`ValidationFailed` naming them, with nothing sent.
+- **Never sent twice by accident**: a POST is sent once; when its answer is lost, ``recover``
+  reads the site to find what it created (or raises :class:`OutcomeUnknown` saying nothing was
+  sent twice). A PUT or DELETE may be repeated by the transport (the same body twice does no
+  harm); a DELETE whose repeat answers 404 counts as done.
+- **Verified when asked**: an update answering 204 returns None; with ``verify=True`` the
+  record is read back and every field sent compared (:class:`ChangeNotPersisted` names the
+  ones that differ), and the record read back is returned.
+
+Example::
+
+    body = prepared_body("EnvironmentInput", {"Name": "SIT9", ...}, "POST", "/environments")
+    created = create(client, "/environments", body, "environment SIT9", recover=lambda: ...)
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from .. import contract
+from .errors import (
+    ChangeNotPersisted,
+    OutcomeUnknown,
+    PlutoraError,
+    ValidationFailed,
+    hide_library_frames,
+)
+
+if TYPE_CHECKING:
+    from .client import ApiClient
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
+
+log = logging.getLogger("PlutoraLibrary")
+
+Record = dict[str, Any]
+
+
+def prepared_body(
+    schema: str, body: Mapping[str, Any], method: str, path: str, read_schema: str | None = None
+) -> Record:
+    """``body`` in the contract's spelling for input schema ``schema``: names matched ignoring
+    case, the read-only ones (and those only ``read_schema``, the record as read, has)
+    dropped. A name neither schema has, or a required field missing or empty, raises
+    :class:`ValidationFailed` (nothing sent) listing what the record takes.
+
+    Example: ``prepared_body("HostInput", {"Name": "web-1", "EnvironmentID": env_id}, "POST",
+    "/hosts")`` → ``{'name': 'web-1', 'environmentID': '…'}``
+    """
+    if not isinstance(body, Mapping):
+        raise ValueError(
+            f"{method} {path}: the body must be a dictionary of field to value, not "
+            f"{type(body).__name__}; nothing was sent."
+        )
+    known = {name.lower(): name for name in contract.properties("plutora", schema)}
+    writable = set(contract.writable("plutora", schema))
+    readable = (
+        {name.lower() for name in contract.properties("plutora", read_schema)}
+        if read_schema
+        else set()
+    )
+    prepared: Record = {}
+    unknown = []
+    for key, value in body.items():
+        name = known.get(str(key).lower())
+        if name is None:
+            if str(key).lower() not in readable:
+                unknown.append(str(key))
+            continue
+        if name in writable:
+            prepared[name] = value
+    missing = [
+        name
+        for name in contract.required("plutora", schema)
+        if prepared.get(name) is None or str(prepared.get(name)).strip() == ""
+    ]
+    problems = [f"'{name}' is not a field of this record" for name in unknown]
+    problems += [f"'{name}' is required" for name in missing]
+    if problems:
+        takes = ", ".join(sorted(writable))
+        raise ValidationFailed(
+            method,
+            path,
+            0,
+            "; ".join(problems),
+            messages={"": problems},
+            advice=f"Nothing was sent. The record takes: {takes} (required: "
+            f"{', '.join(contract.required('plutora', schema))}).",
+        )
+    return prepared
+
+
+def create(
+    client: ApiClient,
+    path: str,
+    body: Mapping[str, Any] | None,
+    label: str,
+    recover: Callable[[], Record | None],
+    files: Mapping[str, Any] | None = None,
+    deletable: bool = True,
+    form: bool = False,
+) -> Record:
+    """POST ``body`` (JSON, or with ``form`` a form) or ``files`` (multipart) to ``path`` once,
+    through the generic
+    call (contract validation, the created-records registry). When the answer is lost,
+    ``recover()`` looks for what it created: the record found is returned (and remembered for
+    clean-up, unless not ``deletable``); None raises :class:`OutcomeUnknown`, saying that
+    nothing was sent twice.
+
+    Example: ``create(client, "/hosts", body, "host web-1", recover=lambda: find_host())``
+    """
+    try:
+        if files is not None:
+            response = client.call("POST", path, files=files)
+        elif form:
+            response = client.call("POST", path, data=form_fields(dict(body or {})))
+        else:
+            response = client.call("POST", path, json=dict(body or {}))
+    except OutcomeUnknown as lost:
+        try:
+            found = recover()
+        except PlutoraError as error:
+            raise OutcomeUnknown(
+                f"POST {path}: the answer was lost, so the outcome is unknown: {label} may "
+                f"exist. Reading the site back failed too ({error}). Nothing was sent twice: "
+                "look it up before sending it again."
+            ) from error
+        if found is None:
+            raise OutcomeUnknown(
+                f"POST {path}: the answer was lost and reading the site back does not show "
+                f"{label} yet. Nothing was sent twice. The server may still have taken it: "
+                "look it up before sending it again."
+            ) from lost
+        log.info("The answer to POST %s was lost, but %s is there: using it.", path, label)
+        record_id = found.get("id")
+        if record_id and deletable:
+            client.created.add(f"{path.rstrip('/')}/{record_id}", label)
+        return found
+    created = response.json
+    if not isinstance(created, dict):
+        return {}
+    if not deletable:  # nothing deletes it: not for the clean-up
+        gone = f"{path.rstrip('/')}/{created.get('id')}".lower()
+        for item in client.created.newest_first():
+            if item.path.lower() == gone:
+                client.created.forget(item)
+    return dict(created)
+
+
+def form_fields(body: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """A body as form fields the way ASP.NET's form binder (and the vendor's Cypress suite)
+    spells nested values: ``systems[0][systemId]``; booleans ``true``/``false``; None empty.
+
+    Example: ``form_fields({"a": [{"b": True}]})`` → ``[('a[0][b]', 'true')]``
+    """
+    fields: list[tuple[str, str]] = []
+    for key, value in body.items():
+        name = f"{prefix}[{key}]" if prefix else str(key)
+        if isinstance(value, Mapping):
+            fields += form_fields(value, name)
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    fields += form_fields(item, f"{name}[{index}]")
+                else:
+                    fields.append((f"{name}[{index}]", _form_value(item)))
+        else:
+            fields.append((name, _form_value(value)))
+    return fields
+
+
+def _form_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def replace(
+    client: ApiClient,
+    path: str,
+    body: Mapping[str, Any],
+    verify: bool,
+    read_back: Callable[[], Record],
+    compare: Mapping[str, Any] | None = None,
+) -> Record | None:
+    """PUT ``body`` to ``path`` (the transport may repeat a PUT whose answer was lost: the
+    same body twice does no harm). Returns None (the API answers 204), or with ``verify``
+    the record read back, after comparing each field sent, or those of ``compare``
+    (:class:`ChangeNotPersisted`).
+
+    Example: ``replace(client, f"/hosts/{host_id}", body, True, lambda: client.host(host_id))``
+    """
+    client.call("PUT", path, json=dict(body))
+    if not verify:
+        return None
+    current = read_back()
+    differences = differences_of(body if compare is None else compare, current)
+    if differences:
+        raise ChangeNotPersisted(
+            f"PUT {path} was accepted, but reading the record back shows "
+            + "; ".join(differences)
+            + ". Another user or an automation may have changed it; read it and try again."
+        )
+    return current
+
+
+def delete(client: ApiClient, path: str) -> None:
+    """DELETE ``path``; a repeat after a lost answer that finds it gone counts as done.
+
+    Example: ``delete(client, f"/hosts/{host_id}")``
+    """
+    client.call("DELETE", path)
+    for item in client.created.newest_first():
+        if item.path.lower() == path.lower():
+            client.created.forget(item)
+
+
+def differences_of(sent: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
+    """Each field of ``sent`` whose value ``current`` does not show: ``name: sent 'a', read
+    'b'``. Ids compare ignoring case; ``"true"`` equals True; a date alone equals its
+    midnight; a missing value equals an empty one.
+
+    Example: ``differences_of({"name": "a"}, {"name": "b"})`` → ``["name: sent 'a', read 'b'"]``
+    """
+    found = []
+    for name, value in sent.items():
+        if name == "id" or isinstance(value, (list, dict)):
+            continue
+        if not same(value, current.get(name)):
+            found.append(f"{name}: sent {value!r}, read {current.get(name)!r}")
+    return found
+
+
+def same(sent: Any, read: Any) -> bool:
+    """Whether a value read back is the value sent, as the API converts it.
+
+    Example: ``same("true", True)`` → True
+    """
+    if sent in (None, "") and read in (None, ""):
+        return True
+    if isinstance(read, bool) or isinstance(sent, bool):
+        return str(sent).strip().lower() == str(read).strip().lower()
+    if isinstance(read, (int, float)) and not isinstance(read, bool):
+        try:
+            return float(sent) == float(read)
+        except (TypeError, ValueError):
+            return False
+    if read is None or sent is None:
+        return False
+    sent_text, read_text = str(sent).strip(), str(read).strip()
+    if _GUID.match(sent_text) and _GUID.match(read_text):
+        return sent_text.lower() == read_text.lower()
+    sent_moment, read_moment = _moment(sent_text), _moment(read_text)
+    if sent_moment is not None and read_moment is not None:  # as Json.NET binds a DateTime
+        return sent_moment == read_moment
+    return sent_text == read_text
+
+
+def _moment(text: str) -> datetime | None:
+    """An ISO 8601 date or date-time as the API binds it (a date alone is midnight, missing
+    seconds are 0, a seven-digit fraction cut to six); None for any other text."""
+    if not _DATE_TIME.match(text):
+        return None
+    cut = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    try:
+        moment = datetime.fromisoformat(cut)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=None) if moment.utcoffset() in (None, timedelta(0)) else moment
+
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")

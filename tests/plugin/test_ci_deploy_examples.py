@@ -1,0 +1,32 @@
+"""The CI deploy examples (tests/examples/test_ci_deploy_examples.py) run as a user runs
+them: copied into a fresh project, offline with ``--plutora-sim``; what they built is gone
+afterwards (``plutora_cleanup``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AFTER = """
+def test_the_environment_built_for_the_run_is_gone(plutora):
+    assert [e for e in plutora.environments() if e["name"] == "PYTEST-ENV"] == []
+"""
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith("PLUTORA_"):
+            monkeypatch.delenv(key)
+
+
+def test_the_ci_deploy_examples_pass_offline_and_clean_up(pytester: pytest.Pytester) -> None:
+    examples = ROOT / "tests" / "examples" / "test_ci_deploy_examples.py"
+    pytester.makepyfile(test_a_examples=examples.read_text(), test_b_after=AFTER)
+    result = pytester.runpytest_subprocess(
+        "--plutora-sim", "-p", "no:cacheprovider", "-p", "no:randomly"
+    )
+    assert result.parseoutcomes() == {"passed": 7}, result.stdout.str()[-3000:]
