@@ -4,6 +4,8 @@
 - ``plutora check``: log in, call ``/me``, fetch and validate a page of each entity, print a
   table, exit non-zero on any failure (a CI gate);
 - ``plutora token``: print a fresh access token alone on stdout, for scripts;
+- ``plutora links output.xml``: which Plutora Test items a Robot run's tests covered (tags
+  ``tms:TC-12``, ``issue:DEF-0042``, …) and which have failed tests, for a whole pabot run.
 - ``plutora record FILE``: a read-only smoke run of the site, every exchange recorded;
 - ``plutora drift FILE``: the recording's drift from the contract (``--against-simulator``:
   and from a simulator seeded from it).
@@ -168,7 +170,49 @@ def _parser() -> argparse.ArgumentParser:
         default="plutora",
         help="which product's token (default plutora)",
     )
+    links = commands.add_parser(
+        "links",
+        help="sum up which Plutora Test items a Robot run covered (from output.xml)",
+        description="Read a Robot output.xml (a pabot run's merged one), print which Plutora "
+        "Test items the tests' tags name (tms:TC-12, issue:DEF-0042, requirement:REQ-3, "
+        "testplan:TP-3) and which of them have failed tests; with --allure-dir, also write "
+        "the summary there as an Allure result. Links use PLUTORA_TEST_UI_URL.",
+    )
+    links.add_argument("output", help="the run's output.xml")
+    links.add_argument(
+        "--allure-dir", metavar="DIR", help="write the summary as an Allure result into DIR"
+    )
     return parser
+
+
+def run_links(args: argparse.Namespace) -> int:
+    """``plutora links``: the summary line on stdout (the report with ``--allure-dir``); 2
+    when the file cannot be read or the settings are wrong."""
+    from .core.config import PlutoraConfig
+    from .core.errors import ConfigurationError
+    from .core.item_links import ItemLinks
+
+    try:
+        links = ItemLinks.from_config(PlutoraConfig.from_env())
+    except (ConfigurationError, ValueError) as error:
+        print(f"plutora links: {error}", file=sys.stderr)
+        return 2
+    from robot.errors import DataError  # type: ignore[import-untyped]
+
+    from .keywords.links import coverage_from_output
+
+    try:
+        coverage = coverage_from_output(args.output)
+    except DataError as error:
+        print(f"plutora links: cannot read {args.output}: {error}", file=sys.stderr)
+        return 2
+    print(coverage.line(), flush=True)
+    if args.allure_dir:
+        from .allure_items import write_coverage
+
+        if write_coverage(coverage, links, args.allure_dir):
+            print(f"plutora links: the summary is an Allure result in {args.allure_dir}")
+    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -456,6 +500,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_simulator(args)
     if args.command == "check":
         return run_check(args)
+    if args.command == "links":
+        return run_links(args)
     if args.command == "record":
         return run_record(args)
     if args.command == "drift":

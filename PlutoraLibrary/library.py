@@ -20,6 +20,7 @@ from .keywords.context import PlutoraContext, Undone
 from .keywords.defects import DefectKeywords
 from .keywords.deploys import DeployKeywords
 from .keywords.environments import EnvironmentKeywords
+from .keywords.links import RobotItemLinks
 from .keywords.release_systems import ReleaseSystemKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
@@ -27,6 +28,7 @@ from .keywords.schemas import SchemaKeywords
 from .keywords.scopes import GLOBAL, TEST, suite_owner
 from .keywords.simulator import SimulatorKeywords
 from .keywords.tecrs import TecrKeywords
+from .keywords.test_items import TestManagementKeywords
 
 _IMPORT = "the PlutoraLibrary import"
 
@@ -146,6 +148,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
         }
         self.context = PlutoraContext(arguments)
         self.ROBOT_LIBRARY_LISTENER = self
+        self.item_links = RobotItemLinks(self.context)
         follow_robot_log_level()
         super().__init__(
             [
@@ -155,6 +158,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 EnvironmentKeywords(self.context),
                 SchemaKeywords(self.context),
                 SimulatorKeywords(self.context),
+                TestManagementKeywords(self.context),
                 ApiCallKeywords(self.context),
                 DeployKeywords(self.context),
                 ReleaseSystemKeywords(self.context),
@@ -174,10 +178,13 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
     def _start_test(self, data: Any, result: Any) -> None:
         # Follow `Set Log Level` between tests: the core builds masked records only when read.
         follow_robot_log_level()
+        # Tags such as tms:TC-12 become Allure links to the item (and are checked when asked).
+        self.item_links.start_test(data, result)
 
     def _end_test(self, data: Any, result: Any) -> None:
         # `Use Plutora User`, `Inject Fault` and `Set Simulator Settings` last until its end.
         _report(self.context.end_scope(TEST), "test")
+        self.item_links.end_test(data, result)
 
     def _end_suite(self, data: Any, result: Any) -> None:
         _report(self.context.end_scope(suite_owner(str(data.full_name))), "suite")
@@ -186,6 +193,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
         # Robot calls it when the library goes out of scope: for this GLOBAL library, at the
         # end of the run (of this process, under pabot). `scope=Global` changes end here.
         _report(self.context.end_scope(GLOBAL), "run")
+        self.item_links.close()
 
     @keyword(tags=["connections"])
     def close_plutora_connections(self) -> None:

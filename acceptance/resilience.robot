@@ -98,6 +98,30 @@ A Lost Answer To A Patch Is Read Back, Not Lost
         Should Be Equal    ${read}[Description]    ${text}
     END
 
+A Lost Answer To A Bulk Update Is Checked By Reading Again, Not Resent
+    [Documentation]    The bulk update is applied but its answer is dropped, then a gateway's
+    ...    502 comes after it was applied: each time the matching test cases are read again,
+    ...    and every one carries the change.
+    FOR    ${kind}    IN    drop    status
+        VAR    ${marker}    ${{ secrets.token_hex(4) }}
+        Inject Fault    /BulkUpdateSearch    kind=${kind}    status=502    method=POST    stage=after    user=${USER}
+        ${done}    Bulk Update Test Cases    Status    Equals    Draft    AND    Type    Equals    Manual
+        ...    delta=${{ {"Fields": [{"Name": "Resilience", "Value": $marker}]} }}
+        Should Be True    $done["recovered"]
+        ${cases}    Search Test Cases    Status    Equals    Draft    AND    Type    Equals    Manual
+        ...    all_pages=True
+        ${marks}    Evaluate    {f["Value"] for c in $cases for f in c["Fields"] if f["Name"] == "Resilience"}
+        Should Be Equal    ${marks}    ${{ {$marker} }}
+    END
+
+A Bulk Update Lost Before It Was Applied Is Reported, Not Resent
+    [Documentation]    The connection closes before the update reached the API: reading the
+    ...    matching test cases again shows the change on none, and says it is safe to send again.
+    Inject Fault    /BulkUpdateSearch    kind=drop    method=POST    user=${USER}
+    Run Keyword And Expect Error    BulkUpdateIncomplete: *shows the change on none*safe*
+    ...    Bulk Update Test Cases    Status    Equals    Obsolete
+    ...    delta=${{ {"Fields": [{"Name": "Resilience", "Value": "never"}]} }}
+
 A Refused Login Is Never Sent Again
     [Documentation]    A wrong password is refused once; asking again raises the same error
     ...    from memory: the token server sees one attempt, never five.

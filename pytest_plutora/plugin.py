@@ -53,9 +53,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("plutora", "Plutora and Plutora Test APIs (pytest_plutora)")
     for setting in _OPTIONS:
         text = f"{setting.doc[:-1] if setting.doc.endswith('.') else setting.doc} ({setting.env})"
+        # A true/false setting alone on the command line means true (--plutora-check-links).
+        flag = {"nargs": "?", "const": "true"} if setting.kind == "bool" else {}
         group.addoption(
             setting.option, dest=setting.ini, default=None, metavar=setting.kind.upper(),
-            help=f"{text}.",
+            help=f"{text}.", **flag,
         )  # fmt: skip
         parser.addini(setting.ini, f"{text}.", default=None)
     # Short forms of --plutora-validate-responses true / false.
@@ -313,6 +315,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "plutora_simulator: the test drives the simulator's controls (faults, clock, reset); "
         "skipped unless the run uses --plutora-sim.",
     )
+    # Tests marked plutora(test_case=…, defect=…): Allure links, checks, the run's summary.
+    from .links import ItemLinksPlugin
+
+    config.pluginmanager.register(ItemLinksPlugin(), "plutora-item-links")
 
 
 def _plugin_not_used(config: pytest.Config) -> bool:

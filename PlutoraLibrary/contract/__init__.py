@@ -184,6 +184,9 @@ class Operation:
     responses: Mapping[str, str | None]
     evidence: tuple[str, ...]
     servers: tuple[str, ...]
+    #: Other paths the service answers the operation at (``x-aliases``: the vendor's pages
+    #: spell ``Requirement/search`` and ``Requirements/search``); clients use ``path``.
+    aliases: tuple[str, ...] = ()
 
 
 def _schema_name(api: Api, content: Mapping[str, Any] | None) -> str | None:
@@ -228,6 +231,7 @@ def operations(api: Api) -> tuple[Operation, ...]:
                     responses=responses,
                     evidence=tuple(op.get("x-evidence", ())),
                     servers=tuple(s["url"] for s in op.get("servers", doc["servers"])),
+                    aliases=tuple(op.get("x-aliases", ())),
                 )
             )
     return tuple(found)

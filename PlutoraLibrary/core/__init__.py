@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         AccountLocked as AccountLocked,
         ApiError as ApiError,
         AuthenticationError as AuthenticationError,
+        BulkUpdateIncomplete as BulkUpdateIncomplete,
         BusinessRuleViolation as BusinessRuleViolation,
         ChangeNotPersisted as ChangeNotPersisted,
         ConfigurationError as ConfigurationError,
@@ -88,6 +89,7 @@ if TYPE_CHECKING:
         PlutoraClient as PlutoraClient,
     )
     from .test_management import (
+        BulkUpdate as BulkUpdate,
         PlutoraTestClient as PlutoraTestClient,
     )
     from .validation import (
@@ -118,6 +120,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "AccountLocked",
         "ApiError",
         "AuthenticationError",
+        "BulkUpdateIncomplete",
         "BusinessRuleViolation",
         "ChangeNotPersisted",
         "ConfigurationError",
@@ -153,7 +156,10 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "paging": ("Page",),
     "plutora": ("PlutoraClient",),
-    "test_management": ("PlutoraTestClient",),
+    "test_management": (
+        "BulkUpdate",
+        "PlutoraTestClient",
+    ),
     "validation": (
         "Schemas",
         "schema_names",

@@ -180,6 +180,11 @@ class PlutoraConfig:
     #: Where the run's processes share refused logins and the login lock when
     #: ``token_cache_dir`` is not set. The pytest plugin and the Robot library set it.
     run_state_dir: str | None = SETTINGS["run_state_dir"].default
+    #: The Plutora Test web UI's address (or a link pattern with ``{id}`` and ``{kind}``), for
+    #: links from tests to the items they cover.
+    test_ui_url: str | None = SETTINGS["test_ui_url"].default
+    #: Whether the items tests are tagged or marked with are checked to exist.
+    check_links: bool = SETTINGS["check_links"].default
     #: A recording every exchange is appended to (:mod:`.recording`), masked.
     record: str | None = SETTINGS["record"].default
     #: A Redis the run's processes on every machine share (never with a password in it: one

@@ -428,6 +428,24 @@ class ChangeNotPersisted(PlutoraError):
     """The server accepted a change but reading the record back does not show it."""
 
 
+class BulkUpdateIncomplete(OutcomeUnknown):
+    """The answer to a bulk update was lost, and re-reading what it selected shows the delta
+    on some items (``applied``) but not on others (``not_applied``): ids, in the order the
+    search found them. The library never re-sends it; run it again only for what is missing.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        applied: list[str],
+        not_applied: list[str],
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, status)
+        self.applied = applied
+        self.not_applied = not_applied
+
+
 class ReadOnlyRefused(PlutoraError):
     """A call that could change the site was refused before it was sent: the run is
     read-only (``read_only``). ``method`` and ``path`` say which."""

@@ -275,6 +275,14 @@ _TABLE: list[Setting] = [
     Setting("run_state_dir", "folder", "PLUTORA_STATE_DIR", None,
             "A folder the run's processes share for refused logins and the login lock only "
             "(the adapters choose one when unset)."),
+    Setting("test_ui_url", "url", "PLUTORA_TEST_UI_URL", None,
+            "The Plutora Test web UI's address: tests tagged tms:TC-12 or issue:DEF-0042 (or "
+            "marked plutora(test_case=…)) get Allure links to <address>/{kind}/{id}; or a link "
+            "pattern holding {id} (the display id) and {kind} (testcases, defects, "
+            "requirements, testplans)."),
+    Setting("check_links", "bool", "PLUTORA_CHECK_LINKS", False,
+            "Check that the Plutora Test items a test is tagged or marked with exist; an "
+            "unknown id fails the test (reads only)."),
     Setting("record", "file", "PLUTORA_RECORD", None,
             "Append every exchange, masked, to this recording (NDJSON; processes share it "
             "under a lock), for `plutora drift` and `plutora sim --seed-from`."),

@@ -36,6 +36,7 @@ class UnknownField(LookupError):
 
     def __init__(self, name: str, entity: str) -> None:
         self.name = name
+        self.entity = entity
         self.message = f"No property or field '{name}' exists in type '{entity}'"
         super().__init__(self.message)
 

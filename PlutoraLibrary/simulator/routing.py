@@ -141,7 +141,8 @@ def api_router(
             body=spec,
             validator=validator,
         )
-        routes.append((operation.method, operation.path, route))
+        for path in (operation.path, *operation.aliases):
+            routes.append((operation.method, path, route))
     return Router(routes)
 
 

@@ -166,6 +166,19 @@ class SeedData:
     hosts: dict[str, Record] = field(default_factory=dict)
     layers: dict[str, Record] = field(default_factory=dict)
     defects: dict[str, Record] = field(default_factory=dict)
+    #: Plutora Test beyond defects (issue 19), drawn from a generator of their own so that
+    #: every collection above stays exactly as it was (the seed fingerprint test).
+    test_lookups: dict[str, list[Record]] = field(default_factory=dict)
+    requirements: dict[str, Record] = field(default_factory=dict)
+    test_cases: dict[str, Record] = field(default_factory=dict)
+    test_plans: dict[str, Record] = field(default_factory=dict)
+    category_settings: dict[str, Record] = field(default_factory=dict)
+
+
+#: The collections issue 19 added; the fingerprint of a seed's older collections leaves them out.
+TEST_MANAGEMENT_COLLECTIONS = (
+    "test_lookups", "requirements", "test_cases", "test_plans", "category_settings",
+)  # fmt: skip
 
 
 class _Builder:
@@ -176,6 +189,7 @@ class _Builder:
     def __init__(
         self, seed: int, defect_count: int = 1000, release_count: int = 260, change_count: int = 300
     ) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         #: ``rng.choice``, the same draws for less time (see :class:`_Chooser`).
         self.choose = _Chooser(self.rng)
@@ -226,6 +240,7 @@ class _Builder:
         self.system_fields()
         self.change_assignees()
         self.change_stakeholder_roles()
+        TestManagementSeed(self.seed, self.data).build()
         return self.data
 
     def lookups(self, kinds: Iterable[str]) -> None:
@@ -628,3 +643,203 @@ def build_seed(
     Example: ``build_seed(1).releases``; ``build_seed(1, release_count=10_000)`` for scale.
     """
     return _Builder(seed, defect_count, release_count, change_count).build()
+
+
+#: Lookup values of the Plutora Test items beyond defects, in sort order.
+TEST_LOOKUP_VALUES: dict[str, list[str]] = {
+    "RequirementStatus": ["Draft", "Review", "Testing", "Approved", "Done"],
+    "RequirementPriority": DEFECT_PRIORITIES,
+    "TestCaseStatus": ["Draft", "Ready", "Approved", "Obsolete"],
+    "TestCasePriority": DEFECT_PRIORITIES,
+    "TestCaseType": ["Manual", "Automated"],
+    "TestPlanStatus": ["Planned", "Active", "Completed"],
+}
+#: Each category setting: the entity, the property, the lookup holding its values.
+CATEGORY_SETTINGS = [
+    ("Defect", "Status", "DefectStatus"), ("Defect", "Priority", "DefectPriority"),
+    ("Defect", "Severity", "DefectSeverity"), ("Requirement", "Status", "RequirementStatus"),
+    ("Requirement", "Priority", "RequirementPriority"), ("TestCase", "Status", "TestCaseStatus"),
+    ("TestCase", "Priority", "TestCasePriority"), ("TestCase", "Type", "TestCaseType"),
+    ("TestPlan", "Status", "TestPlanStatus"),
+]  # fmt: skip
+REQUIREMENT_COUNT, TEST_CASE_COUNT, TEST_PLAN_COUNT = 40, 200, 10
+_FEATURES = [
+    "sign in with a passkey", "export invoices as CSV", "pay by card", "look up an address",
+    "read the audit trail", "schedule a batch", "reset a password", "accept cookies",
+    "see their rate card", "keep a session alive", "search the catalogue",
+    "download PDF statements", "receive push notifications",
+]  # fmt: skip
+_CHECKS = ["happy path", "invalid input", "timeout", "permissions", "large data", "retry"]
+
+
+class TestManagementSeed:
+    """Requirements, test cases (with execution summaries), test plans and category settings,
+    coherent with the seeded defects and releases: each test case covers one or two
+    requirements (listed both ways), some name defects raised against them, each plan runs
+    test cases whose last run may belong to it. Its own generator (``plutora-test:<seed>``)
+    leaves every earlier draw alone.
+
+    Example: ``TestManagementSeed(1, data).build(); data.test_cases``
+    """
+
+    def __init__(self, seed: int, data: SeedData) -> None:
+        self.rng = random.Random(f"plutora-test:{seed}")
+        self.choose = _Chooser(self.rng)
+        self.data = data
+
+    def guid(self) -> str:
+        """A GUID of this generator. Example: ``"3f2a7c1e-…"``."""
+        return _guid_text(self.rng.getrandbits(128))
+
+    def moment(self, days_before: int) -> str:
+        """A moment up to ``days_before`` days before :data:`ANCHOR`, as defects carry one."""
+        at = ANCHOR.replace(tzinfo=None) - timedelta(days=days_before * self.rng.random())
+        return at.isoformat(timespec="microseconds") + "7+00:00"
+
+    def build(self) -> None:
+        """Every collection, in a fixed order of draws."""
+        lookups = self.data.test_lookups
+        for kind, values in TEST_LOOKUP_VALUES.items():
+            lookups[kind] = _defect_lookup({value: self.guid() for value in values}, kind)
+        self.requirements()
+        self.test_cases()
+        self.test_plans()
+        self.executions()
+        self.category_settings()
+
+    def _lookup(self, kind: str, value: str) -> Record:
+        item = next(i for i in self.data.test_lookups[kind] if i["value"] == value)
+        return {"Id": item["id"], "Value": item["value"]}
+
+    def _people(self) -> list[Any]:
+        return [person["email"] for person in self.data.people] + [None]
+
+    def requirements(self) -> None:
+        """``REQ-0001`` …: five statuses in turn, most in a release."""
+        releases = [release["id"] for release in self.data.releases.values()] or [None]
+        statuses = TEST_LOOKUP_VALUES["RequirementStatus"]
+        for number in range(1, REQUIREMENT_COUNT + 1):
+            created = self.moment(400)
+            record: Record = {
+                "Id": self.guid(),
+                "DisplayId": f"REQ-{number:04d}",
+                "Name": f"Customers can {self.choose(_FEATURES)}",
+                "Description": f"As a customer I want to {self.choose(_FEATURES)}.",
+                "Status": self._lookup("RequirementStatus", statuses[number % len(statuses)]),
+                "Priority": self._lookup("RequirementPriority", self.choose(DEFECT_PRIORITIES)),
+                "AssignedTo": self.choose(self._people()),
+                "ReleaseId": self.choose(releases) if self.rng.random() < 0.8 else None,
+                "TestCaseIds": [],
+                "CreatedDate": created,
+                "LastModifiedDate": created,
+                "Fields": [_field("Source", self.choose(["Customer", "Regulator", "Support"]))],
+            }
+            self.data.requirements[record["Id"]] = record
+
+    def test_cases(self) -> None:
+        """``TC-0001`` …: each covers requirement ``n mod 40`` (every requirement has cases)
+        and sometimes another; about one in four names one or two defects."""
+        requirements = list(self.data.requirements.values())
+        defects = [defect["Id"] for defect in self.data.defects.values()]
+        statuses = TEST_LOOKUP_VALUES["TestCaseStatus"]
+        for number in range(1, TEST_CASE_COUNT + 1):
+            covered = [requirements[(number - 1) % len(requirements)]]
+            if self.rng.random() < 0.3:
+                other = self.choose(requirements)
+                if other is not covered[0]:
+                    covered.append(other)
+            raised = []
+            if defects and self.rng.random() < 0.25:
+                raised = sorted({self.choose(defects) for _ in range(self.choose([1, 2]))})
+            created = self.moment(300)
+            record: Record = {
+                "Id": self.guid(),
+                "DisplayId": f"TC-{number:04d}",
+                "Name": f"{covered[0]['Name']}: {self.choose(_CHECKS)}",
+                "Description": f"Check that customers can {self.choose(_FEATURES)}.",
+                "Status": self._lookup("TestCaseStatus", statuses[number % len(statuses)]),
+                "Priority": self._lookup("TestCasePriority", self.choose(DEFECT_PRIORITIES)),
+                "Type": self._lookup("TestCaseType", self.choose(["Manual", "Automated"])),
+                "AssignedTo": self.choose(self._people()),
+                "RequirementIds": [requirement["Id"] for requirement in covered],
+                "DefectIds": raised,
+                "CreatedDate": created,
+                "LastModifiedDate": created,
+                "Fields": [_field("Component", self.choose(_DEFECT_CONTEXTS))],
+            }
+            for requirement in covered:
+                requirement["TestCaseIds"].append(record["Id"])
+            self.data.test_cases[record["Id"]] = record
+
+    def test_plans(self) -> None:
+        """``TP-001`` …: each runs 15 to 30 test cases of a release."""
+        cases = list(self.data.test_cases)
+        releases = [release["id"] for release in self.data.releases.values()] or [None]
+        statuses = TEST_LOOKUP_VALUES["TestPlanStatus"]
+        for number in range(1, TEST_PLAN_COUNT + 1):
+            start = ANCHOR.replace(tzinfo=None) - timedelta(days=30 * (TEST_PLAN_COUNT - number))
+            drawn = set(self.rng.sample(cases, self.choose(range(15, 31))))
+            chosen = sorted(drawn, key=cases.index)
+            created = self.moment(400)
+            record: Record = {
+                "Id": self.guid(),
+                "DisplayId": f"TP-{number:03d}",
+                "Name": f"Regression {2025 + number // 12}.{number % 12 + 1:02d}",
+                "Description": "Regression of the release's stories.",
+                "Status": self._lookup("TestPlanStatus", statuses[number % len(statuses)]),
+                "ReleaseId": self.choose(releases),
+                "StartDate": start.isoformat(timespec="seconds"),
+                "EndDate": (start + timedelta(days=14)).isoformat(timespec="seconds"),
+                "TestCaseIds": chosen,
+                "CreatedDate": created,
+                "LastModifiedDate": created,
+            }
+            self.data.test_plans[record["Id"]] = record
+
+    def executions(self) -> None:
+        """Each test case's ``ExecutionSummary``: counts, and its last run (in one of its
+        plans when it is in any); about one in eight never ran."""
+        plans_of: dict[str, list[Record]] = {}
+        for plan in self.data.test_plans.values():
+            for case_id in plan["TestCaseIds"]:
+                plans_of.setdefault(case_id, []).append(plan)
+        people = [person["email"] for person in self.data.people]
+        for case in self.data.test_cases.values():
+            runs = 0 if self.rng.random() < 0.125 else self.choose(range(1, 13))
+            failed = self.choose(range(0, runs // 2 + 1)) if runs else 0
+            blocked = self.choose(range(0, (runs - failed) // 4 + 1)) if runs else 0
+            summary: Record = {
+                "TotalRuns": runs,
+                "Passed": runs - failed - blocked,
+                "Failed": failed,
+                "Blocked": blocked,
+                "LastExecutionStatus": None,
+                "LastExecutionDate": None,
+                "LastExecutedBy": None,
+                "LastTestPlanId": None,
+            }
+            if runs:
+                plans = plans_of.get(case["Id"], [])
+                last_plan: Record | None = self.choose(plans) if plans else None
+                outcomes = ["Passed"] * summary["Passed"] + ["Failed"] * failed
+                outcomes += ["Blocked"] * blocked
+                summary["LastExecutionStatus"] = self.choose(outcomes)
+                summary["LastExecutionDate"] = self.moment(60)
+                summary["LastExecutedBy"] = self.choose(people) if people else None
+                summary["LastTestPlanId"] = last_plan["Id"] if last_plan else None
+            case["ExecutionSummary"] = summary
+
+    def category_settings(self) -> None:
+        """One per property of an entity that takes a list of values (its lookup's)."""
+        lookups = {**self.data.lookups, **self.data.test_lookups}
+        for entity, name, kind in CATEGORY_SETTINGS:
+            record: Record = {
+                "Id": self.guid(),
+                "Name": name,
+                "EntityType": entity,
+                "Values": [
+                    {"Id": item["id"], "Value": item["value"], "SortOrder": item["sortOrder"]}
+                    for item in lookups.get(kind, [])
+                ],
+            }
+            self.data.category_settings[record["Id"]] = record

@@ -37,6 +37,7 @@ from .backends.faults import FaultKind
 from .backends.health_checks import HealthChecksBackend
 from .backends.release_systems import ReleaseSystemsBackend
 from .backends.tecr_workflow import TecrWorkflow
+from .backends.test_items import TestManagementBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
 from .site import configured, recorded_requests, seeded
 
@@ -89,6 +90,7 @@ class SimulatorState:
         self.changes = ChangesBackend(seed, self.catalogue, self.clock, self.releases.records)
         self.environments = EnvironmentsBackend(seed)
         self.defects = DefectsBackend(seed, self.catalogue, self.clock)
+        self.test_management = TestManagementBackend(seed, self.clock)
         self.requests = EnvironmentRequestsBackend(seed, config.seed, recorded_requests(config))
         self.custom_fields = CustomFieldsBackend()
         self.environment_writes = EnvironmentWrites(
@@ -157,6 +159,9 @@ class SimulatorState:
                 "releases": len(self.releases.records),
                 "changes": len(self.changes.records),
                 "defects": len(self.defects),
+                "requirements": len(self.test_management.requirements),
+                "testCases": len(self.test_management.test_cases),
+                "testPlans": len(self.test_management.test_plans),
                 "environments": len(environments.environments),
                 "hosts": len(environments.hosts),
                 "layers": len(environments.layers),
@@ -204,6 +209,7 @@ class SimulatorState:
             self.changes.reset(seed)
             self.environments.reset(seed)
             self.defects.reset(seed)
+            self.test_management.reset(seed)
             self.requests.reset(seed, self.config.seed, recorded_requests(self.config))
             self.health_checks.reset(seed, self.config.seed)
             self.release_systems.reset(seed, self.config.seed)

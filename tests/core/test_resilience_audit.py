@@ -1,5 +1,5 @@
 """A parallel run under injected faults, then an audit: no duplicate copy, no lost patch, no
-retried login. Faults: answers dropped before and after processing, slow answers past the read
+doubled bulk update (each sent at most once, each reported outcome true), no retried login. Faults: answers dropped before and after processing, slow answers past the read
 timeout on POST and PATCH, 502/503 on reads, bursts of 429, a 401 on a valid-looking token,
 every token expired mid-run, and a user whose password is wrong."""
 
@@ -11,18 +11,21 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from PlutoraLibrary.core import (
+    BulkUpdateIncomplete,
     LoginRejected,
     OutcomeUnknown,
     PlutoraClient,
     PlutoraConfig,
     PlutoraTestClient,
+    SearchFilter,
     where,
 )
 from PlutoraLibrary.simulator import PlutoraSimulator
 from tests.conftest import Control
 from tests.core.conftest import config_for
 
-WORKERS, COPIES, PATCHES = 4, 5, 5
+WORKERS, COPIES, PATCHES, BULKS = 4, 5, 5, 3
+BULK_ROUTE = "POST /plutora-test/api/testcase/BulkUpdateSearch"
 
 
 def _work(job: dict[str, Any]) -> dict[str, Any]:
@@ -36,9 +39,10 @@ def _work(job: dict[str, Any]) -> dict[str, Any]:
                     plutora.current_user()
                 except LoginRejected:
                     refusals += 1
-        return {"copies": {}, "patches": {}, "refusals": refusals}
+        return {"copies": {}, "patches": {}, "bulks": {}, "refusals": refusals}
     copies: dict[str, str] = {}
     patches: dict[str, str] = {}
+    bulks: dict[str, dict[str, list[str]]] = {}
     with PlutoraClient(config) as plutora, PlutoraTestClient(config) as tests:
         for number in range(COPIES):
             identifier = f"AUDIT-{job['worker']}-{number}"
@@ -56,7 +60,18 @@ def _work(job: dict[str, Any]) -> dict[str, Any]:
                 patches[defect_id] = name
             except OutcomeUnknown:
                 patches[defect_id] = "unknown"
-    return {"copies": copies, "patches": patches}
+        for number, case_ids in enumerate(job["cases"]):
+            marker = f"w{job['worker']}-b{number}"
+            selected = [SearchFilter("Id", "IsWithin", ",".join(case_ids))]
+            delta = {"Fields": [{"Name": "Audit", "Value": marker}]}
+            try:
+                done = tests.bulk_update_test_cases(selected, delta)
+                bulks[marker] = {"applied": done.ids, "missing": []}
+            except BulkUpdateIncomplete as lost:
+                bulks[marker] = {"applied": lost.applied, "missing": lost.not_applied}
+            except OutcomeUnknown:
+                bulks[marker] = {"unknown": case_ids}
+    return {"copies": copies, "patches": patches, "bulks": bulks}
 
 
 def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_login(
@@ -68,6 +83,7 @@ def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_
             where("plutoraReleaseType").equals("Independent") & where("status").equals("Draft")
         )[0]["id"]
         defect_ids = [d["Id"] for d in tests.search_defects(page_size=WORKERS * PATCHES).items]
+        case_ids = [c["Id"] for c in tests.search_test_cases(page_size=WORKERS * BULKS * 3).items]
     urls = sim.urls
     settings = {
         "client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret",
@@ -87,6 +103,16 @@ def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_
         path="/defects/", method="PATCH", kind="delay", seconds=1.0, stage="after", count=3
     )
     control.fault(path="/defects/", method="PATCH", kind="drop", stage="before", count=2)
+    # Bulk updates: answers lost after and before the update, a gateway's 502 after it, a slow
+    # answer past the read timeout.
+    control.fault(path="/BulkUpdateSearch", method="POST", kind="drop", stage="after", count=2)
+    control.fault(path="/BulkUpdateSearch", method="POST", kind="drop", stage="before", count=1)
+    control.fault(
+        path="/BulkUpdateSearch", method="POST", kind="status", status=502, stage="after", count=1
+    )
+    control.fault(
+        path="/BulkUpdateSearch", method="POST", kind="delay", seconds=1.0, stage="after", count=1
+    )
     control.fault(path="/releases", method="GET", kind="status", status=503, count=6)
     control.fault(path="/api/", kind="rate_limit", retryAfter=1, count=4)
     control.fault(path="/releases/[^/]+$", method="GET", kind="drop", count=3)  # the source
@@ -101,6 +127,9 @@ def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_
             "settings": settings,
             "source": source,
             "defects": defect_ids[w * PATCHES : (w + 1) * PATCHES],
+            "cases": [
+                case_ids[(w * BULKS + n) * 3 : (w * BULKS + n + 1) * 3] for n in range(BULKS)
+            ],
         }
         for w in range(WORKERS)
     ]
@@ -128,6 +157,22 @@ def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_
             for defect_id, outcome in report["patches"].items():
                 if outcome != "unknown":
                     assert tests.defect(defect_id)["Name"] == outcome, "a reported patch was lost"
+            for marker, bulk in report.get("bulks", {}).items():
+                for case_id in bulk.get("applied", []):
+                    fields = {f["Name"]: f["Value"] for f in tests.test_case(case_id)["Fields"]}
+                    assert fields.get("Audit") == marker, f"bulk {marker} reported applied, is not"
+                for case_id in bulk.get("missing", []):
+                    fields = {f["Name"]: f["Value"] for f in tests.test_case(case_id)["Fields"]}
+                    assert fields.get("Audit") != marker, (
+                        f"bulk {marker} reported missing, is there"
+                    )
+    bulk_calls = sum(len(report.get("bulks", {})) for report in reports)
+    assert bulk_calls == WORKERS * BULKS
+    arrived = sim.counters()["requests"].get(BULK_ROUTE, {})
+    # A 429 is refused unprocessed (then sent again, deliberately); everything else arrived once.
+    processed = sum(count for status, count in arrived.items() if status != "429")
+    assert processed <= bulk_calls, f"a bulk update was sent twice: {arrived}"
+    assert any(bulk.get("missing") for r in reports for bulk in r.get("bulks", {}).values())
     outcomes = Counter(o for r in reports for o in [*r["copies"].values(), *r["patches"].values()])
     assert outcomes["created"] + outcomes["unknown"] < sum(
         outcomes.values()

@@ -248,6 +248,42 @@ def _writes_and_errors(plutora: Api) -> Iterator[tuple[str, str, int, Any]]:
     yield "POST", "/changes", 201, plutora.post("/changes", json=created)
 
 
+def _test_management_reads(api: Api) -> Iterator[tuple[str, str, Any]]:
+    """Every read of the Plutora Test items beyond defects (issue 19), on seeded records."""
+    for segment in ("requirement", "testcase", "testplan"):
+        found = api.post(f"/{segment}/search", json={"RecordsPerPage": 2})
+        yield "POST", f"/{segment}/search", found
+        item = found.json()["Data"]["ResultSet"][0]
+        yield "GET", f"/{segment}/{{id}}", api.get(f"/{segment}/{item['Id']}")
+        yield (
+            "GET",
+            f"/{segment}/GetByDisplayId/{{displayId}}",
+            api.get(f"/{segment}/GetByDisplayId/{item['DisplayId']}"),
+        )
+    summary = api.post("/testcase/SearchWithExecutionSummary", json={"RecordsPerPage": 5})
+    yield "POST", "/testcase/SearchWithExecutionSummary", summary
+    yield "POST", "/categorysettings/search", api.post("/categorysettings/search", json={})
+
+
+def _bulk_updates(api: Api) -> Iterator[tuple[str, str, int, Any]]:
+    """A bulk update of each kind, and a refused one."""
+    select = [{"Property": "Status", "Operator": "Equals", "Value": "Open"}]
+    for path, delta in (
+        ("/defects/BulkUpdateSearch", {"Priority": "High"}),
+        ("/requirement/BulkUpdateSearch", {"Priority": "High"}),
+        ("/testcase/BulkUpdateSearch", {"Priority": "High"}),
+    ):
+        body = {"SearchFilters": select if path.startswith("/defects") else [], "Delta": delta}
+        yield "POST", path, 200, api.post(path, json=body)
+    refused = {"SearchFilters": select, "Delta": {"DisplayId": "x"}}
+    yield (
+        "POST",
+        "/defects/BulkUpdateSearch",
+        400,
+        api.post("/defects/BulkUpdateSearch", json=refused),
+    )
+
+
 def test_writes_and_refusals_send_only_fields_of_the_contract(
     plutora: Api, plutora_test: Api
 ) -> None:
@@ -284,6 +320,7 @@ def test_writes_and_refusals_send_only_fields_of_the_contract(
             404,
             plutora_test.get("/defects/00000000-0000-4000-8000-000000000000"),
         ),
+        *_bulk_updates(plutora_test),
     ]:
         assert answer.status_code == status, f"{method} {path}: {answer.status_code} {answer.text}"
         schema = _schema_of("plutora-test", method, path, status)
@@ -314,6 +351,7 @@ def test_the_default_simulator_sends_only_fields_of_the_contract(
             plutora_test.get(f"/defects/GetByDisplayId/{defect['DisplayId']}"),
         ),
         ("GET", "/me", plutora_test.get("/me")),
+        *_test_management_reads(plutora_test),
     ]:
         assert answer.status_code == 200, f"{method} {path}: {answer.status_code}"
         schema = _schema_of("plutora-test", method, path, 200)

@@ -258,6 +258,132 @@ def test_pytest_long_tracebacks_with_locals_show_no_secret(
         assert _hits(texts, _needles(urls)) == []
 
 
+# -- Plutora Test beyond defects (issue 19) ----------------------------------------------------
+
+TEST_CLIENT = "scan-test-client"
+TEST_SECRET = "Scan-Test-Secret-7c2a-p&q"
+TEST_PASSWORD = "Scan-Test-Password-51e9 w"
+TEST_SETTINGS = f"""
+[[api_keys]]
+client_id = "{TEST_CLIENT}"
+client_secret = "{TEST_SECRET}"
+product = "plutora-test"
+
+[[users]]
+username = "{USER}"
+password = "{TEST_PASSWORD}"
+product = "plutora-test"
+"""
+TEST_NEEDLES = [TEST_SECRET, TEST_PASSWORD, quote_plus(TEST_SECRET), quote_plus(TEST_PASSWORD)]
+ITEMS_SUITE = """*** Settings ***
+Library    PlutoraLibrary    check_links=True    test_ui_url=https://ui.example/test
+
+*** Test Cases ***
+Items Are Searched, Read And Bulk-Updated
+    [Tags]    tms:TC-0012    issue:DEF-0042    requirement:REQ-0003
+    Search Requirements    Status    IsWithin    Testing,Review
+    Search Test Cases    Type    Equals    Automated    execution_summary=True
+    Search Test Plans
+    Search Category Settings
+    Get Requirement    REQ-0003
+    Get Test Case    TC-0012
+    Get Test Plan    TP-003
+    Bulk Update Defects    Status    Equals    Open    Priority=High    dry_run=True
+    Bulk Update Requirements    Status    Equals    Review    Status=Approved    verify=True
+    Evaluate    requests.post("%{SIM_CONTROL}/faults", json={"path": "/BulkUpdateSearch", "kind": "drop", "stage": "after", "method": "POST"}, timeout=10)
+    Bulk Update Test Cases    Status    Equals    Draft    Priority=Low
+
+A Lost Bulk Update Never Applied Fails
+    Evaluate    requests.post("%{SIM_CONTROL}/faults", json={"path": "/BulkUpdateSearch", "kind": "drop", "stage": "before", "method": "POST"}, timeout=10)
+    Bulk Update Defects    Status    Equals    New    Priority=Low
+
+An Unknown Item Fails
+    [Tags]    tms:TC-9999
+    No Operation
+"""
+ITEMS_PYTEST = """
+import os
+
+import pytest
+import requests
+from PlutoraLibrary.core import SearchFilter
+
+
+def fault(**fault):
+    requests.post(os.environ["SIM_CONTROL"] + "/faults", json=fault, timeout=10)
+
+
+@pytest.mark.plutora(test_case="TC-0012", defect="DEF-0042")
+def test_items(plutora_test):
+    plutora_test.search_requirements()
+    plutora_test.search_test_cases(execution_summary=True)
+    plutora_test.bulk_update_defects([SearchFilter("Status", "Equals", "Open")], {"Priority": "High"}, verify=True)
+    fault(path="/BulkUpdateSearch", kind="status", status=502, stage="after", method="POST")
+    plutora_test.bulk_update_test_cases([SearchFilter("Status", "Equals", "Ready")], {"Priority": "Low"})
+    fault(path="/BulkUpdateSearch", kind="drop", stage="before", method="POST")
+    plutora_test.bulk_update_requirements([SearchFilter("Status", "Equals", "Draft")], {"Priority": "Low"})
+
+
+@pytest.mark.plutora(test_case="TC-9999")
+def test_unknown_item():
+    pass
+"""
+
+
+def _test_environment(urls: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLUTORA_")}
+    env.update(
+        SIM_CONTROL=urls["control_url"],
+        PLUTORA_TEST_AUTH_URL=urls["plutora_test_token_url"],
+        PLUTORA_TEST_API_URL=urls["plutora_test_api_url"],
+        PLUTORA_TEST_CLIENT_ID=TEST_CLIENT,
+        PLUTORA_TEST_CLIENT_SECRET=TEST_SECRET,
+        PLUTORA_TEST_USERNAME=USER,
+        PLUTORA_TEST_PASSWORD=TEST_PASSWORD,
+        TMPDIR=str(tmp_path / "tmp"),
+    )
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return env
+
+
+def test_the_plutora_test_items_and_bulk_updates_leak_into_no_artifact(tmp_path: Path) -> None:
+    with running_plutora_sim(tmp_path, TEST_SETTINGS) as urls:
+        env = _test_environment(urls, tmp_path)
+        (tmp_path / "items.robot").write_text(ITEMS_SUITE, encoding="utf-8")
+        out = tmp_path / "out"
+        robot = subprocess.run(
+            [
+                sys.executable, "-m", "robot", "--outputdir", str(out), "--loglevel", "TRACE",
+                "--listener", f"allure_robotframework:{out / 'allure'}",
+                str(tmp_path / "items.robot"),
+            ],
+            env=env, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert "3 tests, 1 passed, 2 failed" in robot.stdout, robot.stdout[-3000:]
+        assert "BulkUpdateIncomplete" in robot.stdout
+        links = subprocess.run(
+            [sys.executable, "-m", "PlutoraLibrary.cli", "links", str(out / "output.xml")],
+            env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        tests = tmp_path / "their_tests"
+        tests.mkdir()
+        (tests / "test_items.py").write_text(ITEMS_PYTEST, encoding="utf-8")
+        pytest_run = subprocess.run(
+            [
+                sys.executable, "-m", "pytest", "-l", "--tb=long", "-vv", "--log-level=DEBUG",
+                "-p", "no:cacheprovider", "--plutora-check-links",
+                f"--alluredir={tmp_path / 'allure'}", str(tests),
+            ],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert "1 failed" in pytest_run.stdout, pytest_run.stdout[-3000:]
+        assert "1 error" in pytest_run.stdout, pytest_run.stdout[-3000:]
+        texts = _files(out) | _files(tmp_path / "allure") | _files(tmp_path / "tmp")
+        for name, run in (("robot", robot), ("links", links), ("pytest", pytest_run)):
+            texts |= {f"{name} stdout": run.stdout, f"{name} stderr": run.stderr}
+        assert _hits(texts, [*TEST_NEEDLES, *_needles(urls)]) == []
+
+
 BODY_KEY = "Body-Key-5c2e-q&w"
 # Secret-looking values sent in queries, JSON and forms, read from the environment: Robot's
 # own TRACE lines and assignments show arguments as given (a suite's secrets are Secrets); the

@@ -17,6 +17,7 @@ from PlutoraLibrary.simulator.backends.defects import DEFECTS
 from PlutoraLibrary.simulator.backends.defects import INDEXED as DEFECT_INDEXED
 from PlutoraLibrary.simulator.backends.releases import INDEXED as RELEASE_INDEXED
 from PlutoraLibrary.simulator.backends.releases import RELEASES
+from PlutoraLibrary.simulator.backends.test_items import REQUIREMENT, TEST_CASE, entity_of
 from PlutoraLibrary.simulator.index import SearchIndex
 from PlutoraLibrary.simulator.query import (
     Entity,
@@ -56,6 +57,18 @@ SETS: dict[str, tuple[Entity, tuple[str, ...], list[Record], list[str]]] = {
         CHANGE_INDEXED,
         list(SEED.changes.values()),
         [*CHANGE_INDEXED, "name", "changeId", "businessValueScore", "raisedDate", "systems"],
+    ),
+    "test_cases": (
+        entity_of(TEST_CASE),
+        TEST_CASE.indexed,
+        list(SEED.test_cases.values()),
+        [*TEST_CASE.indexed, "DisplayId", "RequirementIds", "DefectIds", "CreatedDate", "Fields"],
+    ),
+    "requirements": (
+        entity_of(REQUIREMENT),
+        REQUIREMENT.indexed,
+        list(SEED.requirements.values()),
+        [*REQUIREMENT.indexed, "Name", "TestCaseIds", "LastModifiedDate"],
     ),
 }
 OPERATORS = [

@@ -14,6 +14,7 @@ from .catalogue import CatalogueBackend
 from .clock import Clock
 from .errors import ModelState, NotFound
 from .records import GUID, Record
+from .test_items import bulk_update, stamp
 
 DEFECT_FIELDS = contract.properties("plutora-test", "Defect")
 #: What a PATCH may change, and what it may not (the contract's ``readOnly`` marks).
@@ -104,6 +105,28 @@ class DefectsBackend:
         unknown properties, values of the wrong kind and unknown lookup values are each a
         problem in ``model``; with any problem nothing changes (:class:`Invalid`)."""
         defect = self.get(defect_id)
+        changes = self._changes(defect, delta, model)
+        model.check()
+        defect.update(changes)
+        self.version += 1
+        defect["LastModifiedDate"] = iso_precise(self.clock.moment())
+        return defect
+
+    def bulk_update(
+        self, filters: Sequence[SearchFilter], delta: Any, model: ModelState
+    ) -> list[Record]:
+        """``POST /defects/BulkUpdateSearch``: apply ``delta`` to every defect ``filters``
+        select, all or nothing (a problem of the delta changes none); the defects changed."""
+        matches = self.index.search(self.by_id.values(), self.version, filters)
+        items = bulk_update(matches, delta, model, self._changes, self._touched)
+        stamp(items, self.clock)
+        return items
+
+    def _touched(self) -> None:
+        self.version += 1
+
+    def _changes(self, defect: Record, delta: Record, model: ModelState) -> Record:
+        """The changes ``delta`` makes to ``defect``; each problem recorded in ``model``."""
         changes: Record = {}
         writable = {name.lower(): name for name in WRITABLE}
         read_only = {name.lower(): name for name in READ_ONLY}
@@ -155,11 +178,7 @@ class DefectsBackend:
                     model.add(name, f"{name} must be a string or null.")
                 else:
                     changes[name] = value
-        model.check()
-        defect.update(changes)
-        self.version += 1
-        defect["LastModifiedDate"] = iso_precise(self.clock.moment())
-        return defect
+        return changes
 
 
 def _lookup_item(items: list[Record], value: Any) -> Record | None:
