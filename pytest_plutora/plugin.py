@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,12 +49,32 @@ _SIM_URL = "plutora_sim_url"
 _SHARED_DIR = "plutora_shared_dir"
 
 
+def _flag_value(option: str) -> Callable[[str], str]:
+    """The check of a true/false option's value on the command line."""
+    import argparse
+
+    words = {"1", "true", "yes", "on", "0", "false", "no", "off"}
+
+    def value(text: str) -> str:
+        if text.strip().lower() in words:
+            return text
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not true or false. A test path right after {option} is taken as its "
+            f"value: write {option}=true, or put {option} after the test paths."
+        )
+
+    return value
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("plutora", "Plutora and Plutora Test APIs (pytest_plutora)")
     for setting in _OPTIONS:
         text = f"{setting.doc[:-1] if setting.doc.endswith('.') else setting.doc} ({setting.env})"
-        # A true/false setting alone on the command line means true (--plutora-check-links).
-        flag = {"nargs": "?", "const": "true"} if setting.kind == "bool" else {}
+        # A true/false setting alone on the command line means true (--plutora-check-links);
+        # argparse then takes a following test path as its value: refused loudly, not lost.
+        flag: dict[str, Any] = {}
+        if setting.kind == "bool":
+            flag = {"nargs": "?", "const": "true", "type": _flag_value(setting.option)}
         group.addoption(
             setting.option, dest=setting.ini, default=None, metavar=setting.kind.upper(),
             help=f"{text}.", **flag,

@@ -107,6 +107,11 @@ def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
             _run(name, f"lookup {kind}", partial(client.lookup, kind), results)
 
 
+def _items_of(search: Callable[..., Any]) -> Any:
+    """The first page's items of a Plutora Test search."""
+    return search(page_size=PAGE_SIZE).items
+
+
 def _record_plutora_test(client: PlutoraTestClient, results: list[CheckResult]) -> None:
     name = Product.PLUTORA_TEST.label
     if _run(name, "token and /me", client.current_user, results) is None:
@@ -119,6 +124,15 @@ def _record_plutora_test(client: PlutoraTestClient, results: list[CheckResult]) 
     )
     _by_id(name, "defect by id", defects, client.defect, results, "Id")
     _by_id(name, "defect by display id", defects, client.defect_by_display_id, results, "DisplayId")
+    for kind, search, read in (
+        ("requirements", client.search_requirements, client.requirement),
+        ("test cases", partial(client.search_test_cases, execution_summary=True), client.test_case),
+        ("test plans", client.search_test_plans, client.test_plan),
+        ("category settings", client.search_category_settings, None),
+    ):
+        items = _run(name, f"{kind} (search, {PAGE_SIZE})", partial(_items_of, search), results)
+        if read is not None:
+            _by_id(name, f"{kind[:-1]} by id", items, read, results, "Id")
 
 
 def record_site(

@@ -10,8 +10,9 @@ site of seed 1 stays exactly as it was):
 - a recording (``seed_from``, written by ``plutora record``): its lookup values and custom
   field definitions replace the generated ones, its change display-name spelling is used,
   and its releases, changes, organizations, systems, defects, environments, hosts, layers,
-  TECRs and TEBRs are added (ids kept, people replaced by generated ones; references to
-  records that were not recorded point to generated records of the same kind).
+  TECRs, TEBRs, requirements, test cases and test plans are added (ids kept, people
+  replaced by generated ones; references to records that were not recorded point to
+  generated records of the same kind).
 
 The simulator imports nothing from the client: the recording's lines are read here, with
 the standard library (the format is documented in ``docs/recording.md``).
@@ -47,7 +48,11 @@ KINDS = {
     "releases": "releases", "changes": "changes", "organizations": "organizations",
     "systems": "systems", "defects": "defects", "environments": "environments",
     "hosts": "hosts", "layers": "layers", "tecrs": "tecrs", "tebrs": "tebrs",
+    "requirement": "requirements", "requirements": "requirements", "testcase": "test_cases",
+    "testplan": "test_plans",
 }  # fmt: skip
+#: Kinds of the Plutora Test API, whose records are PascalCase (``Id``, ``DisplayId``).
+PASCAL_KINDS = frozenset({"defects", "requirements", "test_cases", "test_plans"})
 #: Kinds the backends generate themselves (not in :class:`SeedData`): their recorded records
 #: are handed to the backend (:func:`recorded_requests`) and added there.
 BACKEND_KINDS = ("tecrs", "tebrs")
@@ -62,7 +67,10 @@ PEOPLE_FIELDS = frozenset(
     }
 )  # fmt: skip
 #: Unique keys of a kind besides the id: a generated record sharing one gives way.
-UNIQUE_KEYS = {"releases": "identifier", "changes": "changeId", "defects": "DisplayId"}
+UNIQUE_KEYS = {
+    "releases": "identifier", "changes": "changeId", "defects": "DisplayId",
+    "requirements": "DisplayId", "test_cases": "DisplayId", "test_plans": "DisplayId",
+}  # fmt: skip
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -119,7 +127,7 @@ class Recorded:
                     self.change_display_names = "classic"
 
     def _record(self, kind: str, record: Record) -> None:
-        key = "Id" if kind == "defects" else "id"
+        key = "Id" if kind in PASCAL_KINDS else "id"
         record_id = record.get(key)
         if not isinstance(record_id, str) or not _GUID.match(record_id):
             return
@@ -278,7 +286,8 @@ def _guid(rng: random.Random) -> str:
 def _collections(data: SeedData) -> list[dict[str, Record]]:
     return [
         data.releases, data.changes, data.environments, data.hosts, data.layers,
-        data.systems, data.organizations, data.defects,
+        data.systems, data.organizations, data.defects, data.requirements, data.test_cases,
+        data.test_plans,
     ]  # fmt: skip
 
 

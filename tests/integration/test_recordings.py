@@ -103,9 +103,13 @@ def test_a_recording_of_the_default_simulator_has_no_drift(
     assert first["version"] == 1
     exchanges = list(read_recording(path))
     methods = {e["method"] for e in exchanges if e["kind"] == "api"}
-    assert methods == {"GET", "POST"}  # POST: the defect search only, a read
+    assert methods == {"GET", "POST"}  # POST: Plutora Test's searches only, reads
     assert {e["path"] for e in exchanges if e["method"] == "POST" and e["kind"] == "api"} == {
-        "/defects/search"
+        "/defects/search",
+        "/requirement/search",
+        "/testcase/SearchWithExecutionSummary",
+        "/testplan/search",
+        "/categorysettings/search",
     }
     release = next(e for e in exchanges if e["path"].startswith("/releases/"))
     assert release["status"] == 200

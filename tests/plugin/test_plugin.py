@@ -540,3 +540,13 @@ def test_reads_only(plutora):
         "--plutora-sim", "--plutora-read-only=true", "-p", "no:cacheprovider"
     )
     assert _outcomes(result) == {"passed": 1}, result.stdout.str()[-3000:]
+
+
+def test_a_test_path_after_a_true_false_option_is_refused_not_taken_silently(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_one="def test_one():\n    pass\n")
+    result = pytester.runpytest_subprocess("--plutora-read-only", "test_one.py")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*'test_one.py' is not true or false*--plutora-read-only=true*"])
+    assert pytester.runpytest_subprocess("test_one.py", "--plutora-read-only").ret == 0
