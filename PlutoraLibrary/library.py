@@ -147,6 +147,8 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
             if name != "self"
         }
         self.context = PlutoraContext(arguments)
+        if self.context.refused is not None:  # said here, raised by every call to the API
+            robot_logger.error(str(self.context.refused))
         self.ROBOT_LIBRARY_LISTENER = self
         self.item_links = RobotItemLinks(self.context)
         follow_robot_log_level()

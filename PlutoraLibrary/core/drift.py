@@ -316,8 +316,8 @@ class Vocabulary:
         found = cls(
             {kind: {item["value"] for item in items} for kind, items in data.lookups.items()}
         )
-        collections = (data.releases, data.changes, data.systems, data.defects)
-        collections += (data.requirements, data.test_cases, data.test_plans)
+        collections = [data.releases, data.changes, data.systems, data.defects]
+        collections += [data.requirements, data.test_cases, data.test_plans]
         for collection in collections:
             for record in collection.values():
                 found.custom_fields.update(custom_fields_in(record))

@@ -454,9 +454,10 @@ class ReadOnlyRefused(PlutoraError):
         self.method = method
         self.path = path
         super().__init__(
-            f"{method} {path} was not sent: this run is read-only (read_only, "
-            "PLUTORA_READ_ONLY), which lets only GETs and searches through. Unset it (or pass "
-            "read_only=false) to write to the site."
+            f"{method} {path} was not sent: this run is read-only, which lets only GETs and "
+            "searches through. To write to the site, unset PLUTORA_READ_ONLY, or give "
+            "read_only=false (the Robot library's import), --plutora-read-only=false (pytest; "
+            "ini plutora_read_only), or read_only=False (Python)."
         )
 
 

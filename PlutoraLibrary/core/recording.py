@@ -4,7 +4,7 @@ A recording is what a site really answered, kept to measure its drift from the c
 (:mod:`.drift`) and to seed the simulator with its vocabulary (``plutora sim --seed-from``).
 The file streams: a first line naming the format and its version, then one exchange a line,
 so that it is written and read in constant memory, and processes of one run (pytest-xdist,
-pabot) append to it under a lock (``FILE.lock``, filelock).
+pabot) append to it under a lock (``.FILE.lock`` beside it, hidden; filelock).
 
 The :class:`Recorder` is a call observer (:mod:`.calls`): it asks for whole bodies, and
 writes each attempt of a call to the site it records. Everything in a call's record is
@@ -121,7 +121,9 @@ class RecordingWriter:
         from filelock import FileLock  # loaded when recording (start-up time otherwise)
 
         self.path = Path(path)
-        self.lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT)
+        # Hidden: an artifact glob of the recordings (site*.ndjson*) leaves it out.
+        lock_file = self.path.with_name(f".{self.path.name}.lock")
+        self.lock = FileLock(str(lock_file), timeout=LOCK_TIMEOUT)
         self._thread_lock = threading.Lock()
         self._checked = False
 

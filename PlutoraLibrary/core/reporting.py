@@ -131,7 +131,7 @@ def mask_body(body: bytes | str | None, content_type: str | None) -> str:
             pass
     if kind == "application/x-www-form-urlencoded":
         return mask_form(text)
-    return SECRETS.scrub(text)
+    return mask_text_assignments(text)
 
 
 def mask_body_cut(
@@ -243,19 +243,41 @@ def multipart_parts(body: bytes | str, content_type: str) -> list[Part]:
 
 #: The file parts shown (masked): those that say they are text, JSON or a form.
 _SHOWN_FILES = frozenset({"text/plain", "application/json", "application/x-www-form-urlencoded"})
+#: ``key = value`` / ``key: value`` / ``"key": "value"`` where the key names a secret: any word
+#: holding one (``db_password``, ``DB_PASSWORD``, ``apiKey``, ``x-api-key``, ``client_secret``).
 _ASSIGNMENT = re.compile(
-    r"(?i)\b(password|passwd|pwd|secret|client_secret|token|access_token|refresh_token"
-    r"|api[-_]?key|authorization)\b(\s*[:=]\s*)(['\"]?)([^\s'\"&,;]+)"
+    r"(?i)(?P<key>[\"']?\b[\w.-]*?(?:passw(?:or)?d|pwd|secret|token|api[-_]?key|credential"
+    r"|cookie|authorization)[\w.-]*\b[\"']?)(?P<sep>\s*[:=]\s*)"
+    r"(?P<value>(?:(?:bearer|basic|digest|token|negotiate)\s+)?"
+    r"(?:\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s'\"&,;]+))"
 )
+#: A credential after an HTTP authentication scheme, anywhere (``Bearer eyJ…``).
+_SCHEME_CREDENTIAL = re.compile(r"(?i)\b(bearer|basic|digest)(\s+)[A-Za-z0-9\-._~+/]{8,}=*")
+#: The user information of a URL (``https://user:password@host``).
+_URL_USER = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@")
+#: A JSON Web Token, wherever it stands.
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")
 
 
 def mask_text_assignments(text: str) -> str:
-    """``text`` (a log, say) with the value of every ``password=…``, ``token: …`` or
-    ``api_key=…`` replaced by ``***``, besides the known secrets.
+    """``text`` (a log, say) with every secret it shows replaced by ``***``: the value of any
+    ``password=…``, ``DB_PASSWORD: …``, ``"apiKey": "…"``, ``Authorization: Bearer …``
+    (any key holding a secret's name), a credential after ``Bearer``/``Basic``, the user
+    information of a URL, and JSON Web Tokens; besides the known secrets.
 
-    Example: ``mask_text_assignments("login password=hunter2 ok")`` → ``'login password=*** ok'``
+    Example: ``mask_text_assignments("login db_password=hunter2 ok")`` →
+    ``'login db_password=*** ok'``
     """
-    return _ASSIGNMENT.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{MASK}", text)
+    text = _ASSIGNMENT.sub(_masked_assignment, text)
+    text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
+    text = _URL_USER.sub(lambda m: f"{m.group(1)}{MASK}@", text)
+    return SECRETS.scrub(_JWT.sub(MASK, text))
+
+
+def _masked_assignment(match: re.Match[str]) -> str:
+    value = match.group("value")
+    quote = value[0] if value[:1] in "\"'" and value[-1:] == value[:1] else ""
+    return f"{match.group('key')}{match.group('sep')}{quote}{MASK}{quote}"
 
 
 def render_parts(parts: list[Part], size: int) -> str:

@@ -6,11 +6,19 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import parse_qsl, urlsplit
 
 from robot.api.types import Secret
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
-from ..core import PlutoraClient, PlutoraConfig, PlutoraTestClient, Product, ProductConfig
+from ..core import (
+    ConfigurationError,
+    PlutoraClient,
+    PlutoraConfig,
+    PlutoraTestClient,
+    Product,
+    ProductConfig,
+)
 from ..core.created import CreatedItems
 from ..simulator.control_client import SimulatorControl, SimulatorControlError
 from .scopes import (
@@ -75,7 +83,20 @@ class PlutoraContext:
 
     def __init__(self, arguments: dict[str, Any]) -> None:
         self.arguments = {key: value for key, value in arguments.items() if value is not None}
-        self.config = PlutoraConfig.from_env(**self.arguments)
+        #: An import argument refused because it shows a password: failing the import would
+        #: make Robot print the arguments as given, so the library imports, says so once, and
+        #: every call to the API raises this error.
+        self.refused: ConfigurationError | None = None
+        try:
+            self.config = PlutoraConfig.from_env(**self.arguments)
+        except ConfigurationError as error:
+            showing = {key for key, value in self.arguments.items() if _shows_password(value)}
+            if not showing:
+                raise
+            self.refused = error
+            for key in showing:
+                del self.arguments[key]
+            self.config = PlutoraConfig.from_env(**self.arguments)
         #: The configuration from the arguments and the environment (never the simulator's).
         self.own_config = self.config
         # One client per product and user: switching back to a user reuses its client and token.
@@ -96,6 +117,8 @@ class PlutoraContext:
     def client(self, product: Product) -> Any:
         """The reused client of ``product`` for the user in use (created on first use:
         importing does no I/O)."""
+        if self.refused is not None:
+            raise self.refused
         switch = self.switched(product)
         # Keyed by the password too: a user tried with a wrong one keeps its refusal apart.
         key: tuple[Any, ...] = (product,)
@@ -270,3 +293,13 @@ class PlutoraContext:
             self._control.close()
         self._control = None
         self.scopes.forget(InjectedFault, ChangedSettings)
+
+
+def _shows_password(value: Any) -> bool:
+    """Whether an import argument is a URL carrying a password (``redis://:pw@host``, or
+    ``?password=`` in its query)."""
+    if not isinstance(value, str) or "://" not in value:
+        return False
+    parts = urlsplit(value)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    return parts.password is not None or any(key.lower() == "password" for key, _ in query)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from robot.api import logger
 from robot.api.deco import keyword
@@ -59,6 +60,15 @@ def simulator_base_url(value: str) -> str:
         problem = "a simulator address takes no user name or password"
     elif parts.query or parts.fragment:
         problem = "a simulator address has no query or fragment"
+    else:
+        path = parts.path.rstrip("/")
+        service = re.search(r"/(plutora-test|plutora|control)(/|$)", path, re.IGNORECASE)
+        if service:
+            base = urlunsplit((parts.scheme, parts.netloc, path[: service.start()], "", ""))
+            problem = (
+                f"it is one of the simulator's own URLs ({path[service.start() :]}), not its "
+                f"base address: give {base!r}"
+            )
     if problem is not None:
         # User info may hold a password: never shown.
         shown = parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()

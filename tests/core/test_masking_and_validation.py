@@ -422,3 +422,25 @@ def test_a_mismatch_message_puts_missing_properties_on_one_line_and_counts_the_r
     assert message.count("\n- $[") == SHOWN_MISMATCHES - 1
     # 29 wrong ids and one line of missing properties, 19 of them shown
     assert message.endswith("\n- and 11 more lines")
+
+
+def test_a_text_body_or_log_file_shows_no_secret_in_any_spelling() -> None:
+    """The new user's log file: every secret-looking key, quoted JSON, authentication
+    schemes, a URL's user information and a JSON Web Token are masked; ordinary words stay."""
+    from PlutoraLibrary.core.reporting import mask_body
+
+    log = (
+        "password=v1pass PASSWORD=v2pass db_password=v3pass DB_PASSWORD=v4pass\n"
+        "api_key: v5key apiKey=v6key token: v7tok x-api-key=v8key\n"
+        '"password": "v9pass", Authorization: Basic djEwYmFzaWM=\n'
+        "Authorization: Bearer v11bearer https://u:v12pw@host/x\n"
+        "then Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl\n"
+        "GET /health 200 keyboard=qwerty monkey=ok"
+    )
+    shown = mask_body(log, "text/plain")
+    for secret in ("v1pass", "v2pass", "v3pass", "v4pass", "v5key", "v6key", "v7tok", "v8key",
+                   "v9pass", "djEwYmFzaWM", "v11bearer", "v12pw", "eyJhbGci"):  # fmt: skip
+        assert secret not in shown, secret
+    assert '"password": "***"' in shown
+    assert "https://***@host/x" in shown
+    assert "keyboard=qwerty monkey=ok" in shown

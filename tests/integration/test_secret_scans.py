@@ -485,3 +485,31 @@ def test_a_health_check_log_holding_secrets_is_masked_in_every_artifact(tmp_path
         assert any("login with *** and ***" in text for text in attachments), sorted(texts)
         assert "GET /health 200" in texts[str(out / "output.xml")]
         assert _hits(texts, _needles(urls)) == []
+
+
+def test_a_redis_password_in_an_import_argument_is_refused_without_robot_echoing_it(
+    tmp_path: Path,
+) -> None:
+    """Failing the import would make Robot print the arguments as given: the library imports,
+    says why in an error (the URL masked), and every call to the API fails with it."""
+    suite = tmp_path / "redis_url.robot"
+    suite.write_text(
+        "*** Settings ***\n"
+        "Library    PlutoraLibrary    shared_state_url=%{REDIS_URL}\n\n"
+        "*** Test Cases ***\n"
+        "Uses The Api\n"
+        "    Start Plutora Simulator\n"
+        "    Get Lookup Fields\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "REDIS_URL": "redis://:R3dis-Import-Pw@127.0.0.1:6399/0"}
+    result = subprocess.run(
+        [sys.executable, "-m", "robot", "--outputdir", str(tmp_path / "out"),
+         "--loglevel", "TRACE", str(suite)],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "carries a password" in result.stdout + result.stderr
+    for name in ("output.xml", "log.html", "report.html"):
+        assert "R3dis-Import-Pw" not in (tmp_path / "out" / name).read_text(encoding="utf-8")
+    assert "R3dis-Import-Pw" not in result.stdout + result.stderr

@@ -162,6 +162,10 @@ User Info Is Never Shown
     Run Keyword And Expect Error    *'http://***@127.0.0.1:8080' cannot be one*
     ...    Use Plutora Simulator    http://admin:Hidden-Pw-1@127.0.0.1:8080
 
+An API URL Is Not The Base Address
+    Run Keyword And Expect Error    *not its base address: give 'http://127.0.0.1:8080'*
+    ...    Use Plutora Simulator    http://127.0.0.1:8080/plutora/api
+
 A Good Address Is Taken As It Is
     ${urls}    Use Plutora Simulator    http://127.0.0.1:8080/
     Should Be Equal    ${urls}[control_url]    http://127.0.0.1:8080/_sim
