@@ -2,8 +2,8 @@
 
 1. ``GET /releases/{id}`` through ``PlutoraClient.release`` (token, rate limiter, error
    mapping, JSON parsing and schema validation on) against a bare ``requests.Session`` GET of
-   the same URL with the same header (target ≤ 1.15×);
-2. validating a 100-record page against ``json.loads`` of the same body (target ≤ 2×), with
+   the same URL with the same header (target ≤ 1.0×);
+2. validating a 100-record page against ``json.loads`` of the same body (target ≤ 0.5×), with
    the pure-Python ``jsonschema`` for reference;
 3. peak memory while iterating 10,000 defects (100,000 in ``run_all.py``) against the memory
    of one page (target: growth of at most 1.1 pages' worth);
@@ -236,7 +236,7 @@ def markdown(figures: dict[str, Any]) -> str:
 |---|---|
 | `PlutoraClient.release` (token, limiter, errors, JSON, schema) | {client["client_ms_per_get"]} |
 | bare `requests.Session().get` of the same URL and header (baseline) | {client["bare_requests_ms_per_get"]} |
-| **ratio** | **{client["ratio_client_to_bare"]}** (target ≤ 1.15) |
+| **ratio** | **{client["ratio_client_to_bare"]}** (target ≤ 1.0) |
 
 A bare `Session` re-reads the environment's proxy and CA settings on every request (about
 0.2 ms here); the client keeps them per host, which is why it can be faster than the baseline.
@@ -248,7 +248,7 @@ A bare `Session` re-reads the environment's proxy and CA settings on every reque
 |---|---|
 | `json.loads` of the body (baseline) | {validation["json_loads_ms"]} |
 | validation with jsonschema-rs (the engine used) | {validation["validate_ms"]} |
-| **ratio** | **{validation["ratio_validate_to_json_loads"]}** (target ≤ 2) |
+| **ratio** | **{validation["ratio_validate_to_json_loads"]}** (target ≤ 0.5) |
 | for reference: pure-Python `jsonschema` | {validation["pure_python_jsonschema_ms"]} ({validation["ratio_pure_python_to_json_loads"]} × `json.loads`) |
 
 ## Memory while iterating {memory["defects_iterated"]} defects (pages of 100)
@@ -257,7 +257,10 @@ A bare `Session` re-reads the environment's proxy and CA settings on every reque
 |---|---|
 | peak for one page (baseline) | {memory["one_page_peak_kib"]} |
 | peak growth over the whole iteration | {memory["iteration_peak_growth_kib"]} |
-| **ratio** | **{memory["ratio_growth_to_one_page"]}** pages (target ≤ 2) |
+| **ratio** | **{memory["ratio_growth_to_one_page"]}** pages (target ≤ 1.1) |
+
+The client-side rate limit keeps 8 bytes per request of its window (an array of timestamps);
+pyrate-limiter's own in-memory bucket kept about 130 (1.32 pages here before).
 """
 
 
