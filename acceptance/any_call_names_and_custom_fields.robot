@@ -61,7 +61,7 @@ Custom Fields Are Read And Set By Name
     ${owner}    Get Custom Field    release    ${release_id}    risk owner
     Should Be Equal    ${owner}    QA
     ${go_live}    Get Custom Field    release    ${release_id}    Go-live
-    Should Start With    ${go_live}    2027-01-31
+    Should Be Equal    ${go_live}    2027-01-31
     ${points}    Get Custom Field    release    ${release_id}    Story Points
     Should Be Equal As Integers    ${points}    8
 

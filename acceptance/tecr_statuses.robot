@@ -10,12 +10,15 @@ Library          PlutoraLibrary
 
 *** Test Cases ***
 A TECR Moves Through Its Statuses
-    [Documentation]    Draft, Submitted, Approved, Completed; each move read back.
+    [Documentation]    Draft, Submitted, Approved, Completed; each move read back, made as
+    ...    the logged-in user (their own id found by their name among the users).
     ${drafts}    Search TECRs    crStatus    Equals    Draft
     Skip If    not $drafts    No Draft TECR is left on this site: each run moves one to Completed.
     VAR    ${id}    ${drafts}[0][id]
+    ${login}    Get Current User
+    ${me}    Get Id By Name    users    ${login}
     FOR    ${status}    IN    Submitted    Approved    Completed
-        ${tecr}    Set TECR Status    ${id}    ${status}    verify=${True}
+        ${tecr}    Set TECR Status    ${id}    ${status}    verify=${True}    user_id=${me}
         Should Be Equal    ${tecr}[crStatus]    ${status}
     END
     ${completed}    Search TECRs    crStatus    Equals    Completed

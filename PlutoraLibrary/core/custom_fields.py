@@ -18,7 +18,11 @@ lists them); when a site does not send them, a list value must be given as the i
 Example::
 
     client.set_custom_fields("release", release_id, {"Risk Owner": "QA", "Go-live": "2027-01-31"})
-    client.custom_field("release", release_id, "Go-live")   # '2027-01-31T00:00:00'
+    client.custom_field("release", release_id, "Go-live")   # '2027-01-31'
+
+Reading gives a value in the form it is set in, so it round-trips: a DatePicker answers its
+date (``2027-01-31``, not the ``2027-01-31T00:00:00`` the API sends), a TimePicker
+``HH:MM:SS``, a DateTimePicker its ISO date-time.
 """
 
 from __future__ import annotations
@@ -84,15 +88,35 @@ def value_key(field: Mapping[str, Any]) -> str:
 
 
 def value_of(field: Mapping[str, Any]) -> Any:
-    """A field's value as a user reads it: a list item's text, a multi-list's texts, else the
-    value property as the API sends it. Example: ``value_of(field)`` → ``'QA'``."""
+    """A field's value as a user reads it, in the form it is set in: a DatePicker's date
+    (``2027-01-31``, though the API sends ``2027-01-31T00:00:00``), a TimePicker's
+    ``HH:MM:SS``, a DateTimePicker's ISO date-time, a list item's text, a multi-list's texts,
+    else the value property as the API sends it (a value that is no such date or time, as
+    sent). Example: ``value_of({"dataType": "DatePicker", "date": "2027-01-31T00:00:00"})``
+    → ``'2027-01-31'``."""
     key = value_key(field)
     value = field.get(key)
     if key == "listItem":
         return value.get("value") if isinstance(value, Mapping) else value
     if key == "multiListItem":
         return [i.get("value") if isinstance(i, Mapping) else i for i in value or []]
+    if key in ("date", "time", "dateTime") and isinstance(value, str) and value:
+        return _moment_text(key, value)
     return value
+
+
+def _moment_text(key: str, value: str) -> str:
+    """A date, time or date-time property's text in the form it is set in (unchanged when it
+    is none of them)."""
+    try:
+        if key == "time":
+            return time.fromisoformat(value).replace(microsecond=0).isoformat()
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if key == "date":
+        return moment.date().isoformat()
+    return moment.replace(microsecond=0).isoformat()
 
 
 def find_field(fields: Sequence[Mapping[str, Any]], name: str, where: str) -> Mapping[str, Any]:

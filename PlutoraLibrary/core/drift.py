@@ -308,8 +308,10 @@ class Vocabulary:
 
     @classmethod
     def of_simulator(cls) -> Vocabulary:
-        """The simulator's default site (seed 1): what offline runs assume."""
-        # The seed module is plain data and the standard library (no server is loaded).
+        """The simulator's default site (seed 1): what offline runs assume, with the custom
+        fields each of its records answers (the site's definitions)."""
+        # The seed and definitions are plain data and the standard library (no server is loaded).
+        from ..simulator.backends.custom_fields import DEFINITIONS
         from ..simulator.seed import build_seed
 
         data = build_seed(1)
@@ -321,6 +323,9 @@ class Vocabulary:
         for collection in collections:
             for record in collection.values():
                 found.custom_fields.update(custom_fields_in(record))
+        found.custom_fields.update(
+            (entity, name) for entity, specs in DEFINITIONS.items() for name, _, _ in specs
+        )
         return found
 
     @classmethod

@@ -522,8 +522,8 @@ class PlutoraClient(ApiClient):
         """Set a release system's deployment status to ``Completed``, ``RollbackPending`` or
         ``Rejected`` (``PUT /releases/{id}/systems/{systemId}``, 204). A move the contract
         does not allow from the current status (RollbackPending before Completed) fails
-        before sending (:class:`BusinessRuleViolation`, naming the moves there are); the
-        server also wants a deployment date before Completed. Returns None, or with
+        before sending (:class:`BusinessRuleViolation`, naming the moves there are); so does
+        Completed for a system with no deployment date. Returns None, or with
         ``verify=True`` the release system read back.
 
         Example: ``client.set_deployment_status(rid, system_id, "Completed", verify=True)``

@@ -3,7 +3,9 @@ Rejected) and its deployment dates.
 
 The moves a deployment status may make are the contract's (``DeploymentStatus``'s
 ``x-transitions``): a status the system cannot reach from the one it has is refused before
-anything is sent, naming the moves it has. Every write keeps the rules of :mod:`.writes`.
+anything is sent, naming the moves it has; so is ``Completed`` for a system whose deployment
+dates (read with it) are none, which the server refuses too. Every write keeps the rules of
+:mod:`.writes`.
 
 Example::
 
@@ -100,8 +102,8 @@ def remove_release_system(client: PlutoraClient, release_id: str, system_id: str
 def set_deployment_status(
     client: PlutoraClient, release_id: str, system_id: str, status: str, verify: bool
 ) -> Record | None:
-    """Read the release system, check the move against the contract's transitions, PUT it
-    back with the new status (204)."""
+    """Read the release system, check the move against the contract's transitions (and that
+    a system to be Completed has a deployment date), PUT it back with the new status (204)."""
     wanted = _status(status)
     current = release_system(client, release_id, system_id)
     now = str(current.get("deploymentStatus") or "")
@@ -116,6 +118,21 @@ def set_deployment_status(
             rule,
             messages={"internalServerValidationError": [rule]},
             advice=f"Checked before sending (nothing was sent): from {now} it may go to {allowed}.",
+        )
+    dates = current.get("deploymentDates")
+    if wanted == "Completed" != now and isinstance(dates, list) and not dates:
+        name = current.get("system")
+        rule = f"System '{name}' has no deployment date: add one before its deployment is Completed"
+        raise BusinessRuleViolation(
+            "PUT",
+            _system_path(release_id, system_id),
+            0,
+            rule,
+            messages={"internalServerValidationError": [rule]},
+            advice=(
+                "Checked before sending (nothing was sent): add a deployment date first "
+                "(add_deployment_date / Add Deployment Date)."
+            ),
         )
     body = prepared_body(
         "ReleaseSystemInput",

@@ -149,11 +149,16 @@ class ApiCallKeywords:
 
     @keyword(tags=["custom fields"])
     def get_custom_field(self, entity: str, record_id: str, name: str) -> Any:
-        """Returns one custom field's value by the field's name (case ignored): text, a whole
-        number, a decimal, a date or time as the API sends it, a list item's text, or a list
-        of texts for a multi-select list.
+        """Returns one custom field's value by the field's name (case ignored), in the form
+        it is set in: text, a whole number, a decimal, a date (``2027-01-31``, though the API
+        sends ``2027-01-31T00:00:00``), a time (``17:30:00``), a date and time
+        (``2027-01-30T09:15:00``), a list item's text, or a list of texts for a multi-select
+        list.
 
         | ${owner} =         | Get Custom Field | release | ${id} | Risk Owner |
+        | Set Custom Fields  | release | ${id} | Go-live=2027-01-31 |
+        | ${go_live} =       | Get Custom Field | release | ${id} | Go-live |
+        | Should Be Equal    | ${go_live} | 2027-01-31 |
         """
         return self.context.plutora.custom_field(entity, record_id, name)
 

@@ -53,7 +53,8 @@ class ReleaseSystemKeywords:
         """Sets a release system's deployment status: ``Completed``, ``RollbackPending`` or
         ``Rejected``. A move that is not allowed from the current status (RollbackPending
         before Completed, anything after Rejected) fails before anything is sent, naming the
-        moves there are; Completed needs a deployment date. Returns nothing, or with
+        moves there are; so does Completed for a system with no deployment date (add one
+        first with `Add Deployment Date`). Returns nothing, or with
         ``verify=True`` the release system read back.
 
         | ${done} =      | Set Deployment Status | ${id} | ${system} | Completed | verify=${True} |

@@ -65,9 +65,15 @@ class TecrKeywords:
         before anything is sent, naming the moves there are. Returns nothing, or with
         ``verify=True`` the TECR read back.
 
+        ``user_id``: the id of the user making the change (sent as ``userId``; an id no user
+        has is refused by the site). The users include the account one logs in with, so one's
+        own id is found by name: ``Get Id By Name    users    <your login e-mail>``.
+
         | ${drafts} =    | Search TECRs | crStatus | Equals | Draft |
         | Set TECR Status | ${drafts}[0][id] | Submitted |
         | ${tecr} =      | Set TECR Status | ${drafts}[0][id] | Approved | verify=${True} |
         | Should Be Equal | ${tecr}[crStatus] | Approved |
+        | ${me} =        | Get Id By Name | users | qa.lead@example.com |
+        | Set TECR Status | ${drafts}[0][id] | Completed | user_id=${me} |
         """
         return self.context.plutora.set_tecr_status(tecr_id, status, verify, user_id)

@@ -170,13 +170,15 @@ def search_releases(call: Call) -> Reply:
 def create_release(call: Call) -> Reply:
     """``POST /releases``: the copy flow (201 with the release and its ``Location``)."""
     release = call.state.releases.create(call.body, _model(call, "release"))
+    _settle(call, "Release", release)
     return _created(call, release, RELEASE)
 
 
 def update_release(call: Call) -> Reply:
     """``PUT /releases/{id}``: replace a release's writable fields; 204 with no body (the
     vendor's Cypress suite, CSV-proj-import.js "PUT returns 204")."""
-    call.state.releases.update(call.params["id"], call.body, _model(call, "release"))
+    release = call.state.releases.update(call.params["id"], call.body, _model(call, "release"))
+    _settle(call, "Release", release)
     return Reply(204)
 
 
@@ -219,6 +221,7 @@ def _username(call: Call) -> str:
 def create_change(call: Call) -> Reply:
     """``POST /changes``: 201 with the new change and its next ``changeId``."""
     change = call.state.changes.create(call.body, _model(call, "change"), _username(call))
+    _settle(call, "Change", change)
     return _created(call, change, change_view(call))
 
 
@@ -227,6 +230,7 @@ def update_change(call: Call) -> Reply:
     vendor's Cypress suite, unlike releases)."""
     model = _model(call, "change")
     change = call.state.changes.update(call.params["id"], call.body, model, _username(call))
+    _settle(call, "Change", change)
     return Reply(200, change_view(call)(change))
 
 
@@ -324,6 +328,13 @@ _WITH_FIELDS: dict[str, Callable[[Call], Records]] = {
 }
 
 
+def _settle(call: Call, entity: str, record: Record) -> None:
+    """After a write through the record: its custom fields settled (every field of its entity
+    type, the values it holds), so the record and its sub-resource stay the same data."""
+    call.state.custom_fields.settle(entity, record)
+    _WITH_FIELDS[entity](call).changed()
+
+
 def custom_fields_of(entity: str) -> tuple[Handler, Handler]:
     """The GET and PUT handlers of ``/{entity}/{id}/additionalInformation``: every custom
     field of the entity type with the record's values; the whole list back (204)."""
@@ -363,6 +374,7 @@ def create_environment(call: Call) -> Reply:
     ``Location`` (the vendor's Cypress suite)."""
     writes = call.state.environment_writes
     environment = writes.create_environment(call.body, _model(call, "environment"))
+    _settle(call, "Environment", environment)
     return _created(call, environment, ENVIRONMENT)
 
 

@@ -91,8 +91,10 @@ class SimulatorState:
         self.environments = EnvironmentsBackend(seed)
         self.defects = DefectsBackend(seed, self.catalogue, self.clock)
         self.test_management = TestManagementBackend(seed, self.clock)
-        self.requests = EnvironmentRequestsBackend(seed, config.seed, recorded_requests(config))
-        self.custom_fields = CustomFieldsBackend()
+        self.requests = EnvironmentRequestsBackend(
+            seed, config.seed, recorded_requests(config), _accounts(config)
+        )
+        self.custom_fields = self._custom_fields()
         self.environment_writes = EnvironmentWrites(
             self.environments, self.catalogue, lambda: self.requests.tecrs
         )
@@ -107,6 +109,19 @@ class SimulatorState:
             self.releases.records,
             self.catalogue,
             self.environments.environments,
+        )
+
+    def _custom_fields(self) -> CustomFieldsBackend:
+        """The custom fields of the records held now, each record's settled (one source)."""
+        return CustomFieldsBackend(
+            {
+                "Release": self.releases.records,
+                "Change": self.changes.records,
+                "System": self.catalogue.systems,
+                "Environment": self.environments.environments,
+                "TECR": self.requests.tecrs,
+                "TEBR": self.requests.tebrs,
+            }
         )
 
     # -- what tests read directly ------------------------------------------------------------
@@ -210,7 +225,10 @@ class SimulatorState:
             self.environments.reset(seed)
             self.defects.reset(seed)
             self.test_management.reset(seed)
-            self.requests.reset(seed, self.config.seed, recorded_requests(self.config))
+            self.requests.reset(
+                seed, self.config.seed, recorded_requests(self.config), _accounts(self.config)
+            )
+            self.custom_fields = self._custom_fields()
             self.health_checks.reset(seed, self.config.seed)
             self.release_systems.reset(seed, self.config.seed)
             self.tecr_workflow.reset(self.config.seed)
@@ -332,3 +350,12 @@ class SimulatorState:
         """Start counting afresh."""
         with self.lock:
             self.counters.reset()
+
+
+def _accounts(config: SimulatorConfig) -> list[str]:
+    """The user names that log in to the Plutora API (what ``GET /me`` answers), each once."""
+    names: dict[str, str] = {}
+    for account in config.users:
+        if account.product == "plutora":
+            names.setdefault(account.username.casefold(), account.username)
+    return list(names.values())

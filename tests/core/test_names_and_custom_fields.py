@@ -153,7 +153,7 @@ def test_every_data_type_is_set_and_read_back_by_name(client: PlutoraClient) -> 
     }
     set_to = client.set_custom_fields("release", release_id, values)
     assert set_to == {
-        "Budget Code": "BC-777", "Risk Owner": "QA", "Go-live": "2027-01-31T00:00:00",
+        "Budget Code": "BC-777", "Risk Owner": "QA", "Go-live": "2027-01-31",
         "Story Points": 8, "Cost Estimate": 1250.5, "Cutover Start": "17:30:00",
         "Approved At": "2027-01-30T09:15:00", "Platforms": ["Web", "Android"],
     }  # fmt: skip

@@ -38,7 +38,7 @@ def test_a_system_is_deployed_completed_rolled_back_and_rejected(client: Plutora
     release, system = _release_and_free_system(client)
     added = client.add_release_system(release, system)
     assert added["deploymentStatus"] == "NotStarted"
-    # Completed needs a deployment date: the server's rule, typed with its words.
+    # Completed needs a deployment date: the server's rule, checked before sending.
     with pytest.raises(BusinessRuleViolation, match="no deployment date"):
         client.set_deployment_status(release, system, "Completed")
     date = client.add_deployment_date(
@@ -81,6 +81,23 @@ def test_a_move_the_contract_does_not_allow_is_refused_before_sending(
     with pytest.raises(ValueError, match="Completed, RollbackPending, Rejected"):
         client.set_deployment_status(release, system, "Done")
     assert _puts(control) == puts_before
+
+
+def test_completed_without_a_deployment_date_is_refused_before_sending(
+    client: PlutoraClient, control: Control
+) -> None:
+    release, system = _release_and_free_system(client)
+    client.add_release_system(release, system)
+    assert client.deployment_dates(release, system) == []
+    puts_before = _puts(control)
+    with pytest.raises(BusinessRuleViolation) as refused:
+        client.set_deployment_status(release, system, "Completed")
+    assert "has no deployment date" in str(refused.value)
+    assert "nothing was sent" in str(refused.value)
+    assert _puts(control) == puts_before  # the simulator saw no PUT
+    client.add_deployment_date(release, system, "2026-03-01T10:00", "2026-03-01T12:00")
+    assert client.set_deployment_status(release, system, "Completed") is None
+    assert _puts(control) == puts_before + 1
 
 
 def _puts(control: Control) -> int:

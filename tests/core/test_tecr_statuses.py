@@ -40,6 +40,21 @@ def test_a_tecr_moves_from_draft_to_completed(client: PlutoraClient) -> None:
     assert again["crStatusId"] == done["crStatusId"]
 
 
+def test_the_login_account_is_a_user_found_by_name_for_a_status_move(
+    client: PlutoraClient,
+) -> None:
+    me = client.current_user()
+    users = client.call("GET", "users").json
+    mine = [u for u in users if u["userName"] == me]
+    assert len(mine) == 1, "the account GET /me answers is one of GET /users"
+    assert mine[0]["email"] == me
+    user_id = client.id_of("users", me)
+    assert user_id == mine[0]["id"]
+    draft = _in(client, "Draft")
+    assert client.set_tecr_status(draft["id"], "Submitted", user_id=user_id) is None
+    assert client.tecr(draft["id"])["crStatus"] == "Submitted"
+
+
 def test_a_move_the_contract_does_not_allow_is_refused_before_sending(
     client: PlutoraClient, control: Control
 ) -> None:

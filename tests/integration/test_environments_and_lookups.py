@@ -146,17 +146,30 @@ def test_systems_carry_edit_flags_and_custom_fields(plutora: Api) -> None:
     assert all(system["isAllowEdit"] is False for system in systems)
     assert {system["inMyOrganization"] for system in systems} == {True, False}
     for system in systems:
-        assert system["additionalInformation"]
-        for field in system["additionalInformation"]:
+        # Every custom field of systems (the same list /additionalInformation answers): the
+        # seeded Support Tier and Go-Live hold values, Hosting none yet.
+        fields = {f["name"]: f for f in system["additionalInformation"]}
+        assert list(fields) == ["Support Tier", "Go-Live", "Hosting"]
+        for field in fields.values():
             assert set(field) == CUSTOM_FIELD_KEYS
             assert field["type"] == "System"
-            value = {"FreeText": "text", "DatePicker": "date"}[field["dataType"]]
-            assert field[value] is not None
+        assert fields["Support Tier"]["text"] in {"Gold", "Silver", "Bronze"}
+        assert fields["Go-Live"]["date"] is not None
+        assert fields["Hosting"]["listItem"] is None
 
 
 def test_release_custom_fields_name_their_entity_and_data_type(plutora: Api) -> None:
+    budgets = []
     for item in plutora.get("/releases?pageNum=0&recordsPerPage=20").json()["resultSet"]:
-        for field in plutora.get(f"/releases/{item['id']}").json()["additionalInformation"]:
+        fields = plutora.get(f"/releases/{item['id']}").json()["additionalInformation"]
+        assert [f["name"] for f in fields][:3] == ["Budget Code", "Risk Owner", "Go-live"]
+        for field in fields:
             assert set(field) == CUSTOM_FIELD_KEYS
-            assert (field["type"], field["dataType"]) == ("Release", "FreeText")
-            assert field["text"].startswith("BC-")
+            assert field["type"] == "Release"
+        budget = fields[0]
+        assert budget["dataType"] == "FreeText"
+        budgets.append(budget["text"])
+    # Seeded where a release has a budget code, null (the field without a value) elsewhere.
+    assert any(budgets)
+    assert None in budgets
+    assert all(text.startswith("BC-") for text in budgets if text is not None)

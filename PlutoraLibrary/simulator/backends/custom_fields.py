@@ -10,7 +10,15 @@ the wrong type or a list item the field does not offer is refused (400, ``modelS
 nothing changes then.
 
 The definitions are fixed (not drawn from the seed), with ids derived from their names, so a
-seed's records are what they were before custom fields had an endpoint.
+seed's records are what they were before custom fields had an endpoint; a field a record holds
+that they lack (the ``extra_custom_fields`` setting, a recording's fields) is a field of its
+entity type too, with the record's data type (and the list items it or the records show).
+
+One source of truth: a record's ``additionalInformation`` *is* its custom fields. When the
+backend starts, and after every write (through the record or through the sub-resource),
+:meth:`CustomFieldsBackend.settle` stores on the record every field of its entity type with
+its values, so ``GET /{entity}/{id}`` and ``GET /{entity}/{id}/additionalInformation`` answer
+the same fields and values (the sub-resource adds a list field's ``listItems``).
 
 Example::
 
@@ -22,7 +30,7 @@ Example::
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -103,11 +111,52 @@ def definition(entity: str, name: str, data_type: str, items: Sequence[str]) -> 
 class CustomFieldsBackend:
     """The custom fields of each entity type, and reading and writing a record's values."""
 
-    def __init__(self) -> None:
+    def __init__(self, records: dict[str, Iterable[Record]] | None = None) -> None:
+        """The fixed definitions, plus every field the ``records`` of each entity type hold
+        that they lack; then each of those records settled (:meth:`settle`)."""
         self.definitions: dict[str, list[Record]] = {
             entity: [definition(entity, *spec) for spec in specs]
             for entity, specs in DEFINITIONS.items()
         }
+        for entity, found in (records or {}).items():
+            held = list(found)
+            self._discover(entity, held)
+            for record in held:
+                self.settle(entity, record)
+
+    def _discover(self, entity: str, records: list[Record]) -> None:
+        """Add the fields ``records`` hold that ``entity`` has no definition of."""
+        known = {f["name"].casefold() for f in self.definitions[entity]}
+        extra: dict[str, Record] = {}
+        items: dict[str, dict[str, None]] = {}
+        for record in records:
+            for item in record.get("additionalInformation") or ():
+                if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                    continue
+                key = item["name"].casefold()
+                if key in known:
+                    continue
+                extra.setdefault(key, item)
+                chosen = item.get("listItem")
+                chosen = [chosen] if isinstance(chosen, dict) else item.get("multiListItem")
+                for one in [*(item.get("listItems") or ()), *(chosen or ())]:
+                    if isinstance(one, dict) and isinstance(one.get("value"), str):
+                        items.setdefault(key, {})[one["value"]] = None
+        for key, item in extra.items():
+            data_type = item.get("dataType")
+            if data_type not in VALUE_KEYS:
+                data_type = "FreeText"
+            self.definitions[entity].append(
+                definition(entity, item["name"], str(data_type), tuple(items.get(key, ())))
+            )
+
+    def settle(self, entity: str, record: Record) -> None:
+        """Store on ``record`` every field of ``entity`` with its values (no ``listItems``):
+        what ``GET`` of the record and of its sub-resource both answer."""
+        record["additionalInformation"] = [
+            {k: v for k, v in item.items() if k != "listItems"}
+            for item in self.fields(entity, record)
+        ]
 
     def fields(self, entity: str, record: Record) -> list[Record]:
         """Every field of ``entity`` with ``record``'s values (its stored items by name)."""
@@ -171,6 +220,7 @@ class CustomFieldsBackend:
                 item[key] = None
             item[VALUE_KEYS[field["dataType"]]] = value
         record["additionalInformation"] = list(stored.values())
+        self.settle(entity, record)
 
 
 def _value(field: Record, item: Record) -> Any:

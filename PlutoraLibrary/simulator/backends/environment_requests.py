@@ -2,8 +2,11 @@
 
 TECRs and TEBRs point at the seeded environments; they are drawn from a generator of their
 own (seeded from the site's seed), so a seed's releases, changes and environments are what
-they were before these lists existed. Users are the seeded people: ``userName`` is the login
-e-mail, ``firstName`` and ``lastName`` split from the name.
+they were before these lists existed. Users are the seeded people (``userName`` is the login
+e-mail, ``firstName`` and ``lastName`` split from the name) and the accounts the simulator's
+``users`` setting lets log in (the user ``GET /me`` answers; its id derived from its user
+name, its names from the e-mail's local part: ``qa.lead@…`` is Qa Lead), so a user finds
+their own id by name (``id_of("users", "qa.lead@example.com")``).
 
 Example::
 
@@ -15,7 +18,8 @@ Example::
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from ... import contract
@@ -28,6 +32,8 @@ TECRS = entity("TECR", contract.properties("plutora", "TECR"))
 TEBRS = entity("TEBR", contract.properties("plutora", "TEBR"))
 USERS = entity("User", contract.properties("plutora", "User"))
 
+#: The namespace of the ids of login accounts' users.
+_ACCOUNTS = uuid.UUID("9a4c1f52-7d0e-4b6a-8f31-2c5e7b9d0a14")
 _CR_STATUSES = ["Draft", "Submitted", "Approved", "Rejected", "Completed"]
 _CR_TYPES = ["Octopus Deploy", "Configuration Change", "Data Refresh", "Patch"]
 _TEBR_STATUSES = ["Submitted", "Approved", "Completed", "Failed", "Cancelled"]
@@ -39,19 +45,29 @@ class EnvironmentRequestsBackend:
     :class:`~.custom_fields.CustomFieldsBackend`)."""
 
     def __init__(
-        self, seed: SeedData, number: int, recorded: Mapping[str, list[Record]] | None = None
+        self,
+        seed: SeedData,
+        number: int,
+        recorded: Mapping[str, list[Record]] | None = None,
+        accounts: Sequence[str] = (),
     ) -> None:
         self.tecrs = Records("TECR", TECRS)
         self.tebrs = Records("TEBR", TEBRS)
         self.users = Records("User", USERS)
-        self.reset(seed, number, recorded)
+        self.reset(seed, number, recorded, accounts)
 
     def reset(
-        self, seed: SeedData, number: int, recorded: Mapping[str, list[Record]] | None = None
+        self,
+        seed: SeedData,
+        number: int,
+        recorded: Mapping[str, list[Record]] | None = None,
+        accounts: Sequence[str] = (),
     ) -> None:
         """Hold the requests and users of a freshly seeded site (seed ``number``), and the
         TECRs and TEBRs of its recording (``recorded``, by kind: see
-        :func:`~PlutoraLibrary.simulator.site.recorded_requests`), ids kept."""
+        :func:`~PlutoraLibrary.simulator.site.recorded_requests`), ids kept. The users are the
+        site's people and the accounts users log in with (``accounts``: the user names
+        ``GET /me`` answers), each once."""
         rng = random.Random(f"environment-requests-{number}")
         environments = list(seed.environments.values())
         tecrs: dict[str, Record] = {}
@@ -92,6 +108,18 @@ class EnvironmentRequestsBackend:
                 "firstName": first,
                 "lastName": last,
                 "email": person["email"],
+            }
+            users[user["id"].lower()] = user
+        for account in accounts:
+            if any(u["userName"].casefold() == account.casefold() for u in users.values()):
+                continue
+            first, _, last = account.partition("@")[0].replace("_", ".").partition(".")
+            user = {
+                "id": str(uuid.uuid5(_ACCOUNTS, account.casefold())),
+                "userName": account,
+                "firstName": first.capitalize(),
+                "lastName": last.replace(".", " ").title(),
+                "email": account if "@" in account else None,
             }
             users[user["id"].lower()] = user
         for kind, generated in (("tecrs", tecrs), ("tebrs", tebrs)):
