@@ -14,7 +14,7 @@ from .catalogue import CatalogueBackend
 from .clock import Clock
 from .errors import ModelState, NotFound
 from .records import GUID, Record
-from .test_items import bulk_update, stamp
+from .test_items import bulk_update, lookup_item, merged_fields, stamp
 
 DEFECT_FIELDS = contract.properties("plutora-test", "Defect")
 #: What a PATCH may change, and what it may not (the contract's ``readOnly`` marks).
@@ -156,7 +156,7 @@ class DefectsBackend:
                     changes[name] = value.lower() if isinstance(value, str) else None
             elif name in LOOKUP_OF:
                 kind = LOOKUP_OF[name]
-                item = _lookup_item(self.catalogue.lookups[kind], value)
+                item = lookup_item(self.catalogue.lookups[kind], value)
                 if item is None:
                     allowed = ", ".join(entry["value"] for entry in self.catalogue.lookups[kind])
                     shown = (
@@ -168,7 +168,7 @@ class DefectsBackend:
                 else:
                     changes[name] = {"Id": item["id"], "Value": item["value"]}
             elif name == "Fields":
-                fields = _merged_fields(defect.get("Fields") or [], value)
+                fields = merged_fields(defect.get("Fields") or [], value)
                 if fields is None:
                     model.add(name, "Fields must be a list of objects with a Name and a Value.")
                 else:
@@ -179,36 +179,3 @@ class DefectsBackend:
                 else:
                     changes[name] = value
         return changes
-
-
-def _lookup_item(items: list[Record], value: Any) -> Record | None:
-    if isinstance(value, dict):
-        wanted_id = field_of(value, "Id")
-        wanted_value = field_of(value, "Value")
-    else:
-        wanted_id, wanted_value = None, value
-    for item in items:
-        if isinstance(wanted_id, str) and item["id"] == wanted_id.lower():
-            return item
-        if isinstance(wanted_value, str) and item["value"].lower() == wanted_value.lower():
-            return item
-    return None
-
-
-def _merged_fields(current: list[Record], value: Any) -> list[Record] | None:
-    if not isinstance(value, list):
-        return None
-    merged = [dict(item) for item in current]
-    for item in value:
-        name = field_of(item, "Name") if isinstance(item, dict) else None
-        new = field_of(item, "Value") if isinstance(item, dict) else None
-        if not isinstance(name, str) or not name or isinstance(new, (dict, list)):
-            return None
-        text = None if new is None else str(new)
-        for existing in merged:
-            if existing["Name"].lower() == name.lower():
-                existing["Value"] = existing["StringValue"] = text
-                break
-        else:
-            merged.append({"Name": name, "Value": text, "StringValue": text})
-    return merged
