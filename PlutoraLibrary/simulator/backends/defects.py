@@ -7,20 +7,20 @@ from typing import Any
 
 from ... import contract
 from ..index import SearchIndex
-from ..parameters import shown as spelled
-from ..query import Entity, SearchFilter, field_of
+from ..query import Entity, SearchFilter
 from ..seed import SeedData, iso_precise
 from .catalogue import CatalogueBackend
 from .clock import Clock
 from .errors import ModelState, NotFound
-from .records import GUID, Record
-from .test_items import bulk_update, lookup_item, merged_fields, stamp
+from .records import Record
+from .test_items import ItemKind, bulk_update, delta_changes, stamp
 
 DEFECT_FIELDS = contract.properties("plutora-test", "Defect")
 #: What a PATCH may change, and what it may not (the contract's ``readOnly`` marks).
 WRITABLE = contract.writable("plutora-test", "Defect")
-READ_ONLY = tuple(name for name in DEFECT_FIELDS if name not in WRITABLE)
 LOOKUP_OF = {"Status": "DefectStatus", "Priority": "DefectPriority", "Severity": "DefectSeverity"}
+#: A defect as the item rules of :mod:`.test_items` see it (writable set, lookups, label).
+DEFECT_KIND = ItemKind("Defect", "defect", LOOKUP_OF)
 
 
 def _value_of(key: str) -> Any:
@@ -126,56 +126,6 @@ class DefectsBackend:
         self.version += 1
 
     def _changes(self, defect: Record, delta: Record, model: ModelState) -> Record:
-        """The changes ``delta`` makes to ``defect``; each problem recorded in ``model``."""
-        changes: Record = {}
-        writable = {name.lower(): name for name in WRITABLE}
-        read_only = {name.lower(): name for name in READ_ONLY}
-        for key, value in delta.items():
-            name = writable.get(key.lower())
-            if key.lower() in read_only:
-                model.add(
-                    key, f"Property '{read_only[key.lower()]}' is read-only and cannot be changed."
-                )
-            elif name is None:
-                model.add(
-                    key,
-                    f"Property '{key}' does not exist on a defect. "
-                    f"Writable properties: {', '.join(WRITABLE)}.",
-                )
-            elif model.has(name):
-                continue  # the request's validation already said what is wrong with it
-            elif name == "Name":
-                if not isinstance(value, str) or not value.strip():
-                    model.add(name, "Name must be a non-empty string.")
-                else:
-                    changes[name] = value
-            elif name == "ReleaseId":
-                if value is not None and (not isinstance(value, str) or not GUID.match(value)):
-                    model.add(name, f"ReleaseId must be a GUID or null, not {spelled(value)}.")
-                else:
-                    changes[name] = value.lower() if isinstance(value, str) else None
-            elif name in LOOKUP_OF:
-                kind = LOOKUP_OF[name]
-                item = lookup_item(self.catalogue.lookups[kind], value)
-                if item is None:
-                    allowed = ", ".join(entry["value"] for entry in self.catalogue.lookups[kind])
-                    shown = (
-                        field_of(value, "Value") or field_of(value, "Id")
-                        if isinstance(value, dict)
-                        else value
-                    )
-                    model.add(name, f"{name} '{shown}' is not known; use one of {allowed}.")
-                else:
-                    changes[name] = {"Id": item["id"], "Value": item["value"]}
-            elif name == "Fields":
-                fields = merged_fields(defect.get("Fields") or [], value)
-                if fields is None:
-                    model.add(name, "Fields must be a list of objects with a Name and a Value.")
-                else:
-                    changes[name] = fields
-            else:  # Description, AssignedTo and any other text the contract makes writable
-                if value is not None and not isinstance(value, str):
-                    model.add(name, f"{name} must be a string or null.")
-                else:
-                    changes[name] = value
-        return changes
+        """The changes ``delta`` makes to ``defect``; each problem recorded in ``model`` (as
+        for any Plutora Test item: :func:`~.test_items.delta_changes`)."""
+        return delta_changes(DEFECT_KIND, self.catalogue.lookups, defect, delta, model)
