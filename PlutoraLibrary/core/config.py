@@ -358,7 +358,7 @@ class _Builder:
         parts = urlsplit(url)
         # redis-py also takes the password from the query (?password=…): the same rules
         query = parse_qsl(parts.query, keep_blank_values=True)
-        in_query = [value for key, value in query if key.lower() == "password"]
+        in_query = query_passwords(query)
         if parts.password is None and not in_query:
             return
         shown = mask_url(urlunsplit(parts._replace(query="")))
@@ -436,6 +436,21 @@ class _Builder:
 #: a workflow run, matrix shards included), GitLab CI (a pipeline), Jenkins (job and build
 #: number), Azure Pipelines (a build).
 CI_RUN_IDS = ("GITHUB_RUN_ID", "CI_PIPELINE_ID", "BUILD_TAG", "BUILD_BUILDID")
+
+
+def query_passwords(query: list[tuple[str, str]]) -> list[str]:
+    """The passwords a URL's parsed query gives (``?password=…``, as redis-py reads it)."""
+    return [value for key, value in query if key.lower() == "password"]
+
+
+def url_shows_password(value: Any) -> bool:
+    """Whether ``value`` is a URL carrying a password, in its address (``redis://:pw@host``)
+    or its query (``?password=pw``). Example: ``url_shows_password("redis://h/0")`` → False."""
+    if not isinstance(value, str) or "://" not in value:
+        return False
+    parts = urlsplit(value)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    return parts.password is not None or bool(query_passwords(query))
 
 
 def ci_run_id(env: Mapping[str, str]) -> str | None:

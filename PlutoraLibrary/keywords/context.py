@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import parse_qsl, urlsplit
 
 from robot.api.types import Secret
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
@@ -19,6 +18,7 @@ from ..core import (
     Product,
     ProductConfig,
 )
+from ..core.config import url_shows_password
 from ..core.created import CreatedItems
 from ..simulator.control_client import SimulatorControl, SimulatorControlError
 from .scopes import (
@@ -90,7 +90,7 @@ class PlutoraContext:
         try:
             self.config = PlutoraConfig.from_env(**self.arguments)
         except ConfigurationError as error:
-            showing = {key for key, value in self.arguments.items() if _shows_password(value)}
+            showing = {key for key, value in self.arguments.items() if url_shows_password(value)}
             if not showing:
                 raise
             self.refused = error
@@ -293,13 +293,3 @@ class PlutoraContext:
             self._control.close()
         self._control = None
         self.scopes.forget(InjectedFault, ChangedSettings)
-
-
-def _shows_password(value: Any) -> bool:
-    """Whether an import argument is a URL carrying a password (``redis://:pw@host``, or
-    ``?password=`` in its query)."""
-    if not isinstance(value, str) or "://" not in value:
-        return False
-    parts = urlsplit(value)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    return parts.password is not None or any(key.lower() == "password" for key, _ in query)
