@@ -444,3 +444,13 @@ def test_a_text_body_or_log_file_shows_no_secret_in_any_spelling() -> None:
     assert '"password": "***"' in shown
     assert "https://***@host/x" in shown
     assert "keyboard=qwerty monkey=ok" in shown
+
+
+@pytest.mark.timeout(60)  # a guard against a quadratic pattern (minutes), not a speed target
+def test_masking_a_large_text_stays_linear_on_dotted_and_hyphenated_runs() -> None:
+    """A log line of 200,000 ``a.a.`` or ``a-a-`` characters once took minutes (each
+    position scanned to the end); the masked text is the text, unchanged."""
+    from PlutoraLibrary.core.reporting import mask_text_assignments
+
+    for text in ("a." * 100_000, "a-" * 100_000, "http" + "a." * 100_000):
+        assert mask_text_assignments(text) == text
