@@ -64,8 +64,10 @@ SKEW_MARGIN_SECONDS = 0.15
 _TICKET_LIFE_MS = 3000
 #: The longest sleep between two looks at the queue.
 _POLL_SECONDS = 0.05
-#: After Redis failed, the rate limit asks it again after this long (meanwhile: this host's).
+#: After Redis failed, the rate limit asks it again after this long (meanwhile: this host's);
+#: each probe that fails doubles the wait, up to ``_RETRY_MAX_SECONDS``.
 _RETRY_SECONDS = 2.0
+_RETRY_MAX_SECONDS = 16.0
 _tickets = itertools.count()
 
 #: Take a slot, or queue for one. KEYS: window (sorted set of slots by server time in ms),
@@ -169,6 +171,11 @@ class SharedState:
         #: When Redis last failed and the rate limit fell back to this host's (monotonic).
         self._down_since: float | None = None
         self._down_lock = threading.Lock()
+        #: While Redis is away, one thread at a time asks it again (the probe), this long after
+        #: the last failure; the others keep this host's limit instead of each waiting out a
+        #: hung Redis's timeout.
+        self._retry_after = _RETRY_SECONDS
+        self._prober: int | None = None  # the probing thread's ident
 
     def __repr__(self) -> str:
         return f"SharedState({self.shown}, run_id={self.run_id!r})"
@@ -291,6 +298,9 @@ class SharedState:
         """Note that the rate limit fell back to this host's: one warning per outage."""
         with self._down_lock:
             first = self._down_since is None
+            if self._prober == threading.get_ident():  # the probe failed: ask less often
+                self._retry_after = min(self._retry_after * 2, _RETRY_MAX_SECONDS)
+                self._prober = None
             self._down_since = time.monotonic()
         if first:
             log.warning(
@@ -301,9 +311,27 @@ class SharedState:
             )
 
     def should_retry(self) -> bool:
-        """Whether the rate limit may ask Redis again (it failed long enough ago)."""
-        down = self._down_since
-        return down is None or time.monotonic() - down >= _RETRY_SECONDS
+        """Whether this thread may ask Redis for the rate limit: always while it answers;
+        while it is away, one thread (the probe) once the retry interval has passed since the
+        last failure, and no other until that probe ends (:meth:`probe_ended`)."""
+        if self._down_since is None:  # the usual case: no lock taken
+            return True
+        with self._down_lock:
+            down = self._down_since
+            if down is None:
+                return True
+            if self._prober is not None or time.monotonic() - down < self._retry_after:
+                return False
+            self._prober = threading.get_ident()
+            return True
+
+    def probe_ended(self) -> None:
+        """This thread is done asking Redis (answered, failed or raised): if it was the probe,
+        another thread may probe. Example: ``state.probe_ended()`` in a ``finally``."""
+        if self._prober == threading.get_ident():
+            with self._down_lock:
+                if self._prober == threading.get_ident():
+                    self._prober = None
 
     def recovered(self) -> None:
         """Redis answered again after an outage: say so once."""
@@ -312,6 +340,8 @@ class SharedState:
         with self._down_lock:
             was_down = self._down_since is not None
             self._down_since = None
+            self._prober = None
+            self._retry_after = _RETRY_SECONDS
         if was_down:
             log.warning("The shared state at %s answers again: the rate limit is shared.",
                         self.shown)  # fmt: skip
@@ -377,6 +407,7 @@ class RedisGate:
             self.state.fell_back(error)
             return self._fallback(deadline)
         finally:
+            self.state.probe_ended()
             if queued:
                 with contextlib.suppress(SharedStateUnavailable):
                     self.state.call("the rate limit", self._leave, ticket)
