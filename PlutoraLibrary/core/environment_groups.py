@@ -69,7 +69,14 @@ def create_environment_group(client: PlutoraClient, fields: Mapping[str, Any]) -
             if str(g.get("name", "")).strip().casefold() == wanted
         ]
 
-    return create(client, _GROUPS, body, f"environment group {name}", matching)
+    label = f"environment group {name}"
+    created = create(client, _GROUPS, body, label, matching)
+    target = _group_path(str(created.get("id"))).lower()
+    for item in client.created.newest_first():  # the generic call's label names the path
+        if item.path.lower() == target and item.label != label:
+            client.created.forget(item)
+            client.created.add(item.path, label)
+    return created
 
 
 def update_environment_group(

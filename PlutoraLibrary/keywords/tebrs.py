@@ -35,7 +35,7 @@ class TebrKeywords:
         """Searches TEBRs (``POST /TEBRs/filter``): filters in the row as in `Search TECRs`,
         page, page size and ``limit``.
 
-        | ${aws} =       | Search TEBRs | type | Equals | AWS Environment | status | Equals | Approved |
+        | ${aws} =       | Search TEBRs | type | Equals | AWS Environment | AND | status | Equals | Approved |
         | Should Not Be Empty | ${aws} |
         """
         parsed = filters_from_row(filters, None, None)
