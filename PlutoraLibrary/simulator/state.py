@@ -115,7 +115,11 @@ class SimulatorState:
             self.environments.environments,
         )
         self.environment_groups = EnvironmentGroupsBackend(
-            seed, config.seed, self.environments.environments, self.catalogue
+            seed,
+            config.seed,
+            self.environments.environments,
+            self.catalogue,
+            recorded_requests(config).get("environmentgroups", []),
         )
         self.tebr_workflow = TebrWorkflow(
             self.requests.tebrs,
@@ -250,7 +254,9 @@ class SimulatorState:
             self.health_checks.reset(seed, self.config.seed)
             self.release_systems.reset(seed, self.config.seed)
             self.tecr_workflow.reset(self.config.seed)
-            self.environment_groups.reset(seed, self.config.seed)
+            self.environment_groups.reset(
+                seed, self.config.seed, recorded_requests(self.config).get("environmentgroups", [])
+            )
             self.tebr_workflow.reset(self.config.seed)
 
     # -- logins and tokens ------------------------------------------------------------------

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any
 
 from ... import contract
 from ..query import entity
 from ..seed import SeedData
+from ..site import added_from_recording
 from .errors import ModelState, RulesBroken
 from .records import GUID, Record, Records, reference, text
 
@@ -59,6 +60,7 @@ class EnvironmentGroupsBackend:
         number: int,
         environments: Records,
         catalogue: Any,
+        recorded: Sequence[Record] = (),
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self.environments = environments
@@ -66,10 +68,12 @@ class EnvironmentGroupsBackend:
         self.new_id = new_id
         self.groups = Records("Environment group", GROUPS)
         self.connectivities = Records("Connectivity", CONNECTIVITIES)
-        self.reset(seed, number)
+        self.reset(seed, number, recorded)
 
-    def reset(self, seed: SeedData, number: int) -> None:
-        """Hold the groups and connectivities of a freshly seeded site (seed ``number``)."""
+    def reset(self, seed: SeedData, number: int, recorded: Sequence[Record] = ()) -> None:
+        """Hold the groups and connectivities of a freshly seeded site (seed ``number``), and
+        the groups of its recording (``recorded``: see
+        :func:`~PlutoraLibrary.simulator.site.recorded_requests`), ids kept."""
         rng = random.Random(f"environment-groups-{number}")
         kinds = seed.lookups["EnvironmentMapConnectivityType"]
         groups: dict[str, Record] = {}
@@ -108,6 +112,12 @@ class EnvironmentGroupsBackend:
                     "direction": rng.choice(DIRECTIONS),
                 }
                 links[link["id"].lower()] = link
+        for group in added_from_recording(seed, list(recorded), list(groups.values())):
+            group["environmentIDs"] = [
+                i for i in group.get("environmentIDs") or () if str(i).lower() in seed.environments
+            ]
+            groups.pop(str(group["id"]).lower(), None)
+            groups[str(group["id"]).lower()] = group
         self.groups.load(groups)
         self.connectivities.load(links)
 
