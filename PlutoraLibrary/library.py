@@ -19,6 +19,7 @@ from .keywords.change_writes import ChangeWriteKeywords
 from .keywords.context import PlutoraContext, Undone
 from .keywords.defects import DefectKeywords
 from .keywords.deploys import DeployKeywords
+from .keywords.environment_groups import EnvironmentGroupKeywords
 from .keywords.environments import EnvironmentKeywords
 from .keywords.links import RobotItemLinks
 from .keywords.release_systems import ReleaseSystemKeywords
@@ -27,6 +28,7 @@ from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
 from .keywords.scopes import GLOBAL, TEST, suite_owner
 from .keywords.simulator import SimulatorKeywords
+from .keywords.tebrs import TebrKeywords
 from .keywords.tecrs import TecrKeywords
 from .keywords.test_items import TestManagementKeywords
 
@@ -166,6 +168,8 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 ReleaseSystemKeywords(self.context),
                 TecrKeywords(self.context),
                 ChangeWriteKeywords(self.context),
+                EnvironmentGroupKeywords(self.context),
+                TebrKeywords(self.context),
                 self,
             ]
         )

@@ -76,6 +76,25 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     _run(name, "release statuses", lambda: client.lookup("ReleaseStatusType"), results)
     _run(name, "organizations", client.organizations, results)
     _run(name, "systems", client.systems, results)
+    _check_environment_groups_and_bookings(client, results)
+
+
+def _check_environment_groups_and_bookings(
+    client: PlutoraClient, results: list[CheckResult]
+) -> None:
+    """A page of environment groups (one read by id, its connectivities), TEBRs (searched;
+    the first one's bookings) and bookings."""
+    name = Product.PLUTORA.label
+    groups = _run(name, "environment groups", client.environment_groups, results)
+    if groups:
+        first = _id_of(groups[0], "id")
+        _run(name, "environment group by id", lambda: [client.environment_group(first)], results)
+        _run(name, "connectivities", lambda: client.environment_connectivities(first), results)
+    tebrs = _run(name, "TEBRs (search, 5)", lambda: client.search_tebrs(page_size=5).items, results)
+    if tebrs:
+        tebr = _id_of(tebrs[0], "id")
+        _run(name, "TEBR bookings", lambda: client.tebr_bookings(tebr), results)
+    _run(name, "bookings (page of 5)", lambda: client.booking_page(page_size=5).items, results)
 
 
 def _check_plutora_test(client: PlutoraTestClient, results: list[CheckResult]) -> None:

@@ -11,8 +11,10 @@ from .. import contract
 from . import change_writes as _change_writes
 from . import custom_fields as _custom_fields
 from . import deploys as _deploys
+from . import environment_groups as _environment_groups
 from . import names as _names
 from . import release_systems as _release_systems
+from . import tebrs as _tebrs
 from . import tecrs as _tecrs
 from .client import ApiClient, path_segment
 from .config import Product
@@ -683,3 +685,134 @@ class PlutoraClient(ApiClient):
         return _change_writes.link_change_to_release(
             self, change_id, release_id, target, actual, verify
         )
+
+    # -- environment groups and connectivities ----------------------------------------------------
+
+    def environment_groups(self, filter: Expression | str | None = None) -> list[Record]:
+        """Every environment group (``id``, ``name``, ``environmentIDs``, ``isAutoApproved``,
+        …), optionally filtered.
+
+        Example: ``client.environment_groups(where("name").contains("SIT"))``
+        """
+        return _environment_groups.environment_groups(self, filter)
+
+    def environment_group(self, group_id: str) -> Record:
+        """One environment group. Example: ``client.environment_group(group_id)["name"]``."""
+        return _environment_groups.environment_group(self, group_id)
+
+    def create_environment_group(self, fields: Mapping[str, Any]) -> Record:
+        """Create an environment group linking environments (``POST /environmentgroups``,
+        201): ``name`` (required, unique), ``environmentIDs``, ``description``, ``color``,
+        ``vendor``, ``usageWorkItemId``, ``organizationId``, ``isAutoApproved``,
+        ``displayBookingAlert``, ``bookingAlertMessage`` (any case). A field the record does
+        not have fails before sending; a lost answer is recovered by the name; the group is
+        deleted by the clean-up.
+
+        Example: ``client.create_environment_group({"name": "SIT pair", "environmentIDs": [a, b]})``
+        """
+        return _environment_groups.create_environment_group(self, fields)
+
+    def update_environment_group(
+        self, group_id: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Replace an environment group (``PUT /environmentgroups/{id}``, 204): send every
+        field (a group read with :meth:`environment_group` is a valid body); its
+        ``environmentIDs`` become the group's. Returns None, or with ``verify=True`` the group
+        read back and compared.
+
+        Example: ``client.update_environment_group(gid, {**group, "environmentIDs": ids})``
+        """
+        return _environment_groups.update_environment_group(self, group_id, fields, verify)
+
+    def delete_environment_group(self, group_id: str) -> None:
+        """Delete an environment group with its connectivities (its environments stay).
+
+        Example: ``client.delete_environment_group(group["id"])``
+        """
+        _environment_groups.delete_environment_group(self, group_id)
+
+    def environment_connectivities(self, group_id: str | None = None) -> list[Record]:
+        """The connectivities of an environment group (every one when ``group_id`` is None):
+        ``sourceId``, ``targetId``, ``connectivityType``, ``direction``.
+
+        Example: ``[c["direction"] for c in client.environment_connectivities(group_id)]``
+        """
+        return _environment_groups.connectivities(self, group_id)
+
+    def connect_environments(
+        self,
+        group_id: str,
+        source_id: str,
+        target_id: str,
+        connectivity_type_id: str,
+        direction: str = "Out",
+    ) -> Record:
+        """Connect two environments of a group (``POST /connectivities``, which answers no
+        body): the connectivity read back. ``connectivity_type_id``: an
+        ``EnvironmentMapConnectivityType`` value's id; ``direction``: In, Out or InAndOut.
+
+        Example: ``client.connect_environments(gid, sit1, sit2, https_id, "InAndOut")``
+        """
+        return _environment_groups.connect_environments(
+            self, group_id, source_id, target_id, connectivity_type_id, direction
+        )
+
+    # -- TEBRs: search, status moves, bookings -------------------------------------------------
+
+    def tebr(self, tebr_id: str) -> Record:
+        """One TEBR (test environment booking request). Example: ``client.tebr(tid)["status"]``."""
+        return _tebrs.tebr(self, tebr_id)
+
+    def search_tebrs(
+        self,
+        filters: Iterable[SearchFilter] = (),
+        page: int = 0,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
+    ) -> Page:
+        """``POST /TEBRs/filter``: filters ANDed, sorted by those with a direction.
+
+        Example: ``client.search_tebrs([SearchFilter("status", "Equals", "Approved")]).items``
+        """
+        return _tebrs.search_tebrs(self, filters, page, page_size, limit)
+
+    def set_tebr_status(
+        self, tebr_id: str, status: str, verify: bool = False, description: str | None = None
+    ) -> Record | None:
+        """Move a TEBR to another status (``PUT /TEBRs/{id}``, 204): Submitted, Approved,
+        Completed, Failed or Cancelled, as the contract's moves allow (Submitted → Approved →
+        Completed; Approved or Completed → Failed; Submitted or Approved → Cancelled). Another
+        move fails before sending (:class:`BusinessRuleViolation` naming the moves there are).
+        Its bookings follow on the server. Returns None, or with ``verify=True`` the TEBR read
+        back.
+
+        Example: ``client.set_tebr_status(tebr_id, "Completed", verify=True)``
+        """
+        return _tebrs.set_tebr_status(self, tebr_id, status, verify, description)
+
+    def tebr_bookings(self, tebr_id: str) -> list[Record]:
+        """The bookings a TEBR asked for (``GET /TEBRs/{id}/Bookings``): ``environmentId``,
+        ``startDate``, ``endDate``, ``status``, ``state``.
+
+        Example: ``[b["status"] for b in client.tebr_bookings(tebr_id)]``
+        """
+        return _tebrs.tebr_bookings(self, tebr_id)
+
+    def booking_page(
+        self,
+        filter: Expression | str | None = None,
+        page: int = 0,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> Page:
+        """One page of bookings (``GET /Bookings``, ``filter=`` when given).
+
+        Example: ``client.booking_page(where("status").equals("Approved")).total_count``
+        """
+        return _tebrs.booking_page(self, filter, page, page_size)
+
+    def bookings(self, filter: Expression | str | None = None) -> list[Record]:
+        """Every booking ``filter`` matches (all pages), e.g. those under way at a moment.
+
+        Example: ``client.bookings("`startDate` <= `2026-03-01` and `endDate` >= `2026-03-01`")``
+        """
+        return list(_tebrs.iter_bookings(self, filter, DEFAULT_PAGE_SIZE))

@@ -98,13 +98,42 @@ def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     tecrs = _run(name, "TECRs", client.tecrs, results)
     _by_id(name, "TECR by id", tecrs, client.tecr, results)
     _by_id(name, "TECR custom fields", tecrs, partial(client.custom_fields, "tecr"), results)
-    for path in ("TEBRs", "users"):  # no named method: read as a user would, any call
-        _run(name, path, partial(_json_of, client, path), results)
+    _run(name, "users", partial(_json_of, client, "users"), results)  # as a user would
+    _record_groups_and_bookings(client, results)
     types = _run(name, "lookup fields", client.lookup_types, results)
     for lookup in types or ():
         kind = lookup.get("name") if isinstance(lookup, dict) else None
         if isinstance(kind, str) and kind:
             _run(name, f"lookup {kind}", partial(client.lookup, kind), results)
+
+
+def _record_groups_and_bookings(client: PlutoraClient, results: list[CheckResult]) -> None:
+    """A page of environment groups (one by id), connectivities, the TEBRs (one by id, its
+    bookings) and a page of bookings."""
+    name = Product.PLUTORA.label
+    groups = _run(
+        name,
+        f"environment groups (page of {PAGE_SIZE})",
+        _page_of(client, "environmentgroups", "environment-group"),
+        results,
+    )
+    _by_id(name, "environment group by id", groups, client.environment_group, results)
+    _run(
+        name,
+        f"connectivities (page of {PAGE_SIZE})",
+        _page_of(client, "connectivities", "connectivity"),
+        results,
+    )
+    # The whole list (a GET, as the scripts read it): a recording holds reads only.
+    tebrs = _run(name, "TEBRs", partial(_json_of, client, "TEBRs"), results)
+    _by_id(name, "TEBR by id", tebrs, client.tebr, results)
+    _by_id(name, "TEBR bookings", tebrs, client.tebr_bookings, results)
+    _run(
+        name,
+        f"bookings (page of {PAGE_SIZE})",
+        lambda: client.booking_page(page_size=PAGE_SIZE).items,
+        results,
+    )
 
 
 def _items_of(search: Callable[..., Any]) -> Any:

@@ -53,6 +53,9 @@ USER = shape_of("plutora", "listUsers")
 HEALTH_CHECK = shape_of("plutora", "searchEnvironmentHealthHistory")
 RELEASE_SYSTEM = shape_of("plutora", "listReleaseSystems")
 DEPLOYMENT_DATE = shape_of("plutora", "listDeploymentDates")
+ENVIRONMENT_GROUP = shape_of("plutora", "getEnvironmentGroup")
+CONNECTIVITY = shape_of("plutora", "listConnectivities")
+BOOKING = shape_of("plutora", "listTEBRBookings")
 
 
 def render_error(error: Exception) -> Reply:
@@ -550,6 +553,101 @@ def link_change_delivery_release(call: Call) -> Reply:
     return Reply(204)
 
 
+# -- environment groups and connectivities ---------------------------------------------------
+
+
+_GROUP_PAGING = paging_of("listEnvironmentGroups")
+_CONNECTIVITY_PAGING = paging_of("listConnectivities")
+_BOOKING_PAGING = paging_of("listBookings")
+
+
+def list_environment_groups(call: Call) -> Reply:
+    """``GET /environmentgroups``: ``filter=`` and both list shapes, as ``GET /environments``
+    (environments deleted since left out of the groups)."""
+    groups = call.state.environment_groups
+    groups.prune()
+    return list_answer(call, groups.groups, ENVIRONMENT_GROUP, _GROUP_PAGING)
+
+
+def get_environment_group(call: Call) -> Reply:
+    """``GET /environmentgroups/{id}``: the group (404 for an unknown id)."""
+    groups = call.state.environment_groups
+    groups.prune()
+    found = groups.groups
+    return Reply(200, encoded=encoded(found, found.get(call.params["id"]), ENVIRONMENT_GROUP))
+
+
+def create_environment_group(call: Call) -> Reply:
+    """``POST /environmentgroups``: 201 with the new group and its ``Location``."""
+    groups = call.state.environment_groups
+    groups.prune()
+    group = groups.create_group(call.body, _model(call, "environmentGroup"))
+    return _created(call, group, ENVIRONMENT_GROUP)
+
+
+def update_environment_group(call: Call) -> Reply:
+    """``PUT /environmentgroups/{id}``: replace its fields and environments; 204."""
+    groups = call.state.environment_groups
+    groups.prune()
+    groups.update_group(call.params["id"], call.body, _model(call, "environmentGroup"))
+    return Reply(204)
+
+
+def delete_environment_group(call: Call) -> Reply:
+    """``DELETE /environmentgroups/{id}``: 200 with no body, its connectivities gone too."""
+    call.state.environment_groups.delete_group(call.params["id"])
+    return Reply(200, NO_BODY)
+
+
+def list_connectivities(call: Call) -> Reply:
+    """``GET /connectivities``: ``filter=`` (a group's: ``environmentGroupId``) and both list
+    shapes."""
+    groups = call.state.environment_groups
+    groups.prune()
+    return list_answer(call, groups.connectivities, CONNECTIVITY, _CONNECTIVITY_PAGING)
+
+
+def create_connectivity(call: Call) -> Reply:
+    """``POST /connectivities``: 201 with no body (the primer: the POST answers nothing)."""
+    groups = call.state.environment_groups
+    groups.prune()
+    groups.create_connectivity(call.body, _model(call, "connectivity"))
+    return Reply(201, NO_BODY)
+
+
+# -- TEBR status moves, search and bookings ------------------------------------------------------
+
+
+def update_tebr(call: Call) -> Reply:
+    """``PUT /TEBRs/{id}``: the TEBR as read, its status (or name, description) changed; its
+    bookings follow; 204 (the AWS CloudFormation scripts' status update)."""
+    workflow = call.state.tebr_workflow
+    workflow.update(call.params["id"], call.body, _model(call, "tebr"), _username(call))
+    return Reply(204)
+
+
+def search_tebrs(call: Call) -> Reply:
+    """``POST /TEBRs/filter``: a search body answered as a page of TEBRs."""
+    return search_answer(call, call.state.requests.tebrs, TEBR)
+
+
+def tebr_bookings(call: Call) -> Reply:
+    """``GET /TEBRs/{id}/Bookings``: the TEBR's bookings, in start order."""
+    bookings = call.state.tebr_workflow.of_tebr(call.params["id"])
+    return Reply(200, [BOOKING(booking) for booking in bookings])
+
+
+def list_bookings(call: Call) -> Reply:
+    """``GET /Bookings``: ``filter=``, always the paged shape (page 0 of 100 without
+    ``pageNum``, as the bookings notebook saw)."""
+    workflow = call.state.tebr_workflow
+    workflow.refresh()
+    matches = workflow.bookings.select(call.query.get("filter"))
+    page = _BOOKING_PAGING[0].read(call.query.get("pagenum"))
+    size = _BOOKING_PAGING[1].read(call.query.get("recordsperpage"))
+    return Reply(200, paged(matches, page, size, BOOKING))
+
+
 _FIELD_HANDLERS = {entity: custom_fields_of(entity) for entity in _WITH_FIELDS}
 
 #: The handler of each operation of the contract (``plutora.openapi.json``), by operation id.
@@ -606,6 +704,17 @@ HANDLERS: dict[str, Handler] = {
     "searchTECRs": search_tecrs,
     "listTECRLinkedChanges": tecr_linked_changes,
     "linkChangeDeliveryRelease": link_change_delivery_release,
+    "listEnvironmentGroups": list_environment_groups,
+    "createEnvironmentGroup": create_environment_group,
+    "getEnvironmentGroup": get_environment_group,
+    "updateEnvironmentGroup": update_environment_group,
+    "deleteEnvironmentGroup": delete_environment_group,
+    "listConnectivities": list_connectivities,
+    "createConnectivity": create_connectivity,
+    "updateTEBR": update_tebr,
+    "searchTEBRs": search_tebrs,
+    "listTEBRBookings": tebr_bookings,
+    "listBookings": list_bookings,
     **{
         f"{verb}{entity}AdditionalInformation": handler
         for entity, pair in _FIELD_HANDLERS.items()
@@ -628,6 +737,9 @@ _RELEASE_SYSTEM_BODY = BodySpec(
 )
 _DEPLOYMENT_DATE_BODY = BodySpec(
     "deploymentDate", "A deployment date object is required in the body.", merge=True
+)
+_ENVIRONMENT_GROUP_BODY = BodySpec(
+    "environmentGroup", "An environment group object is required in the body.", merge=True
 )
 #: How the body of each operation that takes one is read.
 BODIES: dict[str, BodySpec] = {
@@ -658,4 +770,11 @@ BODIES: dict[str, BodySpec] = {
     "linkChangeDeliveryRelease": BodySpec(
         "deliveryRelease", "A delivery release object is required in the body.", merge=True
     ),
+    "createEnvironmentGroup": _ENVIRONMENT_GROUP_BODY,
+    "updateEnvironmentGroup": _ENVIRONMENT_GROUP_BODY,
+    "createConnectivity": BodySpec(
+        "connectivity", "A connectivity object is required in the body.", merge=True
+    ),
+    "updateTEBR": BodySpec("tebr", "A TEBR object is required in the body.", merge=True),
+    "searchTEBRs": _SEARCH_BODY,
 }

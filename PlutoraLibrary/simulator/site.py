@@ -10,9 +10,9 @@ site of seed 1 stays exactly as it was):
 - a recording (``seed_from``, written by ``plutora record``): its lookup values and custom
   field definitions replace the generated ones, its change display-name spelling is used,
   and its releases, changes, organizations, systems, defects, environments, hosts, layers,
-  TECRs, TEBRs, requirements, test cases and test plans are added (ids kept, people
-  replaced by generated ones; references to records that were not recorded point to
-  generated records of the same kind).
+  TECRs, TEBRs, environment groups, requirements, test cases and test plans are added (ids
+  kept, people replaced by generated ones; references to records that were not recorded
+  point to generated records of the same kind).
 
 The simulator imports nothing from the client: the recording's lines are read here, with
 the standard library (the format is documented in ``docs/recording.md``).
@@ -49,13 +49,13 @@ KINDS = {
     "systems": "systems", "defects": "defects", "environments": "environments",
     "hosts": "hosts", "layers": "layers", "tecrs": "tecrs", "tebrs": "tebrs",
     "requirement": "requirements", "requirements": "requirements", "testcase": "test_cases",
-    "testplan": "test_plans",
+    "testplan": "test_plans", "environmentgroups": "environmentgroups",
 }  # fmt: skip
 #: Kinds of the Plutora Test API, whose records are PascalCase (``Id``, ``DisplayId``).
 PASCAL_KINDS = frozenset({"defects", "requirements", "test_cases", "test_plans"})
 #: Kinds the backends generate themselves (not in :class:`SeedData`): their recorded records
 #: are handed to the backend (:func:`recorded_requests`) and added there.
-BACKEND_KINDS = ("tecrs", "tebrs")
+BACKEND_KINDS = ("tecrs", "tebrs", "environmentgroups")
 #: Records nested in records of a kind, taken as records of their own: an environment's
 #: hosts, a host's layers.
 NESTED = {"environments": ("hosts", "hosts"), "hosts": ("layers", "layers")}

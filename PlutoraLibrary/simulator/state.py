@@ -30,7 +30,9 @@ from .backends import (
     Settings,
     TokenGrant,
 )
+from .backends.bookings import TebrWorkflow
 from .backends.custom_fields import CustomFieldsBackend
+from .backends.environment_groups import EnvironmentGroupsBackend
 from .backends.environment_requests import EnvironmentRequestsBackend
 from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
@@ -65,6 +67,8 @@ class SimulatorState:
     | ``environment_writes``, ``health_checks`` | environment and host writes; health checks |
     | ``release_systems`` | releases' systems, deployment status and deployment dates |
     | ``tecr_workflow`` | TECR status moves and TECRs' linked changes |
+    | ``environment_groups`` | environment groups and their connectivities |
+    | ``tebr_workflow`` | TEBR status moves and bookings |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -110,6 +114,21 @@ class SimulatorState:
             self.catalogue,
             self.environments.environments,
         )
+        self.environment_groups = EnvironmentGroupsBackend(
+            seed,
+            config.seed,
+            self.environments.environments,
+            self.catalogue,
+            recorded_requests(config).get("environmentgroups", []),
+        )
+        self.tebr_workflow = TebrWorkflow(
+            self.requests.tebrs,
+            self.environments.environments,
+            self.releases.records,
+            self.requests.users,
+            self.clock,
+        )
+        self.tebr_workflow.reset(config.seed)
 
     def _custom_fields(self) -> CustomFieldsBackend:
         """The custom fields of the records held now, each record's settled (one source)."""
@@ -185,6 +204,9 @@ class SimulatorState:
                 "tecrs": len(self.requests.tecrs),
                 "tebrs": len(self.requests.tebrs),
                 "users": len(self.requests.users),
+                "environmentGroups": len(self.environment_groups.groups),
+                "connectivities": len(self.environment_groups.connectivities),
+                "bookings": len(self.tebr_workflow.bookings),
             }
 
     # -- clock ------------------------------------------------------------------------------
@@ -232,6 +254,10 @@ class SimulatorState:
             self.health_checks.reset(seed, self.config.seed)
             self.release_systems.reset(seed, self.config.seed)
             self.tecr_workflow.reset(self.config.seed)
+            self.environment_groups.reset(
+                seed, self.config.seed, recorded_requests(self.config).get("environmentgroups", [])
+            )
+            self.tebr_workflow.reset(self.config.seed)
 
     # -- logins and tokens ------------------------------------------------------------------
 

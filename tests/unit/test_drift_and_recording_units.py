@@ -72,7 +72,7 @@ def _exchange(path: str, body: object, status: int = 200, method: str = "GET") -
 def test_statuses_operations_lookups_and_custom_fields() -> None:
     report = DriftReport("x")
     check_exchange(report, _exchange("/me", {"message": "teapot"}, 418), WORDS)
-    check_exchange(report, _exchange("/bookings", []), WORDS)
+    check_exchange(report, _exchange("/blockouts", []), WORDS)
     lookup = [{"id": "3f2a7c1e-0000-4000-8000-000000000002", "value": "Hotfix",
                "sortOrder": 0, "type": "ReleaseType"}]  # fmt: skip
     check_exchange(report, _exchange("/lookupfields/ReleaseType", lookup), WORDS)
@@ -80,7 +80,7 @@ def test_statuses_operations_lookups_and_custom_fields() -> None:
     kinds = {(line.operation, line.kind, line.path) for line in report.sorted_lines()}
     assert kinds == {
         ("GET /me", "status", "—"),
-        ("GET /bookings", "operation", "—"),
+        ("GET /blockouts", "operation", "—"),
         ("GET /lookupfields/{type}", "lookup", "ReleaseType"),
     }
     assert report.unanswered == 1

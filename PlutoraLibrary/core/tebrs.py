@@ -1,0 +1,120 @@
+"""Test environment booking requests (TEBRs): searching them, moving their status (the AWS
+CloudFormation scripts' ``PUT TEBRs/{id}``), and the bookings of environments they ask for.
+
+The moves a status may make are the contract's (``TEBRStatus``'s ``x-transitions``): one the
+TEBR cannot make from the status it has is refused before anything is sent, naming the moves
+there are. Bookings are read per TEBR (``GET /TEBRs/{id}/Bookings``) or across the site with
+a ``filter=`` (``GET /Bookings``, always paged). Example::
+
+    approved = client.search_tebrs([SearchFilter("status", "Equals", "Approved")]).items
+    client.set_tebr_status(approved[0]["id"], "Completed", verify=True)
+    now = client.bookings("`startDate` <= `2026-03-01T09:00` and `endDate` >= `2026-03-01T09:00`")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .. import contract
+from .client import path_segment
+from .errors import BusinessRuleViolation, hide_library_frames
+from .filters import Expression, SearchFilter, search_body
+from .paging import Page, iterate_pages
+from .writes import Record, prepared_body, replace
+
+if TYPE_CHECKING:
+    from .plutora import PlutoraClient
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
+
+_STATUS = contract.schema("plutora", "TEBRStatus")
+STATUSES: tuple[str, ...] = tuple(_STATUS["enum"])
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    key: tuple(value) for key, value in _STATUS["x-transitions"].items()
+}
+
+
+def tebr(client: PlutoraClient, tebr_id: str) -> Record:
+    """``GET /TEBRs/{id}``."""
+    found = client.call("GET", f"/TEBRs/{path_segment(tebr_id)}").json
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def search_tebrs(
+    client: PlutoraClient,
+    filters: Iterable[SearchFilter],
+    page: int,
+    page_size: int,
+    limit: int | None,
+) -> Page:
+    """``POST /TEBRs/filter`` (a search: allowed in a read-only run, retried when lost)."""
+    body = search_body(list(filters), page, page_size, limit)
+    answer = client.call("POST", "/TEBRs/filter", json=body).json
+    return Page.from_plutora(answer, "POST /TEBRs/filter")
+
+
+def set_tebr_status(
+    client: PlutoraClient, tebr_id: str, status: str, verify: bool, description: str | None
+) -> Record | None:
+    """Read the TEBR, check the move against the contract, PUT it back with the new status
+    (by name; its old ``statusID`` left out) and, when given, a new description."""
+    wanted = _status(status)
+    current = tebr(client, tebr_id)
+    now = str(current.get("status") or "")
+    path = f"/TEBRs/{path_segment(tebr_id)}"
+    if wanted != now and wanted not in TRANSITIONS.get(now, ()):
+        allowed = ", ".join(TRANSITIONS.get(now, ())) or "none"
+        rule = f"TEBR '{current.get('name')}' cannot go from {now} to {wanted}"
+        raise BusinessRuleViolation(
+            "PUT",
+            path,
+            0,
+            rule,
+            messages={"internalServerValidationError": [rule]},
+            advice=f"Checked before sending (nothing was sent): from {now} it may go to {allowed}.",
+        )
+    fields: dict[str, Any] = {**current, "status": wanted, "statusID": None}
+    if description is not None:
+        fields["description"] = description
+    body = prepared_body("TEBRInput", fields, "PUT", path, "TEBR")
+    sent = {key: value for key, value in body.items() if key != "statusID"}
+    return replace(client, path, body, verify, lambda: tebr(client, tebr_id), compare=sent)
+
+
+def _status(status: str) -> str:
+    text = str(status or "").strip().lower()
+    for name in STATUSES:
+        if name.lower() == text:
+            return name
+    raise ValueError(
+        f"A TEBR status is one of {', '.join(STATUSES)}, not {status!r}; nothing was sent."
+    )
+
+
+# -- bookings ------------------------------------------------------------------------------------
+
+
+def tebr_bookings(client: PlutoraClient, tebr_id: str) -> list[Record]:
+    """``GET /TEBRs/{id}/Bookings``: the TEBR's bookings, in start order."""
+    found = client.call("GET", f"/TEBRs/{path_segment(tebr_id)}/Bookings").json
+    return [dict(item) for item in found] if isinstance(found, list) else []
+
+
+def booking_page(
+    client: PlutoraClient, filter: Expression | str | None, page: int, page_size: int
+) -> Page:
+    """One page of ``GET /Bookings`` (``filter=`` when given)."""
+    params: dict[str, Any] = {"pageNum": page, "recordsPerPage": page_size}
+    if filter is not None:
+        params["filter"] = str(filter)
+    answer = client.call("GET", "/Bookings", params=params).json
+    return Page.from_plutora(answer, "GET /Bookings")
+
+
+def iter_bookings(
+    client: PlutoraClient, filter: Expression | str | None, page_size: int
+) -> Iterator[Record]:
+    """Every booking ``filter`` matches, page by page, read as they are needed."""
+    return iterate_pages(lambda number: booking_page(client, filter, number, page_size))
