@@ -36,6 +36,8 @@ from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
 from .backends.health_checks import HealthChecksBackend
 from .backends.release_systems import ReleaseSystemsBackend
+from .backends.stakeholders import StakeholdersBackend
+from .backends.systems import SystemWrites
 from .backends.tecr_workflow import TecrWorkflow
 from .backends.test_items import TestManagementBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
@@ -65,6 +67,8 @@ class SimulatorState:
     | ``environment_writes``, ``health_checks`` | environment and host writes; health checks |
     | ``release_systems`` | releases' systems, deployment status and deployment dates |
     | ``tecr_workflow`` | TECR status moves and TECRs' linked changes |
+    | ``system_writes``, ``stakeholders`` | systems and organizations written, the tree; the
+      stakeholders of releases, systems and changes |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -109,6 +113,20 @@ class SimulatorState:
             self.releases.records,
             self.catalogue,
             self.environments.environments,
+        )
+        self.system_writes = SystemWrites(
+            self.catalogue,
+            self.environments.environments,
+            lambda: self.release_systems.by_release,
+            lambda: [self.catalogue.systems, self.releases.records, self.changes.records],
+        )
+        self.stakeholders = StakeholdersBackend(
+            config.seed,
+            self.releases.records,
+            self.catalogue.systems,
+            self.changes.records,
+            self.requests.users,
+            self.catalogue.lookup_by_id("StakeholderRole"),
         )
 
     def _custom_fields(self) -> CustomFieldsBackend:
@@ -232,6 +250,10 @@ class SimulatorState:
             self.health_checks.reset(seed, self.config.seed)
             self.release_systems.reset(seed, self.config.seed)
             self.tecr_workflow.reset(self.config.seed)
+            self.system_writes.reset()
+            self.stakeholders.reset(
+                self.config.seed, self.catalogue.lookup_by_id("StakeholderRole")
+            )
 
     # -- logins and tokens ------------------------------------------------------------------
 
