@@ -97,7 +97,7 @@ def organization_parent(client: PlutoraClient, organization_id: str) -> str | No
 def create_organization(client: PlutoraClient, fields: Mapping[str, Any]) -> Record:
     """``POST /organizations`` (201) under ``parentId``; a lost answer is recovered by finding
     the one new organization with the name."""
-    body = prepared_body("OrganizationInput", fields, "POST", "/organizations", "Organization")
+    body = prepared_body("OrganizationInput", fields, "POST", "/organizations", "OrganizationNode")
     body.pop("id", None)
     if not body.get("parentId"):
         problem = "'parentId' is required: the organization it sits under"
@@ -130,7 +130,7 @@ def update_organization(
     """``PUT /organizations/{id}`` (204): its name, type, and with ``parentId`` where it sits.
     With ``verify`` the organization read back (and its place in the tree) is compared."""
     path = f"/organizations/{path_segment(organization_id)}"
-    body = prepared_body("OrganizationInput", fields, "PUT", path, "Organization")
+    body = prepared_body("OrganizationInput", fields, "PUT", path, "OrganizationNode")
     shown = {key: value for key, value in body.items() if key != "parentId"}
     current = replace(
         client, path, body, verify, lambda: client.organization(organization_id), compare=shown
