@@ -28,6 +28,8 @@ from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
 from .keywords.scopes import GLOBAL, TEST, suite_owner
 from .keywords.simulator import SimulatorKeywords
+from .keywords.stakeholders import StakeholderKeywords
+from .keywords.systems import SystemKeywords
 from .keywords.tebrs import TebrKeywords
 from .keywords.tecrs import TecrKeywords
 from .keywords.test_items import TestManagementKeywords
@@ -170,6 +172,8 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 ChangeWriteKeywords(self.context),
                 EnvironmentGroupKeywords(self.context),
                 TebrKeywords(self.context),
+                SystemKeywords(self.context),
+                StakeholderKeywords(self.context),
                 self,
             ]
         )

@@ -62,7 +62,9 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
         _run(name, "release by id", lambda: [client.release(_id_of(page[0], "id"))], results)
         first = _id_of(page[0], "id")
         _run(name, "release systems", lambda: client.release_systems(first), results)
-    _run(name, "changes (search, 5)", lambda: client.search_changes(page_size=5).items, results)
+    changes = _run(
+        name, "changes (search, 5)", lambda: client.search_changes(page_size=5).items, results
+    )
     environments = _run(name, "environments", client.environments, results)
     if environments:
         first = _id_of(environments[0], "id")
@@ -75,8 +77,9 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     _run(name, "lookup fields", client.lookup_types, results)
     _run(name, "release statuses", lambda: client.lookup("ReleaseStatusType"), results)
     _run(name, "organizations", client.organizations, results)
-    _run(name, "systems", client.systems, results)
+    systems = _run(name, "systems", client.systems, results)
     _check_environment_groups_and_bookings(client, results)
+    _check_stakeholders(client, (page, changes, systems), results)
 
 
 def _check_environment_groups_and_bookings(
@@ -95,6 +98,25 @@ def _check_environment_groups_and_bookings(
         tebr = _id_of(tebrs[0], "id")
         _run(name, "TEBR bookings", lambda: client.tebr_bookings(tebr), results)
     _run(name, "bookings (page of 5)", lambda: client.booking_page(page_size=5).items, results)
+
+
+def _check_stakeholders(
+    client: PlutoraClient, read: tuple[Any, Any, Any], results: list[CheckResult]
+) -> None:
+    """The organization tree, and the stakeholders of the first release, change and system
+    read (``read``: the releases, changes and systems)."""
+    name = Product.PLUTORA.label
+    releases, changes, systems = read
+    _run(name, "organization tree", lambda: [client.organization_tree()], results)
+    if releases:
+        first = _id_of(releases[0], "id")
+        _run(name, "release stakeholders", lambda: client.stakeholders("release", first), results)
+    if changes:
+        change = _id_of(changes[0], "id")
+        _run(name, "change stakeholders", lambda: client.stakeholders("change", change), results)
+    if systems:
+        system = _id_of(systems[0], "id")
+        _run(name, "system stakeholders", lambda: client.stakeholders("system", system), results)
 
 
 def _check_plutora_test(client: PlutoraTestClient, results: list[CheckResult]) -> None:

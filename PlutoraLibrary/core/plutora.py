@@ -14,6 +14,8 @@ from . import deploys as _deploys
 from . import environment_groups as _environment_groups
 from . import names as _names
 from . import release_systems as _release_systems
+from . import stakeholders as _stakeholders
+from . import systems as _systems
 from . import tebrs as _tebrs
 from . import tecrs as _tecrs
 from .client import ApiClient, path_segment
@@ -816,3 +818,125 @@ class PlutoraClient(ApiClient):
         Example: ``client.bookings("`startDate` <= `2026-03-01` and `endDate` >= `2026-03-01`")``
         """
         return list(_tebrs.iter_bookings(self, filter, DEFAULT_PAGE_SIZE))
+
+    # -- systems, organizations and stakeholders ----------------------------------------------
+
+    def create_system(self, fields: Mapping[str, Any]) -> Record:
+        """Create a system (``POST /systems``, 201): ``name``, ``vendor``, ``status`` (Active
+        or Inactive) and ``organizationId`` are required (any case). Sent once: a lost answer
+        is recovered by looking the name up. Remembered for :func:`.created.delete_created`.
+
+        Example: ``client.create_system({"name": "Ledger", "vendor": "SAP", "status":
+        "Active", "organizationId": client.organization_tree()["id"]})``
+        """
+        return _systems.create_system(self, fields)
+
+    def update_system(
+        self, system_id: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Replace a system's fields (``PUT /systems/{id}``): send the system as read, changed
+        (custom fields are set with :meth:`set_custom_fields`). Returns None, or with
+        ``verify=True`` the system read back, each field sent compared.
+
+        Example: ``client.update_system(s["id"], {**s, "status": "Inactive"}, verify=True)``
+        """
+        return _systems.update_system(self, system_id, fields, verify)
+
+    def delete_system(self, system_id: str) -> None:
+        """Delete a system; refused while an environment is linked to it or a release holds
+        it (:class:`BusinessRuleViolation`). Example: ``client.delete_system(s["id"])``."""
+        _systems.delete_system(self, system_id)
+
+    def organization_tree(self) -> Record:
+        """The organization tree (``GET /organizations/tree``): the top organization with
+        ``id``, ``name``, ``type`` and ``children``, nested.
+
+        Example: ``[c["name"] for c in client.organization_tree()["children"]]``
+        """
+        return _systems.organization_tree(self)
+
+    def create_organization(self, fields: Mapping[str, Any]) -> Record:
+        """Create an organization (``POST /organizations``, 201) with ``name``, ``type``
+        (Division or Department) and the ``parentId`` it sits under. Sent once.
+
+        Example: ``client.create_organization({"name": "QA", "type": "Department",
+        "parentId": client.organization_tree()["id"]})``
+        """
+        return _systems.create_organization(self, fields)
+
+    def update_organization(
+        self, organization_id: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Rename, retype or (with ``parentId``) move an organization (``PUT
+        /organizations/{id}``, 204). Returns None, or with ``verify=True`` the organization
+        read back (and its place in the tree checked).
+
+        Example: ``client.update_organization(o["id"], {**o, "name": "QA Guild"}, verify=True)``
+        """
+        return _systems.update_organization(self, organization_id, fields, verify)
+
+    def stakeholders(self, kind: str, record_id: str) -> list[Record]:
+        """The stakeholders of a ``release``, ``system`` or ``change``: each with ``id`` (the
+        user's or group's), ``user``/``group``, ``stakeholderRoles`` and the RACI flags.
+
+        Example: ``[s["user"] for s in client.stakeholders("release", rid) if s["accountable"]]``
+        """
+        return _stakeholders.stakeholders(self, kind, record_id)
+
+    def stakeholder(self, kind: str, record_id: str, stakeholder_id: str) -> Record:
+        """One stakeholder of a release, system or change, by its user's or group's id.
+
+        Example: ``client.stakeholder("system", sid, user_id)["responsible"]``
+        """
+        return _stakeholders.stakeholder(self, kind, record_id, stakeholder_id)
+
+    def add_stakeholder(
+        self,
+        kind: str,
+        record_id: str,
+        user_id: str | None = None,
+        group_id: str | None = None,
+        roles: Iterable[str] | str | None = None,
+        responsible: bool = False,
+        accountable: bool = False,
+        informed: bool = False,
+        consulted: bool = False,
+    ) -> Record:
+        """Add a user or a user group as a stakeholder of a release, system or change
+        (``POST …/stakeholders``, 201), with roles (``StakeholderRole`` values or ids) and RACI
+        flags. One that is a stakeholder already fails before sending. Sent once.
+
+        Example: ``client.add_stakeholder("release", rid, user_id=me, roles=["Tester"],
+        informed=True)``
+        """
+        flags = {
+            "responsible": responsible,
+            "accountable": accountable,
+            "informed": informed,
+            "consulted": consulted,
+        }
+        return _stakeholders.add_stakeholder(self, kind, record_id, user_id, group_id, roles, flags)
+
+    def update_stakeholder(
+        self,
+        kind: str,
+        record_id: str,
+        stakeholder_id: str,
+        changes: Mapping[str, Any],
+        verify: bool = False,
+    ) -> Record | None:
+        """Change a stakeholder's RACI flags or ``roles`` (``PUT …/stakeholders/{id}``, 204):
+        the stakeholder is read, changed and sent back. The owner of a release stays
+        accountable (refused before sending). Returns None, or with ``verify=True`` the
+        stakeholder read back.
+
+        Example: ``client.update_stakeholder("release", rid, me, {"consulted": True})``
+        """
+        return _stakeholders.update_stakeholder(
+            self, kind, record_id, stakeholder_id, changes, verify
+        )
+
+    def remove_stakeholder(self, kind: str, record_id: str, stakeholder_id: str) -> None:
+        """Remove a stakeholder from a release, system or change; a release's owner is
+        refused before sending. Example: ``client.remove_stakeholder("system", sid, me)``."""
+        _stakeholders.remove_stakeholder(self, kind, record_id, stakeholder_id)

@@ -95,6 +95,11 @@ def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
             # The custom-field definitions (data types, list items) of one record of each
             fields = partial(client.custom_fields, entity[:-1])
             _by_id(name, f"{entity[:-1]} custom fields", page, fields, results)
+        first = _first_id(page) if page else None
+        if entity in ("releases", "changes", "systems") and first:
+            people = partial(client.stakeholders, entity[:-1], first)
+            _run(name, f"{entity[:-1]} stakeholders", people, results)
+    _run(name, "organization tree", lambda: [client.organization_tree()], results)
     tecrs = _run(name, "TECRs", client.tecrs, results)
     _by_id(name, "TECR by id", tecrs, client.tecr, results)
     _by_id(name, "TECR custom fields", tecrs, partial(client.custom_fields, "tecr"), results)

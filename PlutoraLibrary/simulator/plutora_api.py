@@ -17,6 +17,7 @@ from .backends.changes import NAMED
 from .backends.environments import LIST_ITEM_SOURCES
 from .backends.health_checks import LogFile
 from .backends.records import Records, reference
+from .backends.stakeholders import rendered
 from .index import Matches
 from .multipart import UploadedFile
 from .parameters import WholeNumber, body_property, query_parameter
@@ -56,6 +57,8 @@ DEPLOYMENT_DATE = shape_of("plutora", "listDeploymentDates")
 ENVIRONMENT_GROUP = shape_of("plutora", "getEnvironmentGroup")
 CONNECTIVITY = shape_of("plutora", "listConnectivities")
 BOOKING = shape_of("plutora", "listTEBRBookings")
+
+STAKEHOLDER = shape_of("plutora", "getReleaseStakeholder")
 
 
 def render_error(error: Exception) -> Reply:
@@ -648,6 +651,86 @@ def list_bookings(call: Call) -> Reply:
     return Reply(200, paged(matches, page, size, BOOKING))
 
 
+# -- systems and organizations written, the organization tree, stakeholders -----------------
+
+
+def create_system(call: Call) -> Reply:
+    """``POST /systems``: 201 with the new system and its ``Location`` (the primer)."""
+    system = call.state.system_writes.create_system(call.body, _model(call, "system"))
+    _settle(call, "System", system)
+    return _created(call, system, SYSTEM)
+
+
+def update_system(call: Call) -> Reply:
+    """``PUT /systems/{id}``: its fields replaced; 200 with the system (the vendor's Cypress
+    suite, unlike most updates)."""
+    writes = call.state.system_writes
+    system = writes.update_system(call.params["id"], call.body, _model(call, "system"))
+    _settle(call, "System", system)
+    return Reply(200, SYSTEM(system))
+
+
+def delete_system(call: Call) -> Reply:
+    """``DELETE /systems/{id}``: 200 with no body (the Cypress suite); 404 for an unknown id."""
+    system = call.state.system_writes.delete_system(call.params["id"])
+    call.state.stakeholders.forget("system", system["id"])
+    return Reply(200, NO_BODY)
+
+
+def organization_tree(call: Call) -> Reply:
+    """``GET /organizations/tree``: the top organization, those under it in ``children``."""
+    return Reply(200, call.state.system_writes.tree())
+
+
+def create_organization(call: Call) -> Reply:
+    """``POST /organizations``: 201 with the organization, under ``parentId``."""
+    writes = call.state.system_writes
+    org = writes.create_organization(call.body, _model(call, "organization"))
+    return _created(call, org, ORGANIZATION)
+
+
+def update_organization(call: Call) -> Reply:
+    """``PUT /organizations/{id}``: rename, retype or move it; 204 with no body."""
+    writes = call.state.system_writes
+    writes.update_organization(call.params["id"], call.body, _model(call, "organization"))
+    return Reply(204)
+
+
+def stakeholders_of(kind: str) -> dict[str, Handler]:
+    """The five handlers of ``/{kind}s/{id}/stakeholders`` (list, add, get, update, remove),
+    by the verb of their operation ids. Example: ``stakeholders_of("release")["list"]``."""
+
+    def listed(call: Call) -> Reply:
+        items = call.state.stakeholders.of(kind, call.params["id"])
+        return Reply(200, [STAKEHOLDER(rendered(item)) for item in items])
+
+    def add(call: Call) -> Reply:
+        backend = call.state.stakeholders
+        item = backend.add(kind, call.params["id"], call.body, _model(call, "stakeholder"))
+        return Reply(201, STAKEHOLDER(rendered(item)))
+
+    def one(call: Call) -> Reply:
+        item = call.state.stakeholders.one(kind, call.params["id"], call.params["stakeholderId"])
+        return Reply(200, STAKEHOLDER(rendered(item)))
+
+    def update(call: Call) -> Reply:
+        params = call.params
+        call.state.stakeholders.update(
+            kind, params["id"], params["stakeholderId"], call.body, _model(call, "stakeholder")
+        )
+        return Reply(204)
+
+    def remove(call: Call) -> Reply:
+        params = call.params
+        call.state.stakeholders.remove(kind, params["id"], params["stakeholderId"])
+        return Reply(200, NO_BODY)
+
+    return {"list": listed, "add": add, "get": one, "update": update, "remove": remove}
+
+
+_STAKEHOLDER_HANDLERS = {kind: stakeholders_of(kind) for kind in ("release", "system", "change")}
+
+
 _FIELD_HANDLERS = {entity: custom_fields_of(entity) for entity in _WITH_FIELDS}
 
 #: The handler of each operation of the contract (``plutora.openapi.json``), by operation id.
@@ -715,6 +798,17 @@ HANDLERS: dict[str, Handler] = {
     "searchTEBRs": search_tebrs,
     "listTEBRBookings": tebr_bookings,
     "listBookings": list_bookings,
+    "createSystem": create_system,
+    "updateSystem": update_system,
+    "deleteSystem": delete_system,
+    "getOrganizationTree": organization_tree,
+    "createOrganization": create_organization,
+    "updateOrganization": update_organization,
+    **{
+        f"{verb}{kind.title()}Stakeholder{'s' if verb == 'list' else ''}": handler
+        for kind, verbs in _STAKEHOLDER_HANDLERS.items()
+        for verb, handler in verbs.items()
+    },
     **{
         f"{verb}{entity}AdditionalInformation": handler
         for entity, pair in _FIELD_HANDLERS.items()
@@ -740,6 +834,13 @@ _DEPLOYMENT_DATE_BODY = BodySpec(
 )
 _ENVIRONMENT_GROUP_BODY = BodySpec(
     "environmentGroup", "An environment group object is required in the body.", merge=True
+)
+_SYSTEM_BODY = BodySpec("system", "A system object is required in the body.", merge=True)
+_ORGANIZATION_BODY = BodySpec(
+    "organization", "An organization object is required in the body.", merge=True
+)
+_STAKEHOLDER_BODY = BodySpec(
+    "stakeholder", "A stakeholder object is required in the body.", merge=True
 )
 #: How the body of each operation that takes one is read.
 BODIES: dict[str, BodySpec] = {
@@ -777,4 +878,13 @@ BODIES: dict[str, BodySpec] = {
     ),
     "updateTEBR": BodySpec("tebr", "A TEBR object is required in the body.", merge=True),
     "searchTEBRs": _SEARCH_BODY,
+    "createSystem": _SYSTEM_BODY,
+    "updateSystem": _SYSTEM_BODY,
+    "createOrganization": _ORGANIZATION_BODY,
+    "updateOrganization": _ORGANIZATION_BODY,
+    **{
+        f"{verb}{kind}Stakeholder": _STAKEHOLDER_BODY
+        for kind in ("Release", "System", "Change")
+        for verb in ("add", "update")
+    },
 }

@@ -38,6 +38,8 @@ from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
 from .backends.health_checks import HealthChecksBackend
 from .backends.release_systems import ReleaseSystemsBackend
+from .backends.stakeholders import StakeholdersBackend
+from .backends.systems import SystemWrites
 from .backends.tecr_workflow import TecrWorkflow
 from .backends.test_items import TestManagementBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
@@ -69,6 +71,9 @@ class SimulatorState:
     | ``tecr_workflow`` | TECR status moves and TECRs' linked changes |
     | ``environment_groups`` | environment groups and their connectivities |
     | ``tebr_workflow`` | TEBR status moves and bookings |
+
+    | ``system_writes``, ``stakeholders`` | systems and organizations written, the tree; the
+      stakeholders of releases, systems and changes |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -129,6 +134,21 @@ class SimulatorState:
             self.clock,
         )
         self.tebr_workflow.reset(config.seed)
+
+        self.system_writes = SystemWrites(
+            self.catalogue,
+            self.environments.environments,
+            lambda: self.release_systems.by_release,
+            lambda: [self.catalogue.systems, self.releases.records, self.changes.records],
+        )
+        self.stakeholders = StakeholdersBackend(
+            config.seed,
+            self.releases.records,
+            self.catalogue.systems,
+            self.changes.records,
+            self.requests.users,
+            self.catalogue.lookup_by_id("StakeholderRole"),
+        )
 
     def _custom_fields(self) -> CustomFieldsBackend:
         """The custom fields of the records held now, each record's settled (one source)."""
@@ -258,6 +278,11 @@ class SimulatorState:
                 seed, self.config.seed, recorded_requests(self.config).get("environmentgroups", [])
             )
             self.tebr_workflow.reset(self.config.seed)
+
+            self.system_writes.reset()
+            self.stakeholders.reset(
+                self.config.seed, self.catalogue.lookup_by_id("StakeholderRole")
+            )
 
     # -- logins and tokens ------------------------------------------------------------------
 

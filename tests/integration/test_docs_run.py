@@ -63,6 +63,27 @@ _RELEASE_SYSTEM = [
 _NEW_DATE = (
     "${date} =    Add Deployment Date    ${id}    ${system}    2026-03-01T10:00    2026-03-01T11:00"
 )
+_NEW_SYSTEM = [
+    "${top} =    Get Organization Tree",
+    "${new} =    Create System    Docs System    In-house    ${top}[id]",
+    "VAR    ${id}    ${new}[id]",
+]
+
+
+def _stakeholder_release(draft: int, added: bool = False) -> list[str]:
+    """A draft release (each example its own, so that one's stakeholder is not another's),
+    ``${me}`` the logged-in user (who owns no release), added as a stakeholder when asked."""
+    rows = [
+        _DRAFT_RELEASE[0],
+        f"VAR    ${{id}}    ${{drafts}}[{draft}][id]",
+        "${release} =    Get Release    ${id}",
+        "${me} =    Get Id By Name    users    qa.lead@example.com",
+    ]
+    if added:
+        rows.append("Add Stakeholder    release    ${id}    user_id=${me}    roles=Tester")
+    return rows
+
+
 PRELUDES: dict[str, list[str]] = {
     "Call Plutora API": ["${hosts} =    Get Hosts", "VAR    ${id}    ${hosts}[0][layers][0][id]"],
     "Delete Created Items": [
@@ -150,6 +171,18 @@ PRELUDES: dict[str, list[str]] = {
         TEMP_USER,
         "Add Simulator User    temp@example.com    ${PASSWORD}    Plutora Test",
     ],
+    "Update System": _NEW_SYSTEM,
+    "Delete System": [*_NEW_SYSTEM[:2], "VAR    ${system}    ${new}"],
+    "Update Organization": [
+        "${top} =    Get Organization Tree",
+        "${org} =    Create Organization    Docs Team    Department    ${top}[id]",
+        "VAR    ${id}    ${org}[id]",
+    ],
+    "Get Stakeholders": _DRAFT_RELEASE,
+    "Get Stakeholder": _stakeholder_release(0),
+    "Add Stakeholder": _stakeholder_release(1),
+    "Update Stakeholder": _stakeholder_release(2, added=True),
+    "Remove Stakeholder": _stakeholder_release(3, added=True),
 }
 #: Examples that leave the shared simulator: the test's teardown comes back to it.
 BACK = "Run Keywords    Stop Plutora Simulator    AND    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}"

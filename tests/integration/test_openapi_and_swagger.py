@@ -24,7 +24,7 @@ from tests.conftest import Api
 pytestmark = pytest.mark.slow
 
 UNKNOWN_FIELD = re.compile(
-    r"^No property or field '.*' exists in type '(Release|Change|Environment|Host|Organization|System)'$"
+    r"^No property or field '.*' exists in type '(Release|Change|Environment|Host|Organization|System|TECR)'$"
 )
 
 

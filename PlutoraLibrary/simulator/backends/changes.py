@@ -12,6 +12,7 @@ from .catalogue import CatalogueBackend
 from .clock import Clock
 from .errors import ModelState
 from .records import Record, Records, objects, reference, text
+from .stakeholders import GROUPS_BY_LOWER_ID
 
 #: The lookups a change refers to: field name -> lookup type.
 CHANGE_LOOKUPS = {
@@ -171,8 +172,9 @@ class ChangesBackend:
             user = reference(item, model, "userId", catalogue.people, False, where)
             item["userId"] = user["id"] if user else None
             item["user"] = user["name"] if user else None
-            reference(item, model, "groupId", {}, False, where)  # the site has no groups
-            item["groupId"], item["group"] = None, ""
+            group = reference(item, model, "groupId", GROUPS_BY_LOWER_ID, False, where)
+            item["groupId"] = group["id"] if group else None
+            item["group"] = group["name"] if group else ""
             found = []
             for number, role_id in enumerate(item["stakeholderRoleIds"] or []):
                 name = f"stakeholderRoleIds[{number}]"

@@ -1,0 +1,231 @@
+"""The stakeholders of a release, a system or a change: a user or a user group, with roles
+(``StakeholderRole`` values, by name or id) and RACI flags.
+
+A stakeholder's id is the id of the user or group it is (``…/stakeholders/{userId}``, as the
+vendor's CSV import script sends it). What the contract states is checked before sending:
+exactly one of a user and a group; a user or group that is a stakeholder already is not added
+again (update it instead); the owner of a release stays its Accountable stakeholder. Every
+write keeps the rules of :mod:`.writes`.
+
+Example::
+
+    me = client.id_of("users", "qa.lead@example.com")
+    client.add_stakeholder("release", release_id, user_id=me, roles=["Tester"], informed=True)
+    client.update_stakeholder("release", release_id, me, {"consulted": True}, verify=True)
+    client.remove_stakeholder("release", release_id, me)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .client import path_segment
+from .errors import BusinessRuleViolation, ChangeNotPersisted, NotFound, hide_library_frames
+from .writes import _GUID, Record, create, delete, prepared_body, replace, same
+
+if TYPE_CHECKING:
+    from .plutora import PlutoraClient
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
+
+#: The records that have stakeholders, and their collections.
+KINDS: dict[str, str] = {"release": "releases", "system": "systems", "change": "changes"}
+#: The RACI flags.
+FLAGS: tuple[str, ...] = ("responsible", "accountable", "informed", "consulted")
+
+
+def kind_of(kind: str) -> str:
+    """``release``, ``system`` or ``change`` from any case or plural; ``ValueError`` otherwise.
+
+    Example: ``kind_of("Releases")`` → ``'release'``
+    """
+    text = str(kind or "").strip().lower()
+    for name, plural in KINDS.items():
+        if text in (name, plural):
+            return name
+    raise ValueError(
+        f"Stakeholders belong to a release, a system or a change, not {kind!r}; nothing was sent."
+    )
+
+
+def _path(kind: str, record_id: str) -> str:
+    return f"/{KINDS[kind_of(kind)]}/{path_segment(record_id)}/stakeholders"
+
+
+def stakeholders(client: PlutoraClient, kind: str, record_id: str) -> list[Record]:
+    """``GET /{kind}s/{id}/stakeholders``."""
+    found = client.call("GET", _path(kind, record_id)).json
+    return [dict(item) for item in found] if isinstance(found, list) else []
+
+
+def stakeholder(client: PlutoraClient, kind: str, record_id: str, stakeholder_id: str) -> Record:
+    """``GET /{kind}s/{id}/stakeholders/{stakeholderId}`` (the user's or group's id)."""
+    found = client.call("GET", f"{_path(kind, record_id)}/{path_segment(stakeholder_id)}").json
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def role_ids(client: PlutoraClient, roles: Iterable[str] | str | None) -> list[str]:
+    """Stakeholder roles as ids: each a ``StakeholderRole`` value (any case) or an id; a
+    value the lookup does not have is :class:`NameNotFound` listing them (nothing sent).
+
+    Example: ``role_ids(client, ["Tester"])`` → ``['6f1c…']``
+    """
+    if roles is None:
+        return []
+    items = [roles] if isinstance(roles, str) else list(roles)
+    found = []
+    for role in items:
+        text = str(role).strip()
+        found.append(text if _GUID.match(text) else client.lookup_id("StakeholderRole", text))
+    return found
+
+
+def add_stakeholder(
+    client: PlutoraClient,
+    kind: str,
+    record_id: str,
+    user_id: str | None,
+    group_id: str | None,
+    roles: Iterable[str] | str | None,
+    flags: Mapping[str, bool],
+) -> Record:
+    """``POST …/stakeholders`` (201); one that is a stakeholder already is refused before
+    sending; a lost answer is recovered from the record's stakeholders."""
+    path = _path(kind, record_id)
+    if (user_id is None) == (group_id is None):
+        raise ValueError(
+            "A stakeholder is a user (user_id) or a user group (group_id): give exactly one; "
+            "nothing was sent."
+        )
+    who = str(user_id or group_id)
+    fields: dict[str, Any] = {
+        "userId": user_id,
+        "groupId": group_id,
+        "stakeholderRoleIds": role_ids(client, roles),
+        **{flag: bool(flags.get(flag, False)) for flag in FLAGS},
+    }
+    _known_flags(flags, "POST", path)
+    body = prepared_body("StakeholderInput", fields, "POST", path, "Stakeholder")
+
+    def matching() -> list[Record]:
+        return [item for item in stakeholders(client, kind, record_id) if same(who, item.get("id"))]
+
+    there = matching()
+    if there:
+        name = there[0].get("user") or there[0].get("group") or who
+        rule = f"'{name}' is already a stakeholder of this {kind_of(kind)}"
+        raise BusinessRuleViolation(
+            "POST",
+            path,
+            0,
+            rule,
+            messages={"internalServerValidationError": [rule]},
+            advice="Checked before sending (nothing was sent): change its roles and RACI flags "
+            "with update_stakeholder / Update Stakeholder instead.",
+        )
+    label = f"stakeholder {who} of {kind_of(kind)} {record_id}"
+    added = create(client, path, body, label, matching)
+    target = f"{path}/{added.get('id')}".lower()
+    for item in client.created.newest_first():  # the generic call's label names only the id
+        if item.path.lower() == target:
+            client.created.forget(item)
+            client.created.add(item.path, f"stakeholder {added.get('user') or added.get('group')}")
+    return added
+
+
+def update_stakeholder(
+    client: PlutoraClient,
+    kind: str,
+    record_id: str,
+    stakeholder_id: str,
+    changes: Mapping[str, Any],
+    verify: bool,
+) -> Record | None:
+    """Read the stakeholder, apply ``changes`` (RACI flags; ``roles`` by name or id, or
+    ``stakeholderRoleIds``), PUT it back (204). Making a release's owner non-accountable is
+    refused before sending."""
+    path = f"{_path(kind, record_id)}/{path_segment(stakeholder_id)}"
+    current = _existing(client, kind, record_id, stakeholder_id)
+    wanted = dict(changes)
+    if "roles" in wanted:
+        wanted["stakeholderRoleIds"] = role_ids(client, wanted.pop("roles"))
+    _known_flags(wanted, "PUT", path, also=("stakeholderRoleIds", "userId", "groupId", "id"))
+    fields = {**current, **wanted}
+    if kind_of(kind) == "release" and not fields.get("accountable"):
+        _owner_stays(client, record_id, current, "PUT", path, "made non-accountable")
+    body = prepared_body("StakeholderInput", fields, "PUT", path, "Stakeholder")
+    compare = {key: value for key, value in body.items() if key in FLAGS}
+    current_after = replace(
+        client,
+        path,
+        body,
+        verify,
+        lambda: stakeholder(client, kind, record_id, stakeholder_id),
+        compare=compare,
+    )
+    if current_after is not None:
+        sent = sorted(str(i).lower() for i in body.get("stakeholderRoleIds") or [])
+        read = sorted(str(i).lower() for i in current_after.get("stakeholderRoleIds") or [])
+        if sent != read:
+            raise ChangeNotPersisted(
+                f"PUT {path} was accepted, but the stakeholder read back has roles "
+                f"{current_after.get('stakeholderRoles')!r}. Another user may have changed it; "
+                "read it and try again."
+            )
+    return current_after
+
+
+def remove_stakeholder(
+    client: PlutoraClient, kind: str, record_id: str, stakeholder_id: str
+) -> None:
+    """``DELETE …/stakeholders/{stakeholderId}``; a release's owner is refused before sending."""
+    path = f"{_path(kind, record_id)}/{path_segment(stakeholder_id)}"
+    if kind_of(kind) == "release":
+        current = _existing(client, kind, record_id, stakeholder_id)
+        _owner_stays(client, record_id, current, "DELETE", path, "removed")
+    delete(client, path)
+
+
+def _existing(client: PlutoraClient, kind: str, record_id: str, stakeholder_id: str) -> Record:
+    items = stakeholders(client, kind, record_id)
+    for item in items:
+        if same(stakeholder_id, item.get("id")):
+            return item
+    names = ", ".join(str(i.get("user") or i.get("group")) for i in items) or "none"
+    raise NotFound(
+        "GET",
+        _path(kind, record_id),
+        404,
+        f"{stakeholder_id!r} is not a stakeholder of the {kind_of(kind)}",
+        advice=f"Its stakeholders: {names}. Add it with add_stakeholder / Add Stakeholder first.",
+    )
+
+
+def _owner_stays(
+    client: PlutoraClient, release_id: str, item: Record, method: str, path: str, what: str
+) -> None:
+    owner = client.release(release_id).get("managerId")
+    if owner and same(owner, item.get("id")):
+        rule = f"'{item.get('user')}' owns the release and is its Accountable stakeholder"
+        raise BusinessRuleViolation(
+            method,
+            path,
+            0,
+            f"{rule}: it cannot be {what}",
+            messages={"internalServerValidationError": [rule]},
+            advice="Checked before sending (nothing was sent): change the release's owner "
+            "(managerId) first.",
+        )
+
+
+def _known_flags(
+    fields: Mapping[str, Any], method: str, path: str, also: tuple[str, ...] = ()
+) -> None:
+    unknown = [name for name in fields if name not in FLAGS and name not in also]
+    if unknown:
+        raise ValueError(
+            f"{method} {path}: {', '.join(map(repr, unknown))} is not a stakeholder setting; "
+            f"it takes roles and the RACI flags {', '.join(FLAGS)}. Nothing was sent."
+        )
