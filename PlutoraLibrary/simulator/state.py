@@ -35,6 +35,7 @@ from .backends.environment_requests import EnvironmentRequestsBackend
 from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
 from .backends.health_checks import HealthChecksBackend
+from .backends.linked_items import LinkedItemsBackend
 from .backends.release_systems import ReleaseSystemsBackend
 from .backends.tecr_workflow import TecrWorkflow
 from .backends.test_items import TestManagementBackend
@@ -65,6 +66,7 @@ class SimulatorState:
     | ``environment_writes``, ``health_checks`` | environment and host writes; health checks |
     | ``release_systems`` | releases' systems, deployment status and deployment dates |
     | ``tecr_workflow`` | TECR status moves and TECRs' linked changes |
+    | ``linked_items`` | items linked to releases and changes (mirrored pairs) |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -110,6 +112,8 @@ class SimulatorState:
             self.catalogue,
             self.environments.environments,
         )
+        self.linked_items = LinkedItemsBackend(self.releases.records, self.changes.records)
+        self.linked_items.reset(config.seed)
 
     def _custom_fields(self) -> CustomFieldsBackend:
         """The custom fields of the records held now, each record's settled (one source)."""
@@ -232,6 +236,7 @@ class SimulatorState:
             self.health_checks.reset(seed, self.config.seed)
             self.release_systems.reset(seed, self.config.seed)
             self.tecr_workflow.reset(self.config.seed)
+            self.linked_items.reset(self.config.seed)
 
     # -- logins and tokens ------------------------------------------------------------------
 
