@@ -22,6 +22,7 @@ from .keywords.deploys import DeployKeywords
 from .keywords.environments import EnvironmentKeywords
 from .keywords.links import RobotItemLinks
 from .keywords.release_systems import ReleaseSystemKeywords
+from .keywords.release_writes import ReleaseWriteKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
@@ -166,6 +167,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 ReleaseSystemKeywords(self.context),
                 TecrKeywords(self.context),
                 ChangeWriteKeywords(self.context),
+                ReleaseWriteKeywords(self.context),
                 self,
             ]
         )
