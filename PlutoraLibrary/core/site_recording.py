@@ -95,6 +95,11 @@ def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
             # The custom-field definitions (data types, list items) of one record of each
             fields = partial(client.custom_fields, entity[:-1])
             _by_id(name, f"{entity[:-1]} custom fields", page, fields, results)
+        if entity in ("releases", "changes"):  # a sub-resource of each
+            links = partial(client.linked_items, entity[:-1])
+            _by_id(name, f"{entity[:-1]} linked items", page, links, results)
+        if entity == "releases":
+            _by_id(name, "release changes", page, client.release_changes, results)
     tecrs = _run(name, "TECRs", client.tecrs, results)
     _by_id(name, "TECR by id", tecrs, client.tecr, results)
     _by_id(name, "TECR custom fields", tecrs, partial(client.custom_fields, "tecr"), results)
