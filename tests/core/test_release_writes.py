@@ -211,3 +211,16 @@ def test_a_lost_link_answer_adopts_exactly_one_link(
     assert link["linkedItemId"] == other
     assert len(client.linked_items("release", release["id"])) == 1
     assert control("GET", "/faults").json() == []
+
+
+def test_a_lost_unlink_answer_counts_as_done_and_both_sides_are_gone(
+    client: PlutoraClient, control: Control
+) -> None:
+    release = client.create_release(_fields(client, "R-UNLINK-LOST"))
+    other = client.create_release(_fields(client, "R-UNLINK-OTHER"))
+    link = client.link_items("release", release["id"], other["id"])
+    control.fault(path="/linkedItems/", method="DELETE", kind="drop", stage="after", count=1)
+    client.unlink_item("release", release["id"], link["id"])
+    assert control("GET", "/faults").json() == []
+    assert client.linked_items("release", release["id"]) == []
+    assert client.linked_items("release", other["id"]) == []

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import random
 import uuid
+import weakref
 
 from ... import contract
 from .errors import ModelState, NotFound, RulesBroken
@@ -52,17 +53,24 @@ class LinkedItemsBackend:
         self.links = {}
         releases = sorted(self.records["Release"].by_id.values(), key=lambda r: r["id"])
         changes = sorted(self.records["Change"].by_id.values(), key=lambda c: c["id"])
+        # Linear in the records (a scale seed has a million): another record is drawn by
+        # index, and a draw of the record itself or of one linked already is skipped.
         for release in releases:
-            others = [r for r in releases if r["id"] != release["id"]]
-            if others and rng.random() < 0.2:
-                self._link("Release", release, "Release", rng.choice(others), "Depends on", rng)
+            other = _another(rng, releases, release, 0.2)
+            if other is not None and not self._linked("Release", release, other):
+                self._link("Release", release, "Release", other, "Depends on", rng)
         for change in changes:
-            if releases and rng.random() < 0.15:
+            target = _another(rng, releases, change, 0.15)
+            if target is not None:
                 kind = rng.choice(LINK_TYPES)
-                self._link("Change", change, "Release", rng.choice(releases), kind, rng)
-            others = [c for c in changes if c["id"] != change["id"]]
-            if others and rng.random() < 0.1:
-                self._link("Change", change, "Change", rng.choice(others), "Related to", rng)
+                self._link("Change", change, "Release", target, kind, rng)
+            other = _another(rng, changes, change, 0.1)
+            if other is not None and not self._linked("Change", change, other):
+                self._link("Change", change, "Change", other, "Related to", rng)
+
+    def _linked(self, kind: str, record: Record, other: Record) -> bool:
+        items = self.links.get((kind, record["id"].lower()), [])
+        return any(str(i["linkedItemId"]).lower() == other["id"].lower() for i in items)
 
     def of(self, kind: str, record_id: str) -> list[Record]:
         """The links of a record (404 for an unknown one), those to deleted records left out."""
@@ -152,18 +160,42 @@ class LinkedItemsBackend:
 
 def release_changes(changes: Records, releases: Records, release_id: str) -> list[Record]:
     """``GET /releases/{id}/changes``: the changes whose ``deliveryReleases`` name the
-    release, in change-id order (404 for an unknown release)."""
+    release, in change-id order (404 for an unknown release). Read from an index of the
+    changes by release, built again only after the changes changed."""
     release = releases.get(release_id)
-    wanted = release["id"].lower()
-    found = [
-        change
-        for change in changes
-        if any(
-            str(item.get("releaseId", "")).lower() == wanted
-            for item in change.get("deliveryReleases") or []
-        )
-    ]
-    return sorted(found, key=lambda change: int(change.get("changeId") or 0))
+    return list(_by_release(changes).get(release["id"].lower(), ()))
+
+
+#: The changes by delivery release, with the version of the changes it was built from (built
+#: again after a write); forgotten with the simulator's changes.
+_INDEX: weakref.WeakKeyDictionary[Records, tuple[int, dict[str, list[Record]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _by_release(changes: Records) -> dict[str, list[Record]]:
+    kept = _INDEX.get(changes)
+    if kept is not None and kept[0] == changes.version:
+        return kept[1]
+    index: dict[str, list[Record]] = {}
+    for change in sorted(changes, key=lambda c: int(c.get("changeId") or 0)):
+        for item in change.get("deliveryReleases") or []:
+            key = str(item.get("releaseId", "")).lower()
+            found = index.setdefault(key, [])
+            if not found or found[-1] is not change:
+                found.append(change)
+    _INDEX[changes] = (changes.version, index)
+    return index
+
+
+def _another(
+    rng: random.Random, records: list[Record], record: Record, chance: float
+) -> Record | None:
+    """With ``chance``, a record of ``records`` other than ``record``; else None."""
+    if len(records) < 2 or rng.random() >= chance:
+        return None
+    other = records[rng.randrange(len(records))]
+    return None if other["id"] == record["id"] else other
 
 
 def _name(kind: str, record: Record) -> str:
