@@ -23,6 +23,7 @@ from .keywords.environment_groups import EnvironmentGroupKeywords
 from .keywords.environments import EnvironmentKeywords
 from .keywords.links import RobotItemLinks
 from .keywords.release_systems import ReleaseSystemKeywords
+from .keywords.release_writes import ReleaseWriteKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
 from .keywords.schemas import SchemaKeywords
@@ -174,6 +175,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 TebrKeywords(self.context),
                 SystemKeywords(self.context),
                 StakeholderKeywords(self.context),
+                ReleaseWriteKeywords(self.context),
                 self,
             ]
         )

@@ -62,9 +62,15 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
         _run(name, "release by id", lambda: [client.release(_id_of(page[0], "id"))], results)
         first = _id_of(page[0], "id")
         _run(name, "release systems", lambda: client.release_systems(first), results)
+        _run(name, "release changes", lambda: client.release_changes(first), results)
+        linked = client.linked_items
+        _run(name, "release linked items", lambda: linked("release", first), results)
     changes = _run(
         name, "changes (search, 5)", lambda: client.search_changes(page_size=5).items, results
     )
+    if changes:
+        change = _id_of(changes[0], "id")
+        _run(name, "change linked items", lambda: client.linked_items("change", change), results)
     environments = _run(name, "environments", client.environments, results)
     if environments:
         first = _id_of(environments[0], "id")

@@ -12,8 +12,10 @@ from . import change_writes as _change_writes
 from . import custom_fields as _custom_fields
 from . import deploys as _deploys
 from . import environment_groups as _environment_groups
+from . import linked_items as _linked_items
 from . import names as _names
 from . import release_systems as _release_systems
+from . import release_writes as _release_writes
 from . import stakeholders as _stakeholders
 from . import systems as _systems
 from . import tebrs as _tebrs
@@ -940,3 +942,113 @@ class PlutoraClient(ApiClient):
         """Remove a stakeholder from a release, system or change; a release's owner is
         refused before sending. Example: ``client.remove_stakeholder("system", sid, me)``."""
         _stakeholders.remove_stakeholder(self, kind, record_id, stakeholder_id)
+
+    # -- releases: create, replace, delete; their changes and linked items -----------------------
+
+    def create_release(self, fields: Mapping[str, Any]) -> Record:
+        """Create a release from its fields (``POST /releases``, 201); returns it with its
+        ``id``. ``identifier`` (unique), ``name``, ``implementationDate``,
+        ``releaseStatusTypeId`` (:meth:`lookup_id`) and ``plutoraReleaseType``
+        (``Independent`` or ``Integrated``; Enterprise is refused before sending) are
+        required; fields in any case. Sent once: a lost answer is recovered by the
+        identifier. Remembered for clean-up.
+
+        Example::
+
+            release = client.create_release({
+                "identifier": "R-42", "name": "Release 42", "implementationDate": "2027-01-31",
+                "releaseStatusTypeId": client.lookup_id("ReleaseStatusType", "Draft"),
+                "plutoraReleaseType": "Independent",
+            })
+        """
+        return _release_writes.create_release(self, fields)
+
+    def update_release(
+        self, release_id: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Replace a release's fields (``PUT /releases/{id}``, 204): send the release as
+        read, changed. Returns None, or with ``verify=True`` the release read back, each
+        field sent compared (:class:`ChangeNotPersisted` otherwise).
+
+        Example: ``client.update_release(r["id"], {**r, "summary": "Go-live"}, verify=True)``
+        """
+        return _release_writes.update_release(self, release_id, fields, verify)
+
+    def delete_release(self, release_id: str) -> None:
+        """Delete a release (``DELETE /releases/{id}``, 200); one with child releases is
+        refused (:class:`BusinessRuleViolation`).
+
+        Example: ``client.delete_release(release["id"])``
+        """
+        _release_writes.delete_release(self, release_id)
+
+    def release_changes(self, release_id: str) -> list[Record]:
+        """The changes delivered in a release (``GET /releases/{id}/changes``): those whose
+        ``deliveryReleases`` name it.
+
+        Example: ``[c["name"] for c in client.release_changes(release_id)]``
+        """
+        return _release_writes.release_changes(self, release_id)
+
+    def add_change_to_release(
+        self,
+        release_id: str,
+        change_id: str,
+        target: bool = True,
+        actual: bool = False,
+        verify: bool = False,
+    ) -> list[Record] | None:
+        """Deliver a change in a release (``PUT /changes/{id}/deliveryReleases/{releaseId}``,
+        204; the same link as :meth:`link_change_to_release`): ``target`` (planned) and
+        ``actual`` (delivered). Returns None, or with ``verify=True`` the release's changes
+        read back, the change among them.
+
+        Example: ``client.add_change_to_release(release_id, change["id"], verify=True)``
+        """
+        return _release_writes.add_change_to_release(
+            self, release_id, change_id, target, actual, verify
+        )
+
+    def remove_change_from_release(self, release_id: str, change_id: str) -> None:
+        """Take a change out of a release (``DELETE
+        /changes/{id}/deliveryReleases/{releaseId}``, 200); a change not in the release is
+        a :class:`NotFound` naming the release's changes.
+
+        Example: ``client.remove_change_from_release(release_id, change["id"])``
+        """
+        _release_writes.remove_change_from_release(self, release_id, change_id)
+
+    def linked_items(self, owner: str, record_id: str) -> list[Record]:
+        """The items linked to a release or a change (``owner`` ``"release"`` or
+        ``"change"``): each ``{id, linkedItemId, linkedItemType, linkedItem, linkType}``.
+
+        Example: ``[i["linkedItem"] for i in client.linked_items("release", release_id)]``
+        """
+        return _linked_items.linked_items(self, owner, record_id)
+
+    def link_items(
+        self,
+        owner: str,
+        record_id: str,
+        linked_item_id: str,
+        linked_item_type: str = "Release",
+        link_type: str = "Depends on",
+    ) -> Record:
+        """Link a release or a change to another release or change (``POST
+        …/linkedItems``, 201): ``linked_item_type`` Release or Change, ``link_type``
+        ``Depends on``, ``Is dependent on`` or ``Related to``; the other record gets the
+        mirror link. A link to itself, or to a record linked already, fails before sending.
+        Sent once; remembered for clean-up.
+
+        Example: ``client.link_items("release", release_id, other_id, "Release", "Depends on")``
+        """
+        return _linked_items.link_items(
+            self, owner, record_id, linked_item_id, linked_item_type, link_type
+        )
+
+    def unlink_item(self, owner: str, record_id: str, link_id: str) -> None:
+        """Remove a link (``DELETE …/linkedItems/{linkedItemId}``, 200) and its mirror.
+
+        Example: ``client.unlink_item("release", release_id, link["id"])``
+        """
+        _linked_items.unlink_item(self, owner, record_id, link_id)

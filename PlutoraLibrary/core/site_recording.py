@@ -99,6 +99,11 @@ def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
         if entity in ("releases", "changes", "systems") and first:
             people = partial(client.stakeholders, entity[:-1], first)
             _run(name, f"{entity[:-1]} stakeholders", people, results)
+        if entity in ("releases", "changes"):  # a sub-resource of each
+            links = partial(client.linked_items, entity[:-1])
+            _by_id(name, f"{entity[:-1]} linked items", page, links, results)
+        if entity == "releases":
+            _by_id(name, "release changes", page, client.release_changes, results)
     _run(name, "organization tree", lambda: [client.organization_tree()], results)
     tecrs = _run(name, "TECRs", client.tecrs, results)
     _by_id(name, "TECR by id", tecrs, client.tecr, results)

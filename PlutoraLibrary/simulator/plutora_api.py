@@ -12,10 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 from .backends import Invalid, ModelState, NotFound, RulesBroken
-from .backends.change_links import link_delivery_release
+from .backends.change_links import link_delivery_release, unlink_delivery_release
 from .backends.changes import NAMED
 from .backends.environments import LIST_ITEM_SOURCES
 from .backends.health_checks import LogFile
+from .backends.linked_items import release_changes
 from .backends.records import Records, reference
 from .backends.stakeholders import rendered
 from .index import Matches
@@ -59,6 +60,8 @@ CONNECTIVITY = shape_of("plutora", "listConnectivities")
 BOOKING = shape_of("plutora", "listTEBRBookings")
 
 STAKEHOLDER = shape_of("plutora", "getReleaseStakeholder")
+
+LINKED_ITEM = shape_of("plutora", "listReleaseLinkedItems")
 
 
 def render_error(error: Exception) -> Reply:
@@ -730,6 +733,48 @@ def stakeholders_of(kind: str) -> dict[str, Handler]:
 
 _STAKEHOLDER_HANDLERS = {kind: stakeholders_of(kind) for kind in ("release", "system", "change")}
 
+# -- a release's changes, linked items -------------------------------------------------------
+
+
+def list_release_changes(call: Call) -> Reply:
+    """``GET /releases/{id}/changes``: the changes delivered in the release (their
+    ``deliveryReleases``), as ``GET /changes/{id}`` shows them."""
+    render = change_view(call)
+    state = call.state
+    changes = release_changes(state.changes.records, state.releases.records, call.params["id"])
+    return Reply(200, [render(change) for change in changes])
+
+
+def unlink_change_delivery_release(call: Call) -> Reply:
+    """``DELETE /changes/{id}/deliveryReleases/{releaseId}``: the change taken out of the
+    release; 200 with no body."""
+    state = call.state
+    unlink_delivery_release(
+        state.changes, state.releases.records, call.params["id"], call.params["releaseId"]
+    )
+    return Reply(200, NO_BODY)
+
+
+def linked_items_of(kind: str) -> tuple[Handler, Handler, Handler]:
+    """The GET, POST and DELETE handlers of ``/{releases|changes}/{id}/linkedItems``."""
+
+    def read(call: Call) -> Reply:
+        items = call.state.linked_items.of(kind, call.params["id"])
+        return Reply(200, [LINKED_ITEM(item) for item in items])
+
+    def add(call: Call) -> Reply:
+        links = call.state.linked_items
+        item = links.add(kind, call.params["id"], call.body, _model(call, "linkedItem"))
+        return Reply(201, LINKED_ITEM(item))
+
+    def remove(call: Call) -> Reply:
+        call.state.linked_items.remove(kind, call.params["id"], call.params["linkedItemId"])
+        return Reply(200, NO_BODY)
+
+    return read, add, remove
+
+
+_LINKED_ITEM_HANDLERS = {kind: linked_items_of(kind) for kind in ("Release", "Change")}
 
 _FIELD_HANDLERS = {entity: custom_fields_of(entity) for entity in _WITH_FIELDS}
 
@@ -814,6 +859,17 @@ HANDLERS: dict[str, Handler] = {
         for entity, pair in _FIELD_HANDLERS.items()
         for verb, handler in zip(("get", "update"), pair, strict=True)
     },
+    "listReleaseChanges": list_release_changes,
+    "unlinkChangeDeliveryRelease": unlink_change_delivery_release,
+    **{
+        name: handler
+        for kind, trio in _LINKED_ITEM_HANDLERS.items()
+        for name, handler in zip(
+            (f"list{kind}LinkedItems", f"add{kind}LinkedItem", f"remove{kind}LinkedItem"),
+            trio,
+            strict=True,
+        )
+    },
 }
 
 _RELEASE_BODY = BodySpec("release", "A release object is required in the body.", merge=True)
@@ -841,6 +897,9 @@ _ORGANIZATION_BODY = BodySpec(
 )
 _STAKEHOLDER_BODY = BodySpec(
     "stakeholder", "A stakeholder object is required in the body.", merge=True
+)
+_LINKED_ITEM_BODY = BodySpec(
+    "linkedItem", "A linked item object is required in the body.", merge=True
 )
 #: How the body of each operation that takes one is read.
 BODIES: dict[str, BodySpec] = {
@@ -887,4 +946,6 @@ BODIES: dict[str, BodySpec] = {
         for kind in ("Release", "System", "Change")
         for verb in ("add", "update")
     },
+    "addReleaseLinkedItem": _LINKED_ITEM_BODY,
+    "addChangeLinkedItem": _LINKED_ITEM_BODY,
 }

@@ -37,6 +37,7 @@ from .backends.environment_requests import EnvironmentRequestsBackend
 from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
 from .backends.health_checks import HealthChecksBackend
+from .backends.linked_items import LinkedItemsBackend
 from .backends.release_systems import ReleaseSystemsBackend
 from .backends.stakeholders import StakeholdersBackend
 from .backends.systems import SystemWrites
@@ -74,6 +75,8 @@ class SimulatorState:
 
     | ``system_writes``, ``stakeholders`` | systems and organizations written, the tree; the
       stakeholders of releases, systems and changes |
+
+    | ``linked_items`` | items linked to releases and changes (mirrored pairs) |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -149,6 +152,9 @@ class SimulatorState:
             self.requests.users,
             self.catalogue.lookup_by_id("StakeholderRole"),
         )
+
+        self.linked_items = LinkedItemsBackend(self.releases.records, self.changes.records)
+        self.linked_items.reset(config.seed)
 
     def _custom_fields(self) -> CustomFieldsBackend:
         """The custom fields of the records held now, each record's settled (one source)."""
@@ -283,6 +289,8 @@ class SimulatorState:
             self.stakeholders.reset(
                 self.config.seed, self.catalogue.lookup_by_id("StakeholderRole")
             )
+
+            self.linked_items.reset(self.config.seed)
 
     # -- logins and tokens ------------------------------------------------------------------
 

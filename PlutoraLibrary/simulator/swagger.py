@@ -165,6 +165,14 @@ class _Samples:
             if free:
                 self.records["environments"] = copy.deepcopy(free[0])
             self.release_system = self._release_system(state)
+            self.linked = self._linked_samples(state)
+            # A change delivered in a release: its example DELETE of that link succeeds.
+            delivered = next((c for c in state.changes.records if c["deliveryReleases"]), None)
+            self.delivered = (
+                {**delivered, "releaseId": delivered["deliveryReleases"][0]["releaseId"]}
+                if delivered is not None
+                else None
+            )
             # The custom fields of each record shown, as a PUT of them sends them back.
             self.custom_fields = {
                 name: [
@@ -206,9 +214,14 @@ class _Samples:
                 return
             record = self.release_system
             self._release_system_body(path, method, operation)
+        if len(segments) > 2 and segments[2].lower() == "linkeditems":
+            record = self.linked.get((segments[0].lower(), method))
+            self._linked_item_body(segments[0].lower(), method, operation)
         if record is not None and path.lower().endswith("/deliveryreleases/{releaseid}"):
             release = self.records.get("releases") or {}
             record = {**record, "releaseId": release.get("id"), "targetRelease": True}
+            if method == "delete":
+                record = self.delivered
         if record is None:
             return
         parameters = operation.get("parameters", [])
@@ -279,6 +292,45 @@ class _Samples:
                 "deploymentStatus": "Completed",
             }
         media["example"] = body
+
+    def _linked_samples(self, state: SimulatorState) -> dict[tuple[str, str], dict[str, Any]]:
+        """The records a linked item's examples use, by (path segment, method): for GET and
+        POST the example record (POST links it to a release it is not linked to), for DELETE
+        a record with a link and that link's id."""
+        samples: dict[tuple[str, str], dict[str, Any]] = {}
+        releases = list(state.releases.records)
+        for segment, kind in (("releases", "Release"), ("changes", "Change")):
+            record = self.records.get(segment)
+            if record is None:
+                continue
+            samples[(segment, "get")] = record
+            linked = {i["linkedItemId"].lower() for i in state.linked_items.of(kind, record["id"])}
+            free = [
+                r
+                for r in releases
+                if r["id"].lower() not in linked and r["id"].lower() != record["id"].lower()
+            ]
+            if free:
+                samples[(segment, "post")] = {**record, "freeReleaseId": free[0]["id"]}
+            owners = state.changes.records if kind == "Change" else state.releases.records
+            for owner in owners:
+                links = state.linked_items.of(kind, owner["id"])
+                if links:
+                    samples[(segment, "delete")] = {**owner, "linkedItemId": links[0]["id"]}
+                    break
+        return samples
+
+    def _linked_item_body(self, segment: str, method: str, operation: dict[str, Any]) -> None:
+        """The body of a new link: to a release the example record is not linked to."""
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        record = self.linked.get((segment, method))
+        if media is None or record is None or method != "post":
+            return
+        media["example"] = {
+            "linkedItemId": record["freeReleaseId"],
+            "linkedItemType": "Release",
+            "linkType": "Depends on",
+        }
 
     def _health_check(self, path: str, operation: dict[str, Any]) -> None:
         """A health check of an environment of this site, or its read-backs."""

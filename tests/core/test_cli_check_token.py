@@ -53,6 +53,8 @@ def test_check_passes_against_a_healthy_site(sim: PlutoraSimulator) -> None:
     )
     assert lines[-1] == "24 passed, 0 failed"
     assert any("environment health" in line and "PASS" in line for line in lines)
+    for name in ("release changes", "release linked items", "change linked items"):
+        assert any(name in line and "PASS" in line for line in lines), name
     assert "Sim-Password-1" not in result.stdout + result.stderr
 
 

@@ -84,6 +84,13 @@ def _stakeholder_release(draft: int, added: bool = False) -> list[str]:
     return rows
 
 
+_NEW_RELEASE = "${release} =    Create Release    R-DOCS    Docs release    2027-01-31"
+_NEW_RELEASE_AND_CHANGE = [
+    _NEW_RELEASE,
+    "VAR    ${id}    ${release}[id]",
+    "${changes} =    Get Changes",
+    "VAR    ${change}    ${changes}[0][id]",
+]
 PRELUDES: dict[str, list[str]] = {
     "Call Plutora API": ["${hosts} =    Get Hosts", "VAR    ${id}    ${hosts}[0][layers][0][id]"],
     "Delete Created Items": [
@@ -183,6 +190,31 @@ PRELUDES: dict[str, list[str]] = {
     "Add Stakeholder": _stakeholder_release(1),
     "Update Stakeholder": _stakeholder_release(2, added=True),
     "Remove Stakeholder": _stakeholder_release(3, added=True),
+    "Update Release": _DRAFT_RELEASE,
+    "Delete Release": [_NEW_RELEASE],
+    "Get Release Changes": [
+        *_DRAFT_RELEASE,
+        "${changes} =    Get Changes",
+        "Link Change To Release    ${changes}[0][id]    ${id}",
+    ],
+    "Add Change To Release": _NEW_RELEASE_AND_CHANGE,
+    "Remove Change From Release": [
+        *_NEW_RELEASE_AND_CHANGE,
+        "Add Change To Release    ${id}    ${change}",
+    ],
+    "Get Linked Items": [_NEW_RELEASE, "VAR    ${id}    ${release}[id]"],
+    "Link Items": [
+        _NEW_RELEASE,
+        "VAR    ${id}    ${release}[id]",
+        *_DRAFT_RELEASE[:1],
+        "VAR    ${other}    ${drafts}[0][id]",
+    ],
+    "Unlink Item": [
+        _NEW_RELEASE,
+        "VAR    ${id}    ${release}[id]",
+        *_DRAFT_RELEASE[:1],
+        "${link} =    Link Items    release    ${id}    ${drafts}[0][id]",
+    ],
 }
 #: Examples that leave the shared simulator: the test's teardown comes back to it.
 BACK = "Run Keywords    Stop Plutora Simulator    AND    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}"

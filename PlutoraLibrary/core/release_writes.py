@@ -1,0 +1,146 @@
+"""Releases created from their fields, replaced and deleted, and the changes delivered in a
+release (listed, added, taken out). Every write keeps the rules of :mod:`.writes`.
+
+A release's changes have one source: each change's ``deliveryReleases``. Adding a change to
+a release is ``PUT /changes/{id}/deliveryReleases/{releaseId}`` (the vendor's Cypress suite),
+taking it out ``DELETE`` on the same path, and ``GET /releases/{id}/changes`` (the vendor's
+Jira integration) lists the changes whose delivery releases name the release.
+
+Example::
+
+    release = client.create_release({"identifier": "R-42", "name": "Release 42",
+                                     "implementationDate": "2027-01-31",
+                                     "releaseStatusTypeId": draft,
+                                     "plutoraReleaseType": "Independent"})
+    client.update_release(release["id"], {**release, "summary": "Go-live"}, verify=True)
+    client.add_change_to_release(release["id"], change_id)
+    client.release_changes(release["id"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .client import path_segment
+from .errors import BusinessRuleViolation, ChangeNotPersisted, NotFound, hide_library_frames
+from .filters import SearchFilter
+from .writes import Record, create, delete, prepared_body, replace
+
+if TYPE_CHECKING:
+    from .plutora import PlutoraClient
+
+#: pytest leaves this module's frames out of tracebacks of the library's own errors.
+__tracebackhide__ = hide_library_frames
+
+
+def _release_path(release_id: str) -> str:
+    return f"/releases/{path_segment(release_id)}"
+
+
+def create_release(client: PlutoraClient, fields: Mapping[str, Any]) -> Record:
+    """``POST /releases`` from ``fields``; an Enterprise release is refused before sending
+    (the help page's rule); a lost answer is recovered by the identifier, which is unique."""
+    body = prepared_body("ReleaseInput", fields, "POST", "/releases", "Release")
+    identifier = str(body["identifier"])
+    if str(body.get("plutoraReleaseType") or "").lower() == "enterprise":
+        rule = "Enterprise releases cannot be created through the API."
+        raise BusinessRuleViolation(
+            "POST",
+            "/releases",
+            0,
+            rule,
+            messages={"internalServerValidationError": [rule]},
+            advice="Checked before sending (nothing was sent): create an Independent or "
+            "Integrated (Project) release.",
+        )
+
+    def matching() -> list[Record]:
+        page = client.search_releases([SearchFilter("identifier", "Equals", identifier)])
+        return [
+            dict(item)
+            for item in page.items
+            if str(item.get("identifier", "")).casefold() == identifier.casefold()
+        ]
+
+    def read(found: Record) -> Record:
+        return client.release(str(found["id"]))
+
+    label = f"release {identifier}"
+    created = create(client, "/releases", body, label, matching, read=read)
+    target = f"/releases/{created.get('id')}".lower()
+    for item in client.created.newest_first():  # the generic call's label names the path
+        if item.path.lower() == target:
+            client.created.forget(item)
+            client.created.add(item.path, label)
+    return created
+
+
+def update_release(
+    client: PlutoraClient, release_id: str, fields: Mapping[str, Any], verify: bool
+) -> Record | None:
+    """``PUT /releases/{id}`` (204) with the release as read, changed."""
+    path = _release_path(release_id)
+    body = prepared_body("ReleaseInput", fields, "PUT", path, "Release")
+    body_id = fields.get("id")
+    if body_id not in (None, "") and str(body_id).lower() != release_id.strip().lower():
+        raise ValueError(
+            f"The fields are those of release {body_id!r}, not of {release_id!r}: read the "
+            "release to change with client.release(release_id) and change that; nothing was sent."
+        )
+    return replace(client, path, body, verify, lambda: client.release(release_id))
+
+
+def delete_release(client: PlutoraClient, release_id: str) -> None:
+    """``DELETE /releases/{id}`` (200); a release with child releases is refused by the
+    server (:class:`BusinessRuleViolation`)."""
+    delete(client, _release_path(release_id))
+
+
+# -- a release's changes ----------------------------------------------------------------------
+
+
+def release_changes(client: PlutoraClient, release_id: str) -> list[Record]:
+    """``GET /releases/{id}/changes``: the changes delivered in the release."""
+    found = client.call("GET", f"{_release_path(release_id)}/changes").json
+    return [dict(item) for item in found] if isinstance(found, list) else []
+
+
+def add_change_to_release(
+    client: PlutoraClient,
+    release_id: str,
+    change_id: str,
+    target: bool,
+    actual: bool,
+    verify: bool,
+) -> list[Record] | None:
+    """The change delivered in the release (``PUT /changes/{id}/deliveryReleases/{releaseId}``,
+    204); with ``verify`` the release's changes read back, the change among them."""
+    client.link_change_to_release(change_id, release_id, target, actual)
+    if not verify:
+        return None
+    changes = release_changes(client, release_id)
+    if not any(str(c.get("id", "")).lower() == change_id.strip().lower() for c in changes):
+        raise ChangeNotPersisted(
+            f"PUT /changes/{change_id}/deliveryReleases/{release_id} was accepted, but the "
+            "release's changes read back do not include the change. Another user or an "
+            "automation may have changed it; read it and try again."
+        )
+    return changes
+
+
+def remove_change_from_release(client: PlutoraClient, release_id: str, change_id: str) -> None:
+    """``DELETE /changes/{id}/deliveryReleases/{releaseId}`` (200); a change not delivered in
+    the release is a :class:`NotFound` naming the release's changes."""
+    path = f"/changes/{path_segment(change_id)}/deliveryReleases/{path_segment(release_id)}"
+    try:
+        delete(client, path)
+    except NotFound as error:
+        names = ", ".join(str(c.get("name")) for c in release_changes(client, release_id))
+        raise NotFound(
+            "DELETE",
+            path,
+            404,
+            error.server_message,
+            advice=f"The release's changes: {names or 'none'}.",
+        ) from error

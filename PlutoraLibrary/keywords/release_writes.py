@@ -1,0 +1,152 @@
+"""Releases created, updated and deleted; the changes delivered in a release; items linked to
+releases and changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from robot.api.deco import keyword
+
+from .context import PlutoraContext
+
+
+class ReleaseWriteKeywords:
+    """Keywords that write releases, their changes and their linked items."""
+
+    def __init__(self, context: PlutoraContext) -> None:
+        self.context = context
+
+    @keyword(tags=["releases", "writes"])
+    def create_release(
+        self,
+        identifier: str,
+        name: str,
+        implementation_date: str,
+        status: str = "Draft",
+        release_type: str = "Independent",
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Creates a release and returns it with its ``id``. ``identifier`` must be unique;
+        ``status`` is a ``ReleaseStatusType`` value (or give ``releaseStatusTypeId``);
+        ``release_type`` is ``Independent`` or ``Integrated`` (Enterprise releases cannot be
+        created through the API: refused before anything is sent). Other fields as the API
+        names them (``summary``, ``organizationId``, ``parentReleaseId``, …, in any case).
+        Remembered for `Delete Created Items`.
+
+        | ${release} =   | Create Release | R-42 | Release 42 | 2027-01-31 | summary=Built by CI |
+        | Should Be Equal | ${release}[releaseStatusType] | Draft |
+        """
+        plutora = self.context.plutora
+        body: dict[str, Any] = {
+            "identifier": identifier,
+            "name": name,
+            "implementationDate": implementation_date,
+            "plutoraReleaseType": release_type,
+            **fields,
+        }
+        if not any(key.lower() == "releasestatustypeid" for key in fields):
+            body["releaseStatusTypeId"] = plutora.lookup_id("ReleaseStatusType", status)
+        return plutora.create_release(body)
+
+    @keyword(tags=["releases", "writes"])
+    def update_release(
+        self, release_id: str, verify: bool = False, **changes: Any
+    ) -> dict[str, Any] | None:
+        """Changes the fields named (the release is read, changed and sent back whole).
+        Returns nothing (the API answers 204), or with ``verify=True`` the release read back,
+        each field sent compared (``ChangeNotPersisted`` otherwise).
+
+        | ${release} =   | Update Release | ${id} | summary=Go-live moved | verify=${True} |
+        | Should Be Equal | ${release}[summary] | Go-live moved |
+        """
+        plutora = self.context.plutora
+        body = {**plutora.release(release_id), **changes}
+        return plutora.update_release(release_id, body, verify=verify)
+
+    @keyword(tags=["releases", "writes"])
+    def delete_release(self, release_id: str) -> None:
+        """Deletes a release; one with child releases is refused (``BusinessRuleViolation``).
+
+        | Delete Release | ${release}[id] |
+        """
+        self.context.plutora.delete_release(release_id)
+
+    @keyword(tags=["releases", "changes"])
+    def get_release_changes(self, release_id: str) -> list[dict[str, Any]]:
+        """Returns the changes delivered in a release (those whose ``deliveryReleases`` name
+        it), as `Get Change` shows them.
+
+        | ${changes} =   | Get Release Changes | ${id} |
+        | Should Not Be Empty | ${changes} |
+        """
+        return self.context.plutora.release_changes(release_id)
+
+    @keyword(tags=["releases", "changes", "writes"])
+    def add_change_to_release(
+        self,
+        release_id: str,
+        change_id: str,
+        target: bool = True,
+        actual: bool = False,
+        verify: bool = False,
+    ) -> list[dict[str, Any]] | None:
+        """Delivers a change in a release (the same link as `Link Change To Release`):
+        ``target`` (planned) and ``actual`` (delivered). Returns nothing, or with
+        ``verify=True`` the release's changes read back.
+
+        | ${changes} =   | Add Change To Release | ${id} | ${change} | verify=${True} |
+        | Should Be Equal | ${changes}[-1][id] | ${change} |
+        """
+        return self.context.plutora.add_change_to_release(
+            release_id, change_id, target, actual, verify
+        )
+
+    @keyword(tags=["releases", "changes", "writes"])
+    def remove_change_from_release(self, release_id: str, change_id: str) -> None:
+        """Takes a change out of a release; a change not in the release fails, naming the
+        release's changes.
+
+        | Remove Change From Release | ${id} | ${change} |
+        """
+        self.context.plutora.remove_change_from_release(release_id, change_id)
+
+    @keyword(tags=["releases", "changes"])
+    def get_linked_items(self, owner: str, record_id: str) -> list[dict[str, Any]]:
+        """Returns the items linked to a release or a change (``owner`` ``release`` or
+        ``change``), each with ``id``, ``linkedItemId``, ``linkedItemType`` (Release,
+        Change), ``linkedItem`` (a release's identifier, a change's name) and ``linkType``
+        (``Depends on``, ``Is dependent on``, ``Related to``).
+
+        | ${links} =     | Get Linked Items | release | ${id} |
+        | Should Be Empty | ${links} |
+        """
+        return self.context.plutora.linked_items(owner, record_id)
+
+    @keyword(tags=["releases", "changes", "writes"])
+    def link_items(
+        self,
+        owner: str,
+        record_id: str,
+        linked_item_id: str,
+        linked_item_type: str = "Release",
+        link_type: str = "Depends on",
+    ) -> dict[str, Any]:
+        """Links a release or a change (``owner``) to another release or change; the other
+        gets the mirror link (``Depends on`` ↔ ``Is dependent on``, ``Related to`` both
+        ways). A link to itself, or to a record linked already, fails before anything is
+        sent. Returns the link; remembered for `Delete Created Items`.
+
+        | ${link} =      | Link Items | release | ${id} | ${other} | Release | Depends on |
+        | Should Be Equal | ${link}[linkType] | Depends on |
+        """
+        return self.context.plutora.link_items(
+            owner, record_id, linked_item_id, linked_item_type, link_type
+        )
+
+    @keyword(tags=["releases", "changes", "writes"])
+    def unlink_item(self, owner: str, record_id: str, link_id: str) -> None:
+        """Removes a link of a release or a change, and its mirror on the other record.
+
+        | Unlink Item | release | ${id} | ${link}[id] |
+        """
+        self.context.plutora.unlink_item(owner, record_id, link_id)
