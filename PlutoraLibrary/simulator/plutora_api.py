@@ -53,6 +53,10 @@ USER = shape_of("plutora", "listUsers")
 HEALTH_CHECK = shape_of("plutora", "searchEnvironmentHealthHistory")
 RELEASE_SYSTEM = shape_of("plutora", "listReleaseSystems")
 DEPLOYMENT_DATE = shape_of("plutora", "listDeploymentDates")
+RELEASE_PHASE = shape_of("plutora", "listReleasePhases")
+RELEASE_GATE = shape_of("plutora", "listReleaseGates")
+RELEASE_ACTIVITY = shape_of("plutora", "listReleaseActivities")
+WORK_ITEM_NAME = shape_of("plutora", "listPhaseNames")
 
 
 def render_error(error: Exception) -> Reply:
@@ -550,6 +554,95 @@ def link_change_delivery_release(call: Call) -> Reply:
     return Reply(204)
 
 
+# -- release phases, gates and activities ----------------------------------------------------
+
+_FRAMEWORK = {"phase": ("phaseId", RELEASE_PHASE), "gate": ("gateId", RELEASE_GATE)}
+
+
+def work_item_names(kind: str) -> Handler:
+    """``GET /WorkItemNames/Phases`` (``kind`` phase) or ``/Gates``: ``[{id, name}]``."""
+
+    def handler(call: Call) -> Reply:
+        names = call.state.release_framework.names_of(kind)
+        return Reply(200, [WORK_ITEM_NAME(name) for name in names])
+
+    return handler
+
+
+def list_framework(kind: str) -> Handler:
+    """``GET /releases/{id}/phases`` (or gates): a plain array in start order."""
+    render = _FRAMEWORK[kind][1]
+
+    def handler(call: Call) -> Reply:
+        items = call.state.release_framework.of(kind, call.params["id"])
+        return Reply(200, [render(item) for item in items])
+
+    return handler
+
+
+def add_framework(kind: str) -> Handler:
+    """``POST /releases/{id}/phases`` (or gates): 201 with the new phase (gate)."""
+    render = _FRAMEWORK[kind][1]
+
+    def handler(call: Call) -> Reply:
+        framework = call.state.release_framework
+        item = framework.add(kind, call.params["id"], call.body, _model(call, kind))
+        return _created(call, item, render)
+
+    return handler
+
+
+def update_framework(kind: str) -> Handler:
+    """``PUT /releases/{id}/phases/{phaseId}`` (or gates): 204 with no body."""
+    param = _FRAMEWORK[kind][0]
+
+    def handler(call: Call) -> Reply:
+        framework = call.state.release_framework
+        params = call.params
+        framework.update(kind, params["id"], params[param], call.body, _model(call, kind))
+        return Reply(204)
+
+    return handler
+
+
+def delete_framework(kind: str) -> Handler:
+    """``DELETE /releases/{id}/phases/{phaseId}`` (or gates): 200 with no body."""
+    param = _FRAMEWORK[kind][0]
+
+    def handler(call: Call) -> Reply:
+        call.state.release_framework.remove(kind, call.params["id"], call.params[param])
+        return Reply(200, NO_BODY)
+
+    return handler
+
+
+def list_release_activities(call: Call) -> Reply:
+    """``GET /releases/{id}/activities``: the release's activities and criteria."""
+    items = call.state.release_framework.activities_of(call.params["id"])
+    return Reply(200, [RELEASE_ACTIVITY(item) for item in items])
+
+
+def add_release_activity(call: Call) -> Reply:
+    """``POST /releases/{id}/activities``: 201 with the activity."""
+    framework = call.state.release_framework
+    item = framework.add_activity(call.params["id"], call.body, _model(call, "activity"))
+    return _created(call, item, RELEASE_ACTIVITY)
+
+
+def update_release_activity(call: Call) -> Reply:
+    """``PUT /releases/{id}/activities/{activityId}``: 204 with no body."""
+    framework = call.state.release_framework
+    model = _model(call, "activity")
+    framework.update_activity(call.params["id"], call.params["activityId"], call.body, model)
+    return Reply(204)
+
+
+def delete_release_activity(call: Call) -> Reply:
+    """``DELETE /releases/{id}/activities/{activityId}``: 200 with no body."""
+    call.state.release_framework.delete_activity(call.params["id"], call.params["activityId"])
+    return Reply(200, NO_BODY)
+
+
 _FIELD_HANDLERS = {entity: custom_fields_of(entity) for entity in _WITH_FIELDS}
 
 #: The handler of each operation of the contract (``plutora.openapi.json``), by operation id.
@@ -606,6 +699,20 @@ HANDLERS: dict[str, Handler] = {
     "searchTECRs": search_tecrs,
     "listTECRLinkedChanges": tecr_linked_changes,
     "linkChangeDeliveryRelease": link_change_delivery_release,
+    "listPhaseNames": work_item_names("phase"),
+    "listGateNames": work_item_names("gate"),
+    "listReleasePhases": list_framework("phase"),
+    "addReleasePhase": add_framework("phase"),
+    "updateReleasePhase": update_framework("phase"),
+    "deleteReleasePhase": delete_framework("phase"),
+    "listReleaseGates": list_framework("gate"),
+    "addReleaseGate": add_framework("gate"),
+    "updateReleaseGate": update_framework("gate"),
+    "deleteReleaseGate": delete_framework("gate"),
+    "listReleaseActivities": list_release_activities,
+    "addReleaseActivity": add_release_activity,
+    "updateReleaseActivity": update_release_activity,
+    "deleteReleaseActivity": delete_release_activity,
     **{
         f"{verb}{entity}AdditionalInformation": handler
         for entity, pair in _FIELD_HANDLERS.items()
@@ -629,6 +736,9 @@ _RELEASE_SYSTEM_BODY = BodySpec(
 _DEPLOYMENT_DATE_BODY = BodySpec(
     "deploymentDate", "A deployment date object is required in the body.", merge=True
 )
+_PHASE_BODY = BodySpec("phase", "A phase object is required in the body.", merge=True)
+_GATE_BODY = BodySpec("gate", "A gate object is required in the body.", merge=True)
+_ACTIVITY_BODY = BodySpec("activity", "An activity object is required in the body.", merge=True)
 #: How the body of each operation that takes one is read.
 BODIES: dict[str, BodySpec] = {
     "createRelease": _RELEASE_BODY,
@@ -658,4 +768,10 @@ BODIES: dict[str, BodySpec] = {
     "linkChangeDeliveryRelease": BodySpec(
         "deliveryRelease", "A delivery release object is required in the body.", merge=True
     ),
+    "addReleasePhase": _PHASE_BODY,
+    "updateReleasePhase": _PHASE_BODY,
+    "addReleaseGate": _GATE_BODY,
+    "updateReleaseGate": _GATE_BODY,
+    "addReleaseActivity": _ACTIVITY_BODY,
+    "updateReleaseActivity": _ACTIVITY_BODY,
 }

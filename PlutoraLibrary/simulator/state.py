@@ -35,6 +35,7 @@ from .backends.environment_requests import EnvironmentRequestsBackend
 from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
 from .backends.health_checks import HealthChecksBackend
+from .backends.release_framework import ReleaseFrameworkBackend
 from .backends.release_systems import ReleaseSystemsBackend
 from .backends.tecr_workflow import TecrWorkflow
 from .backends.test_items import TestManagementBackend
@@ -65,6 +66,7 @@ class SimulatorState:
     | ``environment_writes``, ``health_checks`` | environment and host writes; health checks |
     | ``release_systems`` | releases' systems, deployment status and deployment dates |
     | ``tecr_workflow`` | TECR status moves and TECRs' linked changes |
+    | ``release_framework`` | releases' phases, gates and activities; phase and gate names |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -109,6 +111,9 @@ class SimulatorState:
             self.releases.records,
             self.catalogue,
             self.environments.environments,
+        )
+        self.release_framework = ReleaseFrameworkBackend(
+            seed, config.seed, self.releases.records, lambda: self.requests.users
         )
 
     def _custom_fields(self) -> CustomFieldsBackend:
@@ -232,6 +237,7 @@ class SimulatorState:
             self.health_checks.reset(seed, self.config.seed)
             self.release_systems.reset(seed, self.config.seed)
             self.tecr_workflow.reset(self.config.seed)
+            self.release_framework.reset(seed, self.config.seed)
 
     # -- logins and tokens ------------------------------------------------------------------
 
