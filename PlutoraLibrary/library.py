@@ -21,6 +21,7 @@ from .keywords.defects import DefectKeywords
 from .keywords.deploys import DeployKeywords
 from .keywords.environments import EnvironmentKeywords
 from .keywords.links import RobotItemLinks
+from .keywords.release_framework import ReleaseFrameworkKeywords
 from .keywords.release_systems import ReleaseSystemKeywords
 from .keywords.releases import ReleaseKeywords
 from .keywords.robot_logging import follow_robot_log_level
@@ -166,6 +167,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 ReleaseSystemKeywords(self.context),
                 TecrKeywords(self.context),
                 ChangeWriteKeywords(self.context),
+                ReleaseFrameworkKeywords(self.context),
                 self,
             ]
         )
