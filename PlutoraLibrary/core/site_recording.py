@@ -95,6 +95,7 @@ def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
             # The custom-field definitions (data types, list items) of one record of each
             fields = partial(client.custom_fields, entity[:-1])
             _by_id(name, f"{entity[:-1]} custom fields", page, fields, results)
+    _record_framework(client, name, results)
     tecrs = _run(name, "TECRs", client.tecrs, results)
     _by_id(name, "TECR by id", tecrs, client.tecr, results)
     _by_id(name, "TECR custom fields", tecrs, partial(client.custom_fields, "tecr"), results)
@@ -105,6 +106,27 @@ def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
         kind = lookup.get("name") if isinstance(lookup, dict) else None
         if isinstance(kind, str) and kind:
             _run(name, f"lookup {kind}", partial(client.lookup, kind), results)
+
+
+def _record_framework(client: PlutoraClient, name: str, results: list[CheckResult]) -> None:
+    """The phase and gate names, and the phases, gates and activities of the first page's
+    releases that have any (up to five releases: enough for a simulator to serve them)."""
+    _run(name, "phase names", client.phase_names, results)
+    _run(name, "gate names", client.gate_names, results)
+    releases = _run(
+        name, "releases for their phases", _page_of(client, "releases", "release-list-item"), []
+    )
+    for release in (releases or [])[:5]:
+        if not isinstance(release, dict) or not isinstance(release.get("id"), str):
+            continue
+        release_id = release["id"]
+        label = release.get("identifier") or release_id
+        for kind, read in (
+            ("phases", client.release_phases),
+            ("gates", client.release_gates),
+            ("activities", client.release_activities),
+        ):
+            _run(name, f"{kind} of {label}", partial(read, release_id), results)
 
 
 def _items_of(search: Callable[..., Any]) -> Any:

@@ -40,7 +40,7 @@ from .backends.release_systems import ReleaseSystemsBackend
 from .backends.tecr_workflow import TecrWorkflow
 from .backends.test_items import TestManagementBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
-from .site import configured, recorded_requests, seeded
+from .site import configured, recorded_framework, recorded_requests, seeded
 
 __all__ = [
     "FAULT_KINDS",
@@ -113,7 +113,11 @@ class SimulatorState:
             self.environments.environments,
         )
         self.release_framework = ReleaseFrameworkBackend(
-            seed, config.seed, self.releases.records, lambda: self.requests.users
+            seed,
+            config.seed,
+            self.releases.records,
+            lambda: self.requests.users,
+            recorded_framework(config),
         )
 
     def _custom_fields(self) -> CustomFieldsBackend:
@@ -237,7 +241,7 @@ class SimulatorState:
             self.health_checks.reset(seed, self.config.seed)
             self.release_systems.reset(seed, self.config.seed)
             self.tecr_workflow.reset(self.config.seed)
-            self.release_framework.reset(seed, self.config.seed)
+            self.release_framework.reset(seed, self.config.seed, recorded_framework(self.config))
 
     # -- logins and tokens ------------------------------------------------------------------
 

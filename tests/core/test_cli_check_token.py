@@ -51,7 +51,9 @@ def test_check_passes_against_a_healthy_site(sim: PlutoraSimulator) -> None:
     assert any(
         "Plutora Test" in line and "defect by id" in line and "PASS" in line for line in lines
     )
-    assert lines[-1] == "18 passed, 0 failed"
+    assert lines[-1] == "23 passed, 0 failed"
+    for row in ("phase names", "gate names", "release phases", "release gates", "activities"):
+        assert any(row in line and "PASS" in line for line in lines), row
     assert any("environment health" in line and "PASS" in line for line in lines)
     assert "Sim-Password-1" not in result.stdout + result.stderr
 

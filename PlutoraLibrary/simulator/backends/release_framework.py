@@ -33,6 +33,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ..seed import ANCHOR, END_STATE_STATUSES, SeedData, iso_plain
+from ..site import Recorded
 from .errors import ModelState, NotFound, RulesBroken
 from .records import Record, Records, reference, text
 
@@ -44,6 +45,8 @@ STATUSES = ("NotStarted", "InProgress", "Completed")
 TYPES = ("Activity", "Criteria")
 DEPENDENCY_TYPES = ("None", "FinishToStart", "StartToStart")
 KINDS = ("phase", "gate")
+#: An activity's fields a recording's are taken as they are.
+_ACTIVITY_TEXT = ("identifier", "title", "description", "startDate", "endDate", "forecastDate")
 
 
 class ReleaseFrameworkBackend:
@@ -55,16 +58,19 @@ class ReleaseFrameworkBackend:
         number: int,
         releases: Records,
         users: Callable[[], Records],
+        recorded: Recorded | None = None,
     ) -> None:
         self.releases = releases
         self.users = users
         self.names: dict[str, list[Record]] = {}
         self.items: dict[str, dict[str, list[Record]]] = {}
         self.activities: dict[str, list[Record]] = {}
-        self.reset(seed, number)
+        self.reset(seed, number, recorded)
 
-    def reset(self, seed: SeedData, number: int) -> None:
-        """Hold the framework of a freshly seeded site (seed ``number``)."""
+    def reset(self, seed: SeedData, number: int, recorded: Recorded | None = None) -> None:
+        """Hold the framework of a freshly seeded site (seed ``number``), then what a
+        recording (``recorded``) holds: its phase and gate names, and the phases, gates and
+        activities of its releases (people replaced by generated ones)."""
         rng = random.Random(f"release-framework-{number}")
         self.names = {
             "phase": [{"id": _guid(rng), "name": name} for name in PHASE_NAMES],
@@ -118,6 +124,66 @@ class ReleaseFrameworkBackend:
             self.items["phase"][key] = phases
             self.items["gate"][key] = gates
             self.activities[key] = activities
+        if recorded is not None:
+            self._recorded(recorded, people, rng)
+
+    def _recorded(self, recorded: Recorded, people: list[Record], rng: random.Random) -> None:
+        for kind, names in recorded.work_item_names.items():
+            self.names[kind] = [{"id": str(n["id"]), "name": str(n["name"])} for n in names]
+        for kind, plural in (("phase", "phases"), ("gate", "gates")):
+            known = {name["id"].lower(): name for name in self.names[kind]}
+            for release_id, items in recorded.framework.get(plural, {}).items():
+                if release_id not in self.items[kind]:
+                    continue  # a release the site did not keep
+                kept = []
+                for item in items:
+                    name_id = str(item.get("workItemNameID") or "").lower()
+                    if name_id not in known:  # a name the recording did not list
+                        named = {"id": name_id, "name": str(item.get("workItemName") or "")}
+                        known[name_id] = named
+                        self.names[kind].append(named)
+                    kept.append(
+                        {
+                            "id": str(item["id"]),
+                            "workItemNameID": known[name_id]["id"],
+                            "workItemName": known[name_id]["name"],
+                            "startDate": item.get("startDate"),
+                            "endDate": item.get("endDate"),
+                            "isIgnore": item.get("isIgnore") is True,
+                            "isIgnoreChild": item.get("isIgnoreChild") is True,
+                        }
+                    )
+                self.items[kind][release_id] = kept
+        for release_id, items in recorded.framework.get("activities", {}).items():
+            if release_id not in self.activities:
+                continue
+            owners = {
+                o["id"].lower(): o for kind in KINDS for o in self.items[kind].get(release_id, [])
+            }
+            kept = []
+            for item in items:
+                owner = owners.get(str(item.get("assignedWorkItemID") or "").lower())
+                if owner is None:
+                    continue  # its phase or gate was not recorded
+                person = rng.choice(people)
+                kept.append(
+                    {
+                        **{field: item.get(field) for field in _ACTIVITY_TEXT},
+                        "id": str(item["id"]),
+                        "type": item.get("type") if item.get("type") in TYPES else "Activity",
+                        "status": item.get("status")
+                        if item.get("status") in STATUSES
+                        else "NotStarted",
+                        "activityDependencyType": item.get("activityDependencyType")
+                        if item.get("activityDependencyType") in DEPENDENCY_TYPES
+                        else "None",
+                        "assignedToID": person["id"],
+                        "assignedTo": person["name"],
+                        "assignedWorkItemID": owner["id"],
+                        "assignedWorkItem": owner["workItemName"],
+                    }
+                )
+            self.activities[release_id] = kept
 
     # -- names --------------------------------------------------------------------------------
 
