@@ -13,11 +13,11 @@ known user; a phase or gate with activities is not removed (they go first); a re
 end state (Complete, Cancelled) is closed for all of it. A release's dates are its
 implementation date alone, so no rule ties a phase's dates to the release's.
 
-The seeded site gives every release three phases ending at its implementation date, a gate
-between them and one before go-live, and an activity on each phase and a criterion on each
-gate, their statuses what the seed's date (2026-01-01) makes them (all Completed in a
-Complete release). They are drawn from a generator of their own, so the rest of a seed is
-what it was before.
+The seeded site gives every release three phases ending at its implementation date, a Code
+Freeze gate between the first two and a Go/No-Go gate before go-live, an activity on each
+phase but the last and a criterion on the Go/No-Go gate, their statuses what the seed's
+date (2026-01-01) makes them (all Completed in a Complete release). They are drawn from a
+generator of their own, so the rest of a seed is what it was before.
 
 Example::
 
@@ -99,7 +99,9 @@ class ReleaseFrameworkBackend:
                 (self.names["gate"][3], live - timedelta(days=1)),
             ):
                 gates.append(_item(_guid(rng), name, moment, moment + timedelta(hours=2)))
-            for kind, owners in (("Activity", phases), ("Criteria", gates)):
+            # The last phase is not planned in detail yet and the Code Freeze gate is a date on
+            # the calendar: neither has an activity (so either may be removed).
+            for kind, owners in (("Activity", phases[:-1]), ("Criteria", gates[1:])):
                 for owner in owners:
                     person = rng.choice(people)
                     activities.append(
