@@ -209,3 +209,13 @@ def test_lost_answers_leave_one_phase_one_activity_and_the_status_set(
         phase["id"],
         activity["id"],
     }
+
+
+def test_a_reset_brings_back_the_seeded_framework(client: PlutoraClient, control: Control) -> None:
+    release = _draft(client)
+    before = client.release_phases(release), client.release_activities(release)
+    name = _free_name(client, release)
+    client.add_release_phase(release, name, "2026-04-01", "2026-04-10")
+    client.delete_release_activity(release, before[1][0]["id"])
+    assert control("POST", "/reset").status_code in (200, 204)
+    assert (client.release_phases(release), client.release_activities(release)) == before
