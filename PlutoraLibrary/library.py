@@ -22,6 +22,7 @@ from .keywords.deploys import DeployKeywords
 from .keywords.environment_groups import EnvironmentGroupKeywords
 from .keywords.environments import EnvironmentKeywords
 from .keywords.links import RobotItemLinks
+from .keywords.release_framework import ReleaseFrameworkKeywords
 from .keywords.release_systems import ReleaseSystemKeywords
 from .keywords.release_writes import ReleaseWriteKeywords
 from .keywords.releases import ReleaseKeywords
@@ -176,6 +177,7 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 SystemKeywords(self.context),
                 StakeholderKeywords(self.context),
                 ReleaseWriteKeywords(self.context),
+                ReleaseFrameworkKeywords(self.context),
                 self,
             ]
         )

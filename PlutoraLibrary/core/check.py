@@ -84,6 +84,13 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     _run(name, "release statuses", lambda: client.lookup("ReleaseStatusType"), results)
     _run(name, "organizations", client.organizations, results)
     systems = _run(name, "systems", client.systems, results)
+    _run(name, "phase names", client.phase_names, results)
+    _run(name, "gate names", client.gate_names, results)
+    if page:
+        planned = _id_of(page[0], "id")
+        _run(name, "release phases", lambda: client.release_phases(planned), results)
+        _run(name, "release gates", lambda: client.release_gates(planned), results)
+        _run(name, "release activities", lambda: client.release_activities(planned), results)
     _check_environment_groups_and_bookings(client, results)
     _check_stakeholders(client, (page, changes, systems), results)
 

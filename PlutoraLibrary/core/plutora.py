@@ -14,6 +14,7 @@ from . import deploys as _deploys
 from . import environment_groups as _environment_groups
 from . import linked_items as _linked_items
 from . import names as _names
+from . import release_framework as _framework
 from . import release_systems as _release_systems
 from . import release_writes as _release_writes
 from . import stakeholders as _stakeholders
@@ -587,6 +588,170 @@ class PlutoraClient(ApiClient):
         Example: ``client.delete_deployment_date(rid, sid, date["id"])``
         """
         _release_systems.delete_deployment_date(self, release_id, system_id, date_id)
+
+    # -- release framework: phases, gates and activities ------------------------------------------
+
+    def phase_names(self) -> list[Record]:
+        """The names a release phase may take (``GET /WorkItemNames/Phases``): ``[{id, name}]``.
+
+        Example: ``[n["name"] for n in client.phase_names()]`` → ``['Design', 'Build', …]``
+        """
+        return _framework.work_item_names(self, "phase")
+
+    def gate_names(self) -> list[Record]:
+        """The names a release gate may take (``GET /WorkItemNames/Gates``).
+
+        Example: ``"Go/No-Go" in [n["name"] for n in client.gate_names()]``
+        """
+        return _framework.work_item_names(self, "gate")
+
+    def release_phases(self, release_id: str) -> list[Record]:
+        """A release's phases in start order: ``id``, ``workItemNameID``, ``workItemName``,
+        ``startDate``, ``endDate``, ``isIgnore``, ``isIgnoreChild``.
+
+        Example: ``[p["workItemName"] for p in client.release_phases(rid)]``
+        """
+        return _framework.release_items(self, release_id, "phase")
+
+    def release_gates(self, release_id: str) -> list[Record]:
+        """A release's gates in start order (the fields of a phase).
+
+        Example: ``client.release_gates(rid)[0]["workItemName"]``
+        """
+        return _framework.release_items(self, release_id, "gate")
+
+    def release_phase(self, release_id: str, phase: str) -> Record:
+        """One phase of a release by its id or name (:class:`NotFound` naming its phases).
+
+        Example: ``client.release_phase(rid, "SIT")["endDate"]``
+        """
+        return _framework.release_item(self, release_id, "phase", phase)
+
+    def release_gate(self, release_id: str, gate: str) -> Record:
+        """One gate of a release by its id or name.
+
+        Example: ``client.release_gate(rid, "Go/No-Go")["startDate"]``
+        """
+        return _framework.release_item(self, release_id, "gate", gate)
+
+    def add_release_phase(
+        self, release_id: str, name: str, start: str, end: str, **fields: Any
+    ) -> Record:
+        """Add a phase to a release (``POST /releases/{id}/phases``, 201): ``name`` one of
+        :meth:`phase_names` (or its id), ``start`` and ``end`` ISO 8601 (a date alone is
+        midnight), ``fields`` more of the contract's (``isIgnore``). A name the site does not
+        list, one the release has already, or an end before the start fails before sending.
+        Sent once: a lost answer is recovered from the release's phases.
+
+        Example: ``client.add_release_phase(rid, "SIT", "2026-03-02", "2026-03-13T17:00")``
+        """
+        body = {**fields, "startDate": start, "endDate": end}
+        return _framework.add_release_item(self, release_id, "phase", name, body)
+
+    def add_release_gate(
+        self, release_id: str, name: str, start: str, end: str, **fields: Any
+    ) -> Record:
+        """Add a gate to a release (``POST /releases/{id}/gates``, 201), as
+        :meth:`add_release_phase` with a name of :meth:`gate_names`.
+
+        Example: ``client.add_release_gate(rid, "Go/No-Go", "2026-03-16", "2026-03-16T12:00")``
+        """
+        body = {**fields, "startDate": start, "endDate": end}
+        return _framework.add_release_item(self, release_id, "gate", name, body)
+
+    def update_release_phase(
+        self, release_id: str, phase: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Change a phase (by id or name): the phase as read with ``fields`` changed
+        (``startDate``, ``endDate``, ``name``), sent back (204). Returns None, or with
+        ``verify=True`` the phase read back.
+
+        Example: ``client.update_release_phase(rid, "SIT", {"endDate": "2026-03-20"})``
+        """
+        return _framework.update_release_item(self, release_id, "phase", phase, fields, verify)
+
+    def update_release_gate(
+        self, release_id: str, gate: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Change a gate (by id or name), as :meth:`update_release_phase`.
+
+        Example: ``client.update_release_gate(rid, "Go/No-Go", {"startDate": "2026-03-17"})``
+        """
+        return _framework.update_release_item(self, release_id, "gate", gate, fields, verify)
+
+    def remove_release_phase(self, release_id: str, phase: str) -> None:
+        """Take a phase (by id or name) out of a release; one with activities is refused
+        before sending, naming them.
+
+        Example: ``client.remove_release_phase(rid, "SIT")``
+        """
+        _framework.remove_release_item(self, release_id, "phase", phase)
+
+    def remove_release_gate(self, release_id: str, gate: str) -> None:
+        """Take a gate (by id or name) out of a release, as :meth:`remove_release_phase`.
+
+        Example: ``client.remove_release_gate(rid, "Go/No-Go")``
+        """
+        _framework.remove_release_item(self, release_id, "gate", gate)
+
+    def release_activities(self, release_id: str) -> list[Record]:
+        """A release's activities (on phases) and criteria (on gates): ``id``, ``title``,
+        ``type``, ``status``, ``assignedToID``, ``assignedWorkItemID``, ``assignedWorkItem``,
+        the dates, ….
+
+        Example: ``{a["title"]: a["status"] for a in client.release_activities(rid)}``
+        """
+        return _framework.release_activities(self, release_id)
+
+    def release_activity(self, release_id: str, activity_id: str) -> Record:
+        """One activity of a release (:class:`NotFound` naming some it has).
+
+        Example: ``client.release_activity(rid, activity["id"])["status"]``
+        """
+        return _framework.release_activity(self, release_id, activity_id)
+
+    def add_release_activity(
+        self, release_id: str, title: str, work_item: str, **fields: Any
+    ) -> Record:
+        """Add an activity to the release's phase, or a criterion to its gate, ``work_item``
+        (its id or name) (``POST /releases/{id}/activities``, 201); ``fields`` more of the
+        contract's: ``status`` (NotStarted, InProgress, Completed), ``assignedToID``,
+        ``startDate``, ``endDate``, ``type``, …. Sent once: a lost answer is recovered by
+        its title on that phase.
+
+        Example: ``client.add_release_activity(rid, "Smoke tests", "SIT", status="InProgress")``
+        """
+        return _framework.add_release_activity(self, release_id, title, work_item, fields)
+
+    def update_release_activity(
+        self, release_id: str, activity_id: str, fields: Mapping[str, Any], verify: bool = False
+    ) -> Record | None:
+        """Change an activity: the activity as read with ``fields`` changed (``workItem``
+        moves it to another phase or gate by name or id), sent back (204). Returns None, or
+        with ``verify=True`` the activity read back.
+
+        Example: ``client.update_release_activity(rid, aid, {"endDate": "2026-03-12"})``
+        """
+        return _framework.update_release_activity(self, release_id, activity_id, fields, verify)
+
+    def set_activity_status(
+        self, release_id: str, activity_id: str, status: str, verify: bool = False
+    ) -> Record | None:
+        """Set an activity's (or criterion's) status: NotStarted, InProgress or Completed (a
+        criterion Completed passes its gate's check).
+
+        Example: ``client.set_activity_status(rid, aid, "Completed", verify=True)``
+        """
+        return _framework.update_release_activity(
+            self, release_id, activity_id, {"status": status}, verify
+        )
+
+    def delete_release_activity(self, release_id: str, activity_id: str) -> None:
+        """Delete an activity or criterion.
+
+        Example: ``client.delete_release_activity(rid, activity["id"])``
+        """
+        _framework.delete_release_activity(self, release_id, activity_id)
 
     # -- TECRs: status moves and linked changes ---------------------------------------------------
 

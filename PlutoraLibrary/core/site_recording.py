@@ -105,6 +105,8 @@ def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
         if entity == "releases":
             _by_id(name, "release changes", page, client.release_changes, results)
     _run(name, "organization tree", lambda: [client.organization_tree()], results)
+
+    _record_framework(client, name, results)
     tecrs = _run(name, "TECRs", client.tecrs, results)
     _by_id(name, "TECR by id", tecrs, client.tecr, results)
     _by_id(name, "TECR custom fields", tecrs, partial(client.custom_fields, "tecr"), results)
@@ -144,6 +146,27 @@ def _record_groups_and_bookings(client: PlutoraClient, results: list[CheckResult
         lambda: client.booking_page(page_size=PAGE_SIZE).items,
         results,
     )
+
+
+def _record_framework(client: PlutoraClient, name: str, results: list[CheckResult]) -> None:
+    """The phase and gate names, and the phases, gates and activities of the first page's
+    releases that have any (up to five releases: enough for a simulator to serve them)."""
+    _run(name, "phase names", client.phase_names, results)
+    _run(name, "gate names", client.gate_names, results)
+    releases = _run(
+        name, "releases for their phases", _page_of(client, "releases", "release-list-item"), []
+    )
+    for release in (releases or [])[:5]:
+        if not isinstance(release, dict) or not isinstance(release.get("id"), str):
+            continue
+        release_id = release["id"]
+        label = release.get("identifier") or release_id
+        for kind, read in (
+            ("phases", client.release_phases),
+            ("gates", client.release_gates),
+            ("activities", client.release_activities),
+        ):
+            _run(name, f"{kind} of {label}", partial(read, release_id), results)
 
 
 def _items_of(search: Callable[..., Any]) -> Any:

@@ -63,6 +63,11 @@ STAKEHOLDER = shape_of("plutora", "getReleaseStakeholder")
 
 LINKED_ITEM = shape_of("plutora", "listReleaseLinkedItems")
 
+RELEASE_PHASE = shape_of("plutora", "listReleasePhases")
+RELEASE_GATE = shape_of("plutora", "listReleaseGates")
+RELEASE_ACTIVITY = shape_of("plutora", "listReleaseActivities")
+WORK_ITEM_NAME = shape_of("plutora", "listPhaseNames")
+
 
 def render_error(error: Exception) -> Reply:
     """The Plutora API's answer to what a backend or the query engine raised."""
@@ -776,6 +781,95 @@ def linked_items_of(kind: str) -> tuple[Handler, Handler, Handler]:
 
 _LINKED_ITEM_HANDLERS = {kind: linked_items_of(kind) for kind in ("Release", "Change")}
 
+# -- release phases, gates and activities ----------------------------------------------------
+
+_FRAMEWORK = {"phase": ("phaseId", RELEASE_PHASE), "gate": ("gateId", RELEASE_GATE)}
+
+
+def work_item_names(kind: str) -> Handler:
+    """``GET /WorkItemNames/Phases`` (``kind`` phase) or ``/Gates``: ``[{id, name}]``."""
+
+    def handler(call: Call) -> Reply:
+        names = call.state.release_framework.names_of(kind)
+        return Reply(200, [WORK_ITEM_NAME(name) for name in names])
+
+    return handler
+
+
+def list_framework(kind: str) -> Handler:
+    """``GET /releases/{id}/phases`` (or gates): a plain array in start order."""
+    render = _FRAMEWORK[kind][1]
+
+    def handler(call: Call) -> Reply:
+        items = call.state.release_framework.of(kind, call.params["id"])
+        return Reply(200, [render(item) for item in items])
+
+    return handler
+
+
+def add_framework(kind: str) -> Handler:
+    """``POST /releases/{id}/phases`` (or gates): 201 with the new phase (gate)."""
+    render = _FRAMEWORK[kind][1]
+
+    def handler(call: Call) -> Reply:
+        framework = call.state.release_framework
+        item = framework.add(kind, call.params["id"], call.body, _model(call, kind))
+        return _created(call, item, render)
+
+    return handler
+
+
+def update_framework(kind: str) -> Handler:
+    """``PUT /releases/{id}/phases/{phaseId}`` (or gates): 204 with no body."""
+    param = _FRAMEWORK[kind][0]
+
+    def handler(call: Call) -> Reply:
+        framework = call.state.release_framework
+        params = call.params
+        framework.update(kind, params["id"], params[param], call.body, _model(call, kind))
+        return Reply(204)
+
+    return handler
+
+
+def delete_framework(kind: str) -> Handler:
+    """``DELETE /releases/{id}/phases/{phaseId}`` (or gates): 200 with no body."""
+    param = _FRAMEWORK[kind][0]
+
+    def handler(call: Call) -> Reply:
+        call.state.release_framework.remove(kind, call.params["id"], call.params[param])
+        return Reply(200, NO_BODY)
+
+    return handler
+
+
+def list_release_activities(call: Call) -> Reply:
+    """``GET /releases/{id}/activities``: the release's activities and criteria."""
+    items = call.state.release_framework.activities_of(call.params["id"])
+    return Reply(200, [RELEASE_ACTIVITY(item) for item in items])
+
+
+def add_release_activity(call: Call) -> Reply:
+    """``POST /releases/{id}/activities``: 201 with the activity."""
+    framework = call.state.release_framework
+    item = framework.add_activity(call.params["id"], call.body, _model(call, "activity"))
+    return _created(call, item, RELEASE_ACTIVITY)
+
+
+def update_release_activity(call: Call) -> Reply:
+    """``PUT /releases/{id}/activities/{activityId}``: 204 with no body."""
+    framework = call.state.release_framework
+    model = _model(call, "activity")
+    framework.update_activity(call.params["id"], call.params["activityId"], call.body, model)
+    return Reply(204)
+
+
+def delete_release_activity(call: Call) -> Reply:
+    """``DELETE /releases/{id}/activities/{activityId}``: 200 with no body."""
+    call.state.release_framework.delete_activity(call.params["id"], call.params["activityId"])
+    return Reply(200, NO_BODY)
+
+
 _FIELD_HANDLERS = {entity: custom_fields_of(entity) for entity in _WITH_FIELDS}
 
 #: The handler of each operation of the contract (``plutora.openapi.json``), by operation id.
@@ -854,6 +948,20 @@ HANDLERS: dict[str, Handler] = {
         for kind, verbs in _STAKEHOLDER_HANDLERS.items()
         for verb, handler in verbs.items()
     },
+    "listPhaseNames": work_item_names("phase"),
+    "listGateNames": work_item_names("gate"),
+    "listReleasePhases": list_framework("phase"),
+    "addReleasePhase": add_framework("phase"),
+    "updateReleasePhase": update_framework("phase"),
+    "deleteReleasePhase": delete_framework("phase"),
+    "listReleaseGates": list_framework("gate"),
+    "addReleaseGate": add_framework("gate"),
+    "updateReleaseGate": update_framework("gate"),
+    "deleteReleaseGate": delete_framework("gate"),
+    "listReleaseActivities": list_release_activities,
+    "addReleaseActivity": add_release_activity,
+    "updateReleaseActivity": update_release_activity,
+    "deleteReleaseActivity": delete_release_activity,
     **{
         f"{verb}{entity}AdditionalInformation": handler
         for entity, pair in _FIELD_HANDLERS.items()
@@ -901,6 +1009,10 @@ _STAKEHOLDER_BODY = BodySpec(
 _LINKED_ITEM_BODY = BodySpec(
     "linkedItem", "A linked item object is required in the body.", merge=True
 )
+
+_PHASE_BODY = BodySpec("phase", "A phase object is required in the body.", merge=True)
+_GATE_BODY = BodySpec("gate", "A gate object is required in the body.", merge=True)
+_ACTIVITY_BODY = BodySpec("activity", "An activity object is required in the body.", merge=True)
 #: How the body of each operation that takes one is read.
 BODIES: dict[str, BodySpec] = {
     "createRelease": _RELEASE_BODY,
@@ -948,4 +1060,10 @@ BODIES: dict[str, BodySpec] = {
     },
     "addReleaseLinkedItem": _LINKED_ITEM_BODY,
     "addChangeLinkedItem": _LINKED_ITEM_BODY,
+    "addReleasePhase": _PHASE_BODY,
+    "updateReleasePhase": _PHASE_BODY,
+    "addReleaseGate": _GATE_BODY,
+    "updateReleaseGate": _GATE_BODY,
+    "addReleaseActivity": _ACTIVITY_BODY,
+    "updateReleaseActivity": _ACTIVITY_BODY,
 }

@@ -51,6 +51,10 @@ KINDS = {
     "requirement": "requirements", "requirements": "requirements", "testcase": "test_cases",
     "testplan": "test_plans", "environmentgroups": "environmentgroups",
 }  # fmt: skip
+#: A release's sub-resources kept by release (not records of their own), and the names of
+#: phases and gates (``WorkItemNames/…``) by the kind they name.
+FRAMEWORK_KINDS = ("phases", "gates", "activities")
+FRAMEWORK_NAMES = {"phases": "phase", "gates": "gate"}
 #: Kinds of the Plutora Test API, whose records are PascalCase (``Id``, ``DisplayId``).
 PASCAL_KINDS = frozenset({"defects", "requirements", "test_cases", "test_plans"})
 #: Kinds the backends generate themselves (not in :class:`SeedData`): their recorded records
@@ -91,6 +95,10 @@ class Recorded:
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     #: "named" when recorded changes spell display names ``changeStatusName``.
     change_display_names: str | None = None
+    #: A release's recorded phases, gates and activities: kind -> release id -> items.
+    framework: dict[str, dict[str, list[Record]]] = field(default_factory=dict)
+    #: The recorded names of phases and gates (``WorkItemNames/Phases|Gates``) by kind.
+    work_item_names: dict[str, list[Record]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: str | Path) -> Recorded:
@@ -115,6 +123,8 @@ class Recorded:
                 if items:
                     self.lookups[str(items[0].get("type") or segments[1])] = items
             return
+        if method == "GET" and self._framework(segments, body):
+            return
         kind = KINDS.get(segments[0].lower()) if segments and segments[0] else None
         if kind is None or method not in ("GET", "POST"):
             return
@@ -125,6 +135,24 @@ class Recorded:
                     self.change_display_names = "named"
                 elif "changeStatus" in record:
                     self.change_display_names = "classic"
+
+    def _framework(self, segments: list[str], body: Any) -> bool:
+        """Take a release's phases, gates or activities, or the phase and gate names, from a
+        GET's answer; whether ``segments`` (the path) named one of them (then they are not
+        taken as records of the release kind)."""
+        lowered = [segment.lower() for segment in segments]
+        items = [item for item in body if isinstance(item, dict)] if isinstance(body, list) else []
+        if len(lowered) == 2 and lowered[0] == "workitemnames" and lowered[1] in FRAMEWORK_NAMES:
+            named = [i for i in items if _GUID.match(str(i.get("id"))) and i.get("name")]
+            if named:
+                self.work_item_names[FRAMEWORK_NAMES[lowered[1]]] = named
+            return True
+        if len(lowered) == 3 and lowered[0] == "releases" and lowered[2] in FRAMEWORK_KINDS:
+            if _GUID.match(segments[1]):
+                kept = [i for i in items if _GUID.match(str(i.get("id")))]
+                self.framework.setdefault(lowered[2], {})[lowered[1]] = kept
+            return True
+        return False
 
     def _record(self, kind: str, record: Record) -> None:
         key = "Id" if kind in PASCAL_KINDS else "id"
@@ -380,6 +408,15 @@ def recorded_requests(config: SimulatorConfig) -> dict[str, list[Record]]:
         return {}
     records = _recorded(config.seed_from).records
     return {kind: list(records[kind].values()) for kind in BACKEND_KINDS if kind in records}
+
+
+def recorded_framework(config: SimulatorConfig) -> Recorded | None:
+    """What ``config``'s recording (``seed_from``) holds of releases' phases, gates and
+    activities and of the phase and gate names; None without one.
+    Example: ``recorded_framework(config).framework.get("phases", {})``."""
+    if not config.seed_from:
+        return None
+    return _recorded(config.seed_from)
 
 
 def added_from_recording(

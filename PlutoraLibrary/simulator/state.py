@@ -38,13 +38,14 @@ from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
 from .backends.health_checks import HealthChecksBackend
 from .backends.linked_items import LinkedItemsBackend
+from .backends.release_framework import ReleaseFrameworkBackend
 from .backends.release_systems import ReleaseSystemsBackend
 from .backends.stakeholders import StakeholdersBackend
 from .backends.systems import SystemWrites
 from .backends.tecr_workflow import TecrWorkflow
 from .backends.test_items import TestManagementBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
-from .site import configured, recorded_requests, seeded
+from .site import configured, recorded_framework, recorded_requests, seeded
 
 __all__ = [
     "FAULT_KINDS",
@@ -77,6 +78,8 @@ class SimulatorState:
       stakeholders of releases, systems and changes |
 
     | ``linked_items`` | items linked to releases and changes (mirrored pairs) |
+
+    | ``release_framework`` | releases' phases, gates and activities; phase and gate names |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
 
@@ -155,6 +158,14 @@ class SimulatorState:
 
         self.linked_items = LinkedItemsBackend(self.releases.records, self.changes.records)
         self.linked_items.reset(config.seed)
+
+        self.release_framework = ReleaseFrameworkBackend(
+            seed,
+            config.seed,
+            self.releases.records,
+            lambda: self.requests.users,
+            recorded_framework(config),
+        )
 
     def _custom_fields(self) -> CustomFieldsBackend:
         """The custom fields of the records held now, each record's settled (one source)."""
@@ -291,6 +302,8 @@ class SimulatorState:
             )
 
             self.linked_items.reset(self.config.seed)
+
+            self.release_framework.reset(seed, self.config.seed, recorded_framework(self.config))
 
     # -- logins and tokens ------------------------------------------------------------------
 

@@ -173,6 +173,8 @@ class _Samples:
                 if delivered is not None
                 else None
             )
+
+            self.framework = self._framework(state)
             # The custom fields of each record shown, as a PUT of them sends them back.
             self.custom_fields = {
                 name: [
@@ -217,6 +219,12 @@ class _Samples:
         if len(segments) > 2 and segments[2].lower() == "linkeditems":
             record = self.linked.get((segments[0].lower(), method))
             self._linked_item_body(segments[0].lower(), method, operation)
+
+        if len(segments) > 2 and segments[2].lower() in ("phases", "gates", "activities"):
+            if self.framework is None:
+                return
+            record = self.framework
+            self._framework_body(segments[2].lower(), method, operation)
         if record is not None and path.lower().endswith("/deliveryreleases/{releaseid}"):
             release = self.records.get("releases") or {}
             record = {**record, "releaseId": release.get("id"), "targetRelease": True}
@@ -267,6 +275,70 @@ class _Samples:
             "deploymentDateId": ready[0]["deploymentDates"][0]["id"],
             "freeSystemId": free[0]["id"] if free else ready[0]["systemId"],
         }
+
+    def _framework(self, state: SimulatorState) -> dict[str, Any] | None:
+        """The ids a release framework's examples use: the example release's last phase and
+        first gate (neither has activities, so both may be removed), its first activity, and
+        a phase and a gate name it does not have."""
+        release = self.records.get("releases")
+        if release is None:
+            return None
+        framework = state.release_framework
+        phases, gates = framework.of("phase", release["id"]), framework.of("gate", release["id"])
+        activities = framework.activities_of(release["id"])
+        if not phases or not gates or not activities:
+            return None
+        free = {}
+        for kind, items in (("phase", phases), ("gate", gates)):
+            taken = {item["workItemNameID"] for item in items}
+            names = [n for n in framework.names_of(kind) if n["id"] not in taken]
+            if not names:
+                return None
+            free[kind] = names[0]["id"]
+        return {
+            **release,
+            "phaseId": phases[-1]["id"],
+            "gateId": gates[0]["id"],
+            "activityId": activities[0]["id"],
+            "phase": copy.deepcopy(phases[-1]),
+            "gate": copy.deepcopy(gates[0]),
+            "activity": copy.deepcopy(activities[0]),
+            "freeNames": free,
+        }
+
+    def _framework_body(self, kind: str, method: str, operation: dict[str, Any]) -> None:
+        """The bodies of a release framework's writes, made of the example's records."""
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        record = self.framework
+        if media is None or record is None:
+            return
+        body: dict[str, Any]
+        if kind == "activities":
+            activity = record["activity"]
+            if method == "post":
+                body = {
+                    "title": "Swagger activity",
+                    "assignedWorkItemID": activity["assignedWorkItemID"],
+                    "status": "NotStarted",
+                }
+            else:
+                fields = self._fields(media["schema"])
+                body = {name: activity[name] for name in fields if name in activity}
+                body["status"] = "InProgress"
+        else:
+            item = record["phase" if kind == "phases" else "gate"]
+            if method == "post":
+                body = {
+                    "workItemNameID": record["freeNames"]["phase" if kind == "phases" else "gate"],
+                    "startDate": item["startDate"],
+                    "endDate": item["endDate"],
+                }
+            else:
+                body = {
+                    name: item[name]
+                    for name in ("workItemNameID", "startDate", "endDate", "isIgnore")
+                }
+        media["example"] = body
 
     def _release_system_body(self, path: str, method: str, operation: dict[str, Any]) -> None:
         """The bodies of a release system's writes, made of the example's ids."""

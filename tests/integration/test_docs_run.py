@@ -91,6 +91,21 @@ _NEW_RELEASE_AND_CHANGE = [
     "${changes} =    Get Changes",
     "VAR    ${change}    ${changes}[0][id]",
 ]
+_FRAMEWORK = [
+    *_DRAFT_RELEASE,
+    "${phases} =    Get Release Phases    ${id}",
+    "VAR    ${phase}    ${phases}[0][workItemName]",
+    "${activities} =    Get Release Activities    ${id}",
+    "VAR    ${activity}    ${activities}[0][id]",
+]
+_NEW_PHASE = [
+    *_DRAFT_RELEASE,
+    "Add Phase To Release    ${id}    Post Implementation Review    2026-04-01    2026-04-10",
+]
+_NEW_GATE = [
+    *_DRAFT_RELEASE,
+    "Add Gate To Release    ${id}    Test Exit    2026-04-10    2026-04-10",
+]
 PRELUDES: dict[str, list[str]] = {
     "Call Plutora API": ["${hosts} =    Get Hosts", "VAR    ${id}    ${hosts}[0][layers][0][id]"],
     "Delete Created Items": [
@@ -215,6 +230,19 @@ PRELUDES: dict[str, list[str]] = {
         *_DRAFT_RELEASE[:1],
         "${link} =    Link Items    release    ${id}    ${drafts}[0][id]",
     ],
+    "Get Release Phases": _DRAFT_RELEASE,
+    "Get Release Gates": _DRAFT_RELEASE,
+    "Add Phase To Release": _DRAFT_RELEASE,
+    "Add Gate To Release": _DRAFT_RELEASE,
+    "Update Release Phase": _NEW_PHASE,
+    "Remove Phase From Release": _NEW_PHASE,
+    "Update Release Gate": _NEW_GATE,
+    "Remove Gate From Release": _NEW_GATE,
+    "Get Release Activities": _DRAFT_RELEASE,
+    "Add Release Activity": _FRAMEWORK,
+    "Update Release Activity": _FRAMEWORK,
+    "Set Activity Status": _FRAMEWORK,
+    "Delete Release Activity": _FRAMEWORK,
 }
 #: Examples that leave the shared simulator: the test's teardown comes back to it.
 BACK = "Run Keywords    Stop Plutora Simulator    AND    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}"
