@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from .backends import (
@@ -30,14 +31,19 @@ from .backends import (
     Settings,
     TokenGrant,
 )
+from .backends.change_systems import ChangeSystemsBackend
+from .backends.comments import CommentsBackend
 from .backends.custom_fields import CustomFieldsBackend
 from .backends.environment_requests import EnvironmentRequestsBackend
 from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
 from .backends.health_checks import HealthChecksBackend
+from .backends.records import Records
 from .backends.release_systems import ReleaseSystemsBackend
+from .backends.request_lookups import settle_booking_status_ids
 from .backends.tecr_workflow import TecrWorkflow
 from .backends.test_items import TestManagementBackend
+from .backends.users import UsersBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
 from .site import configured, recorded_requests, seeded
 
@@ -64,6 +70,8 @@ class SimulatorState:
     | ``requests``, ``custom_fields`` | TECRs, TEBRs, users; custom field definitions |
     | ``environment_writes``, ``health_checks`` | environment and host writes; health checks |
     | ``release_systems`` | releases' systems, deployment status and deployment dates |
+    | ``change_systems``, ``comments`` | the systems changes impact; comments on records |
+    | ``site_users`` | users' roles and status (an Inactive user cannot log in) |
     | ``tecr_workflow`` | TECR status moves and TECRs' linked changes |
 
     Every public method takes ``self.lock``; HTTP handlers run with it held. Example::
@@ -110,6 +118,29 @@ class SimulatorState:
             self.catalogue,
             self.environments.environments,
         )
+        self.change_systems = ChangeSystemsBackend(self.changes.records, self.catalogue, self.clock)
+        self.site_users = UsersBackend(self.requests.users)
+        self.auth.inactive = self.site_users.is_inactive
+        self.comments = CommentsBackend(self._commented(), self.requests.users, self.clock)
+        self._settle_people_and_comments()
+
+    def _commented(self) -> dict[str, Callable[[], Records]]:
+        """Where the records that take comments are, by the type the comments path names."""
+        return {
+            "Release": lambda: self.releases.records,
+            "Change": lambda: self.changes.records,
+            "Environment": lambda: self.environments.environments,
+            "System": lambda: self.catalogue.systems,
+            "TECR": lambda: self.requests.tecrs,
+            "TEBR": lambda: self.requests.tebrs,
+        }
+
+    def _settle_people_and_comments(self) -> None:
+        """Users' roles and status, the seeded comments and the TEBRs' status ids (after the
+        records they belong to are loaded)."""
+        self.site_users.reset(self.config.seed, _accounts(self.config))
+        self.comments.reset(self.config.seed)
+        settle_booking_status_ids(self.requests.tebrs)
 
     def _custom_fields(self) -> CustomFieldsBackend:
         """The custom fields of the records held now, each record's settled (one source)."""
@@ -232,6 +263,7 @@ class SimulatorState:
             self.health_checks.reset(seed, self.config.seed)
             self.release_systems.reset(seed, self.config.seed)
             self.tecr_workflow.reset(self.config.seed)
+            self._settle_people_and_comments()
 
     # -- logins and tokens ------------------------------------------------------------------
 
