@@ -68,8 +68,6 @@ def add_comment(
     if reply_to:
         fields["parentId"] = reply_to
     body = prepared_body("CommentInput", fields, "POST", path, "Comment")
-    if not str(text or "").strip():
-        raise ValueError("A comment needs some text; nothing was sent.")
     before = comments(client, kind, record_id)
     if reply_to and not any(_same(c.get("id"), reply_to) for c in before):
         problem = f"parentId {reply_to!r} is not a comment on this {comment_type(kind)}"
