@@ -62,7 +62,9 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
         _run(name, "release by id", lambda: [client.release(_id_of(page[0], "id"))], results)
         first = _id_of(page[0], "id")
         _run(name, "release systems", lambda: client.release_systems(first), results)
-    _run(name, "changes (search, 5)", lambda: client.search_changes(page_size=5).items, results)
+    changes = _run(
+        name, "changes (search, 5)", lambda: client.search_changes(page_size=5).items, results
+    )
     environments = _run(name, "environments", client.environments, results)
     if environments:
         first = _id_of(environments[0], "id")
@@ -76,6 +78,14 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     _run(name, "release statuses", lambda: client.lookup("ReleaseStatusType"), results)
     _run(name, "organizations", client.organizations, results)
     _run(name, "systems", client.systems, results)
+    # Change systems, comments and users (issue 18).
+    if changes:
+        change = _id_of(changes[0], "id")
+        _run(name, "change systems", lambda: client.change_systems(change), results)
+        _run(name, "change comments", lambda: client.comments("Change", change), results)
+    users = _run(name, "users", client.users, results)
+    if users:
+        _run(name, "user by id", lambda: [client.user(_id_of(users[0], "id"))], results)
 
 
 def _check_plutora_test(client: PlutoraTestClient, results: list[CheckResult]) -> None:

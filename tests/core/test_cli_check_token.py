@@ -51,7 +51,9 @@ def test_check_passes_against_a_healthy_site(sim: PlutoraSimulator) -> None:
     assert any(
         "Plutora Test" in line and "defect by id" in line and "PASS" in line for line in lines
     )
-    assert lines[-1] == "18 passed, 0 failed"
+    assert lines[-1] == "22 passed, 0 failed"
+    for check in ("change systems", "change comments", "users", "user by id"):  # issue 18
+        assert any(check in line and "PASS" in line for line in lines), check
     assert any("environment health" in line and "PASS" in line for line in lines)
     assert "Sim-Password-1" not in result.stdout + result.stderr
 
