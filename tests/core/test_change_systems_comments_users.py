@@ -235,11 +235,13 @@ def test_only_an_administrator_changes_users_and_an_inactive_user_cannot_log_in(
         client.update_user(devon, status="Inactive")
         with pytest.raises(LoginRejected, match="inactive"):
             not_admin.users()  # the token issued before stops working
-    with PlutoraClient(
-        config_for(sim, username="devon.patel@example.com", password="Devon-Password-1")
-    ) as inactive:
-        with pytest.raises(LoginRejected, match="inactive"):
-            inactive.users()
+    with (
+        PlutoraClient(
+            config_for(sim, username="devon.patel@example.com", password="Devon-Password-1")
+        ) as inactive,
+        pytest.raises(LoginRejected, match="inactive"),
+    ):
+        inactive.users()
     back = client.update_user(devon, status="Active", verify=True)
     assert back is not None
     assert back["status"] == "Active"

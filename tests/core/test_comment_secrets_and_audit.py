@@ -27,20 +27,20 @@ def test_secrets_pasted_into_a_comment_stay_out_of_logs_recordings_and_errors(
     recording = tmp_path / "comments.ndjson"
     words = f"deploy failed: db_password={PASTED}, retried with Authorization: Bearer {JWT}"
     shown: list[str] = []
-    with caplog.at_level(logging.DEBUG):
-        with PlutoraClient(config_for(sim, record=str(recording))) as client:
-            release = client.releases()[0]["id"]
-            note = client.add_comment("Release", release, words)
-            client.add_comment("Release", release, "Sim-Password-1 was the password", note["id"])
-            client.comments("Release", release)
-            client.change(client.changes()[0]["id"])
-            change = client.changes()[0]["id"]
-            client.add_comment("Change", change, f"token: {PASTED}")
-            client.change(change)  # the change's comments are in its answer too
-            try:
-                client.add_comment("Release", release, words, reply_to=change)
-            except PlutoraError as error:
-                shown += [str(error), repr(error)]
+    config = config_for(sim, record=str(recording))
+    with caplog.at_level(logging.DEBUG), PlutoraClient(config) as client:
+        release = client.releases()[0]["id"]
+        note = client.add_comment("Release", release, words)
+        client.add_comment("Release", release, "Sim-Password-1 was the password", note["id"])
+        client.comments("Release", release)
+        client.change(client.changes()[0]["id"])
+        change = client.changes()[0]["id"]
+        client.add_comment("Change", change, f"token: {PASTED}")
+        client.change(change)  # the change's comments are in its answer too
+        try:
+            client.add_comment("Release", release, words, reply_to=change)
+        except PlutoraError as error:
+            shown += [str(error), repr(error)]
     assert "POST /plutora/api/comments/Release/" in caplog.text  # the exchanges were logged
     assert "deploy failed" in caplog.text  # the comment is shown, its secrets are not
     everything = "\n".join(
