@@ -749,14 +749,15 @@ class PlutoraClient(ApiClient):
     def update_user(
         self,
         user_id: str,
-        roles: Iterable[str] | None = None,
+        roles: Iterable[str] | str | None = None,
         status: str | None = None,
         verify: bool = False,
     ) -> Record | None:
-        """Change a user's roles (the whole list) and/or status, Active or Inactive
-        (``PATCH /users/{id}``, 204). Only an Administrator may; no one may make themself
-        Inactive or drop their own Administrator role (refused before sending). Never sent
-        twice. Returns None, or with ``verify=True`` the user read back and compared.
+        """Change a user's roles (the whole list, or one text with commas) and/or status,
+        Active or Inactive (``PATCH /users/{id}``, 204). Only an Administrator may; no one
+        may make themself Inactive or drop their own Administrator role (refused before
+        sending). Never sent twice. Returns None, or with ``verify=True`` the user read back
+        and compared.
 
         Example: ``client.update_user(user_id, roles=["Read Only"], status="Inactive")``
         """

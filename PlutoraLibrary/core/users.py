@@ -59,7 +59,7 @@ def user(client: PlutoraClient, user_id: str) -> Record:
 def update_user(
     client: PlutoraClient,
     user_id: str,
-    roles: Iterable[str] | None,
+    roles: Iterable[str] | str | None,
     status: str | None,
     verify: bool,
 ) -> Record | None:
@@ -136,7 +136,7 @@ def _not_locking_out(client: PlutoraClient, current: Record, body: Record, path:
         )
 
 
-def _roles(roles: Iterable[str]) -> list[str]:
+def _roles(roles: Iterable[str] | str) -> list[str]:
     if isinstance(roles, str):
         roles = [part for part in roles.split(",") if part.strip()]
     named = [_named(role, ROLES, "role") for role in roles]

@@ -112,20 +112,20 @@ class UserKeywords:
     def update_user(
         self,
         user_id: str,
-        roles: list[str] | None = None,
+        roles: list[str] | str | None = None,
         status: str | None = None,
         verify: bool = False,
     ) -> dict[str, Any] | None:
-        """Changes a user's ``roles`` (the whole list: Administrator, Release Manager,
-        Environment Manager, Test Manager, Contributor, Read Only) and/or ``status`` (Active
-        or Inactive; an Inactive user cannot log in). Only an Administrator may; you cannot
-        make yourself Inactive nor drop your own Administrator role (refused before
-        anything is sent). Never sent twice. Returns nothing, or with ``verify=True`` the
-        user read back.
+        """Changes a user's ``roles`` (the whole list, or one text with commas: Administrator,
+        Release Manager, Environment Manager, Test Manager, Contributor, Read Only, any case)
+        and/or ``status`` (Active or Inactive; an Inactive user cannot log in). Only an
+        Administrator may; you cannot make yourself Inactive nor drop your own Administrator
+        role (refused before anything is sent). Never sent twice. Returns nothing, or with
+        ``verify=True`` the user read back.
 
         | ${id} =        | Get Id By Name | users | devon.patel@example.com |
         | ${user} =      | Update User | ${id} | roles=${{["Release Manager"]}} | verify=${True} |
         | Should Be Equal | ${user}[roles] | ${{["Release Manager"]}} |
-        | Update User    | ${id} | status=Inactive |
+        | Update User    | ${id} | roles=Test Manager, Read Only | status=Inactive |
         """
         return self.context.plutora.update_user(user_id, roles, status, verify)
