@@ -15,6 +15,11 @@ from .core.config import SECRET_NAMES
 from .core.settings import SETTINGS, Setting
 from .keywords.api_calls import ApiCallKeywords
 from .keywords.auth import AuthKeywords, reveal_secret
+from .keywords.change_systems_comments_users import (
+    ChangeSystemKeywords,
+    CommentKeywords,
+    UserKeywords,
+)
 from .keywords.change_writes import ChangeWriteKeywords
 from .keywords.context import PlutoraContext, Undone
 from .keywords.defects import DefectKeywords
@@ -178,6 +183,9 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
                 StakeholderKeywords(self.context),
                 ReleaseWriteKeywords(self.context),
                 ReleaseFrameworkKeywords(self.context),
+                ChangeSystemKeywords(self.context),
+                CommentKeywords(self.context),
+                UserKeywords(self.context),
                 self,
             ]
         )

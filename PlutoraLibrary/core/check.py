@@ -84,6 +84,14 @@ def _check_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     _run(name, "release statuses", lambda: client.lookup("ReleaseStatusType"), results)
     _run(name, "organizations", client.organizations, results)
     systems = _run(name, "systems", client.systems, results)
+    # Change systems, comments and users (issue 18).
+    if changes:
+        change = _id_of(changes[0], "id")
+        _run(name, "change systems", lambda: client.change_systems(change), results)
+        _run(name, "change comments", lambda: client.comments("Change", change), results)
+    users = _run(name, "users", client.users, results)
+    if users:
+        _run(name, "user by id", lambda: [client.user(_id_of(users[0], "id"))], results)
     _run(name, "phase names", client.phase_names, results)
     _run(name, "gate names", client.gate_names, results)
     if page:

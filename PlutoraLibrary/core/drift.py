@@ -312,12 +312,12 @@ class Vocabulary:
         fields each of its records answers (the site's definitions)."""
         # The seed and definitions are plain data and the standard library (no server is loaded).
         from ..simulator.backends.custom_fields import DEFINITIONS
+        from ..simulator.backends.request_lookups import extra_lookups
         from ..simulator.seed import build_seed
 
         data = build_seed(1)
-        found = cls(
-            {kind: {item["value"] for item in items} for kind, items in data.lookups.items()}
-        )
+        lookups = {**extra_lookups(), **data.lookups}
+        found = cls({kind: {item["value"] for item in items} for kind, items in lookups.items()})
         collections = [data.releases, data.changes, data.systems, data.defects]
         collections += [data.requirements, data.test_cases, data.test_plans]
         for collection in collections:

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import contract
+from . import change_systems as _change_systems
 from . import change_writes as _change_writes
+from . import comments as _comments
 from . import custom_fields as _custom_fields
 from . import deploys as _deploys
 from . import environment_groups as _environment_groups
@@ -21,6 +23,7 @@ from . import stakeholders as _stakeholders
 from . import systems as _systems
 from . import tebrs as _tebrs
 from . import tecrs as _tecrs
+from . import users as _users
 from .client import ApiClient, path_segment
 from .config import Product
 from .errors import BusinessRuleViolation, OutcomeUnknown, PlutoraError, hide_library_frames
@@ -1217,3 +1220,79 @@ class PlutoraClient(ApiClient):
         Example: ``client.unlink_item("release", release_id, link["id"])``
         """
         _linked_items.unlink_item(self, owner, record_id, link_id)
+
+    # -- change systems, comments, users (issue 18) ----------------------------------------------
+
+    def change_systems(self, change_id: str) -> list[Record]:
+        """The systems a change impacts (``GET /changes/{id}/systems``):
+        ``{systemId, system, systemRoleType}`` each, the change's own ``systems``.
+
+        Example: ``[s["system"] for s in client.change_systems(change["id"])]``
+        """
+        return _change_systems.change_systems(self, change_id)
+
+    def add_change_system(self, change_id: str, system_id: str, role: str = "Impact") -> Record:
+        """Add a system the change impacts (``POST /changes/{id}/systems``, 201); ``role``
+        Impact or Dependency. A system already on the change fails before sending
+        (:class:`BusinessRuleViolation`). Sent once; remembered for the clean-up.
+
+        Example: ``client.add_change_system(cid, client.id_of("systems", "Billing Engine"))``
+        """
+        return _change_systems.add_change_system(self, change_id, system_id, role)
+
+    def remove_change_system(self, change_id: str, system_id: str) -> None:
+        """Take a system off a change (``DELETE /changes/{id}/systems/{systemId}``).
+
+        Example: ``client.remove_change_system(change["id"], system_id)``
+        """
+        _change_systems.remove_change_system(self, change_id, system_id)
+
+    def comments(self, record_type: str, record_id: str) -> list[Record]:
+        """The comments on a release, change, environment, system, TECR or TEBR
+        (``GET /comments/{type}/{id}``), oldest first; a reply carries its ``parentId``.
+
+        Example: ``[c["text"] for c in client.comments("Release", release_id)]``
+        """
+        return _comments.comments(self, record_type, record_id)
+
+    def add_comment(
+        self, record_type: str, record_id: str, text: str, reply_to: str | None = None
+    ) -> Record:
+        """Comment on a record, or reply to one of its comments (``reply_to``: its id)
+        (``POST /comments/{type}/{id}``, 201); returns the comment with its author and date.
+        Sent once. The text is masked in logs like any body (a pasted password stays hidden).
+
+        Example: ``client.add_comment("Change", change_id, "Deployed to SIT1")``
+        """
+        return _comments.add_comment(self, record_type, record_id, text, reply_to)
+
+    def users(self) -> list[Record]:
+        """Every user of the site (``GET /users``, a plain array).
+
+        Example: ``[u["userName"] for u in client.users() if u["status"] == "Active"]``
+        """
+        return _users.users(self)
+
+    def user(self, user_id: str) -> Record:
+        """One user (``GET /users/{id}``) with its ``roles`` and ``status``.
+
+        Example: ``client.user(client.id_of("users", "qa.lead@example.com"))["roles"]``
+        """
+        return _users.user(self, user_id)
+
+    def update_user(
+        self,
+        user_id: str,
+        roles: Iterable[str] | str | None = None,
+        status: str | None = None,
+        verify: bool = False,
+    ) -> Record | None:
+        """Change a user's roles (the whole list, or one text with commas) and/or status,
+        Active or Inactive (``PATCH /users/{id}``, 204). Only an Administrator may; no one
+        may make themself Inactive or drop their own Administrator role (refused before
+        sending). Never sent twice. Returns None, or with ``verify=True`` the user read back
+        and compared.
+
+        Example: ``client.update_user(user_id, roles=["Read Only"], status="Inactive")``
+        """
+        return _users.update_user(self, user_id, roles, status, verify)

@@ -74,8 +74,10 @@ def _json_of(client: PlutoraClient, path: str) -> Any:
 
 def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     name = Product.PLUTORA.label
-    if _run(name, "token and /me", client.current_user, results) is None:
+    me = _run(name, "token and /me", client.current_user, results)
+    if me is None:
         return
+    pages: dict[str, Any] = {}
     for entity, schema, read in (
         ("releases", "release-list-item", client.release),
         ("changes", "change", client.change),
@@ -87,6 +89,7 @@ def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
         page = _run(
             name, f"{entity} (page of {PAGE_SIZE})", _page_of(client, entity, schema), results
         )
+        pages[entity] = page
         found = _by_id(name, f"{entity[:-1]} by id", page, read, results)
         if entity == "hosts" and found:
             layers = found[0].get("layers") if isinstance(found[0], dict) else None
@@ -110,8 +113,17 @@ def _record_plutora(client: PlutoraClient, results: list[CheckResult]) -> None:
     tecrs = _run(name, "TECRs", client.tecrs, results)
     _by_id(name, "TECR by id", tecrs, client.tecr, results)
     _by_id(name, "TECR custom fields", tecrs, partial(client.custom_fields, "tecr"), results)
-    _run(name, "users", partial(_json_of, client, "users"), results)  # as a user would
     _record_groups_and_bookings(client, results)
+    # Change systems, comments and users (issue 18).
+    _by_id(name, "change systems", pages.get("changes"), client.change_systems, results)
+    for entity in ("releases", "changes"):
+        comments = partial(client.comments, entity[:-1])
+        _by_id(name, f"{entity[:-1]} comments", pages.get(entity), comments, results)
+    users = _run(name, "users", client.users, results)
+    # The recording's own user first: a simulator seeded from the recording has it (people
+    # are pseudonymised, login accounts are not).
+    mine = [u for u in users or () if str(u.get("userName", "")).casefold() == str(me).casefold()]
+    _by_id(name, "user by id", mine or users, client.user, results)
     types = _run(name, "lookup fields", client.lookup_types, results)
     for lookup in types or ():
         kind = lookup.get("name") if isinstance(lookup, dict) else None

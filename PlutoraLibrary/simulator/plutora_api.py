@@ -19,6 +19,7 @@ from .backends.health_checks import LogFile
 from .backends.linked_items import release_changes
 from .backends.records import Records, reference
 from .backends.stakeholders import rendered
+from .backends.users import NotAllowed
 from .index import Matches
 from .multipart import UploadedFile
 from .parameters import WholeNumber, body_property, query_parameter
@@ -1067,3 +1068,84 @@ BODIES: dict[str, BodySpec] = {
     "addReleaseActivity": _ACTIVITY_BODY,
     "updateReleaseActivity": _ACTIVITY_BODY,
 }
+
+
+# -- change systems, comments, users (issue 18) ---------------------------------------------
+
+CHANGE_SYSTEM = shape_of("plutora", "listChangeSystems", {"system": "name"})
+COMMENT = shape_of("plutora", "listComments")
+USER_ONE = shape_of("plutora", "getUser")
+
+
+def list_change_systems(call: Call) -> Reply:
+    """``GET /changes/{id}/systems``: the change's ``systems``, each system's name as
+    ``system``."""
+    items = call.state.change_systems.of(call.params["id"])
+    return Reply(200, [CHANGE_SYSTEM(item) for item in items])
+
+
+def add_change_system(call: Call) -> Reply:
+    """``POST /changes/{id}/systems``: 201 with the change's new system."""
+    model = _model(call, "changeSystem")
+    item = call.state.change_systems.add(call.params["id"], call.body, model, _username(call))
+    return Reply(201, CHANGE_SYSTEM(item))
+
+
+def remove_change_system(call: Call) -> Reply:
+    """``DELETE /changes/{id}/systems/{systemId}``: 200 with no body."""
+    params = call.params
+    call.state.change_systems.remove(params["id"], params["systemId"], _username(call))
+    return Reply(200, NO_BODY)
+
+
+def list_comments(call: Call) -> Reply:
+    """``GET /comments/{type}/{id}``: the record's comments, oldest first."""
+    items = call.state.comments.of(call.params["type"], call.params["id"])
+    return Reply(200, [COMMENT(item) for item in items])
+
+
+def add_comment(call: Call) -> Reply:
+    """``POST /comments/{type}/{id}``: 201 with the caller's comment."""
+    params, model = call.params, _model(call, "comment")
+    comment = call.state.comments.add(
+        params["type"], params["id"], call.body, model, _username(call)
+    )
+    return Reply(201, COMMENT(comment))
+
+
+def get_user(call: Call) -> Reply:
+    """``GET /users/{id}``: the user as ``GET /users`` lists it."""
+    return Reply(200, USER_ONE(call.state.site_users.get(call.params["id"])))
+
+
+def update_user(call: Call) -> Reply:
+    """``PATCH /users/{id}``: roles and status; 204, or 403 for a caller who is not an
+    Administrator."""
+    users = call.state.site_users
+    try:
+        users.patch(call.params["id"], call.body, _model(call, "user"), _username(call))
+    except NotAllowed as refused:
+        return Reply(403, {"message": refused.message})
+    return Reply(204)
+
+
+HANDLERS.update(
+    {
+        "listChangeSystems": list_change_systems,
+        "addChangeSystem": add_change_system,
+        "removeChangeSystem": remove_change_system,
+        "listComments": list_comments,
+        "addComment": add_comment,
+        "getUser": get_user,
+        "updateUser": update_user,
+    }
+)
+BODIES.update(
+    {
+        "addChangeSystem": BodySpec(
+            "changeSystem", "A change system object is required in the body.", merge=True
+        ),
+        "addComment": BodySpec("comment", "A comment object is required in the body.", merge=True),
+        "updateUser": BodySpec("user", "A user object is required in the body.", merge=True),
+    }
+)

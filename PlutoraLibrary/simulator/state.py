@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from .backends import (
@@ -31,6 +32,8 @@ from .backends import (
     TokenGrant,
 )
 from .backends.bookings import TebrWorkflow
+from .backends.change_systems import ChangeSystemsBackend
+from .backends.comments import CommentsBackend
 from .backends.custom_fields import CustomFieldsBackend
 from .backends.environment_groups import EnvironmentGroupsBackend
 from .backends.environment_requests import EnvironmentRequestsBackend
@@ -38,12 +41,14 @@ from .backends.environments import EnvironmentWrites
 from .backends.faults import FaultKind
 from .backends.health_checks import HealthChecksBackend
 from .backends.linked_items import LinkedItemsBackend
+from .backends.records import Records
 from .backends.release_framework import ReleaseFrameworkBackend
 from .backends.release_systems import ReleaseSystemsBackend
 from .backends.stakeholders import StakeholdersBackend
 from .backends.systems import SystemWrites
 from .backends.tecr_workflow import TecrWorkflow
 from .backends.test_items import TestManagementBackend
+from .backends.users import UsersBackend
 from .config import ApiKey, Product, SimulatorConfig, UserAccount
 from .site import configured, recorded_framework, recorded_requests, seeded
 
@@ -70,6 +75,8 @@ class SimulatorState:
     | ``requests``, ``custom_fields`` | TECRs, TEBRs, users; custom field definitions |
     | ``environment_writes``, ``health_checks`` | environment and host writes; health checks |
     | ``release_systems`` | releases' systems, deployment status and deployment dates |
+    | ``change_systems``, ``comments`` | the systems changes impact; comments on records |
+    | ``site_users`` | users' roles and status (an Inactive user cannot log in) |
     | ``tecr_workflow`` | TECR status moves and TECRs' linked changes |
     | ``environment_groups`` | environment groups and their connectivities |
     | ``tebr_workflow`` | TEBR status moves and bookings |
@@ -166,6 +173,29 @@ class SimulatorState:
             lambda: self.requests.users,
             recorded_framework(config),
         )
+
+        self.change_systems = ChangeSystemsBackend(self.changes.records, self.catalogue, self.clock)
+        self.site_users = UsersBackend(self.requests.users)
+        self.auth.inactive = self.site_users.is_inactive
+        self.comments = CommentsBackend(self._commented(), self.requests.users, self.clock)
+        self._settle_people_and_comments()
+
+    def _commented(self) -> dict[str, Callable[[], Records]]:
+        """Where the records that take comments are, by the type the comments path names."""
+        return {
+            "Release": lambda: self.releases.records,
+            "Change": lambda: self.changes.records,
+            "Environment": lambda: self.environments.environments,
+            "System": lambda: self.catalogue.systems,
+            "TECR": lambda: self.requests.tecrs,
+            "TEBR": lambda: self.requests.tebrs,
+        }
+
+    def _settle_people_and_comments(self) -> None:
+        """Users' roles and status and the seeded comments (after the records they belong to
+        are loaded). The TEBRs' status ids are the TEBR workflow's (``tebr_workflow``)."""
+        self.site_users.reset(self.config.seed, _accounts(self.config))
+        self.comments.reset(self.config.seed)
 
     def _custom_fields(self) -> CustomFieldsBackend:
         """The custom fields of the records held now, each record's settled (one source)."""
@@ -304,6 +334,8 @@ class SimulatorState:
             self.linked_items.reset(self.config.seed)
 
             self.release_framework.reset(seed, self.config.seed, recorded_framework(self.config))
+
+            self._settle_people_and_comments()
 
     # -- logins and tokens ------------------------------------------------------------------
 

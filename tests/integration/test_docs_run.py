@@ -243,6 +243,17 @@ PRELUDES: dict[str, list[str]] = {
     "Update Release Activity": _FRAMEWORK,
     "Set Activity Status": _FRAMEWORK,
     "Delete Release Activity": _FRAMEWORK,
+    # Change systems, comments and users (issue 18).
+    "Get Change Systems": ["${changes} =    Get Changes", "VAR    ${id}    ${changes}[0][id]"],
+    "Add System To Change": ["${changes} =    Get Changes", "VAR    ${id}    ${changes}[0][id]"],
+    "Remove System From Change": [
+        "${changes} =    Get Changes",
+        "VAR    ${id}    ${changes}[0][id]",
+        "${systems} =    Get Change Systems    ${id}",
+        "VAR    ${system}    ${systems}[0][systemId]",
+    ],
+    "Get Comments": _DRAFT_RELEASE,
+    "Add Comment": _DRAFT_RELEASE,
 }
 #: Examples that leave the shared simulator: the test's teardown comes back to it.
 BACK = "Run Keywords    Stop Plutora Simulator    AND    Use Plutora Simulator    %{PLUTORA_SIMULATOR_URL}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..config import DEMO_USERS, PRODUCTS, Product, SimulatorConfig, UserAccount
@@ -72,6 +73,8 @@ class AuthBackend:
         self.users: dict[tuple[str, str], UserAccount] = {}
         self.failed_logins: Counter[tuple[str, str]] = Counter()
         self.locked: set[tuple[str, str]] = set()
+        #: Whether a Plutora user is Inactive (set by the state: the users backend knows).
+        self.inactive: Callable[[str], bool] = lambda _username: False
         self.reset(tokens=True)
 
     def reset(self, tokens: bool = False) -> None:
@@ -116,6 +119,11 @@ class AuthBackend:
                     self.locked.add(account_key)
             raise LoginRejected("validation_error", "Login failed, you have 5 attempts to login")
         self.failed_logins.pop(account_key, None)
+        if product == "plutora" and self.inactive(user.username):
+            self.counters.token_denials[key.client_id] += 1
+            raise LoginRejected(
+                "validation_error", "Your user is inactive. Please contact your administrator."
+            )
         grant = TokenGrant(
             access_token=secrets.token_urlsafe(32),
             refresh_token=secrets.token_urlsafe(32),
@@ -139,6 +147,8 @@ class AuthBackend:
             return None
         grant = self.tokens.get(token.strip())
         if grant is None or grant.product != product or grant.expires_at <= self.clock.now():
+            return None
+        if product == "plutora" and self.inactive(grant.username):
             return None
         return grant
 

@@ -9,9 +9,12 @@ from ..query import entity
 from ..seed import LOOKUP_VALUES, SeedData
 from .errors import NotFound
 from .records import Record, Records, by_id
+from .request_lookups import REQUEST_LOOKUP_VALUES, extra_lookups
 
 ORGANIZATIONS = entity("Organization", contract.properties("plutora", "Organization"))
 SYSTEMS = entity("System", contract.properties("plutora", "System"))
+#: Every lookup type the site has: the seed's, then those of environment requests and reviews.
+LOOKUP_TYPES: dict[str, tuple[str, list[str]]] = {**LOOKUP_VALUES, **REQUEST_LOOKUP_VALUES}
 
 
 class CatalogueBackend:
@@ -35,7 +38,7 @@ class CatalogueBackend:
 
     def reset(self, seed: SeedData) -> None:
         """Hold the reference data of a freshly seeded site."""
-        self.lookups = seed.lookups
+        self.lookups = {**extra_lookups(), **seed.lookups}
         self.people = by_id(seed.people)
         self.organizations.load(seed.organizations)
         self.systems.load(seed.systems)
@@ -43,16 +46,16 @@ class CatalogueBackend:
 
     def lookup_types(self) -> list[dict[str, Any]]:
         """The lookup field types the API lists, with their descriptions."""
-        return [{"name": name, "description": text} for name, (text, _v) in LOOKUP_VALUES.items()]
+        return [{"name": name, "description": text} for name, (text, _v) in LOOKUP_TYPES.items()]
 
     def lookup(self, kind: str) -> list[Record]:
         """The values of lookup type ``kind`` (any case) in sort order, or :class:`NotFound`."""
         wanted = kind.lower()
-        for name in LOOKUP_VALUES:
+        for name in LOOKUP_TYPES:
             if name.lower() == wanted:
                 return self.lookups[name]
         raise NotFound(
-            f"Lookup field type '{kind}' was not found. Known types: {', '.join(LOOKUP_VALUES)}."
+            f"Lookup field type '{kind}' was not found. Known types: {', '.join(LOOKUP_TYPES)}."
         )
 
     def lookup_by_id(self, kind: str) -> dict[str, Record]:

@@ -105,8 +105,8 @@ class ChangesBackend:
             model.add("id", "The id in the body does not match the id in the URL.")
         change = self._from_body(body, model, username)  # a bad body is a 400 before any 404
         current = self.get(change_id)
-        for name in ("id", "changeId", "raisedDate"):
-            change[name] = current[name]
+        for name in ("id", "changeId", "raisedDate", "comments"):
+            change[name] = current.get(name)
         current.clear()
         current.update({name: change.get(name) for name in CHANGE_FIELDS})
         self.records.changed()
@@ -151,8 +151,9 @@ class ChangesBackend:
         change["additionalInformation"] = objects(
             body, "additionalInformation", CUSTOM_FIELD_FIELDS
         )
-        # Kept as sent (no source shows a comment's fields); none is an empty list.
-        change["comments"] = list(body.get("comments") or [])
+        # Written through /comments/Change/{id} only: a body's are ignored (a PUT keeps the
+        # change's), so a GET answer sent back, or a copy of another change, changes none.
+        change["comments"] = []
         change["stakeholders"] = self._stakeholders(body, model)
         change["systems"] = self._systems(body, model)
         change["deliveryReleases"] = self._delivery_releases(body, model)
