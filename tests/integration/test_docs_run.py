@@ -323,8 +323,8 @@ def keyword_examples_suite() -> tuple[dict[str, str], list[str]]:
         rows = PRELUDES.get(keyword.name, []) + example_rows(keyword.doc)
         lines += [f"    {row}" for row in rows]
         lines.append("")
-        # "01__Name.robot": run in this order, the suite named after the keyword.
-        files[f"{number:02d}__{keyword.name.replace(' ', '_')}.robot"] = "\n".join(lines)
+        # "001__Name.robot": run in this order, the suite named after the keyword.
+        files[f"{number:03d}__{keyword.name.replace(' ', '_')}.robot"] = "\n".join(lines)
     return files, names
 
 
