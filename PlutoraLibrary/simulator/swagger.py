@@ -175,6 +175,9 @@ class _Samples:
             )
 
             self.framework = self._framework(state)
+
+            kinds = state.catalogue.lookups.get("EnvironmentMapConnectivityType") or [{}]
+            self.connectivity_type = kinds[0].get("id")
             # The custom fields of each record shown, as a PUT of them sends them back.
             self.custom_fields = {
                 name: [
@@ -210,6 +213,9 @@ class _Samples:
             return
         if segments and segments[0].lower() == "environmenthealthcheck":
             self._health_check(path, operation)
+            return
+        if path.lower() == "/connectivities" and method == "post":
+            self._connectivity(operation)
             return
         if len(segments) > 2 and segments[2].lower() == "systems":
             if self.release_system is None:
@@ -404,6 +410,21 @@ class _Samples:
             "linkType": "Depends on",
         }
 
+    def _connectivity(self, operation: dict[str, Any]) -> None:
+        """A connectivity the example group does not have yet: its two environments, the
+        other way round, over the first connectivity type."""
+        group = self.records.get("environmentgroups")
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if group is None or media is None or len(group["environmentIDs"]) < 2:
+            return
+        media["example"] = {
+            "environmentGroupId": group["id"],
+            "sourceId": group["environmentIDs"][1],
+            "targetId": group["environmentIDs"][0],
+            "connectivityTypeId": self.connectivity_type,
+            "direction": "In",
+        }
+
     def _health_check(self, path: str, operation: dict[str, Any]) -> None:
         """A health check of an environment of this site, or its read-backs."""
         environment = self.records.get("environments")
@@ -471,6 +492,7 @@ def _collections(state: SimulatorState) -> dict[str, Mapping[str, dict[str, Any]
         "tecrs": state.requests.tecrs.by_id,
         "tebrs": state.requests.tebrs.by_id,
         "users": state.requests.users.by_id,
+        "environmentgroups": state.environment_groups.groups.by_id,
     }
 
 
