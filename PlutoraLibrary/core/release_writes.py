@@ -23,7 +23,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .client import path_segment
-from .errors import BusinessRuleViolation, ChangeNotPersisted, NotFound, hide_library_frames
+from .errors import (
+    BusinessRuleViolation,
+    ChangeNotPersisted,
+    NotFound,
+    PlutoraError,
+    hide_library_frames,
+)
 from .filters import SearchFilter
 from .writes import Record, create, delete, prepared_body, replace
 
@@ -136,7 +142,10 @@ def remove_change_from_release(client: PlutoraClient, release_id: str, change_id
     try:
         delete(client, path)
     except NotFound as error:
-        names = ", ".join(str(c.get("name")) for c in release_changes(client, release_id))
+        try:
+            names = ", ".join(str(c.get("name")) for c in release_changes(client, release_id))
+        except PlutoraError:  # the release itself is unknown: the server's words say so
+            raise error from None
         raise NotFound(
             "DELETE",
             path,

@@ -133,6 +133,9 @@ def test_a_release_lists_adds_and_removes_its_changes(client: PlutoraClient) -> 
         client.remove_change_from_release(release["id"], change["id"])
     assert "is not delivered in release 'R-CHG'" in str(missing.value)
     assert other["name"] in str(missing.value)  # the advice names the release's changes
+    unknown = "6f1c0000-0000-4000-8000-000000000000"
+    with pytest.raises(NotFound, match=f"Release '{unknown}' was not found"):
+        client.remove_change_from_release(unknown, change["id"])
 
 
 def test_seeded_releases_list_the_changes_delivered_in_them(client: PlutoraClient) -> None:
