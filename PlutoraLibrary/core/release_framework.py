@@ -166,7 +166,12 @@ def add_release_item(
             f"once; change that one (update_release_{kind}, id {already[0].get('id')}).",
         )
     label = f"{kind} {name} of release {release_id}"
-    added = create(client, path, body, label, matching)
+    read_first = [already]  # what create reads before the POST: just read, not read again
+
+    def matching_now() -> list[Record]:
+        return read_first.pop() if read_first else matching()
+
+    added = create(client, path, body, label, matching_now)
     _relabel(
         client, f"{path}/{added.get('id')}", f"{kind} {added.get('workItemName')} of a release"
     )
