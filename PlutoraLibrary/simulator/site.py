@@ -125,6 +125,13 @@ class Recorded:
             return
         if method == "GET" and self._framework(segments, body):
             return
+        if len(segments) >= 3 and _GUID.match(segments[1]):
+            # A record's sub-resource (its systems, stakeholders, linked items, comments,
+            # bookings, linked changes…) holds no records of the record's kind; its custom
+            # fields are definitions of that kind's fields.
+            if segments[2].lower() == "additionalinformation" and isinstance(body, list):
+                self._definitions({"additionalInformation": body})
+            return
         kind = KINDS.get(segments[0].lower()) if segments and segments[0] else None
         if kind is None or method not in ("GET", "POST"):
             return

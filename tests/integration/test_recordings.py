@@ -375,6 +375,18 @@ def test_the_simulator_seeded_from_a_recording_speaks_the_sites_vocabulary(
     with PlutoraSimulator(site) as real:
         path = recorded(real, tmp_path / "site.ndjson", recordings)
     facts = Recorded.read(path)
+    # Sub-resources (a release's systems, stakeholders, linked items, a TECR's linked changes,
+    # custom fields…) are not taken as records of their parent's kind.
+    for kind, site_records in (
+        ("releases", real.state.releases.records),
+        ("changes", real.state.changes.records),
+        ("systems", real.state.catalogue.systems),
+        ("tecrs", real.state.requests.tecrs),
+        ("tebrs", real.state.requests.tebrs),
+    ):
+        ids = {record["id"].lower() for record in site_records}
+        assert facts.records.get(kind), kind
+        assert set(facts.records[kind]) <= ids, kind
     recorded_release = next(iter(facts.records["releases"].values()))
     with PlutoraSimulator(SimulatorConfig(seed_from=str(path))) as sim:
         state = sim.state
