@@ -178,6 +178,8 @@ class _Samples:
 
             kinds = state.catalogue.lookups.get("EnvironmentMapConnectivityType") or [{}]
             self.connectivity_type = kinds[0].get("id")
+
+            self.all_systems = [system["id"] for system in state.catalogue.systems]
             # The custom fields of each record shown, as a PUT of them sends them back.
             self.custom_fields = {
                 name: [
@@ -216,6 +218,12 @@ class _Samples:
             return
         if path.lower() == "/connectivities" and method == "post":
             self._connectivity(operation)
+
+        if segments and segments[0].lower() == "comments":
+            self._comment(doc, operation)
+            return
+        if len(segments) > 2 and segments[0].lower() == "changes" and segments[2] == "systems":
+            self._change_system(doc, method, operation)
             return
         if len(segments) > 2 and segments[2].lower() == "systems":
             if self.release_system is None:
@@ -425,6 +433,31 @@ class _Samples:
             "direction": "In",
         }
 
+    def _comment(self, doc: dict[str, Any], operation: dict[str, Any]) -> None:
+        """Comments on the example release, and a comment to post there."""
+        release = self.records.get("releases")
+        if release is None:
+            return
+        _path_examples(doc, operation, {"type": "Release", "id": release["id"]})
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if media is not None:
+            media["example"] = {"text": "Go/no-go moved to 10:00 (from Swagger)"}
+
+    def _change_system(self, doc: dict[str, Any], method: str, operation: dict[str, Any]) -> None:
+        """The example change's systems: its first one (to remove), a system it does not
+        have (to add)."""
+        change = self.records.get("changes")
+        if change is None:
+            return
+        systems = change.get("systems") or []
+        taken = {str(item.get("systemId")).lower() for item in systems}
+        free = [i for i in self.all_systems if i.lower() not in taken]
+        on_it = systems[0]["systemId"] if systems else None
+        _path_examples(doc, operation, {"id": change["id"], "systemId": on_it})
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if media is not None and method == "post" and free:
+            media["example"] = {"systemId": free[0], "systemRoleType": "Impact"}
+
     def _health_check(self, path: str, operation: dict[str, Any]) -> None:
         """A health check of an environment of this site, or its read-backs."""
         environment = self.records.get("environments")
@@ -473,6 +506,18 @@ class _Samples:
         for name, value in form.items():
             if name in schema.get("properties", {}):
                 schema["properties"][name] = {**schema["properties"][name], "examples": [value]}
+
+
+def _path_examples(doc: dict[str, Any], operation: dict[str, Any], values: dict[str, Any]) -> None:
+    """Set the examples of an operation's path parameters from ``values`` (in place)."""
+    parameters = operation.get("parameters", [])
+    for index, parameter in enumerate(parameters):
+        if "$ref" in parameter:  # shared: set the example on this operation's own copy
+            parameter = copy.deepcopy(_resolve(doc, parameter["$ref"]))
+            parameters[index] = parameter
+        value = values.get(parameter.get("name"))
+        if parameter.get("in") == "path" and value is not None:
+            parameter["example"] = value
 
 
 def _collections(state: SimulatorState) -> dict[str, Mapping[str, dict[str, Any]]]:

@@ -90,12 +90,13 @@ class CommentsBackend:
     ) -> Record:
         """``POST /comments/{type}/{id}``: the caller's comment (or reply), dated now."""
         name = comment_type(kind)
-        found = self.records_of[name]()
-        record = found.get(record_id)
-        items = self._items(name, record)
         words = text(body, "text")
         if not model.has("text") and (words is None or not words.strip()):
             model.add("text", "The text field is required.")
+        model.check()  # a bad body is a 400 before any 404, as ASP.NET validates first
+        found = self.records_of[name]()
+        record = found.get(record_id)
+        items = self._items(name, record)
         parent = body.get("parentId")
         ids = {str(comment["id"]).lower() for comment in items}
         if (
