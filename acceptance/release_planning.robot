@@ -16,7 +16,8 @@ A Release Is Created, Given Its Changes And Updated
     [Documentation]    Create, add a change (verified), update (verified).
     ${release}    Create A Release For The Test
     ${change}    Raise A Change For The Test
-    ${delivered}    Add Change To Release    ${release}[id]    ${change}[id]    verify=${True}
+    Link Change To Release    ${change}[id]    ${release}[id]    verify=${True}
+    ${delivered}    Get Release Changes    ${release}[id]
     Should Be Equal    ${delivered}[0][id]    ${change}[id]
     ${read}    Get Change    ${change}[id]
     Should Be Equal    ${read}[deliveryReleases][-1][releaseId]    ${release}[id]
@@ -27,12 +28,12 @@ A Change Taken Out Of A Release Is No Longer Delivered In It
     [Documentation]    Added, then taken out: the release lists it no more, and again fails.
     ${release}    Create A Release For The Test
     ${change}    Raise A Change For The Test
-    Add Change To Release    ${release}[id]    ${change}[id]
-    Remove Change From Release    ${release}[id]    ${change}[id]
+    Link Change To Release    ${change}[id]    ${release}[id]
+    Remove Change From Release    ${change}[id]    ${release}[id]
     ${left}    Get Release Changes    ${release}[id]
     Should Be Empty    ${left}
     Run Keyword And Expect Error    NotFound: *is not delivered in release*
-    ...    Remove Change From Release    ${release}[id]    ${change}[id]
+    ...    Remove Change From Release    ${change}[id]    ${release}[id]
 
 A Release Depends On Another And Both Sides Say So
     [Documentation]    Depends on / Is dependent on: the mirror link comes and goes with it.

@@ -931,6 +931,15 @@ class PlutoraClient(ApiClient):
 
     # -- TEBRs: search, status moves, bookings -------------------------------------------------
 
+    def tebrs(self) -> list[Record]:
+        """Every TEBR (test environment booking request): ``id``, ``name``, ``status``,
+        ``statusID``, ``type``, ``startDate``, ``endDate`` (:meth:`search_tebrs` to filter
+        and page).
+
+        Example: ``[t["name"] for t in client.tebrs() if t["status"] == "Approved"]``
+        """
+        return _tebrs.tebrs(self)
+
     def tebr(self, tebr_id: str) -> Record:
         """One TEBR (test environment booking request). Example: ``client.tebr(tid)["status"]``."""
         return _tebrs.tebr(self, tebr_id)
@@ -1158,33 +1167,14 @@ class PlutoraClient(ApiClient):
         """
         return _release_writes.release_changes(self, release_id)
 
-    def add_change_to_release(
-        self,
-        release_id: str,
-        change_id: str,
-        target: bool = True,
-        actual: bool = False,
-        verify: bool = False,
-    ) -> list[Record] | None:
-        """Deliver a change in a release (``PUT /changes/{id}/deliveryReleases/{releaseId}``,
-        204; the same link as :meth:`link_change_to_release`): ``target`` (planned) and
-        ``actual`` (delivered). Returns None, or with ``verify=True`` the release's changes
-        read back, the change among them.
-
-        Example: ``client.add_change_to_release(release_id, change["id"], verify=True)``
-        """
-        return _release_writes.add_change_to_release(
-            self, release_id, change_id, target, actual, verify
-        )
-
-    def remove_change_from_release(self, release_id: str, change_id: str) -> None:
+    def remove_change_from_release(self, change_id: str, release_id: str) -> None:
         """Take a change out of a release (``DELETE
         /changes/{id}/deliveryReleases/{releaseId}``, 200); a change not in the release is
         a :class:`NotFound` naming the release's changes.
 
-        Example: ``client.remove_change_from_release(release_id, change["id"])``
+        Example: ``client.remove_change_from_release(change["id"], release_id)``
         """
-        _release_writes.remove_change_from_release(self, release_id, change_id)
+        _release_writes.remove_change_from_release(self, change_id, release_id)
 
     def linked_items(self, owner: str, record_id: str) -> list[Record]:
         """The items linked to a release or a change (``owner`` ``"release"`` or

@@ -13,7 +13,7 @@ Example::
                                      "releaseStatusTypeId": draft,
                                      "plutoraReleaseType": "Independent"})
     client.update_release(release["id"], {**release, "summary": "Go-live"}, verify=True)
-    client.add_change_to_release(release["id"], change_id)
+    client.link_change_to_release(change_id, release["id"])
     client.release_changes(release["id"])
 """
 
@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 from .client import path_segment
 from .errors import (
     BusinessRuleViolation,
-    ChangeNotPersisted,
     NotFound,
     PlutoraError,
     hide_library_frames,
@@ -112,30 +111,7 @@ def release_changes(client: PlutoraClient, release_id: str) -> list[Record]:
     return [dict(item) for item in found] if isinstance(found, list) else []
 
 
-def add_change_to_release(
-    client: PlutoraClient,
-    release_id: str,
-    change_id: str,
-    target: bool,
-    actual: bool,
-    verify: bool,
-) -> list[Record] | None:
-    """The change delivered in the release (``PUT /changes/{id}/deliveryReleases/{releaseId}``,
-    204); with ``verify`` the release's changes read back, the change among them."""
-    client.link_change_to_release(change_id, release_id, target, actual)
-    if not verify:
-        return None
-    changes = release_changes(client, release_id)
-    if not any(str(c.get("id", "")).lower() == change_id.strip().lower() for c in changes):
-        raise ChangeNotPersisted(
-            f"PUT /changes/{change_id}/deliveryReleases/{release_id} was accepted, but the "
-            "release's changes read back do not include the change. Another user or an "
-            "automation may have changed it; read it and try again."
-        )
-    return changes
-
-
-def remove_change_from_release(client: PlutoraClient, release_id: str, change_id: str) -> None:
+def remove_change_from_release(client: PlutoraClient, change_id: str, release_id: str) -> None:
     """``DELETE /changes/{id}/deliveryReleases/{releaseId}`` (200); a change not delivered in
     the release is a :class:`NotFound` naming the release's changes."""
     path = f"/changes/{path_segment(change_id)}/deliveryReleases/{path_segment(release_id)}"

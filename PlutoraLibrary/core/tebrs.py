@@ -36,6 +36,12 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def tebrs(client: PlutoraClient) -> list[Record]:
+    """``GET /TEBRs``: every TEBR (a plain array, as ``GET /TECRs``)."""
+    found = client.call("GET", "/TEBRs").json
+    return [dict(item) for item in found] if isinstance(found, list) else []
+
+
 def tebr(client: PlutoraClient, tebr_id: str) -> Record:
     """``GET /TEBRs/{id}``."""
     found = client.call("GET", f"/TEBRs/{path_segment(tebr_id)}").json

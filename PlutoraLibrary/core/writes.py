@@ -91,6 +91,12 @@ def prepared_body(
     problems += [f"'{name}' is required" for name in missing]
     if problems:
         takes = ", ".join(sorted(writable))
+        whole = (
+            " A PUT replaces the whole record: read it, change what should differ and send it "
+            "all (e.g. {**client.system(id), 'description': 'x'}); the keywords do that for you."
+            if method == "PUT" and missing
+            else ""
+        )
         raise ValidationFailed(
             method,
             path,
@@ -98,7 +104,7 @@ def prepared_body(
             "; ".join(problems),
             messages={"": problems},
             advice=f"Nothing was sent. The record takes: {takes} (required: "
-            f"{', '.join(contract.required('plutora', schema))}).",
+            f"{', '.join(contract.required('plutora', schema))}).{whole}",
         )
     return prepared
 

@@ -46,6 +46,34 @@ class ReleaseFrameworkKeywords:
         return self.context.plutora.release_phases(release_id)
 
     @keyword(tags=["releases"])
+    def get_release_phase(self, release_id: str, phase: str) -> dict[str, Any]:
+        """Returns one phase of a release, by its name or id; an unknown one fails, naming
+        the release's phases.
+
+        | ${phase} =     | Get Release Phase | ${id} | ${phase} |
+        | Should Be Equal | ${phase}[workItemName] | ${phase_name} |
+        """
+        return self.context.plutora.release_phase(release_id, phase)
+
+    @keyword(tags=["releases"])
+    def get_release_gate(self, release_id: str, gate: str) -> dict[str, Any]:
+        """Returns one gate of a release, by its name or id.
+
+        | ${gate} =      | Get Release Gate | ${id} | Go/No-Go |
+        | Should Be Equal | ${gate}[workItemName] | Go/No-Go |
+        """
+        return self.context.plutora.release_gate(release_id, gate)
+
+    @keyword(tags=["releases"])
+    def get_release_activity(self, release_id: str, activity_id: str) -> dict[str, Any]:
+        """Returns one activity (or criterion) of a release; an unknown id fails.
+
+        | ${one} =       | Get Release Activity | ${id} | ${activity} |
+        | Should Be Equal | ${one}[id] | ${activity} |
+        """
+        return self.context.plutora.release_activity(release_id, activity_id)
+
+    @keyword(tags=["releases"])
     def get_release_gates(self, release_id: str) -> list[dict[str, Any]]:
         """Returns the gates of a release in start order, with the fields of a phase.
 

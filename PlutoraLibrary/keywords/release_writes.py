@@ -82,33 +82,14 @@ class ReleaseWriteKeywords:
         return self.context.plutora.release_changes(release_id)
 
     @keyword(tags=["releases", "changes", "writes"])
-    def add_change_to_release(
-        self,
-        release_id: str,
-        change_id: str,
-        target: bool = True,
-        actual: bool = False,
-        verify: bool = False,
-    ) -> list[dict[str, Any]] | None:
-        """Delivers a change in a release (the same link as `Link Change To Release`):
-        ``target`` (planned) and ``actual`` (delivered). Returns nothing, or with
-        ``verify=True`` the release's changes read back.
+    def remove_change_from_release(self, change_id: str, release_id: str) -> None:
+        """Takes a change out of a release (the opposite of `Link Change To Release`, the
+        same order of arguments); a change not in the release fails, naming the release's
+        changes.
 
-        | ${changes} =   | Add Change To Release | ${id} | ${change} | verify=${True} |
-        | Should Be Equal | ${changes}[-1][id] | ${change} |
+        | Remove Change From Release | ${change} | ${id} |
         """
-        return self.context.plutora.add_change_to_release(
-            release_id, change_id, target, actual, verify
-        )
-
-    @keyword(tags=["releases", "changes", "writes"])
-    def remove_change_from_release(self, release_id: str, change_id: str) -> None:
-        """Takes a change out of a release; a change not in the release fails, naming the
-        release's changes.
-
-        | Remove Change From Release | ${id} | ${change} |
-        """
-        self.context.plutora.remove_change_from_release(release_id, change_id)
+        self.context.plutora.remove_change_from_release(change_id, release_id)
 
     @keyword(tags=["releases", "changes"])
     def get_linked_items(self, owner: str, record_id: str) -> list[dict[str, Any]]:

@@ -17,6 +17,17 @@ class SystemKeywords:
         self.context = context
 
     @keyword(tags=["systems"])
+    def get_systems(self, filter: str | None = None) -> list[dict[str, Any]]:
+        """Returns every system (``id``, ``name``, ``vendor``, ``status``, ``organization``,
+        …), optionally filtered.
+
+        | ${systems} =    | Get Systems |
+        | ${oracle} =     | Get Systems | \\`vendor\\` Equals \\`Oracle\\` |
+        | Should Not Be Empty | ${oracle} |
+        """
+        return self.context.plutora.systems(filter)
+
+    @keyword(tags=["systems"])
     def get_system(self, system_id: str) -> dict[str, Any]:
         """Returns a system: ``name``, ``vendor``, ``status``, ``organizationId``,
         ``organization``, ``description`` and its custom fields (``additionalInformation``).
@@ -77,6 +88,27 @@ class SystemKeywords:
         | Delete System | ${system}[id] |
         """
         self.context.plutora.delete_system(system_id)
+
+    @keyword(tags=["organizations"])
+    def get_organizations(self, filter: str | None = None) -> list[dict[str, Any]]:
+        """Returns every organization (``id``, ``name``, ``type``), optionally filtered
+        (`Get Organization Tree` for how they nest).
+
+        | ${organizations} = | Get Organizations |
+        | ${companies} =     | Get Organizations | \\`type\\` Equals \\`Company\\` |
+        | Should Not Be Empty | ${companies} |
+        """
+        return self.context.plutora.organizations(filter)
+
+    @keyword(tags=["organizations"])
+    def get_organization(self, organization_id: str) -> dict[str, Any]:
+        """Returns one organization: ``id``, ``name``, ``type``.
+
+        | ${organizations} = | Get Organizations |
+        | ${organization} =  | Get Organization | ${organizations}[0][id] |
+        | Should Be Equal | ${organization}[name] | ${organizations}[0][name] |
+        """
+        return self.context.plutora.organization(organization_id)
 
     @keyword(tags=["organizations"])
     def get_organization_tree(self) -> dict[str, Any]:

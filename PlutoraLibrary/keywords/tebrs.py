@@ -17,6 +17,16 @@ class TebrKeywords:
     def __init__(self, context: PlutoraContext) -> None:
         self.context = context
 
+    @keyword("Get TEBRs", tags=["TEBRs"])
+    def get_tebrs(self) -> list[dict[str, Any]]:
+        """Returns every TEBR: ``id``, ``name``, ``status``, ``statusID``, ``type``,
+        ``startDate``, ``endDate`` (`Search TEBRs` to filter and page).
+
+        | ${tebrs} =    | Get TEBRs |
+        | Should Not Be Empty | ${tebrs} |
+        """
+        return self.context.plutora.tebrs()
+
     @keyword("Get TEBR", tags=["TEBRs"])
     def get_tebr(self, tebr_id: str) -> dict[str, Any]:
         """Returns one TEBR: ``id``, ``name``, ``status``, ``statusID``, ``type``,

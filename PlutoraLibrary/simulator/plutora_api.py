@@ -200,7 +200,20 @@ def update_release(call: Call) -> Reply:
 def delete_release(call: Call) -> Reply:
     """``DELETE /releases/{id}``: 200 with no body (the vendor's Cypress suite: "TODO: This
     should return 204!")."""
-    call.state.releases.delete(call.params["id"])
+    state = call.state
+    release_id = state.releases.get(call.params["id"])["id"].lower()
+    state.releases.delete(release_id)
+    # The changes delivered in it are no longer (a release's changes have one source: the
+    # changes' deliveryReleases).
+    touched = False
+    for change in state.changes.records:
+        delivered = change.get("deliveryReleases") or []
+        kept = [d for d in delivered if str(d.get("releaseId") or "").lower() != release_id]
+        if len(kept) != len(delivered):
+            change["deliveryReleases"] = kept
+            touched = True
+    if touched:
+        state.changes.records.changed()
     return Reply(200, NO_BODY)
 
 

@@ -153,6 +153,7 @@ class SimulatorState:
             self.environments.environments,
             lambda: self.release_systems.by_release,
             lambda: [self.catalogue.systems, self.releases.records, self.changes.records],
+            lambda: self.changes.records,
         )
         self.stakeholders = StakeholdersBackend(
             config.seed,

@@ -30,7 +30,7 @@ def _work(job: dict[str, Any]) -> dict[str, str]:
                 continue
             plutora.update_release(release["id"], {**release, "summary": f"updated {tag}"})
             outcomes[f"update {tag}"] = "sent"
-            plutora.add_change_to_release(release["id"], job["change"])
+            plutora.link_change_to_release(job["change"], release["id"])
             outcomes[f"delivered {tag}"] = "sent"
             link = plutora.link_items
             _attempt(outcomes, f"link {tag}", link, "release", release["id"], job["anchor"])

@@ -114,9 +114,8 @@ def test_a_release_lists_adds_and_removes_its_changes(client: PlutoraClient) -> 
     release = client.create_release(_fields(client, "R-CHG"))
     assert client.release_changes(release["id"]) == []
     change = client.changes()[0]
-    listed = client.add_change_to_release(release["id"], change["id"], verify=True)
-    assert listed is not None
-    assert [c["id"] for c in listed] == [change["id"]]
+    client.link_change_to_release(change["id"], release["id"], verify=True)
+    assert [c["id"] for c in client.release_changes(release["id"])] == [change["id"]]
     # One source: the change's deliveryReleases say the same.
     delivery = client.change(change["id"])["deliveryReleases"]
     assert release["id"] in [item["releaseId"] for item in delivery]
@@ -124,18 +123,18 @@ def test_a_release_lists_adds_and_removes_its_changes(client: PlutoraClient) -> 
     client.link_change_to_release(other["id"], release["id"])
     assert [c["id"] for c in client.release_changes(release["id"])] == [change["id"], other["id"]]
 
-    client.remove_change_from_release(release["id"], change["id"])
+    client.remove_change_from_release(change["id"], release["id"])
     assert [c["id"] for c in client.release_changes(release["id"])] == [other["id"]]
     assert release["id"] not in [
         item["releaseId"] for item in client.change(change["id"])["deliveryReleases"]
     ]
     with pytest.raises(NotFound) as missing:
-        client.remove_change_from_release(release["id"], change["id"])
+        client.remove_change_from_release(change["id"], release["id"])
     assert "is not delivered in release 'R-CHG'" in str(missing.value)
     assert other["name"] in str(missing.value)  # the advice names the release's changes
     unknown = "6f1c0000-0000-4000-8000-000000000000"
     with pytest.raises(NotFound, match=f"Release '{unknown}' was not found"):
-        client.remove_change_from_release(unknown, change["id"])
+        client.remove_change_from_release(change["id"], unknown)
 
 
 def test_seeded_releases_list_the_changes_delivered_in_them(client: PlutoraClient) -> None:
@@ -150,7 +149,7 @@ def test_a_lost_unlink_answer_counts_as_done(client: PlutoraClient, control: Con
     change = next(c for c in client.changes() if c["deliveryReleases"])
     release_id = change["deliveryReleases"][0]["releaseId"]
     control.fault(path="/deliveryReleases/", method="DELETE", kind="drop", stage="after")
-    client.remove_change_from_release(release_id, change["id"])
+    client.remove_change_from_release(change["id"], release_id)
     assert change["id"] not in [c["id"] for c in client.release_changes(release_id)]
 
 

@@ -46,8 +46,8 @@ def test_release_writes_leave_no_secret_in_logs_errors_or_reprs(
         )
         client.update_release(release["id"], {**release, "summary": "scan"}, verify=True)
         change = client.changes()[0]["id"]
-        client.add_change_to_release(release["id"], change, verify=True)
-        client.remove_change_from_release(release["id"], change)
+        client.link_change_to_release(change, release["id"], verify=True)
+        client.remove_change_from_release(change, release["id"])
         link = client.link_items("release", release["id"], client.releases()[0]["id"])
         client.unlink_item("release", release["id"], link["id"])
         echo = {"message": "boom", "echo": token.value, "secret": SECRET}

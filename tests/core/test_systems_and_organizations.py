@@ -165,3 +165,48 @@ def test_a_move_someone_undid_is_reported_when_verified(
     control.fault(path="/organizations/[^/]+$", method="PUT", kind="status", status=204, count=1)
     with pytest.raises(ChangeNotPersisted, match="the organization tree shows it under"):
         client.update_organization(team["id"], {**team, "parentId": tree["id"]}, verify=True)
+
+
+def test_a_system_a_change_impacts_is_not_deleted_until_it_is_taken_off(
+    client: PlutoraClient,
+) -> None:
+    top = client.organization_tree()
+    system = client.create_system(
+        {"name": "Payments Hub", "vendor": "Acme", "status": "Active", "organizationId": top["id"]}
+    )
+    change = client.changes()[0]["id"]
+    client.add_change_system(change, system["id"])
+    with pytest.raises(BusinessRuleViolation, match=r"change\(s\) impact it"):
+        client.delete_system(system["id"])
+    assert system["id"].lower() in {s["systemId"].lower() for s in client.change_systems(change)}
+    client.remove_change_system(change, system["id"])
+    client.delete_system(system["id"])
+    with pytest.raises(NotFound):
+        client.system(system["id"])
+
+
+def test_a_deleted_release_is_gone_from_its_changes(client: PlutoraClient) -> None:
+    release = client.create_release(
+        {
+            "identifier": "R-GONE",
+            "name": "Gone",
+            "implementationDate": "2027-03-01T00:00:00",
+            "releaseStatusTypeId": client.lookup_id("ReleaseStatusType", "Draft"),
+            "plutoraReleaseType": "Independent",
+        }
+    )
+    change = client.changes()[0]["id"]
+    client.link_change_to_release(change, release["id"])
+    assert [c["id"] for c in client.release_changes(release["id"])] == [change]
+    client.delete_release(release["id"])
+    delivered = client.change(change)["deliveryReleases"]
+    assert release["id"].lower() not in {str(d["releaseId"]).lower() for d in delivered}
+
+
+def test_a_partial_put_says_a_put_replaces_the_whole_record(client: PlutoraClient) -> None:
+    system = client.systems()[0]
+    with pytest.raises(ValidationFailed) as caught:
+        client.update_system(system["id"], {"description": "x"})
+    message = str(caught.value)
+    assert "'name' is required" in message
+    assert "A PUT replaces the whole record" in message

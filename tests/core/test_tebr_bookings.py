@@ -138,3 +138,11 @@ def test_a_search_of_tebrs_runs_in_a_read_only_run(config: Any) -> None:
 def _puts(control: Control) -> int:
     counters: dict[str, Any] = control("GET", "/counters").json()["requests"]
     return sum(sum(v.values()) for k, v in counters.items() if k.startswith("PUT "))
+
+
+def test_every_tebr_is_listed_as_the_search_pages_them(client: PlutoraClient) -> None:
+    listed = client.tebrs()
+    searched = client.search_tebrs(page_size=100).items
+    assert listed
+    assert {t["id"] for t in listed} == {t["id"] for t in searched}
+    assert client.tebr(listed[0]["id"])["name"] == listed[0]["name"]

@@ -40,8 +40,8 @@ def test_a_release_is_planned_with_the_changes_it_delivers(
             "changeTypeId": plutora_cleanup.lookup_id("ChangeType", "Defect Fix"),
         }
     )
-    delivered = plutora_cleanup.add_change_to_release(release["id"], change["id"], verify=True)
-    assert delivered is not None
+    plutora_cleanup.link_change_to_release(change["id"], release["id"])
+    delivered = plutora_cleanup.release_changes(release["id"])
     assert [c["name"] for c in delivered] == ["PYTEST login fix"]
 
     moved = plutora_cleanup.update_release(

@@ -212,10 +212,9 @@ PRELUDES: dict[str, list[str]] = {
         "${changes} =    Get Changes",
         "Link Change To Release    ${changes}[0][id]    ${id}",
     ],
-    "Add Change To Release": _NEW_RELEASE_AND_CHANGE,
     "Remove Change From Release": [
         *_NEW_RELEASE_AND_CHANGE,
-        "Add Change To Release    ${id}    ${change}",
+        "Link Change To Release    ${change}    ${id}",
     ],
     "Get Linked Items": [_NEW_RELEASE, "VAR    ${id}    ${release}[id]"],
     "Link Items": [
@@ -239,6 +238,9 @@ PRELUDES: dict[str, list[str]] = {
     "Update Release Gate": _NEW_GATE,
     "Remove Gate From Release": _NEW_GATE,
     "Get Release Activities": _DRAFT_RELEASE,
+    "Get Release Phase": [*_FRAMEWORK, "VAR    ${phase_name}    ${phase}"],
+    "Get Release Gate": _DRAFT_RELEASE,
+    "Get Release Activity": _FRAMEWORK,
     "Add Release Activity": _FRAMEWORK,
     "Update Release Activity": _FRAMEWORK,
     "Set Activity Status": _FRAMEWORK,

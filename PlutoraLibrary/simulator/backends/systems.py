@@ -42,8 +42,11 @@ class SystemWrites:
         environments: Records,
         release_systems: Callable[[], dict[str, list[Record]]],
         others: Callable[[], list[Records]],
+        changes: Callable[[], Records],
     ) -> None:
         self.catalogue = catalogue
+        #: The changes, whose ``systems[]`` name the systems they impact.
+        self.changes = changes
         self.environments = environments
         self.release_systems = release_systems
         #: The records that show an organization's name (releases, changes, systems).
@@ -104,8 +107,8 @@ class SystemWrites:
         return system
 
     def delete_system(self, system_id: str) -> Record:
-        """``DELETE /systems/{id}``: refused while an environment is linked to it or a release
-        holds it."""
+        """``DELETE /systems/{id}``: refused while an environment is linked to it, a release
+        holds it or a change impacts it."""
         system = self.systems.get(system_id)
         key = system["id"].lower()
         linked = [
@@ -114,6 +117,11 @@ class SystemWrites:
             if str(env.get("linkedSystemId") or "").lower() == key
         ]
         releases = self.catalogue_releases_holding(key)
+        changes = [
+            str(change.get("changeId") or change["id"])
+            for change in self.changes()
+            if any(str(i.get("systemId") or "").lower() == key for i in change.get("systems") or ())
+        ]
         rules = []
         if linked:
             rules.append(
@@ -124,6 +132,11 @@ class SystemWrites:
             rules.append(
                 f"System '{system['name']}' cannot be deleted: {len(releases)} release(s) hold "
                 "it. Remove it from them first."
+            )
+        if changes:
+            rules.append(
+                f"System '{system['name']}' cannot be deleted: {len(changes)} change(s) impact "
+                f"it (change ids {', '.join(changes[:5])}). Remove it from them first."
             )
         if rules:
             raise RulesBroken(rules)
