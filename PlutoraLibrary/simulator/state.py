@@ -127,6 +127,7 @@ class SimulatorState:
             self.changes.records,
             self.requests.users,
             self.catalogue.lookup_by_id("StakeholderRole"),
+            lambda: self.catalogue.people,
         )
 
     def _custom_fields(self) -> CustomFieldsBackend:
