@@ -117,7 +117,6 @@ class SimulatorState:
         self.system_writes = SystemWrites(
             self.catalogue,
             self.environments.environments,
-            lambda: self.release_systems.by_release,
             lambda: [self.catalogue.systems, self.releases.records, self.changes.records],
         )
         self.stakeholders = StakeholdersBackend(
