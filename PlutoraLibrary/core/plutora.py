@@ -1022,8 +1022,9 @@ class PlutoraClient(ApiClient):
         return _systems.update_system(self, system_id, fields, verify)
 
     def delete_system(self, system_id: str) -> None:
-        """Delete a system; refused while an environment is linked to it or a release holds
-        it (:class:`BusinessRuleViolation`). Example: ``client.delete_system(s["id"])``."""
+        """Delete a system; refused while an environment is linked to it
+        (:class:`BusinessRuleViolation`); releases keep it. Example:
+        ``client.delete_system(s["id"])``."""
         _systems.delete_system(self, system_id)
 
     def organization_tree(self) -> Record:

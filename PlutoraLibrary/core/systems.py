@@ -60,8 +60,8 @@ def update_system(
 
 
 def delete_system(client: PlutoraClient, system_id: str) -> None:
-    """``DELETE /systems/{id}``; refused by the API while an environment is linked to it or a
-    release holds it (:class:`BusinessRuleViolation` quoting it)."""
+    """``DELETE /systems/{id}``; refused by the API while an environment is linked to it
+    (:class:`BusinessRuleViolation` quoting it)."""
     delete(client, f"/systems/{path_segment(system_id)}")
 
 

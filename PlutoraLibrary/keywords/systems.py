@@ -82,8 +82,8 @@ class SystemKeywords:
 
     @keyword(tags=["systems", "writes"])
     def delete_system(self, system_id: str) -> None:
-        """Deletes a system. One that an environment is linked to, or that a release holds,
-        is refused (``BusinessRuleViolation`` quoting the API).
+        """Deletes a system (the releases that hold it keep it). One that an environment is
+        linked to is refused (``BusinessRuleViolation`` quoting the API).
 
         | Delete System | ${system}[id] |
         """

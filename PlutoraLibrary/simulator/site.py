@@ -135,6 +135,12 @@ class Recorded:
         kind = KINDS.get(segments[0].lower()) if segments and segments[0] else None
         if kind is None or method not in ("GET", "POST"):
             return
+        if len(segments) > 2 and segments[1].lower() != "getbydisplayid":
+            return  # a record's sub-resource (custom fields, stakeholders, …): not its records
+        if kind == "organizations" and segments[-1].lower() == "tree":
+            for node in _tree_nodes(body):
+                self._record(kind, node)
+            return
         for record in _records_in(body):
             self._record(kind, record)
             if kind == "changes":
@@ -230,6 +236,15 @@ def _exchanges(path: Path) -> Iterator[Record]:
             raise SimulatorConfigError(
                 f"seed_from: {str(path)!r} is not UTF-8 text, so not a recording."
             ) from None
+
+
+def _tree_nodes(node: Any) -> Iterator[Record]:
+    """The organizations of ``GET /organizations/tree``'s answer, each without its
+    ``children``."""
+    if isinstance(node, dict):
+        yield {key: value for key, value in node.items() if key != "children"}
+        for child in node.get("children") or ():
+            yield from _tree_nodes(child)
 
 
 def _records_in(body: Any) -> Iterator[Record]:

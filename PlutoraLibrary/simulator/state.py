@@ -151,9 +151,7 @@ class SimulatorState:
         self.system_writes = SystemWrites(
             self.catalogue,
             self.environments.environments,
-            lambda: self.release_systems.by_release,
             lambda: [self.catalogue.systems, self.releases.records, self.changes.records],
-            lambda: self.changes.records,
         )
         self.stakeholders = StakeholdersBackend(
             config.seed,
@@ -162,6 +160,7 @@ class SimulatorState:
             self.changes.records,
             self.requests.users,
             self.catalogue.lookup_by_id("StakeholderRole"),
+            lambda: self.catalogue.people,
         )
 
         self.linked_items = LinkedItemsBackend(self.releases.records, self.changes.records)

@@ -36,6 +36,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from .. import contract
 from .backends.environments import open_tecrs
+from .backends.stakeholders import stakeholder_key
 from .config import DEMO_API_KEYS, DEMO_USERS, Product
 from .seed import END_STATE_STATUSES
 from .state import SimulatorState
@@ -180,6 +181,16 @@ class _Samples:
             self.connectivity_type = kinds[0].get("id")
 
             self.all_systems = [system["id"] for system in state.catalogue.systems]
+
+            self.stakeholders = _stakeholder_samples(state)
+            # A system no environment is linked to: its example DELETE succeeds.
+            linked = {
+                str(e.get("linkedSystemId") or "").lower() for e in state.environments.environments
+            }
+            unlinked = [s for s in state.catalogue.systems if s["id"].lower() not in linked]
+            if unlinked:
+                self.records["systems"] = copy.deepcopy(unlinked[0])
+            self.top_organization = state.system_writes.tree()["id"]
             # The custom fields of each record shown, as a PUT of them sends them back.
             self.custom_fields = {
                 name: [
@@ -224,6 +235,18 @@ class _Samples:
             return
         if len(segments) > 2 and segments[0].lower() == "changes" and segments[2] == "systems":
             self._change_system(doc, method, operation)
+
+        if len(segments) > 2 and segments[2].lower() == "stakeholders":
+            self._stakeholder(doc, segments[0].lower(), method, operation)
+            return
+        if path.lower() == "/organizations" and method == "post":
+            media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if media is not None:
+                media["example"] = {
+                    "name": "Swagger Team",
+                    "type": "Department",
+                    "parentId": self.top_organization,
+                }
             return
         if len(segments) > 2 and segments[2].lower() == "systems":
             if self.release_system is None:
@@ -458,6 +481,38 @@ class _Samples:
         if media is not None and method == "post" and free:
             media["example"] = {"systemId": free[0], "systemRoleType": "Impact"}
 
+    def _stakeholder(
+        self, doc: dict[str, Any], kind: str, method: str, operation: dict[str, Any]
+    ) -> None:
+        """A stakeholder's examples: a record of ``kind`` with one that may be changed and
+        removed (not a release's owner), and a user who is not one of its stakeholders yet."""
+        sample = self.stakeholders.get(kind)
+        if sample is None:
+            return
+        for index, parameter in enumerate(operation.get("parameters", [])):
+            if "$ref" in parameter:
+                parameter = copy.deepcopy(_resolve(doc, parameter["$ref"]))
+                operation["parameters"][index] = parameter
+            if parameter.get("in") == "path" and parameter["name"] in sample:
+                parameter["example"] = sample[parameter["name"]]
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if media is None:
+            return
+        if method == "post":
+            media["example"] = {
+                "userId": sample["newUserId"],
+                "stakeholderRoleIds": sample["roleIds"],
+                "informed": True,
+            }
+        else:
+            media["example"] = {
+                "stakeholderRoleIds": sample["roleIds"],
+                "responsible": True,
+                "accountable": sample["accountable"],
+                "informed": True,
+                "consulted": True,
+            }
+
     def _health_check(self, path: str, operation: dict[str, Any]) -> None:
         """A health check of an environment of this site, or its read-backs."""
         environment = self.records.get("environments")
@@ -518,6 +573,32 @@ def _path_examples(doc: dict[str, Any], operation: dict[str, Any], values: dict[
         value = values.get(parameter.get("name"))
         if parameter.get("in") == "path" and value is not None:
             parameter["example"] = value
+
+
+def _stakeholder_samples(state: SimulatorState) -> dict[str, dict[str, Any]]:
+    """For each path's first segment with stakeholders: the first record with one that may
+    be changed and removed, its id and role ids, and a user not among its stakeholders."""
+    samples: dict[str, dict[str, Any]] = {}
+    backend = state.stakeholders
+    users = [str(user["id"]) for user in state.requests.users]
+    for segment, kind in (("releases", "release"), ("systems", "system"), ("changes", "change")):
+        for record in backend.records[kind]:
+            owner = str(record.get("managerId") or "").lower() if kind == "release" else ""
+            items = backend.of(kind, record["id"])
+            taken = {stakeholder_key(item) for item in items}
+            free = [user for user in users if user.lower() not in taken]
+            movable = [item for item in items if stakeholder_key(item) not in ("", owner)]
+            if movable and free:
+                item = movable[0]
+                samples[segment] = {
+                    "id": record["id"],
+                    "stakeholderId": item.get("userId") or item.get("groupId"),
+                    "roleIds": list(item.get("stakeholderRoleIds") or []),
+                    "accountable": bool(item.get("accountable")),
+                    "newUserId": free[0],
+                }
+                break
+    return samples
 
 
 def _collections(state: SimulatorState) -> dict[str, Mapping[str, dict[str, Any]]]:

@@ -152,3 +152,25 @@ def test_the_api_refuses_what_the_client_does_not_check(client: PlutoraClient) -
     with pytest.raises(ValidationFailed, match="does not match the stakeholder in the URL"):
         client.call("PUT", f"{path}/{owner}", json={"userId": me, "accountable": True})
     assert len(client.created) == 0
+
+
+def test_seeded_systems_have_an_owner_and_a_reset_forgets_what_was_added(
+    client: PlutoraClient, control: Control
+) -> None:
+    for system in client.systems():
+        people = client.stakeholders("system", system["id"])
+        assert any(p["accountable"] and p["userId"] for p in people), system["name"]
+    tree = client.organization_tree()
+    system = client.create_system(
+        {"name": "Reset Me", "vendor": "V", "status": "Active", "organizationId": tree["id"]}
+    )
+    me = client.id_of("users", ME)
+    release = _draft(client)["id"]
+    client.add_stakeholder("release", release, user_id=me)
+    client.create_organization({"name": "Reset Team", "type": "Division", "parentId": tree["id"]})
+    assert control("POST", "/reset", json={}).status_code == 200
+    assert me not in [s["id"] for s in client.stakeholders("release", release)]
+    assert "Reset Me" not in [s["name"] for s in client.systems()]
+    assert client.organization_tree() == tree
+    with pytest.raises(NotFound):
+        client.stakeholders("system", system["id"])

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .errors import ModelState, NotFound, RulesBroken
@@ -61,9 +61,13 @@ class StakeholdersBackend:
         changes: Records,
         users: Records,
         roles: dict[str, Record],
+        people: Callable[[], Iterable[str]] = lambda: (),
     ) -> None:
         self.records = {"release": releases, "system": systems, "change": changes}
         self.users = users
+        #: The ids of the site's people (not the login accounts, which a setting chooses):
+        #: who the seeded stakeholders are drawn from, so a seed's are the same whoever logs in.
+        self.people = people
         self.roles = roles
         self.held: dict[str, dict[str, list[Record]]] = {}
         self.reset(number, roles)
@@ -72,7 +76,11 @@ class StakeholdersBackend:
         """Hold the stakeholders of a freshly seeded site (seed ``number``)."""
         self.roles = roles
         rng = random.Random(f"stakeholders-{number}")
-        people = sorted(self.users, key=lambda user: str(user["id"]))
+        seeded = {str(person).lower() for person in self.people()}
+        people = sorted(
+            (user for user in self.users if str(user["id"]).lower() in seeded),
+            key=lambda user: str(user["id"]),
+        )
         groups = list(GROUPS.values())
         by_value = {role["value"]: role for role in roles.values()}
         self.held = {"release": {}, "system": {}}

@@ -2,7 +2,7 @@
 
 Systems: ``name``, ``vendor``, ``status`` (Active, Inactive) and ``organizationId`` are
 required (the primer's POST systems); a name is unique ignoring case; a system that an
-environment is linked to, or that a release holds, cannot be deleted. ``PUT`` answers the
+environment is linked to cannot be deleted. ``PUT`` answers the
 system (the vendor's Cypress suite), unlike most updates.
 
 Organizations form one tree under the top organization (a Company): every other organization
@@ -15,7 +15,7 @@ Decisions: docs/contract-decisions.md, "Systems, organizations and stakeholders 
 
 Example::
 
-    writes = SystemWrites(catalogue, environments, release_systems, releases, changes)
+    writes = SystemWrites(catalogue, environments, lambda: [systems, releases, changes])
     system = writes.create_system({"name": "Ledger", "vendor": "SAP", ...}, ModelState("system"))
     writes.tree()["children"][0]["name"]          # 'Digital Channels'
 """
@@ -40,15 +40,10 @@ class SystemWrites:
         self,
         catalogue: Any,
         environments: Records,
-        release_systems: Callable[[], dict[str, list[Record]]],
         others: Callable[[], list[Records]],
-        changes: Callable[[], Records],
     ) -> None:
         self.catalogue = catalogue
-        #: The changes, whose ``systems[]`` name the systems they impact.
-        self.changes = changes
         self.environments = environments
-        self.release_systems = release_systems
         #: The records that show an organization's name (releases, changes, systems).
         self.others = others
         self.parents: dict[str, str | None] = {}
@@ -107,8 +102,9 @@ class SystemWrites:
         return system
 
     def delete_system(self, system_id: str) -> Record:
-        """``DELETE /systems/{id}``: refused while an environment is linked to it, a release
-        holds it or a change impacts it."""
+        """``DELETE /systems/{id}``: refused while an environment is linked to it. The
+        releases that hold it keep it (the vendor's samples: systems are "removed from the UI,
+        but not the database"; its release systems show ``isDeleted``)."""
         system = self.systems.get(system_id)
         key = system["id"].lower()
         linked = [
@@ -116,40 +112,15 @@ class SystemWrites:
             for env in self.environments
             if str(env.get("linkedSystemId") or "").lower() == key
         ]
-        releases = self.catalogue_releases_holding(key)
-        changes = [
-            str(change.get("changeId") or change["id"])
-            for change in self.changes()
-            if any(str(i.get("systemId") or "").lower() == key for i in change.get("systems") or ())
-        ]
-        rules = []
         if linked:
-            rules.append(
-                f"System '{system['name']}' cannot be deleted: environments are linked to it "
-                f"({', '.join(sorted(linked)[:5])}). Link them to another system first."
+            raise RulesBroken(
+                [
+                    f"System '{system['name']}' cannot be deleted: environments are linked to "
+                    f"it ({', '.join(sorted(linked)[:5])}). Link them to another system first."
+                ]
             )
-        if releases:
-            rules.append(
-                f"System '{system['name']}' cannot be deleted: {len(releases)} release(s) hold "
-                "it. Remove it from them first."
-            )
-        if changes:
-            rules.append(
-                f"System '{system['name']}' cannot be deleted: {len(changes)} change(s) impact "
-                f"it (change ids {', '.join(changes[:5])}). Remove it from them first."
-            )
-        if rules:
-            raise RulesBroken(rules)
         self.systems.remove(system_id)
         return system
-
-    def catalogue_releases_holding(self, system_key: str) -> list[str]:
-        """The ids of the releases that hold a system."""
-        return [
-            release_id
-            for release_id, items in self.release_systems().items()
-            if any(str(item.get("systemId", "")).lower() == system_key for item in items)
-        ]
 
     def _system_fields(self, body: Record, model: ModelState, current: Record | None) -> Record:
         organization = reference(
