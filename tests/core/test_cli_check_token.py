@@ -51,7 +51,7 @@ def test_check_passes_against_a_healthy_site(sim: PlutoraSimulator) -> None:
     assert any(
         "Plutora Test" in line and "defect by id" in line and "PASS" in line for line in lines
     )
-    assert lines[-1] == "24 passed, 0 failed"
+    assert lines[-1] == "40 passed, 0 failed"
     assert any("environment health" in line and "PASS" in line for line in lines)
     for name in ("release changes", "release linked items", "change linked items"):
         assert any(name in line and "PASS" in line for line in lines), name
