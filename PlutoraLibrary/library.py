@@ -121,7 +121,8 @@ class PlutoraLibrary(HybridCore):  # type: ignore[misc]
 
     Failures are the library's typed errors, named in the message so that negative tests can
     match them: ``Run Keyword And Expect Error    NotFound: *    Get Release    ${id}``.
-    ``InvalidClient``, ``LoginRejected`` and ``AccountLocked`` come from the token server
+    ``InvalidClient``, ``LoginRejected`` (``AccountInactive`` for an Inactive user) and
+    ``AccountLocked`` come from the token server
     (never retried); ``AccessDenied``, ``TokenRejected``, ``NotFound``, ``ValidationFailed``,
     ``BusinessRuleViolation``, ``UnsupportedMediaType``, ``RateLimited``, ``ServerError``,
     ``UnexpectedResponse`` from the API; ``OutcomeUnknown`` when an answer was lost.

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     )
     from .errors import (
         AccessDenied as AccessDenied,
+        AccountInactive as AccountInactive,
         AccountLocked as AccountLocked,
         ApiError as ApiError,
         AuthenticationError as AuthenticationError,
@@ -117,6 +118,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "errors": (
         "AccessDenied",
+        "AccountInactive",
         "AccountLocked",
         "ApiError",
         "AuthenticationError",

@@ -45,6 +45,7 @@ from .config import Credentials, PlutoraConfig, ProductConfig
 from .deadline import WATCHDOG, Deadline, Watch
 from .errors import (
     AccessDenied,
+    AccountInactive,
     AccountLocked,
     AuthenticationError,
     DeadlineExceeded,
@@ -75,7 +76,7 @@ Clock = Callable[[], float]
 #: The kinds of refusal, by name (records store the name).
 _KINDS: dict[str, type[AuthenticationError]] = {
     kind.__name__: kind
-    for kind in (AuthenticationError, InvalidClient, LoginRejected, AccountLocked)
+    for kind in (AuthenticationError, InvalidClient, LoginRejected, AccountInactive, AccountLocked)
 }
 #: A lock holder is taken over once it held the lock this much longer than a login can take.
 _LEASE_MARGIN_SECONDS = 10.0
@@ -600,6 +601,8 @@ class TokenProvider:
                 kind = InvalidClient
             elif description and "locked" in description.lower():
                 kind = AccountLocked
+            elif description and "inactive" in description.lower():
+                kind = AccountInactive
             elif error == "validation_error":
                 kind = LoginRejected
             else:

@@ -10,6 +10,7 @@ says what to do. None holds a secret: paths and bodies are masked before they ge
     ├── AuthenticationError           the token server refused to issue a token
     │   ├── InvalidClient             wrong client_id / client_secret (invalid_grant)
     │   ├── LoginRejected             wrong username / password (validation_error)
+    │   │   └── AccountInactive       the user is Inactive; an administrator makes it Active
     │   └── AccountLocked             the user is locked; an administrator must unlock it
     ├── ApiError                      an API call answered with an error status
     │   ├── AccessDenied              403: the caller's IP is not on the site's whitelist
@@ -114,6 +115,18 @@ class LoginRejected(AuthenticationError):
         "logins lock the account. Fix them where they come from (PLUTORA_USERNAME / "
         "PLUTORA_PASSWORD, PLUTORA_TEST_… for Plutora Test, or the credentials given to the "
         "keyword, fixture or client) before running again."
+    )
+
+
+class AccountInactive(LoginRejected):
+    """The user is Inactive (``validation_error`` saying so): the password may be right, but
+    the site lets no Inactive user log in. Not retried, as every refused login."""
+
+    advice = (
+        "The user is Inactive on the site; an administrator sets it Active again (Plutora's "
+        "user administration, or `Update User    <id>    status=Active` / "
+        "client.update_user(user_id, status='Active') as an administrator). The username and "
+        "password may well be right: do not change them. Not retried."
     )
 
 

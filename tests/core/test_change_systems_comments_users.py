@@ -10,6 +10,7 @@ import pytest
 
 from PlutoraLibrary.core import (
     AccessDenied,
+    AccountInactive,
     BusinessRuleViolation,
     LoginRejected,
     NotFound,
@@ -239,9 +240,11 @@ def test_only_an_administrator_changes_users_and_an_inactive_user_cannot_log_in(
         PlutoraClient(
             config_for(sim, username="devon.patel@example.com", password="Devon-Password-1")
         ) as inactive,
-        pytest.raises(LoginRejected, match="inactive"),
+        pytest.raises(AccountInactive, match="inactive") as refused,
     ):
         inactive.users()
+    assert "sets it Active again" in str(refused.value)  # not "the password is wrong"
+    assert isinstance(refused.value, LoginRejected)  # still a refused login: never retried
     back = client.update_user(devon, status="Active", verify=True)
     assert back is not None
     assert back["status"] == "Active"
