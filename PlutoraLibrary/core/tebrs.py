@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .. import contract
 from .client import path_segment
-from .errors import BusinessRuleViolation, hide_library_frames
-from .filters import Expression, SearchFilter, search_body
+from .environment_requests import RequestKind, all_of, one, search, set_status
+from .errors import hide_library_frames
+from .filters import Expression, SearchFilter
 from .paging import Page, iterate_pages
-from .writes import Record, prepared_body, replace
+from .writes import Record
 
 if TYPE_CHECKING:
     from .plutora import PlutoraClient
@@ -29,23 +29,19 @@ if TYPE_CHECKING:
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
 
-_STATUS = contract.schema("plutora", "TEBRStatus")
-STATUSES: tuple[str, ...] = tuple(_STATUS["enum"])
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    key: tuple(value) for key, value in _STATUS["x-transitions"].items()
-}
+TEBR = RequestKind("TEBR", "status", "statusID")
+STATUSES: tuple[str, ...] = TEBR.statuses
+TRANSITIONS: dict[str, tuple[str, ...]] = TEBR.transitions
 
 
 def tebrs(client: PlutoraClient) -> list[Record]:
     """``GET /TEBRs``: every TEBR (a plain array, as ``GET /TECRs``)."""
-    found = client.call("GET", "/TEBRs").json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return all_of(client, TEBR)
 
 
 def tebr(client: PlutoraClient, tebr_id: str) -> Record:
     """``GET /TEBRs/{id}``."""
-    found = client.call("GET", f"/TEBRs/{path_segment(tebr_id)}").json
-    return dict(found) if isinstance(found, dict) else {}
+    return one(client, TEBR, tebr_id)
 
 
 def search_tebrs(
@@ -56,9 +52,7 @@ def search_tebrs(
     limit: int | None,
 ) -> Page:
     """``POST /TEBRs/filter`` (a search: allowed in a read-only run, retried when lost)."""
-    body = search_body(list(filters), page, page_size, limit)
-    answer = client.call("POST", "/TEBRs/filter", json=body).json
-    return Page.from_plutora(answer, "POST /TEBRs/filter")
+    return search(client, TEBR, filters, page, page_size, limit)
 
 
 def set_tebr_status(
@@ -66,37 +60,8 @@ def set_tebr_status(
 ) -> Record | None:
     """Read the TEBR, check the move against the contract, PUT it back with the new status
     (by name; its old ``statusID`` left out) and, when given, a new description."""
-    wanted = _status(status)
-    current = tebr(client, tebr_id)
-    now = str(current.get("status") or "")
-    path = f"/TEBRs/{path_segment(tebr_id)}"
-    if wanted != now and wanted not in TRANSITIONS.get(now, ()):
-        allowed = ", ".join(TRANSITIONS.get(now, ())) or "none"
-        rule = f"TEBR '{current.get('name')}' cannot go from {now} to {wanted}"
-        raise BusinessRuleViolation(
-            "PUT",
-            path,
-            0,
-            rule,
-            messages={"internalServerValidationError": [rule]},
-            advice=f"Checked before sending (nothing was sent): from {now} it may go to {allowed}.",
-        )
-    fields: dict[str, Any] = {**current, "status": wanted, "statusID": None}
-    if description is not None:
-        fields["description"] = description
-    body = prepared_body("TEBRInput", fields, "PUT", path, "TEBR")
-    sent = {key: value for key, value in body.items() if key != "statusID"}
-    return replace(client, path, body, verify, lambda: tebr(client, tebr_id), compare=sent)
-
-
-def _status(status: str) -> str:
-    text = str(status or "").strip().lower()
-    for name in STATUSES:
-        if name.lower() == text:
-            return name
-    raise ValueError(
-        f"A TEBR status is one of {', '.join(STATUSES)}, not {status!r}; nothing was sent."
-    )
+    extra = {"description": description} if description is not None else None
+    return set_status(client, TEBR, tebr_id, status, verify, extra)
 
 
 # -- bookings ------------------------------------------------------------------------------------

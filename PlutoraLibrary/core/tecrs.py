@@ -12,14 +12,14 @@ there are. Example::
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .. import contract
 from .client import path_segment
-from .errors import BusinessRuleViolation, hide_library_frames
-from .filters import SearchFilter, search_body
+from .environment_requests import RequestKind, all_of, one, search, set_status
+from .errors import hide_library_frames
+from .filters import SearchFilter
 from .paging import Page
-from .writes import Record, prepared_body, replace
+from .writes import Record
 
 if TYPE_CHECKING:
     from .plutora import PlutoraClient
@@ -27,23 +27,19 @@ if TYPE_CHECKING:
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
 
-_STATUS = contract.schema("plutora", "TECRStatus")
-STATUSES: tuple[str, ...] = tuple(_STATUS["enum"])
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    key: tuple(value) for key, value in _STATUS["x-transitions"].items()
-}
+TECR = RequestKind("TECR", "crStatus", "crStatusId")
+STATUSES: tuple[str, ...] = TECR.statuses
+TRANSITIONS: dict[str, tuple[str, ...]] = TECR.transitions
 
 
 def tecrs(client: PlutoraClient) -> list[Record]:
     """``GET /TECRs``: every TECR (a plain array)."""
-    found = client.call("GET", "/TECRs").json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return all_of(client, TECR)
 
 
 def tecr(client: PlutoraClient, tecr_id: str) -> Record:
     """``GET /TECRs/{id}``."""
-    found = client.call("GET", f"/TECRs/{path_segment(tecr_id)}").json
-    return dict(found) if isinstance(found, dict) else {}
+    return one(client, TECR, tecr_id)
 
 
 def search_tecrs(
@@ -54,9 +50,7 @@ def search_tecrs(
     limit: int | None,
 ) -> Page:
     """``POST /TECRs/filter`` (a search: allowed in a read-only run, retried when lost)."""
-    body = search_body(list(filters), page, page_size, limit)
-    answer = client.call("POST", "/TECRs/filter", json=body).json
-    return Page.from_plutora(answer, "POST /TECRs/filter")
+    return search(client, TECR, filters, page, page_size, limit)
 
 
 def linked_changes(client: PlutoraClient, tecr_id: str) -> list[Record]:
@@ -70,34 +64,5 @@ def set_tecr_status(
 ) -> Record | None:
     """Read the TECR, check the move against the contract, PUT it back with the new status
     (by name; its old ``crStatusId`` left out) and, when given, the user making the change."""
-    wanted = _status(status)
-    current = tecr(client, tecr_id)
-    now = str(current.get("crStatus") or "")
-    path = f"/TECRs/{path_segment(tecr_id)}"
-    if wanted != now and wanted not in TRANSITIONS.get(now, ()):
-        allowed = ", ".join(TRANSITIONS.get(now, ())) or "none"
-        rule = f"TECR '{current.get('name')}' cannot go from {now} to {wanted}"
-        raise BusinessRuleViolation(
-            "PUT",
-            path,
-            0,
-            rule,
-            messages={"internalServerValidationError": [rule]},
-            advice=f"Checked before sending (nothing was sent): from {now} it may go to {allowed}.",
-        )
-    fields: dict[str, Any] = {**current, "crStatus": wanted, "crStatusId": None}
-    if user_id is not None:
-        fields["userId"] = user_id
-    body = prepared_body("TECRInput", fields, "PUT", path, "TECR")
-    sent = {key: value for key, value in body.items() if key not in ("crStatusId", "userId")}
-    return replace(client, path, body, verify, lambda: tecr(client, tecr_id), compare=sent)
-
-
-def _status(status: str) -> str:
-    text = str(status or "").strip().lower()
-    for name in STATUSES:
-        if name.lower() == text:
-            return name
-    raise ValueError(
-        f"A TECR status is one of {', '.join(STATUSES)}, not {status!r}; nothing was sent."
-    )
+    extra = {"userId": user_id} if user_id is not None else None
+    return set_status(client, TECR, tecr_id, status, verify, extra, not_read_back=("userId",))
