@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import pytest
 from PlutoraLibrary.core import OutcomeUnknown, PlutoraClient, PlutoraConfig, PlutoraError
 from PlutoraLibrary.simulator import PlutoraSimulator
 from tests.conftest import Control
+from tests.core.audit import run_workers, worker_settings
 from tests.core.conftest import config_for
 
 PASTED = "Pasted-Db-Password-5e2d"
@@ -88,13 +88,7 @@ def test_a_faulty_parallel_run_creates_no_comment_or_system_twice_and_loses_no_r
             taken = {s["systemId"] for s in change["systems"]}
             pairs.append((change["id"], next(s for s in systems if s not in taken)))
         people = [u for u in plutora.users() if "Administrator" not in u["roles"]][:WORKERS]
-    urls = sim.urls
-    settings = {
-        "client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret",
-        "username": "qa.lead@example.com", "password": "Sim-Password-1",
-        "auth_url": urls.plutora_token_url, "api_url": urls.plutora_api_url,
-        "read_timeout": 0.5, "token_cache_dir": str(tmp_path / "run"),
-    }  # fmt: skip
+    settings = worker_settings(sim, tmp_path)
     control.fault(path="/comments/", method="POST", kind="drop", stage="after", count=3)
     control.fault(path="/comments/", method="POST", kind="drop", stage="before", count=1)
     control.fault(path="/comments/", method="POST", kind="delay", seconds=1.0, stage="after")
@@ -112,9 +106,7 @@ def test_a_faulty_parallel_run_creates_no_comment_or_system_twice_and_loses_no_r
         }
         for w in range(WORKERS)
     ]
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        reports = list(pool.map(_work, jobs))
-    assert control("GET", "/faults").json() == []  # every fault was met
+    reports = run_workers(_work, jobs, control)
 
     with PlutoraClient(config_for(sim)) as plutora:
         texts = Counter(c["text"] for c in plutora.comments("Release", release))

@@ -6,12 +6,12 @@ after processing, a slow answer past the read timeout, 503 and 429 on the reads.
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from PlutoraLibrary.core import OutcomeUnknown, PlutoraClient, PlutoraConfig, SearchFilter
+from PlutoraLibrary.core import PlutoraClient, PlutoraConfig, SearchFilter
 from PlutoraLibrary.simulator import PlutoraSimulator
 from tests.conftest import Control
+from tests.core.audit import attempt, run_workers, worker_settings
 from tests.core.conftest import config_for
 
 WORKERS, ROUNDS = 3, 2
@@ -26,27 +26,16 @@ def _work(job: dict[str, Any]) -> dict[str, str]:
         for number in range(ROUNDS):
             tag = f"AUDIT-{job['worker']}-{number}"
             body = {"name": tag, "environmentIDs": [source, target]}
-            group = _attempt(outcomes, f"group {tag}", plutora.create_environment_group, body)
+            group = attempt(outcomes, f"group {tag}", plutora.create_environment_group, body)
             if group is None:
                 continue
             link = (group["id"], source, target, job["https"])
-            _attempt(outcomes, f"link {tag}", plutora.connect_environments, *link)
+            attempt(outcomes, f"link {tag}", plutora.connect_environments, *link)
             plutora.update_environment_group(group["id"], {**group, "description": tag})
             outcomes[f"description {tag}"] = group["id"]
         plutora.set_tebr_status(job["tebr"], "Approved")
         outcomes["tebr"] = "Approved"
     return outcomes
-
-
-def _attempt(outcomes: dict[str, str], key: str, write: Any, *args: Any) -> Any:
-    """``write(*args)``, noting in ``outcomes`` whether it was created or its outcome unknown."""
-    try:
-        result = write(*args)
-    except OutcomeUnknown:
-        outcomes[key] = "unknown"
-        return None
-    outcomes[key] = "created"
-    return result
 
 
 def test_a_faulty_parallel_run_of_group_and_tebr_writes_creates_nothing_twice(
@@ -58,13 +47,7 @@ def test_a_faulty_parallel_run_of_group_and_tebr_writes_creates_nothing_twice(
         https = plutora.lookup_id("EnvironmentMapConnectivityType", "HTTPS")
         submitted = plutora.search_tebrs([SearchFilter("status", "Equals", "Submitted")]).items
     assert len(submitted) >= 1
-    urls = sim.urls
-    settings = {
-        "client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret",
-        "username": "qa.lead@example.com", "password": "Sim-Password-1",
-        "auth_url": urls.plutora_token_url, "api_url": urls.plutora_api_url,
-        "read_timeout": 0.5, "token_cache_dir": str(tmp_path / "run"),
-    }  # fmt: skip
+    settings = worker_settings(sim, tmp_path)
     for path in ("/environmentgroups$", "/connectivities$"):
         control.fault(path=path, method="POST", kind="drop", stage="after", count=2)
         control.fault(path=path, method="POST", kind="drop", stage="before", count=1)
@@ -87,9 +70,7 @@ def test_a_faulty_parallel_run_of_group_and_tebr_writes_creates_nothing_twice(
         }
         for w in range(WORKERS)
     ]
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        reports = list(pool.map(_work, jobs))
-    assert control("GET", "/faults").json() == []  # every fault was met
+    reports = run_workers(_work, jobs, control)
 
     with PlutoraClient(config) as plutora:
         groups = Counter(g["name"] for g in plutora.environment_groups())

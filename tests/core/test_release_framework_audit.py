@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pytest
 import requests
 
-from PlutoraLibrary.core import OutcomeUnknown, PlutoraClient, PlutoraConfig, PlutoraError, where
+from PlutoraLibrary.core import PlutoraClient, PlutoraConfig, PlutoraError, where
 from PlutoraLibrary.simulator import PlutoraSimulator
 from tests.conftest import Control
+from tests.core.audit import attempt, run_workers, worker_settings
 from tests.core.conftest import config_for
 
 WORKERS = 4
@@ -27,32 +27,21 @@ def _work(job: dict[str, Any]) -> dict[str, str]:
     outcomes: dict[str, str] = {}
     release = job["release"]
     with PlutoraClient(PlutoraConfig.from_env({}, **job["settings"])) as plutora:
-        phase = _attempt(
+        phase = attempt(
             outcomes, "phase", plutora.add_release_phase, release, job["phase"], *job["dates"]
         )
-        gate = _attempt(
+        gate = attempt(
             outcomes, "gate", plutora.add_release_gate, release, job["gate"], *job["dates"]
         )
         for title, owner in (("Build", phase), ("Deploy", phase), ("Approve", gate)):
             if owner is None:
                 continue
             add = plutora.add_release_activity
-            activity = _attempt(outcomes, f"activity {title}", add, release, title, owner["id"])
+            activity = attempt(outcomes, f"activity {title}", add, release, title, owner["id"])
             if activity is not None:
                 plutora.set_activity_status(release, activity["id"], "Completed")
                 outcomes[f"status {title}"] = "Completed"
     return outcomes
-
-
-def _attempt(outcomes: dict[str, str], key: str, write: Any, *args: Any) -> Any:
-    """``write(*args)``, noting in ``outcomes`` whether it was created or its outcome unknown."""
-    try:
-        result = write(*args)
-    except OutcomeUnknown:
-        outcomes[key] = "unknown"
-        return None
-    outcomes[key] = "created"
-    return result
 
 
 def test_a_faulty_parallel_run_of_framework_writes_creates_nothing_twice_and_loses_no_update(
@@ -61,13 +50,7 @@ def test_a_faulty_parallel_run_of_framework_writes_creates_nothing_twice_and_los
     config = config_for(sim)
     with PlutoraClient(config) as plutora:
         drafts = plutora.releases(where("status").equals("Draft"))[:WORKERS]
-    urls = sim.urls
-    settings = {
-        "client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret",
-        "username": "qa.lead@example.com", "password": "Sim-Password-1",
-        "auth_url": urls.plutora_token_url, "api_url": urls.plutora_api_url,
-        "read_timeout": 0.5, "token_cache_dir": str(tmp_path / "run"),
-    }  # fmt: skip
+    settings = worker_settings(sim, tmp_path)
     for path in ("/phases$", "/gates$", "/activities$"):
         control.fault(path=path, method="POST", kind="drop", stage="after", count=2)
     control.fault(path="/activities$", method="POST", kind="drop", stage="before", count=1)
@@ -85,9 +68,7 @@ def test_a_faulty_parallel_run_of_framework_writes_creates_nothing_twice_and_los
         }
         for release in drafts
     ]
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        reports = list(pool.map(_work, jobs))
-    assert control("GET", "/faults").json() == []  # every fault was met
+    reports = run_workers(_work, jobs, control)
 
     with PlutoraClient(config) as plutora:
         for job, report in zip(jobs, reports, strict=True):

@@ -6,12 +6,12 @@ answers past the read timeout, 503 and 429 on the reads."""
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from PlutoraLibrary.core import OutcomeUnknown, PlutoraClient, PlutoraConfig, SearchFilter
+from PlutoraLibrary.core import PlutoraClient, PlutoraConfig, SearchFilter
 from PlutoraLibrary.simulator import PlutoraSimulator
 from tests.conftest import Control
+from tests.core.audit import attempt, run_workers, worker_settings
 from tests.core.conftest import config_for
 
 WORKERS, ROUNDS = 4, 3
@@ -25,7 +25,7 @@ def _work(job: dict[str, Any]) -> dict[str, str]:
         for number in range(ROUNDS):
             tag = f"AUDIT-R-{job['worker']}-{number}"
             fields = {**job["release"], "identifier": tag, "name": f"Audit {tag}"}
-            release = _attempt(outcomes, f"release {tag}", plutora.create_release, fields)
+            release = attempt(outcomes, f"release {tag}", plutora.create_release, fields)
             if release is None:
                 continue
             plutora.update_release(release["id"], {**release, "summary": f"updated {tag}"})
@@ -33,19 +33,8 @@ def _work(job: dict[str, Any]) -> dict[str, str]:
             plutora.link_change_to_release(job["change"], release["id"])
             outcomes[f"delivered {tag}"] = "sent"
             link = plutora.link_items
-            _attempt(outcomes, f"link {tag}", link, "release", release["id"], job["anchor"])
+            attempt(outcomes, f"link {tag}", link, "release", release["id"], job["anchor"])
     return outcomes
-
-
-def _attempt(outcomes: dict[str, str], key: str, write: Any, *args: Any) -> Any:
-    """``write(*args)``, noting in ``outcomes`` whether it was created or its outcome unknown."""
-    try:
-        result = write(*args)
-    except OutcomeUnknown:
-        outcomes[key] = "unknown"
-        return None
-    outcomes[key] = "created"
-    return result
 
 
 def test_a_faulty_parallel_run_of_release_writes_creates_nothing_twice_and_loses_nothing(
@@ -60,13 +49,7 @@ def test_a_faulty_parallel_run_of_release_writes_creates_nothing_twice_and_loses
         }
         changes = [c["id"] for c in plutora.changes()[:WORKERS]]
         anchors = [r["id"] for r in plutora.releases()[:WORKERS]]
-    urls = sim.urls
-    settings = {
-        "client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret",
-        "username": "qa.lead@example.com", "password": "Sim-Password-1",
-        "auth_url": urls.plutora_token_url, "api_url": urls.plutora_api_url,
-        "read_timeout": 0.5, "token_cache_dir": str(tmp_path / "run"),
-    }  # fmt: skip
+    settings = worker_settings(sim, tmp_path)
     for path in ("/releases$", "/linkedItems$"):
         control.fault(path=path, method="POST", kind="drop", stage="after", count=2)
         control.fault(path=path, method="POST", kind="drop", stage="before", count=1)
@@ -85,9 +68,7 @@ def test_a_faulty_parallel_run_of_release_writes_creates_nothing_twice_and_loses
         }
         for w in range(WORKERS)
     ]
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        reports = list(pool.map(_work, jobs))
-    assert control("GET", "/faults").json() == []  # every fault was met
+    reports = run_workers(_work, jobs, control)
 
     with PlutoraClient(config) as plutora:
         found = plutora.search_releases(

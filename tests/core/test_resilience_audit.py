@@ -22,6 +22,7 @@ from PlutoraLibrary.core import (
 )
 from PlutoraLibrary.simulator import PlutoraSimulator
 from tests.conftest import Control
+from tests.core.audit import run_workers, worker_settings
 from tests.core.conftest import config_for
 
 WORKERS, COPIES, PATCHES, BULKS = 4, 5, 5, 3
@@ -84,16 +85,7 @@ def test_a_faulty_parallel_run_leaves_no_duplicate_no_lost_patch_and_no_retried_
         )[0]["id"]
         defect_ids = [d["Id"] for d in tests.search_defects(page_size=WORKERS * PATCHES).items]
         case_ids = [c["Id"] for c in tests.search_test_cases(page_size=WORKERS * BULKS * 3).items]
-    urls = sim.urls
-    settings = {
-        "client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret",
-        "username": "qa.lead@example.com", "password": "Sim-Password-1",
-        "auth_url": urls.plutora_token_url, "api_url": urls.plutora_api_url,
-        "test_client_id": "sim-plutora-test-client", "test_client_secret": "sim-plutora-test-secret",
-        "test_username": "qa.lead@example.com", "test_password": "Sim-Password-1",
-        "test_auth_url": urls.plutora_test_token_url, "test_api_url": urls.plutora_test_api_url,
-        "read_timeout": 0.5, "token_cache_dir": str(tmp_path / "run"),
-    }  # fmt: skip
+    settings = worker_settings(sim, tmp_path, test=True)
     control.fault(path="/releases$", method="POST", kind="drop", stage="after", count=4)
     control.fault(path="/releases$", method="POST", kind="drop", stage="before", count=3)
     control.fault(
@@ -210,13 +202,7 @@ def test_generic_posts_under_faults_are_never_sent_twice(
     config = config_for(sim)
     with PlutoraClient(config) as plutora:
         change = {k: v for k, v in plutora.changes()[0].items() if k not in ("id", "changeId")}
-    urls = sim.urls
-    settings = {
-        "client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret",
-        "username": "qa.lead@example.com", "password": "Sim-Password-1",
-        "auth_url": urls.plutora_token_url, "api_url": urls.plutora_api_url,
-        "read_timeout": 0.5, "token_cache_dir": str(tmp_path / "run"),
-    }  # fmt: skip
+    settings = worker_settings(sim, tmp_path)
     control.fault(path="/changes$", method="POST", kind="drop", stage="after", count=3)
     control.fault(path="/changes$", method="POST", kind="drop", stage="before", count=2)
     control.fault(
@@ -229,9 +215,7 @@ def test_generic_posts_under_faults_are_never_sent_twice(
     control.fault(path="/api/", kind="rate_limit", retryAfter=1, count=3)
     control.fault(path="/changes$", method="POST", kind="status", status=401, count=1)
     jobs = [{"worker": w, "settings": settings, "change": change} for w in range(WORKERS)]
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        reports = list(pool.map(_generic_work, jobs))
-    assert control("GET", "/faults").json() == []  # every fault was met
+    reports = run_workers(_generic_work, jobs, control)
 
     with PlutoraClient(config) as plutora:
         existing = Counter(

@@ -6,12 +6,12 @@ processing, slow answers past the read timeout, 502/503 and 429 on the reads."""
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from PlutoraLibrary.core import OutcomeUnknown, PlutoraClient, PlutoraConfig, SearchFilter, where
+from PlutoraLibrary.core import PlutoraClient, PlutoraConfig, SearchFilter, where
 from PlutoraLibrary.simulator import PlutoraSimulator
 from tests.conftest import Control
+from tests.core.audit import attempt, run_workers, worker_settings
 from tests.core.conftest import config_for
 
 WORKERS, ROUNDS = 4, 3
@@ -25,34 +25,23 @@ def _work(job: dict[str, Any]) -> dict[str, str]:
         for number in range(ROUNDS):
             tag = f"AUDIT-{job['worker']}-{number}"
             fields = {**job["environment"], "name": tag}
-            environment = _attempt(
+            environment = attempt(
                 outcomes, f"environment {tag}", plutora.create_environment, fields
             )
             if environment is not None:
                 host = {"name": tag, "environmentID": environment["id"]}
-                _attempt(outcomes, f"host {tag}", plutora.create_host, host)
+                attempt(outcomes, f"host {tag}", plutora.create_host, host)
                 check = plutora.record_health_check
-                _attempt(outcomes, f"check {tag}", check, environment["id"], 1, tag)
+                attempt(outcomes, f"check {tag}", check, environment["id"], 1, tag)
             change = {**job["change"], "name": tag}
-            _attempt(outcomes, f"change {tag}", plutora.create_change, change)
+            attempt(outcomes, f"change {tag}", plutora.create_change, change)
         release, system = job["release"], job["system"]
-        if _attempt(outcomes, "system", plutora.add_release_system, release, system) is not None:
+        if attempt(outcomes, "system", plutora.add_release_system, release, system) is not None:
             dates = ("2026-05-01", "2026-05-02")
-            _attempt(outcomes, "date", plutora.add_deployment_date, release, system, *dates)
+            attempt(outcomes, "date", plutora.add_deployment_date, release, system, *dates)
             plutora.set_deployment_status(release, system, "Completed")
             outcomes["status"] = "Completed"
     return outcomes
-
-
-def _attempt(outcomes: dict[str, str], key: str, write: Any, *args: Any) -> Any:
-    """``write(*args)``, noting in ``outcomes`` whether it was created or its outcome unknown."""
-    try:
-        result = write(*args)
-    except OutcomeUnknown:
-        outcomes[key] = "unknown"
-        return None
-    outcomes[key] = "created"
-    return result
 
 
 def test_a_faulty_parallel_run_of_ci_writes_creates_nothing_twice_and_loses_no_update(
@@ -82,13 +71,7 @@ def test_a_faulty_parallel_run_of_ci_writes_creates_nothing_twice_and_loses_no_u
                 pairs.append((release["id"], free[0]))
             if len(pairs) == WORKERS:
                 break
-    urls = sim.urls
-    settings = {
-        "client_id": "sim-plutora-client", "client_secret": "sim-plutora-secret",
-        "username": "qa.lead@example.com", "password": "Sim-Password-1",
-        "auth_url": urls.plutora_token_url, "api_url": urls.plutora_api_url,
-        "read_timeout": 0.5, "token_cache_dir": str(tmp_path / "run"),
-    }  # fmt: skip
+    settings = worker_settings(sim, tmp_path)
     for path in ("/environments$", "/hosts$", "/environmentHealthCheck$", "/changes$"):
         control.fault(path=path, method="POST", kind="drop", stage="after", count=2)
         control.fault(path=path, method="POST", kind="drop", stage="before", count=1)
@@ -109,9 +92,7 @@ def test_a_faulty_parallel_run_of_ci_writes_creates_nothing_twice_and_loses_no_u
         }
         for w in range(WORKERS)
     ]
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        reports = list(pool.map(_work, jobs))
-    assert control("GET", "/faults").json() == []  # every fault was met
+    reports = run_workers(_work, jobs, control)
 
     with PlutoraClient(config) as plutora:
         environments = Counter(e["name"] for e in plutora.environments())
