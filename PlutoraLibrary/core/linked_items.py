@@ -80,16 +80,23 @@ def link_items(
     }
     body = prepared_body("LinkedItemInput", fields, "POST", path, "LinkedItem")
     other = str(body["linkedItemId"]).strip().lower()
-    rule = None
     if other == record_id.strip().lower():
         rule = "A record cannot be linked to itself"
+        raise BusinessRuleViolation(
+            "POST",
+            path,
+            0,
+            rule,
+            messages={"internalServerValidationError": [rule]},
+            advice="Checked before sending (nothing was sent): a record cannot depend on "
+            "itself; link it to another record (another release or change id).",
+        )
     current = linked_items(client, owner, record_id)
     linked = [i for i in current if str(i.get("linkedItemId", "")).lower() == other]
     if linked:
         rule = (
             f"It is linked to {linked[0].get('linkedItem')} already ({linked[0].get('linkType')})"
         )
-    if rule is not None:
         raise BusinessRuleViolation(
             "POST",
             path,
