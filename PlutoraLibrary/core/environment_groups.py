@@ -70,13 +70,7 @@ def create_environment_group(client: PlutoraClient, fields: Mapping[str, Any]) -
         ]
 
     label = f"environment group {name}"
-    created = create(client, _GROUPS, body, label, matching)
-    target = _group_path(str(created.get("id"))).lower()
-    for item in client.created.newest_first():  # the generic call's label names the path
-        if item.path.lower() == target and item.label != label:
-            client.created.forget(item)
-            client.created.add(item.path, label)
-    return created
+    return create(client, _GROUPS, body, label, matching, registry_label=label)
 
 
 def update_environment_group(

@@ -173,11 +173,14 @@ def add_release_item(
     def matching_now() -> list[Record]:
         return read_first.pop() if read_first else matching()
 
-    added = create(client, path, body, label, matching_now)
-    _relabel(
-        client, f"{path}/{added.get('id')}", f"{kind} {added.get('workItemName')} of a release"
+    return create(
+        client,
+        path,
+        body,
+        label,
+        matching_now,
+        registry_label=lambda added: f"{kind} {added.get('workItemName')} of a release",
     )
-    return added
 
 
 def update_release_item(
@@ -311,9 +314,9 @@ def add_release_activity(
         ]
 
     label = f"activity {title!r} of release {release_id}"
-    added = create(client, path, body, label, matching)
-    _relabel(client, f"{path}/{added.get('id')}", f"activity {title!r} of a release")
-    return added
+    return create(
+        client, path, body, label, matching, registry_label=f"activity {title!r} of a release"
+    )
 
 
 def update_release_activity(
@@ -442,12 +445,3 @@ def _parsed_date(body: Mapping[str, Any], field: str) -> datetime | None:
     if moment.utcoffset() is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment
-
-
-def _relabel(client: PlutoraClient, path: str, label: str) -> None:
-    """Give the created-records registry's entry for ``path`` a label a reader knows."""
-    target = path.lower()
-    for item in client.created.newest_first():  # the generic call's label names only the path
-        if item.path.lower() == target:
-            client.created.forget(item)
-            client.created.add(item.path, label)

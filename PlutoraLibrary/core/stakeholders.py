@@ -126,13 +126,14 @@ def add_stakeholder(
             "with update_stakeholder / Update Stakeholder instead.",
         )
     label = f"stakeholder {who} of {kind_of(kind)} {record_id}"
-    added = create(client, path, body, label, matching)
-    target = f"{path}/{added.get('id')}".lower()
-    for item in client.created.newest_first():  # the generic call's label names only the id
-        if item.path.lower() == target:
-            client.created.forget(item)
-            client.created.add(item.path, f"stakeholder {added.get('user') or added.get('group')}")
-    return added
+    return create(
+        client,
+        path,
+        body,
+        label,
+        matching,
+        registry_label=lambda added: f"stakeholder {added.get('user') or added.get('group')}",
+    )
 
 
 def update_stakeholder(

@@ -78,7 +78,7 @@ def test_a_phase_is_planned_moved_and_removed(client: PlutoraClient) -> None:
     )
     assert moved is not None
     assert (moved["startDate"], moved["endDate"]) == ("2026-03-03T00:00:00", "2026-03-20T00:00:00")
-    assert len(client.created) == 1
+    assert [item.label for item in client.created.newest_first()] == [f"phase {name} of a release"]
     client.remove_release_phase(release, name)
     assert name not in {p["workItemName"] for p in client.release_phases(release)}
     assert len(client.created) == 0
