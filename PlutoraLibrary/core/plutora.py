@@ -903,13 +903,14 @@ class PlutoraClient(ApiClient):
         """
         _environment_groups.delete_environment_group(self, group_id)
 
-    def environment_connectivities(self, group_id: str | None = None) -> list[Record]:
-        """The connectivities of an environment group (every one when ``group_id`` is None):
-        ``sourceId``, ``targetId``, ``connectivityType``, ``direction``.
+    def environment_connectivities(self, group: str | None = None) -> list[Record]:
+        """The connectivities of an environment group, given by its name (any case) or id
+        (every group's when None): ``sourceId``, ``targetId``, ``connectivityType``,
+        ``direction``. A group the site does not have is :class:`NameNotFound`.
 
-        Example: ``[c["direction"] for c in client.environment_connectivities(group_id)]``
+        Example: ``[c["direction"] for c in client.environment_connectivities("SIT pair")]``
         """
-        return _environment_groups.connectivities(self, group_id)
+        return _environment_groups.connectivities(self, group)
 
     def connect_environments(
         self,
