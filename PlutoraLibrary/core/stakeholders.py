@@ -104,9 +104,9 @@ def add_stakeholder(
         "userId": user_id,
         "groupId": group_id,
         "stakeholderRoleIds": role_ids(client, roles),
-        **{flag: bool(flags.get(flag, False)) for flag in FLAGS},
+        **{flag: False for flag in FLAGS},
+        **_settings(flags, "POST", path),
     }
-    _known_flags(flags, "POST", path)
     body = prepared_body("StakeholderInput", fields, "POST", path, "Stakeholder")
 
     def matching() -> list[Record]:
@@ -149,10 +149,11 @@ def update_stakeholder(
     refused before sending."""
     path = f"{_path(kind, record_id)}/{path_segment(stakeholder_id)}"
     current = _existing(client, kind, record_id, stakeholder_id)
-    wanted = dict(changes)
+    wanted = _settings(
+        changes, "PUT", path, also=("roles", "stakeholderRoleIds", "userId", "groupId", "id")
+    )
     if "roles" in wanted:
         wanted["stakeholderRoleIds"] = role_ids(client, wanted.pop("roles"))
-    _known_flags(wanted, "PUT", path, also=("stakeholderRoleIds", "userId", "groupId", "id"))
     fields = {**current, **wanted}
     if kind_of(kind) == "release" and not fields.get("accountable"):
         _owner_stays(client, record_id, current, "PUT", path, "made non-accountable")
@@ -221,12 +222,33 @@ def _owner_stays(
         )
 
 
-def _known_flags(
+def _settings(
     fields: Mapping[str, Any], method: str, path: str, also: tuple[str, ...] = ()
-) -> None:
-    unknown = [name for name in fields if name not in FLAGS and name not in also]
+) -> dict[str, Any]:
+    """``fields`` with their names in the contract's spelling (any case given) and the RACI
+    flags as booleans (``True``/``False`` or the text ``"true"``/``"false"``, any case, as
+    Robot passes named arguments); any other name or flag value is a ValueError."""
+    spelled = {name.lower(): name for name in (*FLAGS, *also)}
+    unknown = [name for name in fields if str(name).lower() not in spelled]
     if unknown:
         raise ValueError(
             f"{method} {path}: {', '.join(map(repr, unknown))} is not a stakeholder setting; "
             f"it takes roles and the RACI flags {', '.join(FLAGS)}. Nothing was sent."
         )
+    settings: dict[str, Any] = {}
+    for name, value in fields.items():
+        key = spelled[str(name).lower()]
+        settings[key] = _flag(key, value, method, path) if key in FLAGS else value
+    return settings
+
+
+def _flag(name: str, value: Any, method: str, path: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if text in ("true", "false"):
+        return text == "true"
+    raise ValueError(
+        f"{method} {path}: the RACI flag {name!r} is True or False, not {value!r}. "
+        "Nothing was sent."
+    )

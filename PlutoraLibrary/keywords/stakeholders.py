@@ -82,8 +82,9 @@ class StakeholderKeywords:
         verify: bool = False,
         **changes: Any,
     ) -> dict[str, Any] | None:
-        """Changes a stakeholder's RACI flags (``responsible=${True}``, …) or ``roles`` (a
-        list of ``StakeholderRole`` values); what is not named stays. The owner of a release
+        """Changes a stakeholder's RACI flags (``responsible=${True}``, or the text
+        ``responsible=True`` / ``false``; the names in any case) or ``roles`` (a list of
+        ``StakeholderRole`` values); what is not named stays. The owner of a release
         stays accountable (refused before sending). Returns nothing, or with ``verify=True``
         the stakeholder read back.
 
