@@ -197,7 +197,7 @@ def test_bad_links_are_refused_before_sending(client: PlutoraClient, control: Co
         client.link_items("release", release["id"], other, link_type="Blocks")
     with pytest.raises(ValueError, match="Release, Change"):
         client.link_items("release", release["id"], other, linked_item_type="System")
-    with pytest.raises(ValueError, match="a release or a change"):
+    with pytest.raises(ValueError, match="Linked items belong to a record of type release, change"):
         client.linked_items("system", release["id"])
     assert _requests(control, "POST /plutora/api/releases/") == posts
     with pytest.raises(ValidationFailed) as unknown:  # the server's 400 names the field

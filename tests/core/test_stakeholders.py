@@ -122,7 +122,7 @@ def test_what_the_contract_states_is_checked_before_sending(
         client.add_stakeholder("release", release["id"])
     with pytest.raises(ValueError, match="give exactly one"):
         client.add_stakeholder("release", release["id"], user_id=me, group_id=me)
-    with pytest.raises(ValueError, match="a release, a system or a change, not 'defect'"):
+    with pytest.raises(ValueError, match=r"of type release, system, change .*, not 'defect'"):
         client.stakeholders("defect", release["id"])
     with pytest.raises(ValueError, match="'owner' is not a stakeholder setting"):
         client.update_stakeholder("release", release["id"], me, {"owner": True})
@@ -132,6 +132,13 @@ def test_what_the_contract_states_is_checked_before_sending(
         client.update_stakeholder("release", release["id"], release["id"], {"informed": True})
     assert "Add Stakeholder" in str(missing.value)
     assert _writes(control) == before
+
+
+def test_the_record_type_is_given_in_any_case_singular_or_plural(client: PlutoraClient) -> None:
+    release = _draft(client)
+    listed = client.stakeholders("release", release["id"])
+    assert client.stakeholders("Releases", release["id"]) == listed
+    assert client.stakeholders(" RELEASE ", release["id"]) == listed
 
 
 def test_settings_are_named_in_any_case_and_flags_given_as_text(
