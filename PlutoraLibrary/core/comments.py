@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from .client import path_segment
 from .errors import ValidationFailed, hide_library_frames
+from .record_types import record_type as _record_type
 from .writes import Record, create, prepared_body
 
 if TYPE_CHECKING:
@@ -34,43 +35,37 @@ __tracebackhide__ = hide_library_frames
 COMMENT_TYPES = ("Release", "Change", "Environment", "System", "TECR", "TEBR")
 
 
-def comment_type(kind: str) -> str:
-    """The API's spelling of a record type (any case), or a ``ValueError`` naming the types.
+def comment_type(record_type: str) -> str:
+    """The API's spelling of a record type (any case, singular or plural), or a
+    ``ValueError`` naming the types.
 
     Example: ``comment_type("tecr")`` → ``'TECR'``
     """
-    text = str(kind or "").strip().lower()
-    for name in COMMENT_TYPES:
-        if name.lower() in (text, text.removesuffix("s")):
-            return name
-    raise ValueError(
-        f"Comments are on records of type {', '.join(COMMENT_TYPES)}, not {kind!r}; "
-        "nothing was sent."
-    )
+    return _record_type(record_type, COMMENT_TYPES, "Comments")
 
 
-def _path(kind: str, record_id: str) -> str:
-    return f"/comments/{comment_type(kind)}/{path_segment(record_id)}"
+def _path(record_type: str, record_id: str) -> str:
+    return f"/comments/{comment_type(record_type)}/{path_segment(record_id)}"
 
 
-def comments(client: PlutoraClient, kind: str, record_id: str) -> list[Record]:
+def comments(client: PlutoraClient, record_type: str, record_id: str) -> list[Record]:
     """``GET /comments/{type}/{id}``: oldest first."""
-    found = client.call("GET", _path(kind, record_id)).json
+    found = client.call("GET", _path(record_type, record_id)).json
     return [dict(item) for item in found] if isinstance(found, list) else []
 
 
 def add_comment(
-    client: PlutoraClient, kind: str, record_id: str, text: str, reply_to: str | None
+    client: PlutoraClient, record_type: str, record_id: str, text: str, reply_to: str | None
 ) -> Record:
     """``POST /comments/{type}/{id}`` once; a reply's parent is checked before sending."""
-    path = _path(kind, record_id)
+    path = _path(record_type, record_id)
     fields: dict[str, object] = {"text": text}
     if reply_to:
         fields["parentId"] = reply_to
     body = prepared_body("CommentInput", fields, "POST", path, "Comment")
-    before = comments(client, kind, record_id)
+    before = comments(client, record_type, record_id)
     if reply_to and not any(_same(c.get("id"), reply_to) for c in before):
-        problem = f"parentId {reply_to!r} is not a comment on this {comment_type(kind)}"
+        problem = f"parentId {reply_to!r} is not a comment on this {comment_type(record_type)}"
         raise ValidationFailed(
             "POST",
             path,
@@ -85,13 +80,13 @@ def add_comment(
     def matching() -> list[Record]:
         return [
             c
-            for c in comments(client, kind, record_id)
+            for c in comments(client, record_type, record_id)
             if c.get("text") == body["text"]
             and _same(c.get("parentId"), body.get("parentId"))
             and _is_mine(client, c, me)
         ]
 
-    label = f"comment on {comment_type(kind)} {record_id}"
+    label = f"comment on {comment_type(record_type)} {record_id}"
     return create(client, path, body, label, matching, deletable=False)
 
 

@@ -23,8 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 from .. import contract
 from .client import path_segment
-from .errors import ChangeNotPersisted, OutcomeUnknown, hide_library_frames
-from .filters import Expression
+from .errors import (
+    ChangeNotPersisted,
+    NameAmbiguous,
+    NameNotFound,
+    OutcomeUnknown,
+    hide_library_frames,
+)
+from .filters import Expression, where
+from .names import _near
 from .writes import Record, create, delete, prepared_body, replace
 
 if TYPE_CHECKING:
@@ -70,13 +77,7 @@ def create_environment_group(client: PlutoraClient, fields: Mapping[str, Any]) -
         ]
 
     label = f"environment group {name}"
-    created = create(client, _GROUPS, body, label, matching)
-    target = _group_path(str(created.get("id"))).lower()
-    for item in client.created.newest_first():  # the generic call's label names the path
-        if item.path.lower() == target and item.label != label:
-            client.created.forget(item)
-            client.created.add(item.path, label)
-    return created
+    return create(client, _GROUPS, body, label, matching, registry_label=label)
 
 
 def update_environment_group(
@@ -108,10 +109,53 @@ def delete_environment_group(client: PlutoraClient, group_id: str) -> None:
 # -- connectivities ----------------------------------------------------------------------------
 
 
-def connectivities(client: PlutoraClient, group_id: str | None = None) -> list[Record]:
-    """``GET /connectivities``, those of one group when ``group_id`` is given."""
-    filter = f"`environmentGroupId` = `{group_id}`" if group_id else None
-    return client._list("connectivities", "connectivity", filter)
+def connectivities(client: PlutoraClient, group: str | None = None) -> list[Record]:
+    """``GET /connectivities``, those of one group when ``group`` (its name, any case, or its
+    id) is given; a group the site does not have is :class:`NameNotFound` (nothing listed)."""
+    if group is None or not str(group).strip():
+        return client._list("connectivities", "connectivity", None)
+    return _group_connectivities(client, environment_group_id(client, str(group)))
+
+
+def _group_connectivities(client: PlutoraClient, group_id: str) -> list[Record]:
+    return client._list(
+        "connectivities", "connectivity", where("environmentGroupId").equals(group_id)
+    )
+
+
+def environment_group_id(client: PlutoraClient, group: str) -> str:
+    """The id of the environment group named ``group`` (any case) or with that id, or
+    :class:`NameNotFound` / :class:`NameAmbiguous` naming the groups there are.
+
+    Example: ``environment_group_id(client, "sit pair")``
+    """
+    wanted = str(group).strip()
+    groups = environment_groups(client)
+    for found in groups:
+        if str(found.get("id", "")).lower() == wanted.lower():
+            return str(found["id"])
+    named = [g for g in groups if str(g.get("name", "")).strip().casefold() == wanted.casefold()]
+    if len(named) == 1:
+        return str(named[0]["id"])
+    if named:
+        ids = [str(g.get("id")) for g in named]
+        raise NameAmbiguous(
+            "environment groups",
+            wanted,
+            f"{len(named)} environment groups are named {wanted!r} (ids {', '.join(ids)}): "
+            "give the group's id (environment_groups() lists them).",
+            ids,
+        )
+    names = sorted({str(g.get("name")) for g in groups if g.get("name")})
+    near = _near(wanted, names)
+    said = f" The closest: {', '.join(repr(n) for n in near)}." if near else ""
+    raise NameNotFound(
+        "environment groups",
+        wanted,
+        f"No environment group has the name or id {wanted!r} (case ignored).{said} List the "
+        "groups with environment_groups() (Get Environment Groups) and give one's name or id.",
+        near,
+    )
 
 
 def connect_environments(
@@ -136,7 +180,7 @@ def connect_environments(
     def matching() -> list[Record]:
         return [
             link
-            for link in connectivities(client, group_id)
+            for link in _group_connectivities(client, group_id)
             if str(link.get("sourceId", "")).lower() == source_id.lower()
             and str(link.get("targetId", "")).lower() == target_id.lower()
         ]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from .. import contract
 from .client import path_segment
 from .errors import BusinessRuleViolation, hide_library_frames
+from .record_types import record_type as _record_type
 from .writes import Record, create, delete, prepared_body
 
 if TYPE_CHECKING:
@@ -27,24 +28,14 @@ if TYPE_CHECKING:
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
 
-#: The record types with linked items, by the name a caller gives (any case, singular or plural).
-OWNERS: dict[str, str] = {
-    "release": "releases",
-    "releases": "releases",
-    "change": "changes",
-    "changes": "changes",
-}
+#: The records with linked items (a ``record_type``), and their collections.
+RECORD_TYPES: dict[str, str] = {"release": "releases", "change": "changes"}
 ITEM_TYPES: tuple[str, ...] = tuple(contract.schema("plutora", "LinkedItemType")["enum"])
 LINK_TYPES: tuple[str, ...] = tuple(contract.schema("plutora", "LinkType")["enum"])
 
 
-def _items_path(owner: str, record_id: str) -> str:
-    plural = OWNERS.get(str(owner).strip().lower())
-    if plural is None:
-        raise ValueError(
-            f"Linked items belong to a release or a change, not {owner!r}; nothing was sent. "
-            "Example: linked_items('release', release_id)."
-        )
+def _items_path(record_type: str, record_id: str) -> str:
+    plural = RECORD_TYPES[_record_type(record_type, tuple(RECORD_TYPES), "Linked items")]
     return f"/{plural}/{path_segment(record_id)}/linkedItems"
 
 
@@ -56,15 +47,15 @@ def _one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
     raise ValueError(f"A {what} is one of {', '.join(allowed)}, not {value!r}; nothing was sent.")
 
 
-def linked_items(client: PlutoraClient, owner: str, record_id: str) -> list[Record]:
+def linked_items(client: PlutoraClient, record_type: str, record_id: str) -> list[Record]:
     """``GET /{releases|changes}/{id}/linkedItems``."""
-    found = client.call("GET", _items_path(owner, record_id)).json
+    found = client.call("GET", _items_path(record_type, record_id)).json
     return [dict(item) for item in found] if isinstance(found, list) else []
 
 
 def link_items(
     client: PlutoraClient,
-    owner: str,
+    record_type: str,
     record_id: str,
     linked_item_id: str,
     linked_item_type: str,
@@ -72,7 +63,7 @@ def link_items(
 ) -> Record:
     """``POST …/linkedItems`` (201); refused before sending for a link to itself or to a
     record linked already; a lost answer is recovered from the record's linked items."""
-    path = _items_path(owner, record_id)
+    path = _items_path(record_type, record_id)
     fields = {
         "linkedItemId": linked_item_id,
         "linkedItemType": _one_of(linked_item_type, ITEM_TYPES, "linked item type"),
@@ -80,16 +71,23 @@ def link_items(
     }
     body = prepared_body("LinkedItemInput", fields, "POST", path, "LinkedItem")
     other = str(body["linkedItemId"]).strip().lower()
-    rule = None
     if other == record_id.strip().lower():
         rule = "A record cannot be linked to itself"
-    current = linked_items(client, owner, record_id)
+        raise BusinessRuleViolation(
+            "POST",
+            path,
+            0,
+            rule,
+            messages={"internalServerValidationError": [rule]},
+            advice="Checked before sending (nothing was sent): a record cannot depend on "
+            "itself; link it to another record (another release or change id).",
+        )
+    current = linked_items(client, record_type, record_id)
     linked = [i for i in current if str(i.get("linkedItemId", "")).lower() == other]
     if linked:
         rule = (
             f"It is linked to {linked[0].get('linkedItem')} already ({linked[0].get('linkType')})"
         )
-    if rule is not None:
         raise BusinessRuleViolation(
             "POST",
             path,
@@ -103,14 +101,16 @@ def link_items(
     def matching() -> list[Record]:
         return [
             item
-            for item in linked_items(client, owner, record_id)
+            for item in linked_items(client, record_type, record_id)
             if str(item.get("linkedItemId", "")).lower() == other
         ]
 
-    label = f"link of {owner} {record_id} to {body['linkedItemType'].lower()} {linked_item_id}"
+    label = (
+        f"link of {record_type} {record_id} to {body['linkedItemType'].lower()} {linked_item_id}"
+    )
     return create(client, path, body, label, matching)
 
 
-def unlink_item(client: PlutoraClient, owner: str, record_id: str, link_id: str) -> None:
+def unlink_item(client: PlutoraClient, record_type: str, record_id: str, link_id: str) -> None:
     """``DELETE …/linkedItems/{linkedItemId}`` (200): the link and its mirror."""
-    delete(client, f"{_items_path(owner, record_id)}/{path_segment(link_id)}")
+    delete(client, f"{_items_path(record_type, record_id)}/{path_segment(link_id)}")

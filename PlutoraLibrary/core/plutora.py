@@ -903,13 +903,14 @@ class PlutoraClient(ApiClient):
         """
         _environment_groups.delete_environment_group(self, group_id)
 
-    def environment_connectivities(self, group_id: str | None = None) -> list[Record]:
-        """The connectivities of an environment group (every one when ``group_id`` is None):
-        ``sourceId``, ``targetId``, ``connectivityType``, ``direction``.
+    def environment_connectivities(self, group: str | None = None) -> list[Record]:
+        """The connectivities of an environment group, given by its name (any case) or id
+        (every group's when None): ``sourceId``, ``targetId``, ``connectivityType``,
+        ``direction``. A group the site does not have is :class:`NameNotFound`.
 
-        Example: ``[c["direction"] for c in client.environment_connectivities(group_id)]``
+        Example: ``[c["direction"] for c in client.environment_connectivities("SIT pair")]``
         """
-        return _environment_groups.connectivities(self, group_id)
+        return _environment_groups.connectivities(self, group)
 
     def connect_environments(
         self,
@@ -1055,24 +1056,24 @@ class PlutoraClient(ApiClient):
         """
         return _systems.update_organization(self, organization_id, fields, verify)
 
-    def stakeholders(self, kind: str, record_id: str) -> list[Record]:
+    def stakeholders(self, record_type: str, record_id: str) -> list[Record]:
         """The stakeholders of a ``release``, ``system`` or ``change``: each with ``id`` (the
         user's or group's), ``user``/``group``, ``stakeholderRoles`` and the RACI flags.
 
         Example: ``[s["user"] for s in client.stakeholders("release", rid) if s["accountable"]]``
         """
-        return _stakeholders.stakeholders(self, kind, record_id)
+        return _stakeholders.stakeholders(self, record_type, record_id)
 
-    def stakeholder(self, kind: str, record_id: str, stakeholder_id: str) -> Record:
+    def stakeholder(self, record_type: str, record_id: str, stakeholder_id: str) -> Record:
         """One stakeholder of a release, system or change, by its user's or group's id.
 
         Example: ``client.stakeholder("system", sid, user_id)["responsible"]``
         """
-        return _stakeholders.stakeholder(self, kind, record_id, stakeholder_id)
+        return _stakeholders.stakeholder(self, record_type, record_id, stakeholder_id)
 
     def add_stakeholder(
         self,
-        kind: str,
+        record_type: str,
         record_id: str,
         user_id: str | None = None,
         group_id: str | None = None,
@@ -1095,11 +1096,13 @@ class PlutoraClient(ApiClient):
             "informed": informed,
             "consulted": consulted,
         }
-        return _stakeholders.add_stakeholder(self, kind, record_id, user_id, group_id, roles, flags)
+        return _stakeholders.add_stakeholder(
+            self, record_type, record_id, user_id, group_id, roles, flags
+        )
 
     def update_stakeholder(
         self,
-        kind: str,
+        record_type: str,
         record_id: str,
         stakeholder_id: str,
         changes: Mapping[str, Any],
@@ -1113,13 +1116,13 @@ class PlutoraClient(ApiClient):
         Example: ``client.update_stakeholder("release", rid, me, {"consulted": True})``
         """
         return _stakeholders.update_stakeholder(
-            self, kind, record_id, stakeholder_id, changes, verify
+            self, record_type, record_id, stakeholder_id, changes, verify
         )
 
-    def remove_stakeholder(self, kind: str, record_id: str, stakeholder_id: str) -> None:
+    def remove_stakeholder(self, record_type: str, record_id: str, stakeholder_id: str) -> None:
         """Remove a stakeholder from a release, system or change; a release's owner is
         refused before sending. Example: ``client.remove_stakeholder("system", sid, me)``."""
-        _stakeholders.remove_stakeholder(self, kind, record_id, stakeholder_id)
+        _stakeholders.remove_stakeholder(self, record_type, record_id, stakeholder_id)
 
     # -- releases: create, replace, delete; their changes and linked items -----------------------
 
@@ -1177,17 +1180,17 @@ class PlutoraClient(ApiClient):
         """
         _release_writes.remove_change_from_release(self, change_id, release_id)
 
-    def linked_items(self, owner: str, record_id: str) -> list[Record]:
-        """The items linked to a release or a change (``owner`` ``"release"`` or
+    def linked_items(self, record_type: str, record_id: str) -> list[Record]:
+        """The items linked to a release or a change (``record_type`` ``"release"`` or
         ``"change"``): each ``{id, linkedItemId, linkedItemType, linkedItem, linkType}``.
 
         Example: ``[i["linkedItem"] for i in client.linked_items("release", release_id)]``
         """
-        return _linked_items.linked_items(self, owner, record_id)
+        return _linked_items.linked_items(self, record_type, record_id)
 
     def link_items(
         self,
-        owner: str,
+        record_type: str,
         record_id: str,
         linked_item_id: str,
         linked_item_type: str = "Release",
@@ -1202,15 +1205,15 @@ class PlutoraClient(ApiClient):
         Example: ``client.link_items("release", release_id, other_id, "Release", "Depends on")``
         """
         return _linked_items.link_items(
-            self, owner, record_id, linked_item_id, linked_item_type, link_type
+            self, record_type, record_id, linked_item_id, linked_item_type, link_type
         )
 
-    def unlink_item(self, owner: str, record_id: str, link_id: str) -> None:
+    def unlink_item(self, record_type: str, record_id: str, link_id: str) -> None:
         """Remove a link (``DELETE …/linkedItems/{linkedItemId}``, 200) and its mirror.
 
         Example: ``client.unlink_item("release", release_id, link["id"])``
         """
-        _linked_items.unlink_item(self, owner, record_id, link_id)
+        _linked_items.unlink_item(self, record_type, record_id, link_id)
 
     # -- change systems, comments, users (issue 18) ----------------------------------------------
 

@@ -20,13 +20,15 @@ Example::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .. import contract
 from .client import path_segment
 from .errors import BusinessRuleViolation, NameNotFound, NotFound, hide_library_frames
-from .writes import Record, create, delete, prepared_body, replace, same
+from .writes import Record, create, delete, prepared_body, replace
 
 if TYPE_CHECKING:
     from .plutora import PlutoraClient
@@ -171,11 +173,14 @@ def add_release_item(
     def matching_now() -> list[Record]:
         return read_first.pop() if read_first else matching()
 
-    added = create(client, path, body, label, matching_now)
-    _relabel(
-        client, f"{path}/{added.get('id')}", f"{kind} {added.get('workItemName')} of a release"
+    return create(
+        client,
+        path,
+        body,
+        label,
+        matching_now,
+        registry_label=lambda added: f"{kind} {added.get('workItemName')} of a release",
     )
-    return added
 
 
 def update_release_item(
@@ -192,9 +197,10 @@ def update_release_item(
     current = release_item(client, release_id, kind, item)
     changes = dict(fields)
     name = changes.pop("name", None)
+    path = _item_path(release_id, kind, str(current["id"]))
     if name is not None:
         changes["workItemNameID"] = name_id(client, kind, str(name))
-    path = _item_path(release_id, kind, str(current["id"]))
+        _not_had_already(client, release_id, kind, current, changes["workItemNameID"], path)
     _, schema, read_schema = KINDS[kind]
     body = prepared_body(schema, {**current, **changes}, "PUT", path, read_schema)
     _dates_in_order(body, "PUT", path)
@@ -205,6 +211,32 @@ def update_release_item(
         verify,
         lambda: release_item(client, release_id, kind, str(current["id"])),
     )
+
+
+def _not_had_already(
+    client: PlutoraClient,
+    release_id: str,
+    kind: str,
+    current: Record,
+    name_ref: str,
+    path: str,
+) -> None:
+    """Refuse (nothing sent) renaming a phase (gate) to a name another one of the release has."""
+    for found in release_items(client, release_id, kind):
+        if str(found.get("id", "")).lower() == str(current.get("id", "")).lower():
+            continue
+        if str(found.get("workItemNameID", "")).lower() == name_ref.lower():
+            rule = f"The release already has the {kind} '{found.get('workItemName')}'"
+            raise BusinessRuleViolation(
+                "PUT",
+                path,
+                0,
+                rule,
+                messages={"internalServerValidationError": [rule]},
+                advice=f"Checked before sending (nothing was sent): a release has each {kind} "
+                f"once; change that one (update_release_{kind}, id {found.get('id')}) or give "
+                "this one another name.",
+            )
 
 
 def remove_release_item(client: PlutoraClient, release_id: str, kind: str, item: str) -> None:
@@ -282,9 +314,9 @@ def add_release_activity(
         ]
 
     label = f"activity {title!r} of release {release_id}"
-    added = create(client, path, body, label, matching)
-    _relabel(client, f"{path}/{added.get('id')}", f"activity {title!r} of a release")
-    return added
+    return create(
+        client, path, body, label, matching, registry_label=f"activity {title!r} of a release"
+    )
 
 
 def update_release_activity(
@@ -374,11 +406,14 @@ def _checked_choices(body: Record) -> None:
 
 
 def _dates_in_order(body: Mapping[str, Any], method: str, path: str) -> None:
-    start, end = body.get("startDate"), body.get("endDate")
-    if start in (None, "") or end in (None, ""):
+    """Both dates parsed (a date, or a date-time; one with an offset compared in UTC) and the
+    end not before the start, or an error before anything is sent."""
+    start = _parsed_date(body, "startDate")
+    end = _parsed_date(body, "endDate")
+    if start is None or end is None:
         return
-    if not same(start, end) and str(end) < str(start) and _comparable(start, end):
-        rule = f"The end ({end}) is before the start ({start})"
+    if end < start:
+        rule = f"The end ({body.get('endDate')}) is before the start ({body.get('startDate')})"
         raise BusinessRuleViolation(
             method,
             path,
@@ -390,16 +425,23 @@ def _dates_in_order(body: Mapping[str, Any], method: str, path: str) -> None:
         )
 
 
-def _comparable(start: Any, end: Any) -> bool:
-    """Both ISO 8601 without an offset, or with the same one: then text order is time order."""
-    tail = [str(value)[19:].lstrip(":0123456789.") for value in (start, end)]
-    return tail[0] == tail[1]
-
-
-def _relabel(client: PlutoraClient, path: str, label: str) -> None:
-    """Give the created-records registry's entry for ``path`` a label a reader knows."""
-    target = path.lower()
-    for item in client.created.newest_first():  # the generic call's label names only the path
-        if item.path.lower() == target:
-            client.created.forget(item)
-            client.created.add(item.path, label)
+def _parsed_date(body: Mapping[str, Any], field: str) -> datetime | None:
+    """``body[field]`` as a moment (naive, in UTC when it has an offset), None when not given,
+    or ValueError naming the field and the form a date takes."""
+    value = body.get(field)
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", text))
+        except ValueError:
+            raise ValueError(
+                f'{field} {value!r} is not a date; give it as "2027-01-31" or '
+                '"2027-01-31T09:00:00Z" (ISO 8601). Nothing was sent.'
+            ) from None
+    if moment.utcoffset() is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment

@@ -191,13 +191,7 @@ def add_deployment_date(
         ]
 
     label = f"deployment date {body['startDate']} of a release system"
-    added = create(client, path, body, label, matching)
-    target = f"{path}/{added.get('id')}".lower()
-    for item in client.created.newest_first():  # the generic call's label names only the path
-        if item.path.lower() == target:
-            client.created.forget(item)
-            client.created.add(item.path, label)
-    return added
+    return create(client, path, body, label, matching, registry_label=label)
 
 
 def update_deployment_date(

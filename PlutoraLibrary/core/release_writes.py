@@ -72,13 +72,7 @@ def create_release(client: PlutoraClient, fields: Mapping[str, Any]) -> Record:
         return client.release(str(found["id"]))
 
     label = f"release {identifier}"
-    created = create(client, "/releases", body, label, matching, read=read)
-    target = f"/releases/{created.get('id')}".lower()
-    for item in client.created.newest_first():  # the generic call's label names the path
-        if item.path.lower() == target:
-            client.created.forget(item)
-            client.created.add(item.path, label)
-    return created
+    return create(client, "/releases", body, label, matching, read=read, registry_label=label)
 
 
 def update_release(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .client import path_segment
 from .errors import BusinessRuleViolation, ChangeNotPersisted, NotFound, hide_library_frames
+from .record_types import record_type as _record_type
 from .writes import _GUID, Record, create, delete, prepared_body, replace, same
 
 if TYPE_CHECKING:
@@ -30,39 +31,33 @@ if TYPE_CHECKING:
 #: pytest leaves this module's frames out of tracebacks of the library's own errors.
 __tracebackhide__ = hide_library_frames
 
-#: The records that have stakeholders, and their collections.
-KINDS: dict[str, str] = {"release": "releases", "system": "systems", "change": "changes"}
+#: The records that have stakeholders (a ``record_type``), and their collections.
+RECORD_TYPES: dict[str, str] = {"release": "releases", "system": "systems", "change": "changes"}
 #: The RACI flags.
 FLAGS: tuple[str, ...] = ("responsible", "accountable", "informed", "consulted")
 
 
-def kind_of(kind: str) -> str:
-    """``release``, ``system`` or ``change`` from any case or plural; ``ValueError`` otherwise.
-
-    Example: ``kind_of("Releases")`` → ``'release'``
-    """
-    text = str(kind or "").strip().lower()
-    for name, plural in KINDS.items():
-        if text in (name, plural):
-            return name
-    raise ValueError(
-        f"Stakeholders belong to a release, a system or a change, not {kind!r}; nothing was sent."
-    )
+def _type(record_type: str) -> str:
+    return _record_type(record_type, tuple(RECORD_TYPES), "Stakeholders")
 
 
-def _path(kind: str, record_id: str) -> str:
-    return f"/{KINDS[kind_of(kind)]}/{path_segment(record_id)}/stakeholders"
+def _path(record_type: str, record_id: str) -> str:
+    return f"/{RECORD_TYPES[_type(record_type)]}/{path_segment(record_id)}/stakeholders"
 
 
-def stakeholders(client: PlutoraClient, kind: str, record_id: str) -> list[Record]:
-    """``GET /{kind}s/{id}/stakeholders``."""
-    found = client.call("GET", _path(kind, record_id)).json
+def stakeholders(client: PlutoraClient, record_type: str, record_id: str) -> list[Record]:
+    """``GET /{record_type}s/{id}/stakeholders``."""
+    found = client.call("GET", _path(record_type, record_id)).json
     return [dict(item) for item in found] if isinstance(found, list) else []
 
 
-def stakeholder(client: PlutoraClient, kind: str, record_id: str, stakeholder_id: str) -> Record:
-    """``GET /{kind}s/{id}/stakeholders/{stakeholderId}`` (the user's or group's id)."""
-    found = client.call("GET", f"{_path(kind, record_id)}/{path_segment(stakeholder_id)}").json
+def stakeholder(
+    client: PlutoraClient, record_type: str, record_id: str, stakeholder_id: str
+) -> Record:
+    """``GET /{record_type}s/{id}/stakeholders/{stakeholderId}`` (the user's or group's id)."""
+    found = client.call(
+        "GET", f"{_path(record_type, record_id)}/{path_segment(stakeholder_id)}"
+    ).json
     return dict(found) if isinstance(found, dict) else {}
 
 
@@ -84,7 +79,7 @@ def role_ids(client: PlutoraClient, roles: Iterable[str] | str | None) -> list[s
 
 def add_stakeholder(
     client: PlutoraClient,
-    kind: str,
+    record_type: str,
     record_id: str,
     user_id: str | None,
     group_id: str | None,
@@ -93,7 +88,7 @@ def add_stakeholder(
 ) -> Record:
     """``POST …/stakeholders`` (201); one that is a stakeholder already is refused before
     sending; a lost answer is recovered from the record's stakeholders."""
-    path = _path(kind, record_id)
+    path = _path(record_type, record_id)
     if (user_id is None) == (group_id is None):
         raise ValueError(
             "A stakeholder is a user (user_id) or a user group (group_id): give exactly one; "
@@ -104,18 +99,22 @@ def add_stakeholder(
         "userId": user_id,
         "groupId": group_id,
         "stakeholderRoleIds": role_ids(client, roles),
-        **{flag: bool(flags.get(flag, False)) for flag in FLAGS},
+        **{flag: False for flag in FLAGS},
+        **_settings(flags, "POST", path),
     }
-    _known_flags(flags, "POST", path)
     body = prepared_body("StakeholderInput", fields, "POST", path, "Stakeholder")
 
     def matching() -> list[Record]:
-        return [item for item in stakeholders(client, kind, record_id) if same(who, item.get("id"))]
+        return [
+            item
+            for item in stakeholders(client, record_type, record_id)
+            if same(who, item.get("id"))
+        ]
 
     there = matching()
     if there:
         name = there[0].get("user") or there[0].get("group") or who
-        rule = f"'{name}' is already a stakeholder of this {kind_of(kind)}"
+        rule = f"'{name}' is already a stakeholder of this {_type(record_type)}"
         raise BusinessRuleViolation(
             "POST",
             path,
@@ -125,19 +124,20 @@ def add_stakeholder(
             advice="Checked before sending (nothing was sent): change its roles and RACI flags "
             "with update_stakeholder / Update Stakeholder instead.",
         )
-    label = f"stakeholder {who} of {kind_of(kind)} {record_id}"
-    added = create(client, path, body, label, matching)
-    target = f"{path}/{added.get('id')}".lower()
-    for item in client.created.newest_first():  # the generic call's label names only the id
-        if item.path.lower() == target:
-            client.created.forget(item)
-            client.created.add(item.path, f"stakeholder {added.get('user') or added.get('group')}")
-    return added
+    label = f"stakeholder {who} of {_type(record_type)} {record_id}"
+    return create(
+        client,
+        path,
+        body,
+        label,
+        matching,
+        registry_label=lambda added: f"stakeholder {added.get('user') or added.get('group')}",
+    )
 
 
 def update_stakeholder(
     client: PlutoraClient,
-    kind: str,
+    record_type: str,
     record_id: str,
     stakeholder_id: str,
     changes: Mapping[str, Any],
@@ -146,14 +146,15 @@ def update_stakeholder(
     """Read the stakeholder, apply ``changes`` (RACI flags; ``roles`` by name or id, or
     ``stakeholderRoleIds``), PUT it back (204). Making a release's owner non-accountable is
     refused before sending."""
-    path = f"{_path(kind, record_id)}/{path_segment(stakeholder_id)}"
-    current = _existing(client, kind, record_id, stakeholder_id)
-    wanted = dict(changes)
+    path = f"{_path(record_type, record_id)}/{path_segment(stakeholder_id)}"
+    current = _existing(client, record_type, record_id, stakeholder_id)
+    wanted = _settings(
+        changes, "PUT", path, also=("roles", "stakeholderRoleIds", "userId", "groupId", "id")
+    )
     if "roles" in wanted:
         wanted["stakeholderRoleIds"] = role_ids(client, wanted.pop("roles"))
-    _known_flags(wanted, "PUT", path, also=("stakeholderRoleIds", "userId", "groupId", "id"))
     fields = {**current, **wanted}
-    if kind_of(kind) == "release" and not fields.get("accountable"):
+    if _type(record_type) == "release" and not fields.get("accountable"):
         _owner_stays(client, record_id, current, "PUT", path, "made non-accountable")
     body = prepared_body("StakeholderInput", fields, "PUT", path, "Stakeholder")
     compare = {key: value for key, value in body.items() if key in FLAGS}
@@ -162,7 +163,7 @@ def update_stakeholder(
         path,
         body,
         verify,
-        lambda: stakeholder(client, kind, record_id, stakeholder_id),
+        lambda: stakeholder(client, record_type, record_id, stakeholder_id),
         compare=compare,
     )
     if current_after is not None:
@@ -178,27 +179,29 @@ def update_stakeholder(
 
 
 def remove_stakeholder(
-    client: PlutoraClient, kind: str, record_id: str, stakeholder_id: str
+    client: PlutoraClient, record_type: str, record_id: str, stakeholder_id: str
 ) -> None:
     """``DELETE …/stakeholders/{stakeholderId}``; a release's owner is refused before sending."""
-    path = f"{_path(kind, record_id)}/{path_segment(stakeholder_id)}"
-    if kind_of(kind) == "release":
-        current = _existing(client, kind, record_id, stakeholder_id)
+    path = f"{_path(record_type, record_id)}/{path_segment(stakeholder_id)}"
+    if _type(record_type) == "release":
+        current = _existing(client, record_type, record_id, stakeholder_id)
         _owner_stays(client, record_id, current, "DELETE", path, "removed")
     delete(client, path)
 
 
-def _existing(client: PlutoraClient, kind: str, record_id: str, stakeholder_id: str) -> Record:
-    items = stakeholders(client, kind, record_id)
+def _existing(
+    client: PlutoraClient, record_type: str, record_id: str, stakeholder_id: str
+) -> Record:
+    items = stakeholders(client, record_type, record_id)
     for item in items:
         if same(stakeholder_id, item.get("id")):
             return item
     names = ", ".join(str(i.get("user") or i.get("group")) for i in items) or "none"
     raise NotFound(
         "GET",
-        _path(kind, record_id),
+        _path(record_type, record_id),
         404,
-        f"{stakeholder_id!r} is not a stakeholder of the {kind_of(kind)}",
+        f"{stakeholder_id!r} is not a stakeholder of the {_type(record_type)}",
         advice=f"Its stakeholders: {names}. Add it with add_stakeholder / Add Stakeholder first.",
     )
 
@@ -220,12 +223,33 @@ def _owner_stays(
         )
 
 
-def _known_flags(
+def _settings(
     fields: Mapping[str, Any], method: str, path: str, also: tuple[str, ...] = ()
-) -> None:
-    unknown = [name for name in fields if name not in FLAGS and name not in also]
+) -> dict[str, Any]:
+    """``fields`` with their names in the contract's spelling (any case given) and the RACI
+    flags as booleans (``True``/``False`` or the text ``"true"``/``"false"``, any case, as
+    Robot passes named arguments); any other name or flag value is a ValueError."""
+    spelled = {name.lower(): name for name in (*FLAGS, *also)}
+    unknown = [name for name in fields if str(name).lower() not in spelled]
     if unknown:
         raise ValueError(
             f"{method} {path}: {', '.join(map(repr, unknown))} is not a stakeholder setting; "
             f"it takes roles and the RACI flags {', '.join(FLAGS)}. Nothing was sent."
         )
+    settings: dict[str, Any] = {}
+    for name, value in fields.items():
+        key = spelled[str(name).lower()]
+        settings[key] = _flag(key, value, method, path) if key in FLAGS else value
+    return settings
+
+
+def _flag(name: str, value: Any, method: str, path: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if text in ("true", "false"):
+        return text == "true"
+    raise ValueError(
+        f"{method} {path}: the RACI flag {name!r} is True or False, not {value!r}. "
+        "Nothing was sent."
+    )

@@ -119,6 +119,7 @@ def create(
     deletable: bool = True,
     form: bool = False,
     read: Callable[[Record], Record] | None = None,
+    registry_label: str | Callable[[Record], str] | None = None,
 ) -> Record:
     """POST ``body`` (JSON, or with ``form`` a form) or ``files`` (multipart) to ``path`` once,
     through the generic call (contract validation, the created-records registry).
@@ -129,7 +130,10 @@ def create(
     single match that was not there before is taken (``read`` turns it into the record the
     POST would have answered) and remembered for clean-up (unless not ``deletable``). Anything
     else raises :class:`OutcomeUnknown`, saying that nothing was sent twice; a record that was
-    there before is never adopted, nor deleted by the clean-up.
+    there before is never adopted, nor deleted by the clean-up. ``registry_label``, when
+    given, is how the created-records registry names the new record to a reader (instead of
+    the generic call's label, which names only the path): a text, or a function of the record
+    created.
 
     Example: ``create(client, "/hosts", body, "host web-1", matching=lambda: hosts_named())``
     """
@@ -152,17 +156,33 @@ def create(
         log.info("The answer to POST %s was lost, but a new %s is there: using it.", path, label)
         record_id = found.get("id")
         if record_id and deletable:
-            client.created.add(f"{path.rstrip('/')}/{record_id}", label)
+            client.created.add(
+                f"{path.rstrip('/')}/{record_id}", _label_of(registry_label, found) or label
+            )
         return found
     created = response.json
     if not isinstance(created, dict):
         return {}
-    if not deletable:  # nothing deletes it: not for the clean-up
-        gone = f"{path.rstrip('/')}/{created.get('id')}".lower()
-        for item in client.created.newest_first():
-            if item.path.lower() == gone:
+    target = f"{path.rstrip('/')}/{created.get('id')}".lower()
+    for item in client.created.newest_first():  # the generic call's label names only the path
+        if item.path.lower() != target:
+            continue
+        if not deletable:  # what nothing deletes is not for the clean-up
+            client.created.forget(item)
+        elif registry_label is not None:
+            wanted = _label_of(registry_label, created)
+            if wanted and item.label != wanted:
                 client.created.forget(item)
+                client.created.add(item.path, wanted)
+        break
     return dict(created)
+
+
+def _label_of(registry_label: str | Callable[[Record], str] | None, record: Record) -> str | None:
+    """The registry's label for ``record``: the text given, or the function's answer for it."""
+    if registry_label is None or isinstance(registry_label, str):
+        return registry_label
+    return registry_label(record)
 
 
 def _match_key(record: Record) -> str:

@@ -86,16 +86,17 @@ class EnvironmentGroupKeywords:
         self.context.plutora.delete_environment_group(group_id)
 
     @keyword(tags=["environments", "environment groups"])
-    def get_environment_connectivities(self, group_id: str | None = None) -> list[dict[str, Any]]:
-        """Returns the connectivities of an environment group (every group's without one):
-        ``sourceId``, ``targetId``, ``connectivityTypeId``, ``connectivityType``,
-        ``direction``.
+    def get_environment_connectivities(self, group: str | None = None) -> list[dict[str, Any]]:
+        """Returns the connectivities of an environment group, given by its name (any case) or
+        its id (every group's without one): ``sourceId``, ``targetId``,
+        ``connectivityTypeId``, ``connectivityType``, ``direction``. A group the site does not
+        have fails naming the closest names; `Get Environment Groups` lists them.
 
         | ${groups} =    | Get Environment Groups | `name` Equals `System Test` |
-        | ${links} =     | Get Environment Connectivities | ${groups}[0][id] |
+        | ${links} =     | Get Environment Connectivities | System Test |
         | Should Be Equal | ${links}[0][sourceId] | ${groups}[0][environmentIDs][0] |
         """
-        return self.context.plutora.environment_connectivities(group_id)
+        return self.context.plutora.environment_connectivities(group)
 
     @keyword(tags=["environments", "environment groups", "writes"])
     def connect_environments(

@@ -92,27 +92,27 @@ class ReleaseWriteKeywords:
         self.context.plutora.remove_change_from_release(change_id, release_id)
 
     @keyword(tags=["releases", "changes"])
-    def get_linked_items(self, owner: str, record_id: str) -> list[dict[str, Any]]:
-        """Returns the items linked to a release or a change (``owner`` ``release`` or
-        ``change``), each with ``id``, ``linkedItemId``, ``linkedItemType`` (Release,
+    def get_linked_items(self, record_type: str, record_id: str) -> list[dict[str, Any]]:
+        """Returns the items linked to a release or a change (``record_type`` ``release`` or
+        ``change``, any case, singular or plural), each with ``id``, ``linkedItemId``, ``linkedItemType`` (Release,
         Change), ``linkedItem`` (a release's identifier, a change's name) and ``linkType``
         (``Depends on``, ``Is dependent on``, ``Related to``).
 
         | ${links} =     | Get Linked Items | release | ${id} |
         | Should Be Empty | ${links} |
         """
-        return self.context.plutora.linked_items(owner, record_id)
+        return self.context.plutora.linked_items(record_type, record_id)
 
     @keyword(tags=["releases", "changes", "writes"])
     def link_items(
         self,
-        owner: str,
+        record_type: str,
         record_id: str,
         linked_item_id: str,
         linked_item_type: str = "Release",
         link_type: str = "Depends on",
     ) -> dict[str, Any]:
-        """Links a release or a change (``owner``) to another release or change; the other
+        """Links a release or a change (``record_type``) to another release or change; the other
         gets the mirror link (``Depends on`` ↔ ``Is dependent on``, ``Related to`` both
         ways). A link to itself, or to a record linked already, fails before anything is
         sent. Returns the link; remembered for `Delete Created Items`.
@@ -121,13 +121,13 @@ class ReleaseWriteKeywords:
         | Should Be Equal | ${link}[linkType] | Depends on |
         """
         return self.context.plutora.link_items(
-            owner, record_id, linked_item_id, linked_item_type, link_type
+            record_type, record_id, linked_item_id, linked_item_type, link_type
         )
 
     @keyword(tags=["releases", "changes", "writes"])
-    def unlink_item(self, owner: str, record_id: str, link_id: str) -> None:
+    def unlink_item(self, record_type: str, record_id: str, link_id: str) -> None:
         """Removes a link of a release or a change, and its mirror on the other record.
 
         | Unlink Item | release | ${id} | ${link}[id] |
         """
-        self.context.plutora.unlink_item(owner, record_id, link_id)
+        self.context.plutora.unlink_item(record_type, record_id, link_id)

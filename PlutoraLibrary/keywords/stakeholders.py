@@ -17,8 +17,9 @@ class StakeholderKeywords:
         self.context = context
 
     @keyword(tags=["stakeholders"])
-    def get_stakeholders(self, kind: str, record_id: str) -> list[dict[str, Any]]:
-        """Returns the stakeholders of a ``release``, ``system`` or ``change``: each with
+    def get_stakeholders(self, record_type: str, record_id: str) -> list[dict[str, Any]]:
+        """Returns the stakeholders of a record (``record_type`` ``release``, ``system`` or
+        ``change``, any case, singular or plural): each with
         ``id`` (its user's or group's id), ``user`` or ``group``, ``stakeholderRoles`` and the
         RACI flags ``responsible``, ``accountable``, ``informed``, ``consulted``. A release's
         owner is always one, accountable.
@@ -26,22 +27,24 @@ class StakeholderKeywords:
         | ${people} =    | Get Stakeholders | release | ${id} |
         | Should Be True | ${people}[0][accountable] |
         """
-        return self.context.plutora.stakeholders(kind, record_id)
+        return self.context.plutora.stakeholders(record_type, record_id)
 
     @keyword(tags=["stakeholders"])
-    def get_stakeholder(self, kind: str, record_id: str, stakeholder_id: str) -> dict[str, Any]:
+    def get_stakeholder(
+        self, record_type: str, record_id: str, stakeholder_id: str
+    ) -> dict[str, Any]:
         """Returns one stakeholder of a release, system or change, by its user's or group's
         id.
 
         | ${owner} =     | Get Stakeholder | release | ${id} | ${release}[managerId] |
         | Should Be True | ${owner}[accountable] |
         """
-        return self.context.plutora.stakeholder(kind, record_id, stakeholder_id)
+        return self.context.plutora.stakeholder(record_type, record_id, stakeholder_id)
 
     @keyword(tags=["stakeholders", "writes"])
     def add_stakeholder(
         self,
-        kind: str,
+        record_type: str,
         record_id: str,
         user_id: str | None = None,
         group_id: str | None = None,
@@ -62,7 +65,7 @@ class StakeholderKeywords:
         | Should Be Equal | ${added}[stakeholderRoles] | Tester |
         """
         return self.context.plutora.add_stakeholder(
-            kind,
+            record_type,
             record_id,
             user_id=user_id,
             group_id=group_id,
@@ -76,14 +79,15 @@ class StakeholderKeywords:
     @keyword(tags=["stakeholders", "writes"])
     def update_stakeholder(
         self,
-        kind: str,
+        record_type: str,
         record_id: str,
         stakeholder_id: str,
         verify: bool = False,
         **changes: Any,
     ) -> dict[str, Any] | None:
-        """Changes a stakeholder's RACI flags (``responsible=${True}``, …) or ``roles`` (a
-        list of ``StakeholderRole`` values); what is not named stays. The owner of a release
+        """Changes a stakeholder's RACI flags (``responsible=${True}``, or the text
+        ``responsible=True`` / ``false``; the names in any case) or ``roles`` (a list of
+        ``StakeholderRole`` values); what is not named stays. The owner of a release
         stays accountable (refused before sending). Returns nothing, or with ``verify=True``
         the stakeholder read back.
 
@@ -91,14 +95,14 @@ class StakeholderKeywords:
         | Should Be True | ${changed}[consulted] |
         """
         return self.context.plutora.update_stakeholder(
-            kind, record_id, stakeholder_id, changes, verify=verify
+            record_type, record_id, stakeholder_id, changes, verify=verify
         )
 
     @keyword(tags=["stakeholders", "writes"])
-    def remove_stakeholder(self, kind: str, record_id: str, stakeholder_id: str) -> None:
+    def remove_stakeholder(self, record_type: str, record_id: str, stakeholder_id: str) -> None:
         """Removes a stakeholder from a release, system or change (a release's owner cannot
         be removed: change the owner first).
 
         | Remove Stakeholder | release | ${id} | ${me} |
         """
-        self.context.plutora.remove_stakeholder(kind, record_id, stakeholder_id)
+        self.context.plutora.remove_stakeholder(record_type, record_id, stakeholder_id)

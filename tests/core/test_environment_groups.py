@@ -12,6 +12,7 @@ import pytest
 from PlutoraLibrary.core import (
     BusinessRuleViolation,
     ChangeNotPersisted,
+    NameNotFound,
     NotFound,
     OutcomeUnknown,
     PlutoraClient,
@@ -40,6 +41,21 @@ def test_the_seeded_groups_link_the_seeded_environments(client: PlutoraClient) -
     assert links[0]["connectivityType"] == "HTTPS"
     everything = client.environment_connectivities()
     assert {c["environmentGroupId"] for c in everything} <= {g["id"] for g in groups.values()}
+
+
+def test_a_groups_connectivities_are_found_by_its_name_or_id(client: PlutoraClient) -> None:
+    dev = next(g for g in client.environment_groups() if g["name"] == "Development")
+    by_id = client.environment_connectivities(dev["id"].upper())
+    assert by_id
+    assert {c["environmentGroupId"] for c in by_id} == {dev["id"]}
+    assert client.environment_connectivities("development") == by_id
+    with pytest.raises(NameNotFound) as unknown:
+        client.environment_connectivities("Developmnet")
+    assert "'Development'" in str(unknown.value)  # the closest name
+    assert "environment_groups()" in str(unknown.value)
+    # The filter is built by the library's builder: a backtick cannot end the term early.
+    with pytest.raises(NameNotFound):
+        client.environment_connectivities("x` OR `environmentGroupId` HasValue `")
 
 
 def test_a_group_is_created_connected_replaced_and_deleted(client: PlutoraClient) -> None:

@@ -78,7 +78,7 @@ def test_a_phase_is_planned_moved_and_removed(client: PlutoraClient) -> None:
     )
     assert moved is not None
     assert (moved["startDate"], moved["endDate"]) == ("2026-03-03T00:00:00", "2026-03-20T00:00:00")
-    assert len(client.created) == 1
+    assert [item.label for item in client.created.newest_first()] == [f"phase {name} of a release"]
     client.remove_release_phase(release, name)
     assert name not in {p["workItemName"] for p in client.release_phases(release)}
     assert len(client.created) == 0
@@ -219,3 +219,44 @@ def test_a_reset_brings_back_the_seeded_framework(client: PlutoraClient, control
     client.delete_release_activity(release, before[1][0]["id"])
     assert control("POST", "/reset").status_code in (200, 204)
     assert (client.release_phases(release), client.release_activities(release)) == before
+
+
+def test_dates_are_parsed_before_being_compared(client: PlutoraClient, control: Control) -> None:
+    release = _draft(client)
+    free = _free_name(client, release)
+    posts, puts = _requests(control, "POST"), _requests(control, "PUT")
+    with pytest.raises(ValueError, match="startDate 'tomorrow' is not a date") as bad:
+        client.add_release_phase(release, free, "tomorrow", "2027-02-01")
+    assert '"2027-01-31" or "2027-01-31T09:00:00Z"' in str(bad.value)
+    assert "Nothing was sent" in str(bad.value)
+    # A date compared with a date-time: as moments, not as text ("2027-02-01" < "2027-02-01T…").
+    with pytest.raises(BusinessRuleViolation, match="is before the start"):
+        client.add_release_phase(release, free, "2027-02-01T09:00", "2027-01-31")
+    # An offset is compared in UTC: 01:00+02:00 is 23:00 the day before, after 22:00Z.
+    with pytest.raises(BusinessRuleViolation, match="is before the start"):
+        client.add_release_phase(release, free, "2027-01-31T23:30:00Z", "2027-02-01T01:00+02:00")
+    taken = client.release_phases(release)[0]["workItemName"]
+    # "2025-1-9" is not ISO 8601: said so, not taken for a date after "2025-01-10".
+    with pytest.raises(ValueError, match="startDate '2025-1-9' is not a date"):
+        client.update_release_phase(
+            release, taken, {"startDate": "2025-1-9", "endDate": "2025-01-10"}
+        )
+    assert (_requests(control, "POST"), _requests(control, "PUT")) == (posts, puts)
+    phase = client.add_release_phase(
+        release, free, "2027-01-31T22:00:00Z", "2027-02-01T01:00+02:00"
+    )
+    assert phase["workItemName"] == free
+
+
+def test_a_phase_is_not_renamed_to_one_the_release_has(
+    client: PlutoraClient, control: Control
+) -> None:
+    release = _draft(client)
+    first, second = (p["workItemName"] for p in client.release_phases(release)[:2])
+    puts = _requests(control, "PUT")
+    with pytest.raises(BusinessRuleViolation, match=f"already has the phase '{second}'") as twice:
+        client.update_release_phase(release, first, {"name": second.upper()})
+    assert "nothing was sent" in str(twice.value)
+    assert _requests(control, "PUT") == puts
+    # Its own name (any case) is not a clash.
+    assert client.update_release_phase(release, first, {"name": first.lower()}) is None

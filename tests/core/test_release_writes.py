@@ -185,15 +185,18 @@ def test_bad_links_are_refused_before_sending(client: PlutoraClient, control: Co
     other = client.releases()[0]["id"]
     client.link_items("release", release["id"], other)
     posts = _requests(control, "POST /plutora/api/releases/")
-    with pytest.raises(BusinessRuleViolation, match="linked to itself"):
+    with pytest.raises(BusinessRuleViolation, match="linked to itself") as itself:
         client.link_items("release", release["id"], release["id"])
-    with pytest.raises(BusinessRuleViolation, match=r"linked to .* already"):
+    assert "cannot depend on itself; link it to another record" in str(itself.value)
+    assert "unlink" not in str(itself.value)
+    with pytest.raises(BusinessRuleViolation, match=r"linked to .* already") as again:
         client.link_items("release", release["id"], other, link_type="Related to")
+    assert "to change a link's type, unlink it" in str(again.value)
     with pytest.raises(ValueError, match="Depends on, Is dependent on, Related to"):
         client.link_items("release", release["id"], other, link_type="Blocks")
     with pytest.raises(ValueError, match="Release, Change"):
         client.link_items("release", release["id"], other, linked_item_type="System")
-    with pytest.raises(ValueError, match="a release or a change"):
+    with pytest.raises(ValueError, match="Linked items belong to a record of type release, change"):
         client.linked_items("system", release["id"])
     assert _requests(control, "POST /plutora/api/releases/") == posts
     with pytest.raises(ValidationFailed) as unknown:  # the server's 400 names the field

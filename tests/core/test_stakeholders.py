@@ -122,7 +122,7 @@ def test_what_the_contract_states_is_checked_before_sending(
         client.add_stakeholder("release", release["id"])
     with pytest.raises(ValueError, match="give exactly one"):
         client.add_stakeholder("release", release["id"], user_id=me, group_id=me)
-    with pytest.raises(ValueError, match="a release, a system or a change, not 'defect'"):
+    with pytest.raises(ValueError, match=r"of type release, system, change .*, not 'defect'"):
         client.stakeholders("defect", release["id"])
     with pytest.raises(ValueError, match="'owner' is not a stakeholder setting"):
         client.update_stakeholder("release", release["id"], me, {"owner": True})
@@ -132,6 +132,41 @@ def test_what_the_contract_states_is_checked_before_sending(
         client.update_stakeholder("release", release["id"], release["id"], {"informed": True})
     assert "Add Stakeholder" in str(missing.value)
     assert _writes(control) == before
+
+
+def test_the_record_type_is_given_in_any_case_singular_or_plural(client: PlutoraClient) -> None:
+    release = _draft(client)
+    listed = client.stakeholders("release", release["id"])
+    assert client.stakeholders("Releases", release["id"]) == listed
+    assert client.stakeholders(" RELEASE ", release["id"]) == listed
+
+
+def test_settings_are_named_in_any_case_and_flags_given_as_text(
+    client: PlutoraClient, control: Control
+) -> None:
+    release = _draft(client)
+    me = client.id_of("users", ME)
+    added = client.add_stakeholder("release", release["id"], user_id=me, informed=True)
+    assert (added["informed"], added["consulted"]) == (True, False)
+    before = _writes(control)
+    # As Robot passes **changes: text, and a name in another case. The owner stays accountable.
+    for text in ("False", "false", " FALSE "):
+        with pytest.raises(BusinessRuleViolation, match="owns the release"):
+            client.update_stakeholder(
+                "release", release["id"], release["managerId"], {"Accountable": text}
+            )
+    with pytest.raises(ValueError, match="the RACI flag 'consulted' is True or False, not 'yes'"):
+        client.update_stakeholder("release", release["id"], me, {"CONSULTED": "yes"})
+    assert _writes(control) == before
+    changed = client.update_stakeholder(
+        "release", release["id"], me, {"Consulted": "true", "INFORMED": "False"}, verify=True
+    )
+    assert changed is not None
+    assert (changed["consulted"], changed["informed"]) == (True, False)
+    # Still accountable when the text says so: nothing refused.
+    client.update_stakeholder(
+        "release", release["id"], release["managerId"], {"accountable": "True"}
+    )
 
 
 def test_the_api_refuses_what_the_client_does_not_check(client: PlutoraClient) -> None:

@@ -3,7 +3,11 @@ copy into your own repository: the systems a change impacts, a note on the relea
 run, a reply, and a tester's roles.
 
 Run them offline with ``pytest --plutora-sim``, or against your site with the ``PLUTORA_…``
-variables set (the user example needs an Administrator's login).
+variables set. On a real site, mind what they leave: the API has no way to delete a comment,
+so the note and its reply stay on the release (on the simulator a reset clears them); the
+user example changes the roles and status of an active user other than you who is not an
+Administrator (it needs an Administrator's login, and skips when the site has no such user)
+and puts them back as they were.
 """
 
 from __future__ import annotations
@@ -41,8 +45,17 @@ def test_a_test_run_leaves_a_note_on_the_release_and_a_reply(plutora: PlutoraCli
 
 
 def test_a_tester_gets_a_role_and_is_then_set_inactive(plutora: PlutoraClient) -> None:
-    tester = plutora.id_of("users", "casey.romero@example.com")
-    before = plutora.user(tester)
+    me = plutora.current_user().casefold()
+    others = (
+        plutora.user(str(user["id"]))  # with its roles
+        for user in plutora.users()
+        if user.get("status") == "Active"
+        and me not in (str(user.get("email")).casefold(), str(user.get("userName")).casefold())
+    )
+    before = next((u for u in others if "Administrator" not in (u.get("roles") or [])), None)
+    if before is None:
+        pytest.skip("The site has no active user other than you who is not an Administrator.")
+    tester = str(before["id"])
     try:
         changed = plutora.update_user(tester, roles=["Test Manager"], verify=True)
         assert changed is not None
