@@ -37,8 +37,7 @@ def _systems_path(change_id: str) -> str:
 
 def change_systems(client: PlutoraClient, change_id: str) -> list[Record]:
     """``GET /changes/{id}/systems``: ``[{systemId, system, systemRoleType}, ...]``."""
-    found = client.call("GET", _systems_path(change_id)).json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", _systems_path(change_id))
 
 
 def add_change_system(

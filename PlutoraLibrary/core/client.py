@@ -119,6 +119,17 @@ class ApiClient:
         )
         return found
 
+    def listed(self, method: str, path: str, **options: Any) -> list[dict[str, Any]]:
+        """``method path`` through :meth:`call` (validated where the contract knows the
+        operation): the plain array it answers, each item a dict; another shape is a
+        :class:`SchemaMismatch`, also with validation off.
+
+        Example: ``client.listed("GET", f"/TECRs/{tecr_id}/LinkedChanges")``
+        """
+        where = f"{method} {path}"
+        found = shaped(self.call(method, path, **options).json, list, "list", where)
+        return [dict(item) for item in found]
+
     def _parser(
         self, schema: str, shape: str, where: str, then: Callable[[Any], Any] | None = None
     ) -> Callable[[Any], Any] | None:

@@ -50,8 +50,7 @@ def _path(record_type: str, record_id: str) -> str:
 
 def comments(client: PlutoraClient, record_type: str, record_id: str) -> list[Record]:
     """``GET /comments/{type}/{id}``: oldest first."""
-    found = client.call("GET", _path(record_type, record_id)).json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", _path(record_type, record_id))
 
 
 def add_comment(

@@ -226,6 +226,4 @@ def _health_read(client: PlutoraClient, what: str, environment_ids: list[str]) -
         )
     for one in ids:
         path_segment(str(one))
-    response = client.call("POST", f"{_HEALTH_PATH}/{what}", json={"environmentIds": ids})
-    found = response.json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("POST", f"{_HEALTH_PATH}/{what}", json={"environmentIds": ids})

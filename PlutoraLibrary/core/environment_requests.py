@@ -71,8 +71,7 @@ class RequestKind:
 
 def all_of(client: PlutoraClient, kind: RequestKind) -> list[Record]:
     """``GET /TECRs`` (or ``/TEBRs``): every request of ``kind`` (a plain array)."""
-    found = client.call("GET", kind.collection).json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", kind.collection)
 
 
 def one(client: PlutoraClient, kind: RequestKind, request_id: str) -> Record:

@@ -49,8 +49,7 @@ def _one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
 
 def linked_items(client: PlutoraClient, record_type: str, record_id: str) -> list[Record]:
     """``GET /{releases|changes}/{id}/linkedItems``."""
-    found = client.call("GET", _items_path(record_type, record_id)).json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", _items_path(record_type, record_id))
 
 
 def link_items(

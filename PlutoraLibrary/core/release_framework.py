@@ -74,8 +74,7 @@ def _activity_path(release_id: str, activity_id: str) -> str:
 
 
 def _listed(client: PlutoraClient, path: str) -> list[Record]:
-    found = client.call("GET", path).json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", path)
 
 
 # -- names ---------------------------------------------------------------------------------

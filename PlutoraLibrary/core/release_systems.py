@@ -47,8 +47,7 @@ def _system_path(release_id: str, system_id: str) -> str:
 
 def release_systems(client: PlutoraClient, release_id: str) -> list[Record]:
     """``GET /releases/{id}/systems``."""
-    found = client.call("GET", _systems_path(release_id)).json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", _systems_path(release_id))
 
 
 def release_system(client: PlutoraClient, release_id: str, system_id: str) -> Record:
@@ -170,8 +169,7 @@ def _dates_path(release_id: str, system_id: str) -> str:
 
 def deployment_dates(client: PlutoraClient, release_id: str, system_id: str) -> list[Record]:
     """``GET …/deploymentDates``, in start order."""
-    found = client.call("GET", _dates_path(release_id, system_id)).json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", _dates_path(release_id, system_id))
 
 
 def add_deployment_date(

@@ -101,8 +101,7 @@ def delete_release(client: PlutoraClient, release_id: str) -> None:
 
 def release_changes(client: PlutoraClient, release_id: str) -> list[Record]:
     """``GET /releases/{id}/changes``: the changes delivered in the release."""
-    found = client.call("GET", f"{_release_path(release_id)}/changes").json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", f"{_release_path(release_id)}/changes")
 
 
 def remove_change_from_release(client: PlutoraClient, change_id: str, release_id: str) -> None:

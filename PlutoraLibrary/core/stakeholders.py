@@ -47,8 +47,7 @@ def _path(record_type: str, record_id: str) -> str:
 
 def stakeholders(client: PlutoraClient, record_type: str, record_id: str) -> list[Record]:
     """``GET /{record_type}s/{id}/stakeholders``."""
-    found = client.call("GET", _path(record_type, record_id)).json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", _path(record_type, record_id))
 
 
 def stakeholder(

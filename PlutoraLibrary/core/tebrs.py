@@ -69,8 +69,7 @@ def set_tebr_status(
 
 def tebr_bookings(client: PlutoraClient, tebr_id: str) -> list[Record]:
     """``GET /TEBRs/{id}/Bookings``: the TEBR's bookings, in start order."""
-    found = client.call("GET", f"/TEBRs/{path_segment(tebr_id)}/Bookings").json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", f"/TEBRs/{path_segment(tebr_id)}/Bookings")
 
 
 def booking_page(

@@ -55,8 +55,7 @@ def search_tecrs(
 
 def linked_changes(client: PlutoraClient, tecr_id: str) -> list[Record]:
     """``GET /TECRs/{id}/LinkedChanges``."""
-    found = client.call("GET", f"/TECRs/{path_segment(tecr_id)}/LinkedChanges").json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", f"/TECRs/{path_segment(tecr_id)}/LinkedChanges")
 
 
 def set_tecr_status(

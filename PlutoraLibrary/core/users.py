@@ -46,8 +46,7 @@ ADMINISTRATOR = "Administrator"
 
 def users(client: PlutoraClient) -> list[Record]:
     """``GET /users``: every user (a plain array)."""
-    found = client.call("GET", "/users").json
-    return [dict(item) for item in found] if isinstance(found, list) else []
+    return client.listed("GET", "/users")
 
 
 def user(client: PlutoraClient, user_id: str) -> Record:
