@@ -121,7 +121,7 @@ class Wait:
 
     def label(self) -> str:
         """``waited 2 s (Retry-After: 2)``."""
-        return f"waited {self.seconds:.3g} s ({self.reason})"
+        return f"waited {round(self.seconds, 2):g} s ({self.reason})"
 
 
 @dataclass(slots=True)

@@ -1254,7 +1254,8 @@ class PlutoraClient(ApiClient):
     ) -> Record:
         """Comment on a record, or reply to one of its comments (``reply_to``: its id)
         (``POST /comments/{type}/{id}``, 201); returns the comment with its author and date.
-        Sent once. The text is masked in logs like any body (a pasted password stays hidden).
+        Sent once. The text is masked in the call's logs like any body (a pasted password shows
+        as ``***`` there); the returned comment carries it as sent.
 
         Example: ``client.add_comment("Change", change_id, "Deployed to SIT1")``
         """

@@ -40,7 +40,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
-from .. import __version__
+from .. import __version__, contract
 from .auth import BearerAuth, Token, TokenProvider
 from .calls import CallRecord, finish_call, start_call
 from .config import PlutoraConfig, Product, ProductConfig
@@ -432,8 +432,8 @@ class _Body:
         return _dump(self.json)
 
 
-#: A client-side rate-limit wait shorter than this is not worth a line in the record.
-_NOTED_WAIT = 0.001
+#: A client-side rate-limit wait shorter than this (50 ms) is not worth a line in the record.
+_NOTED_WAIT = 0.05
 
 
 def _since(started: float) -> float:
@@ -686,13 +686,35 @@ def parse_answer(
     if status in kinds:
         raise kinds[status](method, path, status, message, shown)
     if status >= 500:
-        raise ServerError(method, path, status, message, shown)
+        raise ServerError(method, path, status, message, shown, advice=_no_such_field(message))
     if body is None:
         raise UnexpectedResponse(method, path, status, message, None)
     raise ApiError(method, path, status, message, shown)
 
 
 #: Paths with no caller-given part (no id): a 404 on one means a wrong API URL.
+#: The service's 500 for a filter or search naming a field its records do not have.
+_NO_SUCH_FIELD = re.compile(r"No property or field '([^']+)' exists in type '([A-Za-z]+)'")
+
+
+def _no_such_field(message: str) -> str | None:
+    """Advice for the documented 500 of a filter on an unknown field (the user's typo, not a
+    server fault), naming the fields the contract gives such a record; None otherwise."""
+    found = _NO_SUCH_FIELD.search(message or "")
+    if found is None:
+        return None
+    field, kind = found.groups()
+    try:
+        fields = ", ".join(contract.properties("plutora", kind))
+    except KeyError:
+        fields = ""
+    known = f" Its fields: {fields}." if fields else ""
+    return (
+        f"The filter or search names the field '{field}', which a {kind} does not have (the "
+        f"API answers that with a 500): check its spelling.{known}"
+    )
+
+
 _FIXED_PATH = re.compile(r"/[A-Za-z]+(/(filter|search))?")
 
 

@@ -71,8 +71,10 @@ class CommentKeywords:
         self, record_type: str, record_id: str, text: str, reply_to: str | None = None
     ) -> dict[str, Any]:
         """Comments on a record, or with ``reply_to`` (a comment's id) replies to one of its
-        comments; returns the comment with its author and date. Sent once. The text is masked
-        in the log like any body: a password pasted into it is not shown.
+        comments; returns the comment with its author and date. Sent once. The call's request
+        and answer are logged masked like any body (``db_password=…`` in the text shows as
+        ``***``), but Robot itself logs the keyword's arguments and the value assigned from it
+        as they are: keep secrets out of comments (a comment cannot be deleted).
 
         | ${note} =      | Add Comment | Release | ${id} | Go/no-go moved to 10:00 |
         | ${reply} =     | Add Comment | Release | ${id} | Agreed | reply_to=${note}[id] |

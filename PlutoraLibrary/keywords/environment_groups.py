@@ -23,7 +23,7 @@ class EnvironmentGroupKeywords:
         ``isAutoApproved``, …), or those a ``filter`` expression matches.
 
         | ${groups} =    | Get Environment Groups |
-        | ${dev} =       | Get Environment Groups | `name` Equals `Development` |
+        | ${dev} =       | Get Environment Groups | \\`name\\` Equals \\`Development\\` |
         | Length Should Be | ${dev}[0][environmentIDs] | 2 |
         """
         return self.context.plutora.environment_groups(filter)
@@ -65,7 +65,7 @@ class EnvironmentGroupKeywords:
         taken out go with it). Returns nothing (the API answers 204), or with ``verify=True``
         the group read back and compared (``ChangeNotPersisted`` otherwise).
 
-        | ${groups} =    | Get Environment Groups | `name` Equals `Development` |
+        | ${groups} =    | Get Environment Groups | \\`name\\` Equals \\`Development\\` |
         | ${group} =     | Update Environment Group | ${groups}[0][id] | description=DEV1 and DEV2 | verify=${True} |
         | Should Be Equal | ${group}[description] | DEV1 and DEV2 |
         """
@@ -92,7 +92,7 @@ class EnvironmentGroupKeywords:
         ``connectivityTypeId``, ``connectivityType``, ``direction``. A group the site does not
         have fails naming the closest names; `Get Environment Groups` lists them.
 
-        | ${groups} =    | Get Environment Groups | `name` Equals `System Test` |
+        | ${groups} =    | Get Environment Groups | \\`name\\` Equals \\`System Test\\` |
         | ${links} =     | Get Environment Connectivities | System Test |
         | Should Be Equal | ${links}[0][sourceId] | ${groups}[0][environmentIDs][0] |
         """

@@ -3,11 +3,15 @@ releases and changes."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from robot.api.deco import keyword
 
 from .context import PlutoraContext
+
+#: An id as the API spells it; anything else given as ``manager=`` is a user's login or e-mail.
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
 class ReleaseWriteKeywords:
@@ -29,14 +33,23 @@ class ReleaseWriteKeywords:
         """Creates a release and returns it with its ``id``. ``identifier`` must be unique;
         ``status`` is a ``ReleaseStatusType`` value (or give ``releaseStatusTypeId``);
         ``release_type`` is ``Independent`` or ``Integrated`` (Enterprise releases cannot be
-        created through the API: refused before anything is sent). Other fields as the API
+        created through the API: refused before anything is sent). ``manager=`` names the
+        release's owner by login or e-mail (or give ``managerId``): the owner is its
+        accountable stakeholder; a release made without one has none. Other fields as the API
         names them (``summary``, ``organizationId``, ``parentReleaseId``, …, in any case).
         Remembered for `Delete Created Items`.
 
         | ${release} =   | Create Release | R-42 | Release 42 | 2027-01-31 | summary=Built by CI |
         | Should Be Equal | ${release}[releaseStatusType] | Draft |
+        | ${owned} =     | Create Release | R-43 | Release 43 | 2027-02-28 | manager=qa.lead@example.com |
+        | Should Be Equal | ${owned}[manager] | Qa Lead |
         """
         plutora = self.context.plutora
+        manager = next((fields.pop(key) for key in list(fields) if key.lower() == "manager"), None)
+        if manager is not None:
+            fields["managerId"] = (
+                manager if _GUID.match(str(manager)) else plutora.id_of("users", str(manager))
+            )
         body: dict[str, Any] = {
             "identifier": identifier,
             "name": name,

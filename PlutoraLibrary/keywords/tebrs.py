@@ -92,8 +92,8 @@ class TebrKeywords:
         expression matches: the bookings under way at a moment, of an environment, of a
         status.
 
-        | ${now} =       | Get Bookings | `startDate` <= `2026-01-01T09:00:00` AND `endDate` >= `2026-01-01T09:00:00` |
-        | ${approved} =  | Get Bookings | `status` Equals `Approved` |
+        | ${now} =       | Get Bookings | \\`startDate\\` <= \\`2026-01-01T09:00:00\\` AND \\`endDate\\` >= \\`2026-01-01T09:00:00\\` |
+        | ${approved} =  | Get Bookings | \\`status\\` Equals \\`Approved\\` |
         | Should Not Be Empty | ${approved} |
         """
         return self.context.plutora.bookings(filter)

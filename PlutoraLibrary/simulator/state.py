@@ -179,6 +179,19 @@ class SimulatorState:
         self.auth.inactive = self.site_users.is_inactive
         self.comments = CommentsBackend(self._commented(), self.requests.users, self.clock)
         self._settle_people_and_comments()
+        self.releases.user_as_person = self._user_as_person
+
+    def _user_as_person(self, user_id: str) -> dict[str, Any] | None:
+        """A user of ``/users`` (a login account too) as a person ``{id, name, email}``."""
+        for user in self.requests.users:
+            if str(user.get("id", "")).lower() == user_id:
+                name = f"{user.get('firstName') or ''} {user.get('lastName') or ''}".strip()
+                return {
+                    "id": user["id"],
+                    "name": name or user.get("userName"),
+                    "email": user.get("email"),
+                }
+        return None
 
     def _commented(self) -> dict[str, Callable[[], Records]]:
         """Where the records that take comments are, by the type the comments path names."""

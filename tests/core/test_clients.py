@@ -199,6 +199,10 @@ def test_typed_errors_carry_the_servers_words(
     with pytest.raises(ServerError) as unknown_field:
         client.releases("`colour` = `red`")
     assert "No property or field 'colour' exists in type 'Release'" in str(unknown_field.value)
+    # The user's typo, not a server fault: the advice says so and names the fields.
+    assert "names the field 'colour', which a Release does not have" in str(unknown_field.value)
+    assert "displayColor" in str(unknown_field.value)
+    assert "report the request and message to Plutora" not in str(unknown_field.value)
     with pytest.raises(ValidationFailed) as invalid:
         client.releases("`name` Resembles `x`")
     assert "Unknown operator 'Resembles'" in str(invalid.value)

@@ -229,3 +229,12 @@ def test_a_lost_unlink_answer_counts_as_done_and_both_sides_are_gone(
     assert control("GET", "/faults").json() == []
     assert client.linked_items("release", release["id"]) == []
     assert client.linked_items("release", other["id"]) == []
+
+
+def test_any_user_of_the_site_may_own_a_release(client: PlutoraClient) -> None:
+    me = client.id_of("users", client.current_user())  # a login account, not a seeded person
+    release = client.create_release({**_fields(client, "R-OWNED"), "managerId": me})
+    assert (release["managerId"], release["manager"]) == (me, "Qa Lead")
+    owners = [s for s in client.stakeholders("release", release["id"]) if s.get("userId") == me]
+    assert owners
+    assert owners[0]["accountable"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from ... import contract
 from ..query import entity
@@ -46,6 +47,9 @@ class ReleasesBackend:
 
     def __init__(self, seed: SeedData, catalogue: CatalogueBackend, clock: Clock) -> None:
         self.catalogue = catalogue
+        #: A user of ``/users`` who is not one of the seeded people (a login account), as a
+        #: person ``{id, name, email}``, or None: the state sets it once the users are known.
+        self.user_as_person: Callable[[str], Record | None] = lambda _user_id: None
         self.clock = clock
         self.records = Records("Release", RELEASES, INDEXED)
         self._identifiers: dict[str, str] = {}  # casefolded identifier -> id
@@ -153,7 +157,12 @@ class ReleasesBackend:
         )
         release["organizationId"] = organization["id"] if organization else None
         release["organization"] = organization["name"] if organization else None
-        manager = reference(body, model, "managerId", catalogue.people, False)
+        people = catalogue.people
+        wanted = str(body.get("managerId") or "").lower()
+        if wanted and wanted not in people:  # any user of the site may manage a release
+            user = self.user_as_person(wanted)
+            people = {**people, wanted: user} if user is not None else people
+        manager = reference(body, model, "managerId", people, False)
         release["managerId"] = manager["id"] if manager else None
         release["manager"] = manager["name"] if manager else None
         parent = reference(body, model, "parentReleaseId", self.records.by_id, False)
