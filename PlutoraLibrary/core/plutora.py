@@ -16,6 +16,7 @@ from . import deploys as _deploys
 from . import environment_groups as _environment_groups
 from . import linked_items as _linked_items
 from . import names as _names
+from . import phase_bookings as _phase_bookings
 from . import release_framework as _framework
 from . import release_systems as _release_systems
 from . import release_writes as _release_writes
@@ -998,6 +999,16 @@ class PlutoraClient(ApiClient):
         Example: ``client.bookings("`startDate` <= `2026-03-01` and `endDate` >= `2026-03-01`")``
         """
         return list(_tebrs.iter_bookings(self, filter, DEFAULT_PAGE_SIZE))
+
+    def book_environment_for_phase(self, release_id: str, phase: str, environment: str) -> Record:
+        """Book an environment (name or id) for a release's phase (name or id): ``POST
+        /releases/{id}/phases/{phaseId}/environments/{environmentId}``, 201 with the booking
+        (the phase's dates; Approved when the environment's group approves on its own, else
+        Pending). Sent once; a phase the release lacks fails before sending.
+
+        Example: ``client.book_environment_for_phase(release_id, "SIT", "SIT1")["status"]``
+        """
+        return _phase_bookings.book_environment_for_phase(self, release_id, phase, environment)
 
     # -- systems, organizations and stakeholders ----------------------------------------------
 

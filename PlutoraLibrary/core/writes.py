@@ -121,7 +121,8 @@ def create(
     read: Callable[[Record], Record] | None = None,
     registry_label: str | Callable[[Record], str] | None = None,
 ) -> Record:
-    """POST ``body`` (JSON, or with ``form`` a form) or ``files`` (multipart) to ``path`` once,
+    """POST ``body`` (JSON, or with ``form`` a form; None: no body) or ``files`` (multipart) to
+    ``path`` once,
     through the generic call (contract validation, the created-records registry).
 
     ``matching()`` lists the records on the site that look like the one being created (the
@@ -147,6 +148,8 @@ def create(
             response = client.call("POST", path, files=files)
         elif form:
             response = client.call("POST", path, data=form_fields(dict(body or {})))
+        elif body is None:  # the operation takes no body (its path says it all)
+            response = client.call("POST", path)
         else:
             response = client.call("POST", path, json=dict(body or {}))
     except OutcomeUnknown as lost:

@@ -212,3 +212,17 @@ class ReleaseFrameworkKeywords:
         | Delete Release Activity | ${id} | ${activity} |
         """
         self.context.plutora.delete_release_activity(release_id, activity_id)
+
+    @keyword(tags=["releases", "bookings", "writes"])
+    def book_environment_for_phase(
+        self, release_id: str, phase: str, environment: str
+    ) -> dict[str, Any]:
+        """Books an environment (its name or id) for a phase of a release (its name or id)
+        for the phase's dates; returns the booking (``status`` Approved when the
+        environment's group approves bookings on its own, else Pending). Sent once; an
+        environment already booked for the phase fails (``BusinessRuleViolation``).
+
+        | ${booking} =   | Book Environment For Phase | ${id} | ${phase} | SIT1 |
+        | Should Be Equal | ${booking}[phaseId] | ${phases}[0][id] |
+        """
+        return self.context.plutora.book_environment_for_phase(release_id, phase, environment)

@@ -656,6 +656,23 @@ def search_tebrs(call: Call) -> Reply:
     return search_answer(call, call.state.requests.tebrs, TEBR)
 
 
+def book_environment_for_phase(call: Call) -> Reply:
+    """``POST /releases/{id}/phases/{phaseId}/environments/{environmentId}`` (the vendor's
+    Cypress suite, no body): the environment booked for the phase's dates; 201 with the
+    booking."""
+    state = call.state
+    release = state.releases.get(call.params["id"])
+    phase = state.release_framework.one("phase", release["id"], call.params["phaseId"])
+    environment = state.environments.environments.get(call.params["environmentId"])
+    state.release_framework._open(release)
+    approved = state.environment_groups.approves_on_its_own(environment["id"])
+    assert call.grant is not None
+    booking = state.tebr_workflow.book_phase(
+        release, phase, environment, approved, call.grant.username
+    )
+    return Reply(201, BOOKING(booking))
+
+
 def tebr_bookings(call: Call) -> Reply:
     """``GET /TEBRs/{id}/Bookings``: the TEBR's bookings, in start order."""
     bookings = call.state.tebr_workflow.of_tebr(call.params["id"])
@@ -951,6 +968,7 @@ HANDLERS: dict[str, Handler] = {
     "searchTEBRs": search_tebrs,
     "listTEBRBookings": tebr_bookings,
     "listBookings": list_bookings,
+    "bookEnvironmentForPhase": book_environment_for_phase,
     "createSystem": create_system,
     "updateSystem": update_system,
     "deleteSystem": delete_system,

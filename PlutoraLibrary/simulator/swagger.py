@@ -262,6 +262,9 @@ class _Samples:
                 return
             record = self.framework
             self._framework_body(segments[2].lower(), method, operation)
+            if path.lower().endswith("/environments/{environmentid}"):  # a phase's booking
+                environment = self.records.get("environments") or {}
+                record = {**record, "environmentId": environment.get("id")}
         if record is not None and path.lower().endswith("/deliveryreleases/{releaseid}"):
             release = self.records.get("releases") or {}
             record = {**record, "releaseId": release.get("id"), "targetRelease": True}

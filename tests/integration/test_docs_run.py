@@ -241,6 +241,7 @@ PRELUDES: dict[str, list[str]] = {
     "Get Release Phase": [*_FRAMEWORK, "VAR    ${phase_name}    ${phase}"],
     "Get Release Gate": _DRAFT_RELEASE,
     "Get Release Activity": _FRAMEWORK,
+    "Book Environment For Phase": _FRAMEWORK,
     "Add Release Activity": _FRAMEWORK,
     "Update Release Activity": _FRAMEWORK,
     "Set Activity Status": _FRAMEWORK,

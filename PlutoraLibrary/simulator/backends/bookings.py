@@ -178,6 +178,43 @@ class TebrWorkflow:
 
     # -- bookings -------------------------------------------------------------------------
 
+    def book_phase(
+        self, release: Record, phase: Record, environment: Record, approved: bool, username: str
+    ) -> Record:
+        """``POST /releases/{id}/phases/{phaseId}/environments/{environmentId}``: the
+        environment booked for the phase's dates, Approved when its group approves bookings
+        on its own (else Pending); an environment already booked for the phase (a booking
+        not Rejected) is a business rule, so a repeat is not a second booking."""
+        for booking in self.bookings:
+            if (
+                str(booking.get("phaseId") or "").lower() == phase["id"].lower()
+                and booking["environmentId"].lower() == environment["id"].lower()
+                and booking.get("status") != "Rejected"
+            ):
+                raise RulesBroken(
+                    [
+                        f"Environment '{environment['name']}' is already booked for phase "
+                        f"'{phase.get('workItemName')}' of release '{release['identifier']}' "
+                        f"(booking {booking['id']})."
+                    ]
+                )
+        user = next((u for u in self.users if u.get("userName") == username), None)
+        booking = _booking(
+            str(uuid.uuid4()),
+            environment,
+            phase.get("startDate"),
+            phase.get("endDate"),
+            "Approved" if approved else "Pending",
+            None,
+            release,
+        )
+        booking["phaseId"] = phase["id"]
+        booking["statusUpdaterId"] = user["id"] if user and approved else None
+        booking["timeStamp"] = iso_plain(self.clock.moment().replace(tzinfo=None))
+        self.bookings.add(booking)
+        self.refresh()
+        return booking
+
     def of_tebr(self, tebr_id: str) -> list[Record]:
         """The bookings a TEBR asked for, in start order (404 for an unknown TEBR)."""
         tebr = self.tebrs.get(tebr_id)

@@ -142,6 +142,16 @@ class EnvironmentGroupsBackend:
         for link_id in gone:
             self.connectivities.remove(link_id)
 
+    def approves_on_its_own(self, environment_id: str) -> bool:
+        """Whether a group that approves bookings on its own (``isAutoApproved``) holds the
+        environment. Example: ``groups.approves_on_its_own(env["id"])``."""
+        wanted = environment_id.lower()
+        return any(
+            group.get("isAutoApproved")
+            and wanted in {str(i).lower() for i in group.get("environmentIDs") or ()}
+            for group in self.groups
+        )
+
     def create_group(self, body: Record, model: ModelState) -> Record:
         """``POST /environmentgroups``: the new group."""
         fields = self._group_fields(body, model)
