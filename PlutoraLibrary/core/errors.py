@@ -196,6 +196,25 @@ class NotFound(ApiError):
         "call answers 404, the API URL is wrong (PLUTORA_API_URL, or the region)."
     )
 
+    @classmethod
+    def not_listed(
+        cls, path: str, missing: str, advice: str, *, then: str = "nothing was sent"
+    ) -> NotFound:
+        """``GET path`` answered 200, but what was asked for is not among the records it
+        listed: the client found it missing (no 404 came), so ``status`` is 200 and
+        ``server_message`` is empty. ``missing`` says what is missing and what is there;
+        ``then`` what became of the request (by default nothing was sent).
+
+        Example: ``raise NotFound.not_listed("/releases/1/phases", "the release has no phase
+        'Nope' (its phases: Build)", "Add it first (add_release_phase / Add Phase To
+        Release).")`` reads ``GET /releases/1/phases answered 200 without it: the release has
+        no phase 'Nope' (its phases: Build); nothing was sent. Add it first …``
+        """
+        error = cls("GET", path, 200, "", advice=advice)
+        said = f"GET {path} answered 200 without it: {missing}"
+        error.args = (_sentences(f"{said}; {then}" if then else said, advice),)
+        return error
+
 
 class ValidationFailed(ApiError):
     """400: the request is invalid; ``messages`` maps each field to the server's messages."""
