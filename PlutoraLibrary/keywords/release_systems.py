@@ -7,6 +7,7 @@ from typing import Any
 from robot.api.deco import keyword
 
 from .context import PlutoraContext
+from .types import SystemRole, member_of
 
 
 class ReleaseSystemKeywords:
@@ -31,7 +32,7 @@ class ReleaseSystemKeywords:
         self,
         release_id: str,
         system_id: str,
-        role: str = "Impact",
+        role: SystemRole = SystemRole.IMPACT,
         dependency_type_id: str | None = None,
     ) -> dict[str, Any]:
         """Adds a system to a release (``role`` Impact or Dependency, with the id of a
@@ -43,7 +44,7 @@ class ReleaseSystemKeywords:
         | Should Be Equal | ${added}[deploymentStatus] | NotStarted |
         """
         return self.context.plutora.add_release_system(
-            release_id, system_id, role, dependency_type_id
+            release_id, system_id, member_of(SystemRole, role).value, dependency_type_id
         )
 
     @keyword(tags=["releases", "writes"])
