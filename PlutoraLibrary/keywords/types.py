@@ -218,3 +218,12 @@ class ReleaseType(Enum):
     INDEPENDENT = "Independent"
     INTEGRATED = "Integrated"
     ENTERPRISE = "Enterprise"
+
+
+class DeploymentStatus(Enum):
+    """The deployment status a release system is set to (`Set Deployment Status`); it
+    starts ``NotStarted``, which is not set by hand."""
+
+    COMPLETED = "Completed"
+    ROLLBACK_PENDING = "RollbackPending"
+    REJECTED = "Rejected"

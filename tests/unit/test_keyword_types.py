@@ -14,6 +14,7 @@ from PlutoraLibrary.keywords.types import (
     ActivityStatus,
     CommentRecordType,
     ConnectivityDirection,
+    DeploymentStatus,
     FaultKind,
     FaultStage,
     HttpMethod,
@@ -127,6 +128,7 @@ ISSUE_18 = (
     ActivityStatus,
     UserStatus,
     ReleaseType,
+    DeploymentStatus,
 )
 
 
@@ -151,6 +153,7 @@ ISSUE_18 = (
         (ActivityStatus, "not started", ActivityStatus.NOT_STARTED),
         (UserStatus, "inactive", UserStatus.INACTIVE),
         (ReleaseType, "integrated", ReleaseType.INTEGRATED),
+        (DeploymentStatus, "Rollback Pending", DeploymentStatus.ROLLBACK_PENDING),
     ],
 )
 def test_robot_converts_the_issue_18_values_in_any_case(
@@ -175,6 +178,7 @@ def test_the_issue_18_values_are_the_cores() -> None:
         environment_groups,
         linked_items,
         release_framework,
+        release_systems,
         stakeholders,
         tebrs,
         users,
@@ -193,6 +197,7 @@ def test_the_issue_18_values_are_the_cores() -> None:
     assert values(TebrStatus) == tebrs.STATUSES
     assert values(ActivityStatus) == release_framework.STATUSES
     assert values(UserStatus) == users.STATUSES
+    assert values(DeploymentStatus) == release_systems.SETTABLE
     assert set(values(ReleaseType)) == set(schema("plutora", "PlutoraReleaseType")["enum"])
     # Plurals are aliases of the singular members, as the core takes them.
     for enum in (LinkedRecordType, StakeholderRecordType, CommentRecordType):
@@ -226,6 +231,7 @@ def test_libdoc_lists_the_issue_18_enums_and_their_keywords_use_them() -> None:
         ("Set Activity Status", "status"): "ActivityStatus",
         ("Update User", "status"): "UserStatus | None",
         ("Create Release", "release_type"): "ReleaseType",
+        ("Set Deployment Status", "status"): "DeploymentStatus",
         ("Get Comments", "record_type"): "CommentRecordType",
         ("Add Comment", "record_type"): "CommentRecordType",
     }
