@@ -71,7 +71,7 @@ What The Release Lacks Is Not Found Before Sending
     ...    Add Release Activity    ${release}    X    No Such Phase
     Run Keyword And Expect Error    NotFound: *no phase 'Nope' (its phases: Build)*Add Phase To Release*
     ...    Get Release Phase    ${release}    Nope
-    Run Keyword And Expect Error    NotFound: *no activity 'no-such-activity'*
+    Run Keyword And Expect Error    NotFound: *no activity 'no-such-activity' (it has none)*
     ...    Set Activity Status    ${release}    no-such-activity    Completed
 
 

@@ -15,7 +15,7 @@ says what to do. None holds a secret: paths and bodies are masked before they ge
     ├── ApiError                      an API call answered with an error status
     │   ├── AccessDenied              403: the caller's IP is not on the site's whitelist
     │   ├── TokenRejected             401 even with a freshly issued token
-    │   ├── NotFound                  404
+    │   ├── NotFound                  404, or missing from a list read (not_listed)
     │   ├── ValidationFailed          400 with modelState / Fail messages
     │   │   └── BusinessRuleViolation a business rule (also raised before sending)
     │   ├── UnsupportedMediaType      415
@@ -189,7 +189,8 @@ class TokenRejected(ApiError):
 
 
 class NotFound(ApiError):
-    """404: no record with that id (or no such resource)."""
+    """404: no record with that id (or no such resource); or, from :meth:`not_listed`, not
+    among the records a list the client read holds (that GET answered 200)."""
 
     advice = (
         "Check the id; it may have been deleted, or belong to another site or product. If every "

@@ -278,10 +278,11 @@ def release_activity(client: PlutoraClient, release_id: str, activity_id: str) -
     for found in items:
         if str(found.get("id", "")).lower() == str(activity_id).strip().lower():
             return found
-    titles = ", ".join(repr(found.get("title")) for found in items[:10]) or "none"
+    titles = ", ".join(repr(found.get("title")) for found in items[:10])
+    has = f"its activities include {titles}" if titles else "it has none"
     raise NotFound.not_listed(
         _activities_path(release_id),
-        f"the release has no activity {activity_id!r} (its activities include {titles})",
+        f"the release has no activity {activity_id!r} ({has})",
         "Check the id: release_activities / Get Release Activities lists them with their ids.",
     )
 
