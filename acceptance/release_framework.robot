@@ -61,6 +61,19 @@ Only The Site's Phase Names Are Taken And Each Once
     Run Keyword And Expect Error    *is before the start*
     ...    Add Gate To Release    ${release}    Code Freeze    2026-04-02    2026-04-01
 
+What The Release Lacks Is Not Found Before Sending
+    [Documentation]    An activity on a phase the release does not have, or a phase or
+    ...    activity it does not have, is a NotFound from the list the client read (answered
+    ...    200, no 404), naming what the release has; nothing is sent.
+    ${release}    Copy A Draft Release For The Test
+    Add Phase To Release    ${release}    Build    2026-02-02    2026-02-27
+    Run Keyword And Expect Error    NotFound: *answered 200 without it*'No Such Phase' (*Build*)*
+    ...    Add Release Activity    ${release}    X    No Such Phase
+    Run Keyword And Expect Error    NotFound: *no phase 'Nope' (its phases: Build)*Add Phase To Release*
+    ...    Get Release Phase    ${release}    Nope
+    Run Keyword And Expect Error    NotFound: *no activity 'no-such-activity' (it has none)*
+    ...    Set Activity Status    ${release}    no-such-activity    Completed
+
 
 *** Keywords ***
 Copy A Draft Release For The Test

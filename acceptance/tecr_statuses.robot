@@ -34,5 +34,5 @@ An Approved TECR Is Completed After The Deploy
     Should Be True    isinstance($changes, list)
     ${tecr}    Set TECR Status    ${approved}[0][id]    Completed    verify=${True}
     Should Be Equal    ${tecr}[crStatus]    Completed
-    Run Keyword And Expect Error    *cannot go from Completed to Draft*from Completed it may go to none*
+    Run Keyword And Expect Error    *cannot go from Completed to Draft*Completed is a final status*
     ...    Set TECR Status    ${approved}[0][id]    Draft

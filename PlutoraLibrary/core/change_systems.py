@@ -56,7 +56,10 @@ def add_change_system(
     current = change_systems(client, change_id)
     if any(_same_id(item.get("systemId"), system_id) for item in current):
         names = ", ".join(str(item.get("system")) for item in current)
-        rule = f"System {system_id!r} is already on the change"
+        name = next(
+            str(item.get("system")) for item in current if _same_id(item.get("systemId"), system_id)
+        )
+        rule = f"System {name!r} ({system_id}) is already on the change"
         raise BusinessRuleViolation(
             "POST",
             path,

@@ -72,7 +72,7 @@ def add_comment(
             problem,
             messages={"parentId": [problem]},
             advice="Checked before sending (nothing was sent): reply to one of "
-            f"the record's {len(before)} comments (client.comments(...)).",
+            f"the record's {len(before)} comments (comments / Get Comments list them).",
         )
     me = client.current_user()
 

@@ -143,7 +143,7 @@ def environment_group_id(client: PlutoraClient, group: str) -> str:
             "environment groups",
             wanted,
             f"{len(named)} environment groups are named {wanted!r} (ids {', '.join(ids)}): "
-            "give the group's id (environment_groups() lists them).",
+            "give the group's id (environment_groups / Get Environment Groups list them).",
             ids,
         )
     names = sorted({str(g.get("name")) for g in groups if g.get("name")})
@@ -153,7 +153,7 @@ def environment_group_id(client: PlutoraClient, group: str) -> str:
         "environment groups",
         wanted,
         f"No environment group has the name or id {wanted!r} (case ignored).{said} List the "
-        "groups with environment_groups() (Get Environment Groups) and give one's name or id.",
+        "groups (environment_groups / Get Environment Groups) and give one's name or id.",
         near,
     )
 
@@ -196,7 +196,8 @@ def connect_environments(
     raise OutcomeUnknown(
         f"POST {_CONNECTIVITIES} was accepted (no body, as the API answers), but reading the "
         f"group's connectivities back shows {len(found)} from {source_id} to {target_id}. "
-        "Nothing was sent twice: look them up with environment_connectivities."
+        "Nothing was sent twice: look them up (environment_connectivities / Get Environment "
+        "Connectivities)."
     )
 
 

@@ -112,7 +112,13 @@ def set_status(
     now = str(current.get(kind.status_field) or "")
     path = kind.path(request_id)
     if wanted != now and wanted not in kind.transitions.get(now, ()):
-        allowed = ", ".join(kind.transitions.get(now, ())) or "none"
+        allowed = ", ".join(kind.transitions.get(now, ()))
+        if allowed:
+            then = f"from {now} it may go to {allowed}"
+        elif now in kind.transitions:
+            then = f"{now} is a final status: nothing changes it any more"
+        else:
+            then = f"the status {now or '(none)'} is not one the API knows; no move is allowed"
         rule = f"{kind.name} '{current.get('name')}' cannot go from {now} to {wanted}"
         raise BusinessRuleViolation(
             "PUT",
@@ -120,7 +126,7 @@ def set_status(
             0,
             rule,
             messages={"internalServerValidationError": [rule]},
-            advice=f"Checked before sending (nothing was sent): from {now} it may go to {allowed}.",
+            advice=f"Checked before sending (nothing was sent): {then}.",
         )
     fields: dict[str, Any] = {
         **current,

@@ -15,7 +15,7 @@ says what to do. None holds a secret: paths and bodies are masked before they ge
     ├── ApiError                      an API call answered with an error status
     │   ├── AccessDenied              403: the caller's IP is not on the site's whitelist
     │   ├── TokenRejected             401 even with a freshly issued token
-    │   ├── NotFound                  404
+    │   ├── NotFound                  404, or missing from a list read (not_listed)
     │   ├── ValidationFailed          400 with modelState / Fail messages
     │   │   └── BusinessRuleViolation a business rule (also raised before sending)
     │   ├── UnsupportedMediaType      415
@@ -189,12 +189,32 @@ class TokenRejected(ApiError):
 
 
 class NotFound(ApiError):
-    """404: no record with that id (or no such resource)."""
+    """404: no record with that id (or no such resource); or, from :meth:`not_listed`, not
+    among the records a list the client read holds (that GET answered 200)."""
 
     advice = (
         "Check the id; it may have been deleted, or belong to another site or product. If every "
         "call answers 404, the API URL is wrong (PLUTORA_API_URL, or the region)."
     )
+
+    @classmethod
+    def not_listed(
+        cls, path: str, missing: str, advice: str, *, then: str = "nothing was sent"
+    ) -> NotFound:
+        """``GET path`` answered 200, but what was asked for is not among the records it
+        listed: the client found it missing (no 404 came), so ``status`` is 200 and
+        ``server_message`` is empty. ``missing`` says what is missing and what is there;
+        ``then`` what became of the request (by default nothing was sent).
+
+        Example: ``raise NotFound.not_listed("/releases/1/phases", "the release has no phase
+        'Nope' (its phases: Build)", "Add it first (add_release_phase / Add Phase To
+        Release).")`` reads ``GET /releases/1/phases answered 200 without it: the release has
+        no phase 'Nope' (its phases: Build); nothing was sent. Add it first …``
+        """
+        error = cls("GET", path, 200, "", advice=advice)
+        said = f"GET {path} answered 200 without it: {missing}"
+        error.args = (_sentences(f"{said}; {then}" if then else said, advice),)
+        return error
 
 
 class ValidationFailed(ApiError):

@@ -94,7 +94,7 @@ def link_items(
             rule,
             messages={"internalServerValidationError": [rule]},
             advice="Checked before sending (nothing was sent): to change a link's type, "
-            "unlink it (unlink_item) and link it again.",
+            "unlink it (unlink_item / Unlink Item) and link it again (link_items / Link Items).",
         )
 
     def matching() -> list[Record]:

@@ -126,12 +126,10 @@ def release_item(client: PlutoraClient, release_id: str, kind: str, item: str) -
         ):
             return found
     names = ", ".join(str(found.get("workItemName")) for found in items) or "none"
-    raise NotFound(
-        "GET",
+    raise NotFound.not_listed(
         _items_path(release_id, kind),
-        404,
-        f"The release has no {kind} {item!r}",
-        advice=f"Its {kind}s: {names}. Add it with add_release_{kind} first.",
+        f"the release has no {kind} {item!r} (its {kind}s: {names})",
+        f"Add it first (add_release_{kind} / Add {kind.title()} To Release).",
     )
 
 
@@ -164,7 +162,8 @@ def add_release_item(
             rule,
             messages={"internalServerValidationError": [rule]},
             advice=f"Checked before sending (nothing was sent): a release has each {kind} "
-            f"once; change that one (update_release_{kind}, id {already[0].get('id')}).",
+            f"once; change that one (update_release_{kind} / Update Release {kind.title()}, id "
+            f"{already[0].get('id')}).",
         )
     label = f"{kind} {name} of release {release_id}"
     read_first = [already]  # what create reads before the POST: just read, not read again
@@ -233,7 +232,8 @@ def _not_had_already(
                 rule,
                 messages={"internalServerValidationError": [rule]},
                 advice=f"Checked before sending (nothing was sent): a release has each {kind} "
-                f"once; change that one (update_release_{kind}, id {found.get('id')}) or give "
+                f"once; change that one (update_release_{kind} / Update Release {kind.title()}, "
+                f"id {found.get('id')}) or give "
                 "this one another name.",
             )
 
@@ -258,7 +258,8 @@ def remove_release_item(client: PlutoraClient, release_id: str, kind: str, item:
             rule,
             messages={"internalServerValidationError": [rule]},
             advice="Checked before sending (nothing was sent): delete its activities "
-            "(delete_release_activity) or assign them elsewhere first.",
+            "(delete_release_activity / Delete Release Activity) or assign them elsewhere "
+            "first (update_release_activity / Update Release Activity).",
         )
     delete(client, path)
 
@@ -277,13 +278,12 @@ def release_activity(client: PlutoraClient, release_id: str, activity_id: str) -
     for found in items:
         if str(found.get("id", "")).lower() == str(activity_id).strip().lower():
             return found
-    titles = ", ".join(repr(found.get("title")) for found in items[:10]) or "none"
-    raise NotFound(
-        "GET",
+    titles = ", ".join(repr(found.get("title")) for found in items[:10])
+    has = f"its activities include {titles}" if titles else "it has none"
+    raise NotFound.not_listed(
         _activities_path(release_id),
-        404,
-        f"The release has no activity {activity_id!r}",
-        advice=f"Its activities include {titles}.",
+        f"the release has no activity {activity_id!r} ({has})",
+        "Check the id: release_activities / Get Release Activities lists them with their ids.",
     )
 
 
@@ -368,13 +368,11 @@ def _owner(client: PlutoraClient, release_id: str, work_item: str) -> Record:
             ):
                 return found
     names = ", ".join(str(found.get("workItemName")) for found in every) or "none"
-    raise NotFound(
-        "GET",
+    raise NotFound.not_listed(
         _items_path(release_id, "phase"),
-        404,
-        f"The release has no phase or gate {work_item!r}",
-        advice=f"An activity goes on a phase or gate of its release; this one has: {names}. "
-        "Add it first (add_release_phase / add_release_gate). Nothing was sent.",
+        f"the release has no phase or gate {work_item!r} (its phases and gates: {names})",
+        "An activity goes on a phase or gate of its release: add it first (add_release_phase "
+        "/ Add Phase To Release, add_release_gate / Add Gate To Release).",
     )
 
 

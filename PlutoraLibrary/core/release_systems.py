@@ -57,12 +57,10 @@ def release_system(client: PlutoraClient, release_id: str, system_id: str) -> Re
         if str(item.get("systemId", "")).lower() == system_id.strip().lower():
             return item
     names = ", ".join(str(item.get("system")) for item in items) or "none"
-    raise NotFound(
-        "GET",
+    raise NotFound.not_listed(
         _systems_path(release_id),
-        404,
-        f"System {system_id!r} is not in the release",
-        advice=f"The release's systems: {names}. Add it with add_release_system first.",
+        f"system {system_id!r} is not in the release (its systems: {names})",
+        "Add it first (add_release_system / Add System To Release).",
     )
 
 
@@ -107,7 +105,13 @@ def set_deployment_status(
     current = release_system(client, release_id, system_id)
     now = str(current.get("deploymentStatus") or "")
     if wanted != now and wanted not in TRANSITIONS.get(now, ()):
-        allowed = ", ".join(TRANSITIONS.get(now, ())) or "none"
+        allowed = ", ".join(TRANSITIONS.get(now, ()))
+        if allowed:
+            then = f"from {now} it may go to {allowed}"
+        elif now in TRANSITIONS:
+            then = f"{now} is a final status: nothing changes it any more"
+        else:
+            then = f"the status {now or '(none)'} is not one the API knows; no move is allowed"
         name = current.get("system")
         rule = f"The deployment status of system '{name}' cannot go from {now} to {wanted}"
         raise BusinessRuleViolation(
@@ -116,7 +120,7 @@ def set_deployment_status(
             0,
             rule,
             messages={"internalServerValidationError": [rule]},
-            advice=f"Checked before sending (nothing was sent): from {now} it may go to {allowed}.",
+            advice=f"Checked before sending (nothing was sent): {then}.",
         )
     dates = current.get("deploymentDates")
     if wanted == "Completed" != now and isinstance(dates, list) and not dates:
@@ -210,7 +214,12 @@ def update_deployment_date(
         for date in deployment_dates(client, release_id, system_id):
             if str(date.get("id", "")).lower() == date_id.lower():
                 return date
-        raise NotFound("GET", path, 404, f"The deployment date {date_id!r} is gone")
+        raise NotFound.not_listed(
+            path,
+            f"the deployment date {date_id!r} is gone",
+            "Another user or an automation may have deleted it; read the dates again.",
+            then="the PUT was sent and accepted",
+        )
 
     return replace(client, path, body, verify, read_back)
 

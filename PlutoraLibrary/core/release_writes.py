@@ -85,7 +85,8 @@ def update_release(
     if body_id not in (None, "") and str(body_id).lower() != release_id.strip().lower():
         raise ValueError(
             f"The fields are those of release {body_id!r}, not of {release_id!r}: read the "
-            "release to change with client.release(release_id) and change that; nothing was sent."
+            "release to change (client.release(release_id) / Get Release) and change that; nothing "
+            "was sent."
         )
     return replace(client, path, body, verify, lambda: client.release(release_id))
 

@@ -196,12 +196,11 @@ def _existing(
         if same(stakeholder_id, item.get("id")):
             return item
     names = ", ".join(str(i.get("user") or i.get("group")) for i in items) or "none"
-    raise NotFound(
-        "GET",
+    raise NotFound.not_listed(
         _path(record_type, record_id),
-        404,
-        f"{stakeholder_id!r} is not a stakeholder of the {_type(record_type)}",
-        advice=f"Its stakeholders: {names}. Add it with add_stakeholder / Add Stakeholder first.",
+        f"{stakeholder_id!r} is not a stakeholder of the {_type(record_type)} (its "
+        f"stakeholders: {names})",
+        "Add it first (add_stakeholder / Add Stakeholder).",
     )
 
 

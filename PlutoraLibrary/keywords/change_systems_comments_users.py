@@ -7,6 +7,7 @@ from typing import Any
 from robot.api.deco import keyword
 
 from .context import PlutoraContext
+from .types import CommentRecordType, SystemRole, UserStatus, member_of
 
 
 class ChangeSystemKeywords:
@@ -27,7 +28,7 @@ class ChangeSystemKeywords:
 
     @keyword(tags=["changes", "writes"])
     def add_system_to_change(
-        self, change_id: str, system_id: str, role: str = "Impact"
+        self, change_id: str, system_id: str, role: SystemRole = SystemRole.IMPACT
     ) -> dict[str, Any]:
         """Adds a system the change impacts (``role`` Impact or Dependency) and returns it.
         A system already on the change fails before anything is sent. Remembered for
@@ -37,7 +38,9 @@ class ChangeSystemKeywords:
         | ${added} =     | Add System To Change | ${id} | ${system} |
         | Should Be Equal | ${added}[system] | Billing Engine |
         """
-        return self.context.plutora.add_change_system(change_id, system_id, role)
+        return self.context.plutora.add_change_system(
+            change_id, system_id, member_of(SystemRole, role).value
+        )
 
     @keyword(tags=["changes", "writes"])
     def remove_system_from_change(self, change_id: str, system_id: str) -> None:
@@ -56,7 +59,7 @@ class CommentKeywords:
         self.context = context
 
     @keyword(tags=["comments"])
-    def get_comments(self, record_type: str, record_id: str) -> list[dict[str, Any]]:
+    def get_comments(self, record_type: CommentRecordType, record_id: str) -> list[dict[str, Any]]:
         """Returns the comments on a record (``record_type`` Release, Change, Environment,
         System, TECR or TEBR, any case), oldest first: ``id``, ``text``, ``parentId`` (the
         comment a reply answers), ``userId``, ``user`` and ``createdDate``.
@@ -64,11 +67,15 @@ class CommentKeywords:
         | ${comments} =  | Get Comments | Release | ${id} |
         | Log Many       | @{comments} |
         """
-        return self.context.plutora.comments(record_type, record_id)
+        return self.context.plutora.comments(_record(record_type), record_id)
 
     @keyword(tags=["comments", "writes"])
     def add_comment(
-        self, record_type: str, record_id: str, text: str, reply_to: str | None = None
+        self,
+        record_type: CommentRecordType,
+        record_id: str,
+        text: str,
+        reply_to: str | None = None,
     ) -> dict[str, Any]:
         """Comments on a record, or with ``reply_to`` (a comment's id) replies to one of its
         comments; returns the comment with its author and date. Sent once. The call's request
@@ -80,7 +87,7 @@ class CommentKeywords:
         | ${reply} =     | Add Comment | Release | ${id} | Agreed | reply_to=${note}[id] |
         | Should Be Equal | ${reply}[parentId] | ${note}[id] |
         """
-        return self.context.plutora.add_comment(record_type, record_id, text, reply_to)
+        return self.context.plutora.add_comment(_record(record_type), record_id, text, reply_to)
 
 
 class UserKeywords:
@@ -115,7 +122,7 @@ class UserKeywords:
         self,
         user_id: str,
         roles: list[str] | str | None = None,
-        status: str | None = None,
+        status: UserStatus | None = None,
         verify: bool = False,
     ) -> dict[str, Any] | None:
         """Changes a user's ``roles`` (the whole list, or one text with commas: Administrator,
@@ -130,4 +137,13 @@ class UserKeywords:
         | Should Be Equal | ${user}[roles] | ${{["Release Manager"]}} |
         | Update User    | ${id} | roles=Test Manager, Read Only | status=Inactive |
         """
-        return self.context.plutora.update_user(user_id, roles, status, verify)
+        return self.context.plutora.update_user(
+            user_id,
+            roles,
+            member_of(UserStatus, status).value if status is not None else None,
+            verify,
+        )
+
+
+def _record(record_type: CommentRecordType | str) -> str:
+    return member_of(CommentRecordType, record_type).value

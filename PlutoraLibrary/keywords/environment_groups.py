@@ -8,6 +8,7 @@ from typing import Any
 from robot.api.deco import keyword
 
 from .context import PlutoraContext
+from .types import ConnectivityDirection, member_of
 
 
 class EnvironmentGroupKeywords:
@@ -105,7 +106,7 @@ class EnvironmentGroupKeywords:
         source_id: str,
         target_id: str,
         connectivity_type: str = "HTTPS",
-        direction: str = "Out",
+        direction: ConnectivityDirection = ConnectivityDirection.OUT,
     ) -> dict[str, Any]:
         """Connects two environments of a group and returns the connectivity (read back: the
         API answers no body). ``connectivity_type``: an ``EnvironmentMapConnectivityType``
@@ -122,7 +123,9 @@ class EnvironmentGroupKeywords:
         kind = connectivity_type
         if not _looks_like_id(kind):
             kind = plutora.lookup_id("EnvironmentMapConnectivityType", connectivity_type)
-        return plutora.connect_environments(group_id, source_id, target_id, kind, direction)
+        return plutora.connect_environments(
+            group_id, source_id, target_id, kind, member_of(ConnectivityDirection, direction).value
+        )
 
 
 def _looks_like_id(text: str) -> bool:

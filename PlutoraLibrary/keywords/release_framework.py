@@ -7,6 +7,7 @@ from typing import Any
 from robot.api.deco import keyword
 
 from .context import PlutoraContext
+from .types import ActivityStatus, member_of
 
 
 class ReleaseFrameworkKeywords:
@@ -194,7 +195,7 @@ class ReleaseFrameworkKeywords:
 
     @keyword(tags=["releases", "writes"])
     def set_activity_status(
-        self, release_id: str, activity_id: str, status: str, verify: bool = False
+        self, release_id: str, activity_id: str, status: ActivityStatus, verify: bool = False
     ) -> dict[str, Any] | None:
         """Sets an activity's or criterion's status: ``NotStarted``, ``InProgress`` or
         ``Completed`` (spaces and case do not matter). A criterion Completed passes its
@@ -203,7 +204,9 @@ class ReleaseFrameworkKeywords:
         | ${done} =      | Set Activity Status | ${id} | ${activity} | Completed | verify=${True} |
         | Should Be Equal | ${done}[status] | Completed |
         """
-        return self.context.plutora.set_activity_status(release_id, activity_id, status, verify)
+        return self.context.plutora.set_activity_status(
+            release_id, activity_id, member_of(ActivityStatus, status).value, verify
+        )
 
     @keyword(tags=["releases", "writes"])
     def delete_release_activity(self, release_id: str, activity_id: str) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from robot.api.deco import keyword
 
 from .context import PlutoraContext
+from .types import DeploymentStatus, SystemRole, member_of
 
 
 class ReleaseSystemKeywords:
@@ -31,7 +32,7 @@ class ReleaseSystemKeywords:
         self,
         release_id: str,
         system_id: str,
-        role: str = "Impact",
+        role: SystemRole = SystemRole.IMPACT,
         dependency_type_id: str | None = None,
     ) -> dict[str, Any]:
         """Adds a system to a release (``role`` Impact or Dependency, with the id of a
@@ -43,12 +44,12 @@ class ReleaseSystemKeywords:
         | Should Be Equal | ${added}[deploymentStatus] | NotStarted |
         """
         return self.context.plutora.add_release_system(
-            release_id, system_id, role, dependency_type_id
+            release_id, system_id, member_of(SystemRole, role).value, dependency_type_id
         )
 
     @keyword(tags=["releases", "writes"])
     def set_deployment_status(
-        self, release_id: str, system_id: str, status: str, verify: bool = False
+        self, release_id: str, system_id: str, status: DeploymentStatus, verify: bool = False
     ) -> dict[str, Any] | None:
         """Sets a release system's deployment status: ``Completed``, ``RollbackPending`` or
         ``Rejected``. A move that is not allowed from the current status (RollbackPending
@@ -60,7 +61,9 @@ class ReleaseSystemKeywords:
         | ${done} =      | Set Deployment Status | ${id} | ${system} | Completed | verify=${True} |
         | Should Be Equal | ${done}[deploymentStatus] | Completed |
         """
-        return self.context.plutora.set_deployment_status(release_id, system_id, status, verify)
+        return self.context.plutora.set_deployment_status(
+            release_id, system_id, member_of(DeploymentStatus, status).value, verify
+        )
 
     @keyword(tags=["releases", "writes"])
     def remove_system_from_release(self, release_id: str, system_id: str) -> None:

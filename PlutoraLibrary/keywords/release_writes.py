@@ -9,6 +9,7 @@ from typing import Any
 from robot.api.deco import keyword
 
 from .context import PlutoraContext
+from .types import LinkedItemType, LinkedRecordType, LinkType, ReleaseType, member_of
 
 #: An id as the API spells it; anything else given as ``manager=`` is a user's login or e-mail.
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -27,7 +28,7 @@ class ReleaseWriteKeywords:
         name: str,
         implementation_date: str,
         status: str = "Draft",
-        release_type: str = "Independent",
+        release_type: ReleaseType = ReleaseType.INDEPENDENT,
         **fields: Any,
     ) -> dict[str, Any]:
         """Creates a release and returns it with its ``id``. ``identifier`` must be unique;
@@ -54,7 +55,7 @@ class ReleaseWriteKeywords:
             "identifier": identifier,
             "name": name,
             "implementationDate": implementation_date,
-            "plutoraReleaseType": release_type,
+            "plutoraReleaseType": member_of(ReleaseType, release_type).value,
             **fields,
         }
         if not any(key.lower() == "releasestatustypeid" for key in fields):
@@ -105,7 +106,9 @@ class ReleaseWriteKeywords:
         self.context.plutora.remove_change_from_release(change_id, release_id)
 
     @keyword(tags=["releases", "changes"])
-    def get_linked_items(self, record_type: str, record_id: str) -> list[dict[str, Any]]:
+    def get_linked_items(
+        self, record_type: LinkedRecordType, record_id: str
+    ) -> list[dict[str, Any]]:
         """Returns the items linked to a release or a change (``record_type`` ``release`` or
         ``change``, any case, singular or plural), each with ``id``, ``linkedItemId``, ``linkedItemType`` (Release,
         Change), ``linkedItem`` (a release's identifier, a change's name) and ``linkType``
@@ -114,16 +117,16 @@ class ReleaseWriteKeywords:
         | ${links} =     | Get Linked Items | release | ${id} |
         | Should Be Empty | ${links} |
         """
-        return self.context.plutora.linked_items(record_type, record_id)
+        return self.context.plutora.linked_items(_record(record_type), record_id)
 
     @keyword(tags=["releases", "changes", "writes"])
     def link_items(
         self,
-        record_type: str,
+        record_type: LinkedRecordType,
         record_id: str,
         linked_item_id: str,
-        linked_item_type: str = "Release",
-        link_type: str = "Depends on",
+        linked_item_type: LinkedItemType = LinkedItemType.RELEASE,
+        link_type: LinkType = LinkType.DEPENDS_ON,
     ) -> dict[str, Any]:
         """Links a release or a change (``record_type``) to another release or change; the other
         gets the mirror link (``Depends on`` ↔ ``Is dependent on``, ``Related to`` both
@@ -134,13 +137,21 @@ class ReleaseWriteKeywords:
         | Should Be Equal | ${link}[linkType] | Depends on |
         """
         return self.context.plutora.link_items(
-            record_type, record_id, linked_item_id, linked_item_type, link_type
+            _record(record_type),
+            record_id,
+            linked_item_id,
+            member_of(LinkedItemType, linked_item_type).value,
+            member_of(LinkType, link_type).value,
         )
 
     @keyword(tags=["releases", "changes", "writes"])
-    def unlink_item(self, record_type: str, record_id: str, link_id: str) -> None:
+    def unlink_item(self, record_type: LinkedRecordType, record_id: str, link_id: str) -> None:
         """Removes a link of a release or a change, and its mirror on the other record.
 
         | Unlink Item | release | ${id} | ${link}[id] |
         """
-        self.context.plutora.unlink_item(record_type, record_id, link_id)
+        self.context.plutora.unlink_item(_record(record_type), record_id, link_id)
+
+
+def _record(record_type: LinkedRecordType | str) -> str:
+    return member_of(LinkedRecordType, record_type).value

@@ -7,6 +7,7 @@ from typing import Any
 from robot.api.deco import keyword
 
 from .context import PlutoraContext
+from .types import StakeholderRecordType, member_of
 
 
 class StakeholderKeywords:
@@ -17,7 +18,9 @@ class StakeholderKeywords:
         self.context = context
 
     @keyword(tags=["stakeholders"])
-    def get_stakeholders(self, record_type: str, record_id: str) -> list[dict[str, Any]]:
+    def get_stakeholders(
+        self, record_type: StakeholderRecordType, record_id: str
+    ) -> list[dict[str, Any]]:
         """Returns the stakeholders of a record (``record_type`` ``release``, ``system`` or
         ``change``, any case, singular or plural): each with
         ``id`` (its user's or group's id), ``user`` or ``group``, ``stakeholderRoles`` and the
@@ -27,11 +30,11 @@ class StakeholderKeywords:
         | ${people} =    | Get Stakeholders | release | ${id} |
         | Should Be True | ${people}[0][accountable] |
         """
-        return self.context.plutora.stakeholders(record_type, record_id)
+        return self.context.plutora.stakeholders(_record(record_type), record_id)
 
     @keyword(tags=["stakeholders"])
     def get_stakeholder(
-        self, record_type: str, record_id: str, stakeholder_id: str
+        self, record_type: StakeholderRecordType, record_id: str, stakeholder_id: str
     ) -> dict[str, Any]:
         """Returns one stakeholder of a release, system or change, by its user's or group's
         id.
@@ -39,12 +42,12 @@ class StakeholderKeywords:
         | ${owner} =     | Get Stakeholder | release | ${id} | ${release}[managerId] |
         | Should Be True | ${owner}[accountable] |
         """
-        return self.context.plutora.stakeholder(record_type, record_id, stakeholder_id)
+        return self.context.plutora.stakeholder(_record(record_type), record_id, stakeholder_id)
 
     @keyword(tags=["stakeholders", "writes"])
     def add_stakeholder(
         self,
-        record_type: str,
+        record_type: StakeholderRecordType,
         record_id: str,
         user_id: str | None = None,
         group_id: str | None = None,
@@ -65,7 +68,7 @@ class StakeholderKeywords:
         | Should Be Equal | ${added}[stakeholderRoles] | Tester |
         """
         return self.context.plutora.add_stakeholder(
-            record_type,
+            _record(record_type),
             record_id,
             user_id=user_id,
             group_id=group_id,
@@ -79,7 +82,7 @@ class StakeholderKeywords:
     @keyword(tags=["stakeholders", "writes"])
     def update_stakeholder(
         self,
-        record_type: str,
+        record_type: StakeholderRecordType,
         record_id: str,
         stakeholder_id: str,
         verify: bool = False,
@@ -95,14 +98,20 @@ class StakeholderKeywords:
         | Should Be True | ${changed}[consulted] |
         """
         return self.context.plutora.update_stakeholder(
-            record_type, record_id, stakeholder_id, changes, verify=verify
+            _record(record_type), record_id, stakeholder_id, changes, verify=verify
         )
 
     @keyword(tags=["stakeholders", "writes"])
-    def remove_stakeholder(self, record_type: str, record_id: str, stakeholder_id: str) -> None:
+    def remove_stakeholder(
+        self, record_type: StakeholderRecordType, record_id: str, stakeholder_id: str
+    ) -> None:
         """Removes a stakeholder from a release, system or change (a release's owner cannot
         be removed: change the owner first).
 
         | Remove Stakeholder | release | ${id} | ${me} |
         """
-        self.context.plutora.remove_stakeholder(record_type, record_id, stakeholder_id)
+        self.context.plutora.remove_stakeholder(_record(record_type), record_id, stakeholder_id)
+
+
+def _record(record_type: StakeholderRecordType | str) -> str:
+    return member_of(StakeholderRecordType, record_type).value

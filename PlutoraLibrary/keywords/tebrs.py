@@ -9,6 +9,7 @@ from robot.api.deco import keyword
 
 from .context import PlutoraContext
 from .rows import filters_from_row
+from .types import TebrStatus, member_of
 
 
 class TebrKeywords:
@@ -55,7 +56,7 @@ class TebrKeywords:
     def set_tebr_status(
         self,
         tebr_id: str,
-        status: str,
+        status: TebrStatus,
         verify: bool = False,
         description: str | None = None,
     ) -> dict[str, Any] | None:
@@ -72,7 +73,9 @@ class TebrKeywords:
         | ${tebr} =      | Set TEBR Status | ${submitted}[0][id] | Completed | verify=${True} | description=Stack Plutora-42 |
         | Should Be Equal | ${tebr}[status] | Completed |
         """
-        return self.context.plutora.set_tebr_status(tebr_id, status, verify, description)
+        return self.context.plutora.set_tebr_status(
+            tebr_id, member_of(TebrStatus, status).value, verify, description
+        )
 
     @keyword("Get TEBR Bookings", tags=["TEBRs", "bookings"])
     def get_tebr_bookings(self, tebr_id: str) -> list[dict[str, Any]]:

@@ -34,8 +34,9 @@ def member_of(kind: type[E], value: E | str) -> E:
         return "".join(c for c in str(text).lower() if c not in " _-")
 
     wanted = normal(value)
-    for candidate in kind:
-        if wanted in (normal(candidate.name), normal(candidate.value)):
+    # By every name, aliases included (a plural ``RELEASES`` of ``release``), as Robot does.
+    for name, candidate in kind.__members__.items():
+        if wanted in (normal(name), normal(candidate.value)):
             return candidate
     allowed = ", ".join(str(candidate.value) for candidate in kind)
     raise ValueError(f"{kind.__name__} must be one of {allowed}, not {value!r}.")
@@ -104,3 +105,125 @@ class Scope(Enum):
     TEST = "Test"
     SUITE = "Suite"
     GLOBAL = "Global"
+
+
+# -- issue 18 keywords: the values are the contract's (tests/unit/test_keyword_types.py) ------
+
+
+class ConnectivityDirection(Enum):
+    """Which way a connectivity between two environments goes (`Connect Environments`'
+    ``direction``), seen from its source: ``In``, ``Out`` or both ways (``InAndOut``)."""
+
+    IN = "In"
+    OUT = "Out"
+    IN_AND_OUT = "InAndOut"
+
+
+class SystemRole(Enum):
+    """How a change or a release has a system (`Add System To Change`, `Add System To
+    Release`): it ``Impact``s it, or depends on it (``Dependency``)."""
+
+    IMPACT = "Impact"
+    DEPENDENCY = "Dependency"
+
+
+class LinkType(Enum):
+    """How a release or change is linked to another (`Link Items`' ``link_type``); the other
+    record gets the mirror link (``Depends on`` ↔ ``Is dependent on``)."""
+
+    DEPENDS_ON = "Depends on"
+    IS_DEPENDENT_ON = "Is dependent on"
+    RELATED_TO = "Related to"
+
+
+class LinkedItemType(Enum):
+    """What a linked record is (`Link Items`' ``linked_item_type``): a ``Release`` or a
+    ``Change``; the id given must be one of that type."""
+
+    RELEASE = "Release"
+    CHANGE = "Change"
+
+
+class LinkedRecordType(Enum):
+    """The records with linked items (``record_type`` of `Get Linked Items`, `Link Items`,
+    `Unlink Item`), singular or plural."""
+
+    RELEASE = "release"
+    CHANGE = "change"
+    RELEASES = "release"
+    CHANGES = "change"
+
+
+class StakeholderRecordType(Enum):
+    """The records with stakeholders (``record_type`` of `Get Stakeholders`, `Add
+    Stakeholder`, …), singular or plural."""
+
+    RELEASE = "release"
+    SYSTEM = "system"
+    CHANGE = "change"
+    RELEASES = "release"
+    SYSTEMS = "system"
+    CHANGES = "change"
+
+
+class CommentRecordType(Enum):
+    """The records with comments (``record_type`` of `Get Comments`, `Add Comment`),
+    singular or plural."""
+
+    RELEASE = "Release"
+    CHANGE = "Change"
+    ENVIRONMENT = "Environment"
+    SYSTEM = "System"
+    TECR = "TECR"
+    TEBR = "TEBR"
+    RELEASES = "Release"
+    CHANGES = "Change"
+    ENVIRONMENTS = "Environment"
+    SYSTEMS = "System"
+    TECRS = "TECR"
+    TEBRS = "TEBR"
+
+
+class TebrStatus(Enum):
+    """A TEBR's status (`Set TEBR Status`); the moves allowed between them are checked
+    before sending (Failed and Cancelled are final)."""
+
+    SUBMITTED = "Submitted"
+    APPROVED = "Approved"
+    COMPLETED = "Completed"
+    FAILED = "Failed"
+    CANCELLED = "Cancelled"
+
+
+class ActivityStatus(Enum):
+    """A release activity's or criterion's status (`Set Activity Status`, and
+    `Add Release Activity`'s ``status``)."""
+
+    NOT_STARTED = "NotStarted"
+    IN_PROGRESS = "InProgress"
+    COMPLETED = "Completed"
+
+
+class UserStatus(Enum):
+    """A user's status (`Update User`): an ``Inactive`` user cannot log in."""
+
+    ACTIVE = "Active"
+    INACTIVE = "Inactive"
+
+
+class ReleaseType(Enum):
+    """A release's type (`Create Release`' ``release_type``). ``Enterprise`` releases are not
+    created through the API (refused before sending)."""
+
+    INDEPENDENT = "Independent"
+    INTEGRATED = "Integrated"
+    ENTERPRISE = "Enterprise"
+
+
+class DeploymentStatus(Enum):
+    """The deployment status a release system is set to (`Set Deployment Status`); it
+    starts ``NotStarted``, which is not set by hand."""
+
+    COMPLETED = "Completed"
+    ROLLBACK_PENDING = "RollbackPending"
+    REJECTED = "Rejected"

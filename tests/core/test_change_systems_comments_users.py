@@ -61,7 +61,8 @@ def test_a_system_already_on_the_change_is_refused_before_sending(
     with pytest.raises(BusinessRuleViolation) as refused:
         client.add_change_system(change_id, present["systemId"])
     assert "already on the change" in str(refused.value)
-    assert present["system"] in str(refused.value)
+    # Named by its name first, its id after.
+    assert f"System {present['system']!r} ({present['systemId']}) is already" in str(refused.value)
     assert "nothing was sent" in str(refused.value)
     assert _count(control, "POST") == posts
 

@@ -52,7 +52,7 @@ def test_a_groups_connectivities_are_found_by_its_name_or_id(client: PlutoraClie
     with pytest.raises(NameNotFound) as unknown:
         client.environment_connectivities("Developmnet")
     assert "'Development'" in str(unknown.value)  # the closest name
-    assert "environment_groups()" in str(unknown.value)
+    assert "environment_groups / Get Environment Groups" in str(unknown.value)
     # The filter is built by the library's builder: a backtick cannot end the term early.
     with pytest.raises(NameNotFound):
         client.environment_connectivities("x` OR `environmentGroupId` HasValue `")

@@ -260,3 +260,45 @@ def test_a_phase_is_not_renamed_to_one_the_release_has(
     assert _requests(control, "PUT") == puts
     # Its own name (any case) is not a clash.
     assert client.update_release_phase(release, first, {"name": first.lower()}) is None
+
+
+def test_what_a_release_lacks_is_found_missing_by_the_client_not_by_a_404(
+    client: PlutoraClient, control: Control
+) -> None:
+    release = _draft(client)
+    phases = ", ".join(p["workItemName"] for p in client.release_phases(release))
+    posts, puts = _requests(control, "POST"), _requests(control, "PUT")
+    with pytest.raises(NotFound) as phase:
+        client.release_phase(release, "Nope")
+    text = str(phase.value)
+    assert f"GET /releases/{release}/phases answered 200 without it" in text
+    assert f"the release has no phase 'Nope' (its phases: {phases}); nothing was sent" in text
+    assert "add_release_phase / Add Phase To Release" in text
+    assert "404" not in text
+    assert phase.value.status == 200
+    with pytest.raises(NotFound) as owner:
+        client.add_release_activity(release, "Watch the logs", "No Such Phase")
+    assert "answered 404" not in str(owner.value)
+    assert "no phase or gate 'No Such Phase' (its phases and gates: " in str(owner.value)
+    assert "Add Gate To Release" in str(owner.value)
+    with pytest.raises(NotFound) as activity:
+        client.set_activity_status(release, "no-such-activity", "Completed")
+    assert "answered 200 without it: the release has no activity 'no-such-activity'" in str(
+        activity.value
+    )
+    assert "Get Release Activities" in str(activity.value)
+    assert (_requests(control, "POST"), _requests(control, "PUT")) == (posts, puts)
+
+
+def test_advice_names_the_python_method_and_the_robot_keyword(client: PlutoraClient) -> None:
+    release = _draft(client)
+    taken = client.release_phases(release)[0]
+    with pytest.raises(BusinessRuleViolation) as twice:
+        client.add_release_phase(release, taken["workItemName"], "2026-03-02", "2026-03-13")
+    assert "(update_release_phase / Update Release Phase, id " in str(twice.value)
+    owned = {a["assignedWorkItemID"] for a in client.release_activities(release)}
+    busy = next(p for p in client.release_phases(release) if p["id"] in owned)
+    with pytest.raises(BusinessRuleViolation) as busy_phase:
+        client.remove_release_phase(release, busy["id"])
+    assert "(delete_release_activity / Delete Release Activity)" in str(busy_phase.value)
+    assert "(update_release_activity / Update Release Activity)" in str(busy_phase.value)

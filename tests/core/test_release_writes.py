@@ -191,7 +191,7 @@ def test_bad_links_are_refused_before_sending(client: PlutoraClient, control: Co
     assert "unlink" not in str(itself.value)
     with pytest.raises(BusinessRuleViolation, match=r"linked to .* already") as again:
         client.link_items("release", release["id"], other, link_type="Related to")
-    assert "to change a link's type, unlink it" in str(again.value)
+    assert "to change a link's type, unlink it (unlink_item / Unlink Item)" in str(again.value)
     with pytest.raises(ValueError, match="Depends on, Is dependent on, Related to"):
         client.link_items("release", release["id"], other, link_type="Blocks")
     with pytest.raises(ValueError, match="Release, Change"):
@@ -202,6 +202,11 @@ def test_bad_links_are_refused_before_sending(client: PlutoraClient, control: Co
     with pytest.raises(ValidationFailed) as unknown:  # the server's 400 names the field
         client.link_items("release", release["id"], "6f1c0000-0000-4000-8000-000000000000")
     assert "linkedItemId" in str(unknown.value)
+    named = client.releases()[1]
+    with pytest.raises(ValidationFailed) as other_type:  # a release's id sent as a Change
+        client.link_items("release", release["id"], named["id"], "Change", "Related to")
+    assert f"is the Release '{named['identifier']}', not a Change" in str(other_type.value)
+    assert "send linkedItemType Release" in str(other_type.value)
     with pytest.raises(NotFound):
         client.unlink_item("release", release["id"], "6f1c0000-0000-4000-8000-000000000000")
 

@@ -95,7 +95,8 @@ def test_a_move_the_contract_does_not_allow_is_refused_before_sending(
     with pytest.raises(BusinessRuleViolation) as refused:
         client.set_tebr_status(cancelled["id"], "Approved")
     assert "cannot go from Cancelled to Approved" in str(refused.value)
-    assert "it may go to none" in str(refused.value)
+    assert "Cancelled is a final status: nothing changes it any more" in str(refused.value)
+    assert "may go to" not in str(refused.value)
     with pytest.raises(ValueError, match="Submitted, Approved, Completed, Failed, Cancelled"):
         client.set_tebr_status(cancelled["id"], "Closed")
     assert _puts(control) == before

@@ -77,7 +77,9 @@ def test_a_tecr_moves_through_its_statuses(plutora: PlutoraClient) -> None:
     done = plutora.set_tecr_status(drafts[0]["id"], "Completed", verify=True)
     assert done is not None
     assert done["crStatus"] == "Completed"
-    with pytest.raises(BusinessRuleViolation, match="from Completed it may go to none"):
+    with pytest.raises(
+        BusinessRuleViolation, match="Completed is a final status: nothing changes it any more"
+    ):
         plutora.set_tecr_status(drafts[0]["id"], "Draft")  # refused before sending
 
 

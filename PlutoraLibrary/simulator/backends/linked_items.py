@@ -93,6 +93,7 @@ class LinkedItemsBackend:
             model.add("linkType", f"linkType is one of {', '.join(LINK_TYPES)}.")
         other = None
         if item_type in ITEM_TYPES:
+            self._of_other_type(body, item_type, model)
             other = reference(body, model, "linkedItemId", self.records[item_type].by_id, True)
         model.check()
         assert other is not None
@@ -113,6 +114,24 @@ class LinkedItemsBackend:
         if rules:
             raise RulesBroken(rules)
         return self._link(kind, record, item_type, other, link_type, None)
+
+    def _of_other_type(self, body: Record, item_type: str, model: ModelState) -> None:
+        """A ``linkedItemId`` that is a record of the other type (a release's id sent as a
+        Change) is named as such, rather than as an id of nothing."""
+        value = body.get("linkedItemId")
+        if model.has("linkedItemId") or not isinstance(value, str):
+            return
+        if value.lower() in self.records[item_type].by_id:
+            return
+        for kind, records in self.records.items():
+            found = records.by_id.get(value.lower())
+            if kind != item_type and found is not None:
+                model.add(
+                    "linkedItemId",
+                    f"linkedItemId '{value}' is the {kind} '{_name(kind, found)}', not a "
+                    f"{item_type}: send linkedItemType {kind} to link it.",
+                )
+                return
 
     def remove(self, kind: str, record_id: str, link_id: str) -> None:
         """``DELETE …/linkedItems/{linkedItemId}``: the link and its mirror."""
