@@ -9,6 +9,7 @@ where it was built. Exits with libdoc's status; libdoc's warnings go to stderr.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "PlutoraLibrary.html"
 COMMAND = "python docs/libdoc.py"
+#: libdoc makes every pair of backticks a name (italics), escaped or not: an escaped pair (a
+#: filter's quoting in an example, a backslash before each backtick in the docstring) shows as
+#: a backslash and the name. Such a pair is put back as the backticks the example needs (in
+#: the page's JSON, hence the doubled escapes).
+_ESCAPED_NAME = re.compile(r'\\\\<span class=\\"name\\">(.*?)\\\\</span>')
 
 
 def build(output: Path = PAGE) -> int:
@@ -30,6 +36,7 @@ def build(output: Path = PAGE) -> int:
     )
     if result.returncode == 0:
         page = output.read_text(encoding="utf-8").replace(f"{ROOT}/", "")
+        page = _ESCAPED_NAME.sub(r"`\1`", page)
         output.write_text(page, encoding="utf-8")
     return result.returncode
 
