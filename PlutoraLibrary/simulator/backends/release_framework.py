@@ -65,6 +65,9 @@ class ReleaseFrameworkBackend:
         self.names: dict[str, list[Record]] = {}
         self.items: dict[str, dict[str, list[Record]]] = {}
         self.activities: dict[str, list[Record]] = {}
+        self._pending: dict[str, tuple[str | None, bool, str]] = {}
+        self._people: list[Record] = []
+        self._number = number
         self.reset(seed, number, recorded)
 
     def reset(self, seed: SeedData, number: int, recorded: Recorded | None = None) -> None:
@@ -77,57 +80,80 @@ class ReleaseFrameworkBackend:
             "gate": [{"id": _guid(rng), "name": name} for name in GATE_NAMES],
         }
         people = list(seed.people)
+        self._people = people
+        self._number = number
         self.items = {"phase": {}, "gate": {}}
         self.activities = {}
-        for release in seed.releases.values():
-            when = release.get("implementationDate")
-            live = datetime.fromisoformat(when) if when else datetime(2026, 1, 1)
-            done = release["releaseStatusType"] == "Complete"
-            first = rng.randint(0, 2)
-            lengths = [rng.randint(10, 25) for _ in range(3)]
-            start = live - timedelta(days=sum(lengths))
-            phases: list[Record] = []
-            gates: list[Record] = []
-            activities: list[Record] = []
-            for offset, days in enumerate(lengths):
-                name = self.names["phase"][first + offset]
-                end = start + timedelta(days=days - 1, hours=17)
-                phases.append(_item(_guid(rng), name, start, end))
-                start += timedelta(days=days)
-            for name, moment in (
-                (self.names["gate"][1], datetime.fromisoformat(phases[1]["startDate"])),
-                (self.names["gate"][3], live - timedelta(days=1)),
-            ):
-                gates.append(_item(_guid(rng), name, moment, moment + timedelta(hours=2)))
-            # The last phase is not planned in detail yet and the Code Freeze gate is a date on
-            # the calendar: neither has an activity (so either may be removed).
-            for kind, owners in (("Activity", phases[:-1]), ("Criteria", gates[1:])):
-                for owner in owners:
-                    person = rng.choice(people)
-                    activities.append(
-                        {
-                            "id": _guid(rng),
-                            "identifier": f"{release['identifier']}-{len(activities) + 1:02d}",
-                            "title": _title(kind, owner["workItemName"]),
-                            "description": None,
-                            "type": kind,
-                            "status": _status(owner, done),
-                            "activityDependencyType": "None",
-                            "assignedToID": person["id"],
-                            "assignedTo": person["name"],
-                            "assignedWorkItemID": owner["id"],
-                            "assignedWorkItem": owner["workItemName"],
-                            "startDate": owner["startDate"],
-                            "endDate": owner["endDate"],
-                            "forecastDate": owner["endDate"],
-                        }
-                    )
-            key = release["id"].lower()
-            self.items["phase"][key] = phases
-            self.items["gate"][key] = gates
-            self.activities[key] = activities
+        # Each seeded release's framework is drawn when the release's is first asked for (from
+        # a generator of its own: the same whatever is asked first), so that a site of 100,000
+        # releases starts without drawing 800,000 phases, gates and activities.
+        self._pending = {
+            release["id"].lower(): (
+                release.get("implementationDate"),
+                release["releaseStatusType"] == "Complete",
+                str(release["identifier"]),
+            )
+            for release in seed.releases.values()
+        }
         if recorded is not None:
             self._recorded(recorded, people, rng)
+
+    def _ensure(self, key: str) -> None:
+        """Draw the framework of seeded release ``key`` (its lower-case id) if not yet drawn."""
+        pending = self._pending.pop(key, None)
+        if pending is None:
+            return
+        when, done, identifier = pending
+        rng = random.Random(f"release-framework-{self._number}-{key}")
+        live = datetime.fromisoformat(when) if when else datetime(2026, 1, 1)
+        first = rng.randint(0, 2)
+        lengths = [rng.randint(10, 25) for _ in range(3)]
+        start = live - timedelta(days=sum(lengths))
+        phases: list[Record] = []
+        gates: list[Record] = []
+        activities: list[Record] = []
+        for offset, days in enumerate(lengths):
+            name = self.names["phase"][first + offset]
+            end = start + timedelta(days=days - 1, hours=17)
+            phases.append(_item(_guid(rng), name, start, end))
+            start += timedelta(days=days)
+        for name, moment in (
+            (self.names["gate"][1], datetime.fromisoformat(phases[1]["startDate"])),
+            (self.names["gate"][3], live - timedelta(days=1)),
+        ):
+            gates.append(_item(_guid(rng), name, moment, moment + timedelta(hours=2)))
+        # The last phase is not planned in detail yet and the Code Freeze gate is a date on
+        # the calendar: neither has an activity (so either may be removed).
+        for kind, owners in (("Activity", phases[:-1]), ("Criteria", gates[1:])):
+            for owner in owners:
+                person = rng.choice(self._people)
+                activities.append(
+                    {
+                        "id": _guid(rng),
+                        "identifier": f"{identifier}-{len(activities) + 1:02d}",
+                        "title": _title(kind, owner["workItemName"]),
+                        "description": None,
+                        "type": kind,
+                        "status": _status(owner, done),
+                        "activityDependencyType": "None",
+                        "assignedToID": person["id"],
+                        "assignedTo": person["name"],
+                        "assignedWorkItemID": owner["id"],
+                        "assignedWorkItem": owner["workItemName"],
+                        "startDate": owner["startDate"],
+                        "endDate": owner["endDate"],
+                        "forecastDate": owner["endDate"],
+                    }
+                )
+        self.items["phase"][key] = phases
+        self.items["gate"][key] = gates
+        self.activities[key] = activities
+
+    def _release(self, release_id: str) -> Record:
+        """The release (404 for an unknown one), its framework drawn if it was not yet."""
+        release = self.releases.get(release_id)
+        self._ensure(release["id"].lower())
+        return release
 
     def _recorded(self, recorded: Recorded, people: list[Record], rng: random.Random) -> None:
         for kind, names in recorded.work_item_names.items():
@@ -135,6 +161,7 @@ class ReleaseFrameworkBackend:
         for kind, plural in (("phase", "phases"), ("gate", "gates")):
             known = {name["id"].lower(): name for name in self.names[kind]}
             for release_id, items in recorded.framework.get(plural, {}).items():
+                self._ensure(release_id)
                 if release_id not in self.items[kind]:
                     continue  # a release the site did not keep
                 kept = []
@@ -157,6 +184,7 @@ class ReleaseFrameworkBackend:
                     )
                 self.items[kind][release_id] = kept
         for release_id, items in recorded.framework.get("activities", {}).items():
+            self._ensure(release_id)
             if release_id not in self.activities:
                 continue
             owners = {
@@ -197,7 +225,7 @@ class ReleaseFrameworkBackend:
 
     def of(self, kind: str, release_id: str) -> list[Record]:
         """The phases (or gates) of a release, in start order (404 for an unknown release)."""
-        release = self.releases.get(release_id)
+        release = self._release(release_id)
         items = self.items[kind].setdefault(release["id"].lower(), [])
         return sorted(items, key=lambda item: str(item["startDate"]))
 
@@ -206,12 +234,12 @@ class ReleaseFrameworkBackend:
         for item in self.of(kind, release_id):
             if item["id"].lower() == item_id.lower():
                 return item
-        release = self.releases.get(release_id)
+        release = self._release(release_id)
         raise NotFound(f"The {kind} '{item_id}' is not in release '{release['identifier']}'.")
 
     def add(self, kind: str, release_id: str, body: Record, model: ModelState) -> Record:
         """``POST /releases/{id}/phases`` (gates): a new phase (gate) of the release."""
-        release = self.releases.get(release_id)
+        release = self._release(release_id)
         fields = self._fields(kind, body, model)
         self._open(release)
         self._unique(kind, release_id, fields, None)
@@ -227,10 +255,10 @@ class ReleaseFrameworkBackend:
         self._same_id(body, item_id, model)
         fields = self._fields(kind, body, model)
         item = self.one(kind, release_id, item_id)
-        self._open(self.releases.get(release_id))
+        self._open(self._release(release_id))
         self._unique(kind, release_id, fields, item)
         item.update(fields)
-        for activity in self.activities.get(self.releases.get(release_id)["id"].lower(), []):
+        for activity in self.activities.get(self._release(release_id)["id"].lower(), []):
             if activity["assignedWorkItemID"].lower() == item["id"].lower():
                 activity["assignedWorkItem"] = item["workItemName"]
         self.releases.changed()
@@ -239,7 +267,7 @@ class ReleaseFrameworkBackend:
     def remove(self, kind: str, release_id: str, item_id: str) -> None:
         """``DELETE /releases/{id}/phases/{phaseId}``: refused while it has activities."""
         item = self.one(kind, release_id, item_id)
-        release = self.releases.get(release_id)
+        release = self._release(release_id)
         self._open(release)
         owned = [
             activity["title"]
@@ -260,7 +288,7 @@ class ReleaseFrameworkBackend:
 
     def activities_of(self, release_id: str) -> list[Record]:
         """The activities and criteria of a release (404 for an unknown release)."""
-        release = self.releases.get(release_id)
+        release = self._release(release_id)
         return list(self.activities.setdefault(release["id"].lower(), []))
 
     def activity(self, release_id: str, activity_id: str) -> Record:
@@ -268,12 +296,12 @@ class ReleaseFrameworkBackend:
         for item in self.activities_of(release_id):
             if item["id"].lower() == activity_id.lower():
                 return item
-        release = self.releases.get(release_id)
+        release = self._release(release_id)
         raise NotFound(f"The activity '{activity_id}' is not in release '{release['identifier']}'.")
 
     def add_activity(self, release_id: str, body: Record, model: ModelState) -> Record:
         """``POST /releases/{id}/activities``: a new activity (criterion)."""
-        release = self.releases.get(release_id)
+        release = self._release(release_id)
         fields = self._activity_fields(release_id, body, model, None)
         self._open(release)
         activity = {"id": str(uuid.uuid4()), **fields}
@@ -288,7 +316,7 @@ class ReleaseFrameworkBackend:
         self._same_id(body, activity_id, model)
         current = self.activity(release_id, activity_id)
         fields = self._activity_fields(release_id, body, model, current)
-        self._open(self.releases.get(release_id))
+        self._open(self._release(release_id))
         current.update(fields)
         self.releases.changed()
         return current
@@ -296,7 +324,7 @@ class ReleaseFrameworkBackend:
     def delete_activity(self, release_id: str, activity_id: str) -> None:
         """``DELETE /releases/{id}/activities/{activityId}``."""
         activity = self.activity(release_id, activity_id)
-        release = self.releases.get(release_id)
+        release = self._release(release_id)
         self._open(release)
         self.activities[release["id"].lower()].remove(activity)
         self.releases.changed()
@@ -343,7 +371,7 @@ class ReleaseFrameworkBackend:
     def _unique(self, kind: str, release_id: str, fields: Record, item: Record | None) -> None:
         for other in self.of(kind, release_id):
             if other is not item and other["workItemNameID"] == fields["workItemNameID"]:
-                release = self.releases.get(release_id)
+                release = self._release(release_id)
                 raise RulesBroken(
                     [
                         f"Release '{release['identifier']}' already has the {kind} "
@@ -371,7 +399,7 @@ class ReleaseFrameworkBackend:
             model.add("endDate", "The end date must not be before the start date.")
         model.check()
         assert owner is not None
-        gates = self.items["gate"].get(self.releases.get(release_id)["id"].lower(), [])
+        gates = self.items["gate"].get(self._release(release_id)["id"].lower(), [])
         is_gate = any(gate["id"] == owner["id"] for gate in gates)
         default_type = "Criteria" if is_gate else "Activity"
         return {
