@@ -302,3 +302,18 @@ def test_advice_names_the_python_method_and_the_robot_keyword(client: PlutoraCli
         client.remove_release_phase(release, busy["id"])
     assert "(delete_release_activity / Delete Release Activity)" in str(busy_phase.value)
     assert "(update_release_activity / Update Release Activity)" in str(busy_phase.value)
+
+
+def test_a_seeded_framework_is_the_same_whichever_release_is_asked_first() -> None:
+    """Drawn lazily, one generator per release: the order of the questions changes nothing."""
+    from PlutoraLibrary.simulator import SimulatorConfig
+    from PlutoraLibrary.simulator.state import SimulatorState
+
+    first, second = SimulatorState(SimulatorConfig()), SimulatorState(SimulatorConfig())
+    ids = [release["id"] for release in first.releases.records][:3]
+    forward = [first.release_framework.activities_of(i) for i in ids]
+    backward = [second.release_framework.activities_of(i) for i in reversed(ids)][::-1]
+    assert forward == backward
+    assert all(forward)  # every seeded release has its activities
+    phases = first.release_framework.of("phase", ids[0])
+    assert phases == second.release_framework.of("phase", ids[0])
