@@ -664,7 +664,7 @@ def book_environment_for_phase(call: Call) -> Reply:
     release = state.releases.get(call.params["id"])
     phase = state.release_framework.one("phase", release["id"], call.params["phaseId"])
     environment = state.environments.environments.get(call.params["environmentId"])
-    state.release_framework._open(release)
+    state.release_framework.check_open(release)
     approved = state.environment_groups.approves_on_its_own(environment["id"])
     assert call.grant is not None
     booking = state.tebr_workflow.book_phase(

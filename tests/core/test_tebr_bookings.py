@@ -113,7 +113,11 @@ def test_the_server_refuses_a_stale_status_id_and_a_move_it_does_not_allow(
     assert "statusID is the id of Submitted" in answer.text
     body = {**submitted, "status": "Completed", "statusID": None}
     answer = client.call("PUT", f"TEBRs/{submitted['id']}", json=body, expected_status=400)
-    assert "cannot go from Submitted to Completed" in answer.text
+    assert "cannot go from Submitted to Completed (from Submitted: Approved" in answer.text
+    cancelled = _in(client, "Cancelled")
+    body = {**cancelled, "status": "Approved", "statusID": None}
+    answer = client.call("PUT", f"TEBRs/{cancelled['id']}", json=body, expected_status=400)
+    assert "cannot go from Cancelled to Approved (Cancelled is final)" in answer.text
 
 
 def test_a_lost_answer_to_a_status_move_is_sent_again_safely(

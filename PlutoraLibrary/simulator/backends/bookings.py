@@ -36,6 +36,7 @@ from ..seed import ANCHOR, iso_plain
 from .clock import Clock
 from .errors import ModelState, RulesBroken
 from .records import Record, Records, text
+from .request_status import check_move, wanted_status
 
 _STATUS = contract.schema("plutora", "TEBRStatus")
 #: Where each TEBR status may go (a status to itself is always allowed: no change).
@@ -130,28 +131,11 @@ class TebrWorkflow:
         body_id = body.get("id")
         if body_id not in (None, "") and str(body_id).lower() != tebr_id.lower():
             model.add("id", "The id in the body does not match the id in the URL.")
-        wanted = text(body, "status")
-        status_id = text(body, "statusID")
-        if status_id:
-            named = next((n for n, i in STATUS_IDS.items() if i == status_id.lower()), None)
-            if named is None:
-                model.add("statusID", f"No TEBR status has the id '{status_id}'.")
-            elif wanted is not None and named != wanted:
-                model.add(
-                    "statusID",
-                    f"statusID is the id of {named}, but status says {wanted}: send one of "
-                    "them, or both for the same status.",
-                )
-            else:
-                wanted = named
+        wanted = wanted_status(body, model, "status", "statusID", STATUS_IDS, "TEBR")
         model.check()
         tebr = self.tebrs.get(tebr_id)
         current = str(tebr.get("status"))
-        if wanted is not None and wanted != current and wanted not in TRANSITIONS.get(current, ()):
-            allowed = ", ".join(TRANSITIONS.get(current, ())) or "none"
-            raise RulesBroken(
-                [f"A TEBR cannot go from {current} to {wanted} (from {current}: {allowed})."]
-            )
+        check_move("TEBR", current, wanted, TRANSITIONS)
         tebr["name"] = text(body, "name") or tebr["name"]
         if "description" in body:
             tebr["description"] = text(body, "description")

@@ -241,7 +241,7 @@ class ReleaseFrameworkBackend:
         """``POST /releases/{id}/phases`` (gates): a new phase (gate) of the release."""
         release = self._release(release_id)
         fields = self._fields(kind, body, model)
-        self._open(release)
+        self.check_open(release)
         self._unique(kind, release_id, fields, None)
         item = {"id": str(uuid.uuid4()), **fields}
         self.items[kind][release["id"].lower()].append(item)
@@ -255,7 +255,7 @@ class ReleaseFrameworkBackend:
         self._same_id(body, item_id, model)
         fields = self._fields(kind, body, model)
         item = self.one(kind, release_id, item_id)
-        self._open(self._release(release_id))
+        self.check_open(self._release(release_id))
         self._unique(kind, release_id, fields, item)
         item.update(fields)
         for activity in self.activities.get(self._release(release_id)["id"].lower(), []):
@@ -268,7 +268,7 @@ class ReleaseFrameworkBackend:
         """``DELETE /releases/{id}/phases/{phaseId}``: refused while it has activities."""
         item = self.one(kind, release_id, item_id)
         release = self._release(release_id)
-        self._open(release)
+        self.check_open(release)
         owned = [
             activity["title"]
             for activity in self.activities.get(release["id"].lower(), [])
@@ -303,7 +303,7 @@ class ReleaseFrameworkBackend:
         """``POST /releases/{id}/activities``: a new activity (criterion)."""
         release = self._release(release_id)
         fields = self._activity_fields(release_id, body, model, None)
-        self._open(release)
+        self.check_open(release)
         activity = {"id": str(uuid.uuid4()), **fields}
         self.activities.setdefault(release["id"].lower(), []).append(activity)
         self.releases.changed()
@@ -316,7 +316,7 @@ class ReleaseFrameworkBackend:
         self._same_id(body, activity_id, model)
         current = self.activity(release_id, activity_id)
         fields = self._activity_fields(release_id, body, model, current)
-        self._open(self._release(release_id))
+        self.check_open(self._release(release_id))
         current.update(fields)
         self.releases.changed()
         return current
@@ -325,14 +325,15 @@ class ReleaseFrameworkBackend:
         """``DELETE /releases/{id}/activities/{activityId}``."""
         activity = self.activity(release_id, activity_id)
         release = self._release(release_id)
-        self._open(release)
+        self.check_open(release)
         self.activities[release["id"].lower()].remove(activity)
         self.releases.changed()
 
     # -- rules ----------------------------------------------------------------------------------
 
     @staticmethod
-    def _open(release: Record) -> None:
+    def check_open(release: Record) -> None:
+        """A Complete or Cancelled release's framework does not change (a business rule)."""
         if release["releaseStatusType"] in END_STATE_STATUSES:
             raise RulesBroken(
                 [

@@ -21,8 +21,9 @@ import uuid
 from typing import Any
 
 from ... import contract
-from .errors import ModelState, RulesBroken
+from .errors import ModelState
 from .records import Record, Records, reference, text
+from .request_status import check_move, wanted_status
 
 _STATUS = contract.schema("plutora", "TECRStatus")
 #: Where each TECR status may go (a status to itself is always allowed: no change).
@@ -63,29 +64,12 @@ class TecrWorkflow:
         body_id = body.get("id")
         if body_id not in (None, "") and str(body_id).lower() != tecr_id.lower():
             model.add("id", "The id in the body does not match the id in the URL.")
-        wanted = text(body, "crStatus")
-        status_id = text(body, "crStatusId")
-        if status_id:
-            named = next((n for n, i in STATUS_IDS.items() if i == status_id.lower()), None)
-            if named is None:
-                model.add("crStatusId", f"No TECR status has the id '{status_id}'.")
-            elif wanted is not None and named != wanted:
-                model.add(
-                    "crStatusId",
-                    f"crStatusId is the id of {named}, but crStatus says {wanted}: send one of "
-                    "them, or both for the same status.",
-                )
-            else:
-                wanted = named
+        wanted = wanted_status(body, model, "crStatus", "crStatusId", STATUS_IDS, "TECR")
         reference(body, model, "userId", self.users.by_id, False)
         model.check()
         tecr = self.tecrs.get(tecr_id)
         current = str(tecr.get("crStatus"))
-        if wanted is not None and wanted != current and wanted not in TRANSITIONS.get(current, ()):
-            allowed = ", ".join(TRANSITIONS.get(current, ())) or "none"
-            raise RulesBroken(
-                [f"A TECR cannot go from {current} to {wanted} (from {current}: {allowed})."]
-            )
+        check_move("TECR", current, wanted, TRANSITIONS)
         tecr["name"] = text(body, "name") or tecr["name"]
         if "description" in body:
             tecr["description"] = text(body, "description")
